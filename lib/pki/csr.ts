@@ -1,0 +1,97 @@
+import { AppError } from "../errors";
+import { x509 } from "./crypto-provider";
+import { describePublicKey, type PublicKeyInfo } from "./keys";
+import { normaliseSans, type San, type SanLists } from "./names";
+import { readPemOrDer } from "./pem";
+
+export interface ParsedCsr {
+  request: x509.Pkcs10CertificateRequest;
+  subject: x509.Name;
+  /** The subject as OpenSSL's one-line form, "CN=api, O=Acme". */
+  subjectText: string;
+  commonName: string;
+  /** SANs asked for in the extensionRequest attribute, normalised. */
+  sans: San[];
+  /** SAN kinds present in the CSR that cadesk does not copy (directory names, UPNs ...). */
+  ignoredSans: string[];
+  keyInfo: PublicKeyInfo;
+  signatureAlgorithm: string;
+}
+
+const CSR_LABELS = ["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"];
+
+/** Reads a PKCS#10 CSR from PEM text or DER bytes and lists what it asks for. */
+export function parseCsr(input: string | Uint8Array): ParsedCsr {
+  const der = readPemOrDer(input, CSR_LABELS, "certificate signing request");
+  let request: x509.Pkcs10CertificateRequest;
+  try {
+    request = new x509.Pkcs10CertificateRequest(der);
+  } catch {
+    throw new AppError("INVALID_CSR", "The data is not a valid PKCS#10 certificate signing request (it could not be decoded). Create one with `openssl req -new`.", "csr");
+  }
+  const lists: SanLists = { dns: [], ip: [], email: [], uri: [] };
+  const ignoredSans: string[] = [];
+  const sanExt = request.extensions.find((e) => e instanceof x509.SubjectAlternativeNameExtension) as
+    | x509.SubjectAlternativeNameExtension
+    | undefined;
+  for (const name of sanExt?.names.items ?? []) {
+    if (name.type === "dns") lists.dns!.push(name.value);
+    else if (name.type === "ip") lists.ip!.push(name.value);
+    else if (name.type === "email") lists.email!.push(name.value);
+    else if (name.type === "url") lists.uri!.push(name.value);
+    else ignoredSans.push(`${name.type}:${name.value}`);
+  }
+  const commonName = request.subjectName.getField("CN")[0] ?? "";
+  return {
+    request,
+    subject: request.subjectName,
+    subjectText: request.subject,
+    commonName,
+    sans: normaliseSans(lists),
+    ignoredSans,
+    keyInfo: describePublicKey(new Uint8Array(request.publicKey.rawData)),
+    signatureAlgorithm: describeSignatureAlgorithm(request.signatureAlgorithm),
+  };
+}
+
+function describeSignatureAlgorithm(alg: { name: string; hash?: { name: string } | string }): string {
+  const hash = typeof alg.hash === "string" ? alg.hash : alg.hash?.name;
+  return hash ? `${alg.name} with ${hash}` : alg.name;
+}
+
+/**
+ * Proof of possession: the CSR is signed by the private key matching the public key it carries.
+ * A CSR that fails this was altered after signing, or assembled by someone without the key.
+ */
+export async function verifyCsrSignature(csr: ParsedCsr): Promise<void> {
+  let valid = false;
+  try {
+    valid = await csr.request.verify();
+  } catch {
+    valid = false;
+  }
+  if (!valid) {
+    throw new AppError(
+      "INVALID_CSR",
+      "The CSR's signature does not verify: it was modified after it was created, or it was not signed by the key it contains. Generate it again with `openssl req -new`.",
+      "csr",
+    );
+  }
+}
+
+/** Refuses keys that modern TLS stacks reject or that cadesk cannot put in a certificate. */
+export function checkCsrKey(info: PublicKeyInfo): void {
+  if (info.algorithm === "RSA" && (info.bits ?? 0) < 2048) {
+    throw new AppError("INVALID_CSR", `The CSR's key is ${info.label}: RSA keys under 2048 bits are too weak and rejected by browsers and Go. Use RSA 2048+ or ECDSA P-256.`, "csr");
+  }
+  const supported =
+    info.algorithm === "RSA" ||
+    info.algorithm === "Ed25519" ||
+    (info.algorithm === "EC" && ["P-256", "P-384", "P-521"].includes(info.curve ?? ""));
+  if (!supported) {
+    throw new AppError("INVALID_CSR", `The CSR's key type (${info.label}) is not supported. Use ECDSA P-256/P-384/P-521, RSA 2048-8192 or Ed25519.`, "csr");
+  }
+  if (info.algorithm === "RSA" && (info.bits ?? 0) > 8192) {
+    throw new AppError("INVALID_CSR", `The CSR's key is ${info.label}: over 8192 bits is not supported.`, "csr");
+  }
+}

@@ -1,0 +1,127 @@
+import { createPrivateKey, createPublicKey, KeyObject } from "node:crypto";
+import { AppError } from "../errors";
+import { subtle } from "./crypto-provider";
+import { isRsa, keyAlgorithm, type KeyType } from "./key-types";
+import { toPem } from "./pem";
+
+export interface GeneratedKey {
+  keys: CryptoKeyPair;
+  /** PKCS#8 DER of the private key, to store (encrypted) or hand to the user once. */
+  pkcs8: Uint8Array;
+}
+
+const RSA_BITS: Partial<Record<KeyType, number>> = { "rsa-2048": 2048, "rsa-3072": 3072, "rsa-4096": 4096 };
+
+/** Generates a key pair natively (Node's WebCrypto), extractable so it can be stored. */
+export async function generateKeyPair(keyType: KeyType): Promise<GeneratedKey> {
+  const algorithm = isRsa(keyType)
+    ? { ...keyAlgorithm(keyType), modulusLength: RSA_BITS[keyType]!, publicExponent: new Uint8Array([1, 0, 1]) }
+    : keyAlgorithm(keyType);
+  const keys = (await subtle.generateKey(algorithm, true, ["sign", "verify"])) as CryptoKeyPair;
+  const pkcs8 = new Uint8Array(await subtle.exportKey("pkcs8", keys.privateKey));
+  return { keys, pkcs8 };
+}
+
+/** Imports a stored PKCS#8 private key as a non-extractable signing key. */
+export async function importSigningKey(pkcs8: Uint8Array, keyType: KeyType): Promise<CryptoKey> {
+  return subtle.importKey("pkcs8", pkcs8, keyAlgorithm(keyType), false, ["sign"]);
+}
+
+export function privateKeyPem(pkcs8: Uint8Array): string {
+  return toPem(pkcs8, "PRIVATE KEY");
+}
+
+export interface PublicKeyInfo {
+  /** Set when the key is one cadesk can also generate and sign with. */
+  keyType: KeyType | null;
+  algorithm: "RSA" | "EC" | "Ed25519" | "Ed448" | "RSA-PSS" | "DSA" | "unknown";
+  /** Modulus size for RSA, curve size for EC. */
+  bits: number | null;
+  curve: string | null;
+  /** Short human description: "ECDSA P-256", "RSA 2048", "Ed25519". */
+  label: string;
+}
+
+const CURVES: Record<string, { name: string; bits: number }> = {
+  prime256v1: { name: "P-256", bits: 256 },
+  secp384r1: { name: "P-384", bits: 384 },
+  secp521r1: { name: "P-521", bits: 521 },
+};
+
+/** Describes a SubjectPublicKeyInfo (DER): algorithm, size and whether cadesk can sign with it. */
+export function describePublicKey(spki: Uint8Array): PublicKeyInfo {
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" });
+  } catch {
+    return { keyType: null, algorithm: "unknown", bits: null, curve: null, label: "unknown key type" };
+  }
+  return describeKeyObject(key);
+}
+
+function describeKeyObject(key: KeyObject): PublicKeyInfo {
+  const details = key.asymmetricKeyDetails ?? {};
+  switch (key.asymmetricKeyType) {
+    case "rsa": {
+      const bits = details.modulusLength ?? 0;
+      const name = `rsa-${bits}`;
+      const keyType = name in RSA_BITS ? (name as KeyType) : null;
+      return { keyType, algorithm: "RSA", bits, curve: null, label: `RSA ${bits}` };
+    }
+    case "rsa-pss":
+      return { keyType: null, algorithm: "RSA-PSS", bits: details.modulusLength ?? null, curve: null, label: `RSA-PSS ${details.modulusLength}` };
+    case "ec": {
+      const curve = CURVES[details.namedCurve ?? ""];
+      const keyType: KeyType | null = curve?.name === "P-256" ? "ecdsa-p256" : curve?.name === "P-384" ? "ecdsa-p384" : null;
+      const name = curve?.name ?? details.namedCurve ?? "unknown curve";
+      return { keyType, algorithm: "EC", bits: curve?.bits ?? null, curve: name, label: `ECDSA ${name}` };
+    }
+    case "ed25519":
+      return { keyType: "ed25519", algorithm: "Ed25519", bits: 256, curve: null, label: "Ed25519" };
+    case "ed448":
+      return { keyType: null, algorithm: "Ed448", bits: 456, curve: null, label: "Ed448" };
+    case "dsa":
+      return { keyType: null, algorithm: "DSA", bits: details.modulusLength ?? null, curve: null, label: "DSA" };
+    default:
+      return { keyType: null, algorithm: "unknown", bits: null, curve: null, label: String(key.asymmetricKeyType) };
+  }
+}
+
+export interface ParsedPrivateKey {
+  pkcs8: Uint8Array;
+  /** SubjectPublicKeyInfo DER derived from the private key, to compare with a certificate. */
+  spki: Uint8Array;
+  info: PublicKeyInfo;
+}
+
+/**
+ * Reads a private key in any format OpenSSL writes (PKCS#8, PKCS#1 "RSA PRIVATE KEY", SEC1
+ * "EC PRIVATE KEY", encrypted PKCS#8 or legacy encrypted PEM with a passphrase) and normalises it
+ * to PKCS#8, the one format stored.
+ */
+export function parsePrivateKeyPem(pem: string, passphrase?: string): ParsedPrivateKey {
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+    throw new AppError(
+      "INVALID_PEM",
+      "That is not a PEM private key: expected a block starting with -----BEGIN PRIVATE KEY----- (or RSA/EC/ENCRYPTED PRIVATE KEY).",
+      "keyPem",
+    );
+  }
+  const encrypted = /ENCRYPTED|Proc-Type: 4,ENCRYPTED/.test(pem);
+  if (encrypted && !passphrase) {
+    throw new AppError("INVALID_INPUT", "This private key is encrypted: enter its passphrase.", "keyPassphrase");
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: pem, format: "pem", passphrase: passphrase || undefined });
+  } catch (error) {
+    if (encrypted) {
+      throw new AppError("INVALID_INPUT", "Could not decrypt the private key: the passphrase is wrong.", "keyPassphrase");
+    }
+    const reason = error instanceof Error ? error.message.replace(/^error:[0-9A-F]+:/, "") : "unreadable";
+    throw new AppError("INVALID_PEM", `The private key could not be read (${reason}). Check it was pasted whole.`, "keyPem");
+  }
+  const spki = new Uint8Array(createPublicKey(key).export({ type: "spki", format: "der" }));
+  const pkcs8 = new Uint8Array(key.export({ type: "pkcs8", format: "der" }));
+  return { pkcs8, spki, info: describeKeyObject(createPublicKey(key)) };
+}

@@ -1,0 +1,33 @@
+/** Test helpers that run the real `openssl` binary as an outside check of what lib/pki produces. */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+export function tempDir(prefix = "cadesk-test-"): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export function writeFiles(dir: string, files: Record<string, string | Uint8Array>): Record<string, string> {
+  const paths: Record<string, string> = {};
+  for (const [name, content] of Object.entries(files)) {
+    paths[name] = path.join(dir, name);
+    writeFileSync(paths[name], content);
+  }
+  return paths;
+}
+
+export interface OpensslResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function openssl(args: string[], input?: string | Uint8Array): OpensslResult {
+  const r = spawnSync("openssl", args, { input, encoding: "utf8" });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function opensslOk(args: string[], input?: string | Uint8Array): string {
+  return execFileSync("openssl", args, { input, encoding: "utf8" });
+}

@@ -1,0 +1,14 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Native modules and libraries that must run in Node as-is, not bundled.
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "node-forge"],
+  poweredByHeader: false,
+  experimental: {
+    serverActions: {
+      // CSR and CA imports are pasted PEM; 2 MB leaves room for a 1 MiB upload plus form fields,
+      // and the services refuse anything over 1 MiB with a clear message.
+      bodySizeLimit: "2mb",
+    },
+  },
+};
+export default nextConfig;
