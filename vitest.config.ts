@@ -7,6 +7,7 @@ export default defineConfig({
     include: ["lib/**/*.test.ts"],
     environment: "node",
     setupFiles: ["./lib/pki/crypto-provider.ts"],
+    globalSetup: ["./lib/testing/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -3,6 +3,7 @@ import { x509 } from "./crypto-provider";
 import { signingAlgorithm, type KeyType } from "./key-types";
 import { describePublicKey } from "./keys";
 import type { San } from "./names";
+import type { Bytes } from "./pem";
 import { PROFILE_SPECS, type LeafProfile, type Validity } from "./profiles";
 
 /** The issuing side of a signature: the CA's certificate and its private key. */
@@ -93,7 +94,7 @@ export async function signLeafCertificate(params: LeafCertificateParams): Promis
       new x509.KeyUsagesExtension(usage, true),
       new x509.ExtendedKeyUsageExtension(spec.extendedKeyUsages, false),
       new x509.SubjectAlternativeNameExtension(
-        params.sans.map((s) => ({ type: s.type === "uri" ? "url" : s.type, value: s.value })),
+        params.sans.map((s) => ({ type: s.type === "uri" ? ("url" as const) : s.type, value: s.value })),
         subjectIsEmpty,
       ),
       await x509.SubjectKeyIdentifierExtension.create(publicKey),
@@ -118,7 +119,7 @@ export function publicKeyMatches(certificate: x509.X509Certificate, spki: Uint8A
   return a.equals(b);
 }
 
-export function parseCertificate(der: Uint8Array): x509.X509Certificate {
+export function parseCertificate(der: Bytes): x509.X509Certificate {
   return new x509.X509Certificate(der);
 }
 

@@ -15,7 +15,7 @@ export function encryptKey(plaintext: Uint8Array, masterKey: Uint8Array, context
   return `${VERSION}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64")}`;
 }
 
-export function decryptKey(sealed: string, masterKey: Uint8Array, context: string): Uint8Array {
+export function decryptKey(sealed: string, masterKey: Uint8Array, context: string): Uint8Array<ArrayBuffer> {
   const [version, payload] = sealed.split(":");
   if (version !== VERSION || !payload) throw new Error(`unknown key encryption format "${version}"`);
   const raw = Buffer.from(payload, "base64");

@@ -2,12 +2,12 @@ import { createPrivateKey, createPublicKey, KeyObject } from "node:crypto";
 import { AppError } from "../errors";
 import { subtle } from "./crypto-provider";
 import { isRsa, keyAlgorithm, type KeyType } from "./key-types";
-import { toPem } from "./pem";
+import { toPem, type Bytes } from "./pem";
 
 export interface GeneratedKey {
   keys: CryptoKeyPair;
   /** PKCS#8 DER of the private key, to store (encrypted) or hand to the user once. */
-  pkcs8: Uint8Array;
+  pkcs8: Bytes;
 }
 
 const RSA_BITS: Partial<Record<KeyType, number>> = { "rsa-2048": 2048, "rsa-3072": 3072, "rsa-4096": 4096 };
@@ -23,7 +23,7 @@ export async function generateKeyPair(keyType: KeyType): Promise<GeneratedKey> {
 }
 
 /** Imports a stored PKCS#8 private key as a non-extractable signing key. */
-export async function importSigningKey(pkcs8: Uint8Array, keyType: KeyType): Promise<CryptoKey> {
+export async function importSigningKey(pkcs8: Bytes, keyType: KeyType): Promise<CryptoKey> {
   return subtle.importKey("pkcs8", pkcs8, keyAlgorithm(keyType), false, ["sign"]);
 }
 
@@ -88,7 +88,7 @@ function describeKeyObject(key: KeyObject): PublicKeyInfo {
 }
 
 export interface ParsedPrivateKey {
-  pkcs8: Uint8Array;
+  pkcs8: Bytes;
   /** SubjectPublicKeyInfo DER derived from the private key, to compare with a certificate. */
   spki: Uint8Array;
   info: PublicKeyInfo;

@@ -1,8 +1,11 @@
 import { AppError } from "../errors";
 
+/** Bytes backed by a plain ArrayBuffer, which WebCrypto and @peculiar/x509 take. */
+export type Bytes = Uint8Array<ArrayBuffer>;
+
 export interface PemBlock {
   label: string;
-  der: Uint8Array;
+  der: Bytes;
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
@@ -49,9 +52,9 @@ export function toPem(der: Uint8Array | ArrayBuffer, label: string): string {
  * Reads input that is either PEM text or raw DER bytes (an upload) and returns the DER of the
  * single object with one of the wanted labels. `what` names the object in error messages.
  */
-export function readPemOrDer(input: string | Uint8Array, labels: string[], what: string): Uint8Array {
+export function readPemOrDer(input: string | Uint8Array, labels: string[], what: string): Bytes {
   const text = typeof input === "string" ? input : looksLikeText(input) ? Buffer.from(input).toString("utf8") : null;
-  if (text === null) return input as Uint8Array;
+  if (text === null) return new Uint8Array(input as Uint8Array);
   if (text.trim().length === 0) throw new AppError("INVALID_PEM", `The ${what} is empty: paste the PEM text or upload the file.`);
   const blocks = parsePemBlocks(text);
   if (blocks.length === 0) {

@@ -64,8 +64,10 @@ export interface Validity {
  * starting before or ending after the issuer (a certificate cannot outlive the CA that vouches for it).
  */
 export function computeValidity(days: number, now: Date, issuer?: { notBefore: Date; notAfter: Date }): Validity {
-  let notBefore = new Date(now.getTime() - BACKDATE_MS);
-  let notAfter = new Date(now.getTime() + days * 86_400_000);
+  // X.509 times have whole seconds; rounding here keeps the stored columns equal to the certificate.
+  const t = Math.floor(now.getTime() / 1000) * 1000;
+  let notBefore = new Date(t - BACKDATE_MS);
+  let notAfter = new Date(t + days * 86_400_000);
   let capped = false;
   if (issuer) {
     if (notBefore < issuer.notBefore) notBefore = issuer.notBefore;

@@ -1,0 +1,30 @@
+/**
+ * Configuration from the environment, read in one place and documented in the README.
+ * Kept free of Next and Prisma imports: prisma.config.ts and the start scripts use it too.
+ */
+import path from "node:path";
+
+export interface Config {
+  dataDir: string;
+  databaseUrl: string;
+  apiToken: string | undefined;
+  masterKeyHex: string | undefined;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const dataDir = path.resolve(env.CADESK_DATA_DIR || "./data");
+  return {
+    dataDir,
+    databaseUrl: env.DATABASE_URL || `file:${path.join(dataDir, "cadesk.db")}`,
+    apiToken: env.CADESK_API_TOKEN || undefined,
+    masterKeyHex: env.CADESK_MASTER_KEY || undefined,
+  };
+}
+
+/** The SQLite file behind a `file:` URL; other URLs are a store cadesk does not run on yet. */
+export function sqlitePath(databaseUrl: string): string {
+  if (!databaseUrl.startsWith("file:")) {
+    throw new Error(`DATABASE_URL "${databaseUrl.split(":")[0]}:..." is not supported yet: use a file: URL (SQLite).`);
+  }
+  return path.resolve(databaseUrl.slice("file:".length));
+}

@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { x509 } from "../pki/crypto-provider";
+import { certificatePem, parseCertificate, publicKeyMatches, sha256Fingerprint } from "../pki/certificate";
+import { KEY_TYPE_LABELS } from "../pki/key-types";
+import { parsePrivateKeyPem } from "../pki/keys";
+import { readPemOrDer } from "../pki/pem";
+import { parseInput } from "../validations/parse";
+import { ZImportAuthorityInput } from "../validations/authority";
+import { assertNameFree, type CreatedAuthority } from "./create-authority";
+import { authorityKeyContext, sealKey } from "./issuer";
+
+/**
+ * Imports an existing CA (what `openssl req -x509` or minica produce) from its certificate and
+ * private key: read both -> check it is a CA -> check the key belongs to it -> check it is new ->
+ * link it under its issuer when that CA is already here -> save with the key sealed.
+ */
+export async function importAuthority(raw: unknown, now = new Date()): Promise<CreatedAuthority> {
+  const input = parseInput(ZImportAuthorityInput, raw);
+  const certificate = readCaCertificate(input.certificatePem);
+  const key = parsePrivateKeyPem(input.privateKeyPem, input.keyPassphrase);
+  if (!publicKeyMatches(certificate, key.spki)) {
+    throw new AppError(
+      "KEY_MISMATCH",
+      "The private key does not belong to this certificate: their public keys differ. Pick the key file that was created together with this CA certificate.",
+      "privateKeyPem",
+    );
+  }
+  if (!key.info.keyType) {
+    const supported = Object.values(KEY_TYPE_LABELS).join(", ").replace(" (recommended)", "");
+    throw new AppError("INVALID_INPUT", `This CA's key is ${key.info.label}; cadesk signs with ${supported}.`, "privateKeyPem");
+  }
+  if (certificate.notAfter <= now) {
+    throw new AppError("INVALID_INPUT", `This CA certificate expired on ${certificate.notAfter.toISOString().slice(0, 10)}: it cannot issue valid certificates.`, "certificatePem");
+  }
+  const fingerprint = await sha256Fingerprint(certificate);
+  const db = getDb();
+  if (await db.authority.findUnique({ where: { fingerprintSha256: fingerprint }, select: { id: true } })) {
+    throw new AppError("CONFLICT", "This CA is already in the store.", "certificatePem");
+  }
+  await assertNameFree(certificate.subject);
+
+  const id = randomUUID();
+  const basic = certificate.getExtension(x509.BasicConstraintsExtension)!;
+  const authority = await db.authority.create({
+    data: {
+      id,
+      commonName: certificate.subjectName.getField("CN")[0] ?? certificate.subject,
+      subjectDn: certificate.subject,
+      parentId: await findParentId(certificate),
+      keyType: key.info.keyType,
+      pathLength: basic.pathLength ?? null,
+      serialHex: certificate.serialNumber.toLowerCase(),
+      notBefore: certificate.notBefore,
+      notAfter: certificate.notAfter,
+      certificatePem: certificatePem(certificate),
+      encryptedKey: sealKey(key.pkcs8, authorityKeyContext(id)),
+      fingerprintSha256: fingerprint,
+      imported: true,
+    },
+  });
+  const warnings: string[] = [];
+  if (!authority.parentId && !(await certificate.isSelfSigned())) {
+    warnings.push(`Its issuer "${certificate.issuer}" is not in the store: import that CA too so chains reach the root.`);
+  }
+  return { authority, warnings };
+}
+
+function readCaCertificate(pem: string): x509.X509Certificate {
+  const der = readPemOrDer(pem, ["CERTIFICATE"], "certificate");
+  let certificate: x509.X509Certificate;
+  try {
+    certificate = parseCertificate(der);
+  } catch {
+    throw new AppError("INVALID_PEM", "The CA certificate could not be decoded as X.509. Paste the whole PEM block of the certificate.", "certificatePem");
+  }
+  const basic = certificate.getExtension(x509.BasicConstraintsExtension);
+  if (!basic?.ca) {
+    throw new AppError(
+      "INVALID_INPUT",
+      `"${certificate.subject}" is not a CA certificate (its basicConstraints does not say CA:TRUE), so nothing it signs would be trusted. Import the CA's certificate, not a server's.`,
+      "certificatePem",
+    );
+  }
+  return certificate;
+}
+
+/** The CA in the store that signed this certificate, matched by name and then by signature. */
+async function findParentId(certificate: x509.X509Certificate): Promise<string | null> {
+  if (certificate.issuer === certificate.subject) return null;
+  const candidate = await getDb().authority.findUnique({ where: { subjectDn: certificate.issuer } });
+  if (!candidate) return null;
+  const issuerCert = parseCertificate(readPemOrDer(candidate.certificatePem, ["CERTIFICATE"], "certificate"));
+  return (await certificate.verify({ publicKey: issuerCert.publicKey, signatureOnly: true })) ? candidate.id : null;
+}

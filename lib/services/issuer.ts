@@ -1,0 +1,70 @@
+import type { Authority } from "@/generated/prisma/client";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { loadMasterKey } from "../master-key";
+import type { Issuer } from "../pki/certificate";
+import { parseCertificate } from "../pki/certificate";
+import { decryptKey, encryptKey } from "../pki/key-encryption";
+import { importSigningKey } from "../pki/keys";
+import type { KeyType } from "../pki/key-types";
+import { readPemOrDer } from "../pki/pem";
+
+/** Associated data binding a sealed key to its row, so a key copied elsewhere will not open. */
+export const authorityKeyContext = (id: string) => `authority:${id}`;
+export const certificateKeyContext = (id: string) => `certificate:${id}`;
+
+export function sealKey(pkcs8: Uint8Array, context: string): string {
+  return encryptKey(pkcs8, loadMasterKey(), context);
+}
+
+export function openKey(sealed: string, context: string): Uint8Array<ArrayBuffer> {
+  try {
+    return decryptKey(sealed, loadMasterKey(), context);
+  } catch {
+    throw new AppError(
+      "INTERNAL",
+      "A stored private key could not be decrypted: the master key (CADESK_MASTER_KEY or master.key in the data dir) is not the one it was stored with. Restore the original master key.",
+    );
+  }
+}
+
+export async function findAuthority(id: string, field = "caId"): Promise<Authority> {
+  const authority = await getDb().authority.findUnique({ where: { id } });
+  if (!authority) {
+    throw new AppError("NOT_FOUND", `There is no CA with id "${id.slice(0, 100)}". List them on the Authorities page or with GET /api/v1/cas.`, field);
+  }
+  return authority;
+}
+
+export interface LoadedIssuer extends Issuer {
+  authority: Authority;
+}
+
+/** A CA ready to sign: its row, parsed certificate and unsealed signing key. */
+export async function loadIssuer(id: string, now: Date, field = "caId"): Promise<LoadedIssuer> {
+  const authority = await findAuthority(id, field);
+  if (authority.notAfter <= now) {
+    throw new AppError("INVALID_INPUT", `The CA "${authority.commonName}" expired on ${authority.notAfter.toISOString().slice(0, 10)}: it can no longer issue. Create or renew a CA.`, field);
+  }
+  const keyType = authority.keyType as KeyType;
+  const pkcs8 = openKey(authority.encryptedKey, authorityKeyContext(authority.id));
+  return {
+    authority,
+    keyType,
+    certificate: parseCertificate(readPemOrDer(authority.certificatePem, ["CERTIFICATE"], "certificate")),
+    signingKey: await importSigningKey(pkcs8, keyType),
+  };
+}
+
+/** The issuing CA and its ancestors, nearest first, ending at the root (or the last CA held). */
+export async function authorityChain(authorityId: string): Promise<Authority[]> {
+  const chain: Authority[] = [];
+  let next: string | null = authorityId;
+  while (next && chain.length < 16) {
+    const authority: Authority | null = await getDb().authority.findUnique({ where: { id: next } });
+    if (!authority) break;
+    chain.push(authority);
+    next = authority.parentId;
+  }
+  return chain;
+}

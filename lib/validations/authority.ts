@@ -1,0 +1,29 @@
+import { z } from "zod";
+import { KEY_TYPES } from "../pki/key-types";
+import { MAX_CA_DAYS } from "../pki/profiles";
+import { optionalInt, optionalText, pemText } from "./common";
+
+export const ZSubjectInput = z.object({
+  // RFC 5280 upper bounds: CN, O, OU 64; ST, L 128.
+  commonName: z.string({ error: "Common Name is required." }).trim().min(1, "Common Name is required.").max(64, "Common Name can be at most 64 characters (RFC 5280)."),
+  organization: optionalText(64, "Organization"),
+  organizationalUnit: optionalText(64, "Organizational unit"),
+  country: optionalText(2, "Country").refine((v) => v === undefined || /^[A-Za-z]{2}$/.test(v), "Country is a two-letter ISO code, such as DE or US."),
+  state: optionalText(128, "State"),
+  locality: optionalText(128, "Locality"),
+});
+
+export const ZCreateAuthorityInput = ZSubjectInput.extend({
+  keyType: z.enum(KEY_TYPES, { error: `Key type must be one of ${KEY_TYPES.join(", ")}.` }).default("ecdsa-p256"),
+  validityDays: optionalInt(1, MAX_CA_DAYS, "Validity (days)"),
+  parentId: optionalText(100, "Parent CA"),
+  pathLen: optionalInt(0, 10, "Path length"),
+});
+export type TCreateAuthorityInput = z.infer<typeof ZCreateAuthorityInput>;
+
+export const ZImportAuthorityInput = z.object({
+  certificatePem: pemText("The CA certificate"),
+  privateKeyPem: pemText("The CA private key"),
+  keyPassphrase: optionalText(1024, "Passphrase"),
+});
+export type TImportAuthorityInput = z.infer<typeof ZImportAuthorityInput>;
