@@ -12,7 +12,8 @@ export interface Config {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const dataDir = path.resolve(env.CADESK_DATA_DIR || "./data");
+  // Resolved at run time, relative to where the server starts; not a file the build should trace.
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ env.CADESK_DATA_DIR || "./data");
   return {
     dataDir,
     databaseUrl: env.DATABASE_URL || `file:${path.join(dataDir, "cadesk.db")}`,
@@ -26,5 +27,5 @@ export function sqlitePath(databaseUrl: string): string {
   if (!databaseUrl.startsWith("file:")) {
     throw new Error(`DATABASE_URL "${databaseUrl.split(":")[0]}:..." is not supported yet: use a file: URL (SQLite).`);
   }
-  return path.resolve(databaseUrl.slice("file:".length));
+  return path.resolve(/*turbopackIgnore: true*/ databaseUrl.slice("file:".length));
 }

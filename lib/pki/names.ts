@@ -2,6 +2,9 @@ import { isIP } from "node:net";
 import { domainToASCII } from "node:url";
 import { AppError } from "../errors";
 import { x509 } from "./crypto-provider";
+import type { San, SanType } from "./names-format";
+
+export { formatSans, type San, type SanType } from "./names-format";
 
 export interface SubjectInput {
   commonName: string;
@@ -31,11 +34,6 @@ export function buildName(subject: SubjectInput): x509.Name {
   return new x509.Name(rdns);
 }
 
-export type SanType = "dns" | "ip" | "email" | "uri";
-export interface San {
-  type: SanType;
-  value: string;
-}
 export interface SanLists {
   dns?: string[];
   ip?: string[];
@@ -177,8 +175,3 @@ export function sansToLists(sans: San[]): Required<SanLists> {
   return lists;
 }
 
-/** Renders SANs the way people read them: "DNS:api.example.com, IP:10.0.0.1". */
-export function formatSans(sans: San[]): string {
-  const prefix: Record<SanType, string> = { dns: "DNS", ip: "IP", email: "email", uri: "URI" };
-  return sans.map((s) => `${prefix[s.type]}:${s.value}`).join(", ");
-}

@@ -6,7 +6,7 @@ import { parsePemBlocks } from "../pki/pem";
 import { buildPkcs12 } from "../pki/pkcs12";
 import { parseInput } from "../validations/parse";
 import { ZExportFormat, ZPkcs12Input, type TExportFormat } from "../validations/certificate";
-import { authorityChain, certificateKeyContext, openKey } from "./issuer";
+import { authorityChain, certificateKeyContext, findAuthority, openKey } from "./issuer";
 
 export interface ExportedFile {
   filename: string;
@@ -92,4 +92,14 @@ export async function exportPkcs12(id: string, raw: unknown): Promise<ExportedFi
     friendlyName: certificate.commonName || certificate.serialHex,
   });
   return { filename: fileBaseName(certificate.commonName, certificate.serialHex) + ".p12", contentType: FORMAT_FILES.p12.contentType, body };
+}
+
+/** A CA's own certificate, to install in trust stores: PEM (.crt) or DER (.cer). Never its key. */
+export async function exportAuthorityCertificate(id: string, format: string): Promise<ExportedFile> {
+  if (format !== "pem" && format !== "der") throw new AppError("INVALID_INPUT", 'format must be "pem" or "der".', "format");
+  const authority = await findAuthority(id, "id");
+  const base = fileBaseName(authority.commonName, authority.serialHex);
+  return format === "pem"
+    ? { filename: `${base}.crt`, contentType: FORMAT_FILES.crt.contentType, body: authority.certificatePem }
+    : { filename: `${base}.cer`, contentType: FORMAT_FILES.der.contentType, body: parsePemBlocks(authority.certificatePem)[0]!.der };
 }

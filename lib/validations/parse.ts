@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { AppError } from "../errors";
+import { AppError, MAX_UPLOAD_BYTES } from "../errors";
 
 /**
  * Parses input with a schema; on failure throws one AppError naming the first problem (and its
@@ -13,5 +13,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   const message = issue.code === "invalid_type" && issue.input === undefined && !issue.message.includes("required")
     ? `${field ?? "A value"} is required.`
     : issue.message;
-  throw new AppError("INVALID_INPUT", message, field);
+  // A PEM field over the upload limit is a size problem (413), not a syntax one.
+  const tooLarge = issue.code === "too_big" && Number(issue.maximum) >= MAX_UPLOAD_BYTES;
+  throw new AppError(tooLarge ? "PAYLOAD_TOO_LARGE" : "INVALID_INPUT", message, field);
 }

@@ -1,0 +1,80 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { Metadata } from "next";
+import { getAuthority } from "@/lib/data/authorities";
+import { fileBaseName } from "@/lib/services/export-certificate";
+import { PemBlock } from "../../../ui/pem-block";
+import { CertificateFacts } from "../../../ui/certificate-facts";
+import { TrustInstructions } from "../../../ui/trust-instructions";
+
+export const metadata: Metadata = { title: "Authority" };
+
+export default async function AuthorityPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ created?: string }> }) {
+  const [{ id }, { created }] = await Promise.all([params, searchParams]);
+  const ca = await getAuthority(id);
+  if (!ca) notFound();
+  const base = fileBaseName(ca.commonName, ca.summary.serial);
+  const isRoot = ca.chain.length === 1 && ca.summary.subject === ca.summary.issuer;
+  return (
+    <div className="space-y-6">
+      {created && <div role="status" className="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-200">The CA “{ca.commonName}” is ready.</div>}
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <p className="text-xs uppercase tracking-wide text-slate-500">{isRoot ? "Root CA" : "Intermediate CA"}{ca.imported ? " · imported" : ""}</p>
+          <h1>{ca.commonName}</h1>
+        </div>
+        <div className="flex flex-wrap gap-2">
+          {ca.pathLength !== 0 && <Link className="btn" href={`/authorities/new?type=intermediate&parentId=${ca.id}`}>New intermediate under it</Link>}
+          <Link className="btn btn-primary" href={`/certificates/new?caId=${ca.id}`}>Issue from this CA</Link>
+        </div>
+      </div>
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <section className="card lg:col-span-2">
+          <h2 className="mb-3">Certificate</h2>
+          <CertificateFacts summary={ca.summary} daysLeft={ca.daysLeft} extra={[["Path length", ca.pathLength === null ? "unlimited" : String(ca.pathLength)]]} />
+        </section>
+        <section className="card space-y-4">
+          <div>
+            <h2 className="mb-2">Chain to the root</h2>
+            <ol className="space-y-1 text-sm">
+              {[...ca.chain].reverse().map((c, i) => (
+                <li key={c.id} style={{ paddingLeft: `${i}rem` }}>
+                  {c.id === ca.id ? <strong>{c.commonName}</strong> : <Link href={`/authorities/${c.id}`}>{c.commonName}</Link>}
+                </li>
+              ))}
+            </ol>
+          </div>
+          <div>
+            <h2 className="mb-2">Beneath it</h2>
+            {ca.children.length === 0 ? <p className="text-sm text-slate-500">No intermediate CAs.</p> : (
+              <ul className="space-y-1 text-sm">{ca.children.map((c) => <li key={c.id}><Link href={`/authorities/${c.id}`}>{c.commonName}</Link></li>)}</ul>
+            )}
+            <p className="mt-2 text-sm"><Link href={`/certificates?caId=${ca.id}`}>{ca.issuedCount} certificate{ca.issuedCount === 1 ? "" : "s"} issued</Link></p>
+          </div>
+          <div>
+            <h2 className="mb-2">Download</h2>
+            <div className="flex flex-wrap gap-2">
+              <a className="btn btn-sm" href={`/download/authorities/${ca.id}?format=pem`} download>{base}.crt (PEM)</a>
+              <a className="btn btn-sm" href={`/download/authorities/${ca.id}?format=der`} download>{base}.cer (DER)</a>
+            </div>
+            <p className="hint">The private key stays on the server, encrypted.</p>
+          </div>
+        </section>
+      </div>
+
+      <section className="card">
+        <PemBlock title="Certificate (PEM)" text={ca.certificatePem} />
+      </section>
+
+      <section className="card">
+        <h2 className="mb-1">Trust this CA</h2>
+        <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
+          Clients accept certificates from this CA once it is in their trust store. {isRoot ? "Install this root." : "Usually you install the root CA, not an intermediate:"}{" "}
+          {!isRoot && ca.chain.length > 1 && <Link href={`/authorities/${ca.chain[ca.chain.length - 1]!.id}`}>go to the root</Link>}
+        </p>
+        <TrustInstructions file={`${base}.crt`} derFile={`${base}.cer`} name={base} />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+import Link from "next/link";
+import { getOverview } from "@/lib/data/overview";
+import { relativeDays, StatusBadge } from "../ui/status-badge";
+
+export default async function OverviewPage() {
+  const overview = await getOverview();
+  if (overview.authorityCount === 0) return <FirstRun />;
+  const { counts } = overview;
+  return (
+    <div className="space-y-6">
+      <div className="flex items-center justify-between">
+        <h1>Overview</h1>
+        <div className="flex gap-2">
+          <Link className="btn" href="/certificates/sign-csr">Sign a CSR</Link>
+          <Link className="btn btn-primary" href="/certificates/new">Issue certificate</Link>
+        </div>
+      </div>
+      <div className="grid grid-cols-2 gap-4 md:grid-cols-5">
+        <Stat label="Authorities" value={overview.authorityCount} href="/authorities" />
+        <Stat label="Valid" value={counts.valid} href="/certificates?status=valid" />
+        <Stat label="Expiring < 30 days" value={counts.expiring} href="/certificates?status=expiring&sort=expiry" tone={counts.expiring ? "warn" : undefined} />
+        <Stat label="Expired" value={counts.expired} href="/certificates?status=expired" tone={counts.expired ? "bad" : undefined} />
+        <Stat label="Revoked" value={counts.revoked} href="/certificates?status=revoked" />
+      </div>
+      <section className="card">
+        <h2 className="mb-3">Expiring next</h2>
+        {overview.expiringNext.length === 0 ? (
+          <p className="text-sm text-slate-500">No certificate expires in the next 30 days.</p>
+        ) : (
+          <table className="table">
+            <thead><tr><th>Common Name</th><th>Issuer</th><th>Expires</th><th>Status</th></tr></thead>
+            <tbody>
+              {overview.expiringNext.map((c) => (
+                <tr key={c.id}>
+                  <td><Link href={`/certificates/${c.id}`}>{c.commonName || c.serialHex}</Link></td>
+                  <td>{c.issuerName}</td>
+                  <td>{relativeDays(c.daysLeft)}</td>
+                  <td><StatusBadge status={c.status} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function Stat({ label, value, href, tone }: { label: string; value: number; href: string; tone?: "warn" | "bad" }) {
+  const color = tone === "warn" ? "text-amber-700 dark:text-amber-400" : tone === "bad" ? "text-red-700 dark:text-red-400" : "";
+  return (
+    <Link href={href} className="card block p-4 text-inherit no-underline hover:no-underline hover:ring-2 hover:ring-sky-600/20">
+      <div className="text-xs text-slate-500 dark:text-slate-400">{label}</div>
+      <div className={`mt-1 text-2xl font-semibold ${color}`}>{value}</div>
+    </Link>
+  );
+}
+
+function FirstRun() {
+  return (
+    <div className="mx-auto max-w-2xl space-y-6 pt-8">
+      <div>
+        <h1 className="text-2xl">Welcome to cadesk</h1>
+        <p className="mt-2 text-slate-600 dark:text-slate-400">
+          Your private certificate authority is ready. Three steps give your services TLS and mutual-TLS certificates:
+        </p>
+      </div>
+      <ol className="space-y-3">
+        <li className="card">
+          <h2>1. Create a root CA</h2>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">The anchor every client will trust. It lives for years and signs only intermediates.</p>
+          <Link className="btn btn-primary mt-3" href="/authorities/new">Create a root CA</Link>
+          <span className="ml-3 text-sm">or <Link href="/authorities/new?type=import">import an existing one</Link></span>
+        </li>
+        <li className="card opacity-80">
+          <h2>2. Create an intermediate CA</h2>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">It issues day-to-day certificates, so the root key can stay unused.</p>
+        </li>
+        <li className="card opacity-80">
+          <h2>3. Issue certificates</h2>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">From a form, or by signing a CSR so the private key never leaves your service.</p>
+        </li>
+      </ol>
+    </div>
+  );
+}

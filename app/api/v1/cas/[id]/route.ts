@@ -1,0 +1,6 @@
+import { apiRoute } from "@/lib/api/handler";
+import { presentAuthority } from "@/lib/api/present";
+import { json } from "@/lib/api/respond";
+import { findAuthority } from "@/lib/services/issuer";
+
+export const GET = apiRoute(async (_request, { id }) => json(presentAuthority(await findAuthority(id!, "id"))));

@@ -1,0 +1,15 @@
+import { getDb } from "@/lib/db";
+import { apiRoute, readJson } from "@/lib/api/handler";
+import { presentAuthority } from "@/lib/api/present";
+import { json } from "@/lib/api/respond";
+import { createAuthority } from "@/lib/services/create-authority";
+
+export const GET = apiRoute(async () => {
+  const all = await getDb().authority.findMany({ orderBy: { createdAt: "asc" } });
+  return json({ items: all.map(presentAuthority) });
+});
+
+export const POST = apiRoute(async (request) => {
+  const { authority, warnings } = await createAuthority(await readJson(request));
+  return json({ ...presentAuthority(authority), warnings }, 201);
+});

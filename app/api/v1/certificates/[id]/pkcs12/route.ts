@@ -1,0 +1,5 @@
+import { apiRoute, readJson } from "@/lib/api/handler";
+import { fileResponse } from "@/lib/api/respond";
+import { exportPkcs12 } from "@/lib/services/export-certificate";
+
+export const POST = apiRoute(async (request, { id }) => fileResponse(await exportPkcs12(id!, await readJson(request))));

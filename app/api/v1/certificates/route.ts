@@ -1,0 +1,34 @@
+import { getDb } from "@/lib/db";
+import { apiRoute, readJson } from "@/lib/api/handler";
+import { presentCertificate } from "@/lib/api/present";
+import { json } from "@/lib/api/respond";
+import { parseCertificateQuery, searchCertificates } from "@/lib/data/certificates";
+import { exportCertificate } from "@/lib/services/export-certificate";
+import { issueCertificate } from "@/lib/services/issue-certificate";
+
+export const GET = apiRoute(async (request) => {
+  const query = parseCertificateQuery(Object.fromEntries(new URL(request.url).searchParams));
+  const page = await searchCertificates(query);
+  const rows = await getDb().certificate.findMany({ where: { id: { in: page.rows.map((r) => r.id) } } });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return json({
+    items: page.rows.map((r) => presentCertificate(byId.get(r.id)!)),
+    total: page.total,
+    page: query.page,
+    pageSize: query.pageSize,
+  });
+});
+
+export const POST = apiRoute(async (request) => {
+  const issued = await issueCertificate(await readJson(request));
+  const chain = await exportCertificate(issued.certificate.id, "chain");
+  return json(
+    {
+      ...presentCertificate(issued.certificate),
+      chainPem: chain.body,
+      ...(issued.privateKeyPem ? { privateKeyPem: issued.privateKeyPem } : {}),
+      warnings: issued.warnings,
+    },
+    201,
+  );
+});

@@ -1,0 +1,24 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Download, Page } from "@playwright/test";
+
+export const API_TOKEN = "e2e-token-not-secret";
+export const SCREENSHOTS = path.resolve("e2e/.artifacts/screenshots");
+
+/** Full-page screenshot, kept for a person to look at (e2e/.artifacts/screenshots). */
+export async function snap(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Saves a download into dir and returns its path and text. */
+export async function save(download: Download, dir: string): Promise<{ file: string; text: string; name: string }> {
+  const file = path.join(dir, download.suggestedFilename());
+  await download.saveAs(file);
+  return { file, text: readFileSync(file, "utf8"), name: download.suggestedFilename() };
+}
+
+export async function downloadBy(page: Page, click: () => Promise<void>, dir: string) {
+  const [download] = await Promise.all([page.waitForEvent("download"), click()]);
+  return save(download, dir);
+}

@@ -1,0 +1,7 @@
+/** Runs once when the server starts: key material exists before the first request needs it. */
+export async function register() {
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { prepareDataDir } = await import("./lib/startup");
+    prepareDataDir();
+  }
+}

@@ -1,0 +1,56 @@
+import { AppError, MAX_UPLOAD_BYTES } from "../errors";
+import { requireApiToken } from "./auth";
+import { errorResponse } from "./respond";
+
+type Context = { params: Promise<Record<string, string>> };
+
+/** Wraps an API route: token check first, then the handler, with every failure as JSON. */
+export function apiRoute(handler: (request: Request, params: Record<string, string>) => Promise<Response>) {
+  return async (request: Request, context: Context): Promise<Response> => {
+    try {
+      requireApiToken(request);
+      return await handler(request, await context.params);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+/** Reads a JSON object body, bounded in size, with messages that say what to send instead. */
+export async function readJson(request: Request): Promise<Record<string, unknown>> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().startsWith("application/json")) {
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Send the body as JSON with "Content-Type: application/json" (got "${type.slice(0, 60) || "none"}").`);
+  }
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  const limit = MAX_UPLOAD_BYTES + 64 * 1024;
+  if (declared > limit) throw new AppError("PAYLOAD_TOO_LARGE", "The request body is larger than 1 MiB.");
+  const text = await readBounded(request, limit);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new AppError("INVALID_INPUT", "The request body is not valid JSON.");
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new AppError("INVALID_INPUT", "The request body must be a JSON object.");
+  return body as Record<string, unknown>;
+}
+
+/** The body as text, refusing it as soon as it passes the limit rather than buffering it all. */
+async function readBounded(request: Request, limit: number): Promise<string> {
+  const reader = request.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel();
+      throw new AppError("PAYLOAD_TOO_LARGE", "The request body is larger than 1 MiB.");
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}

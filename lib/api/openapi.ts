@@ -1,0 +1,95 @@
+/** The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json. */
+import { KEY_TYPES } from "../pki/key-types";
+import { LEAF_PROFILES } from "../pki/profiles";
+import { CERTIFICATE_STATUSES, EXPORT_FORMATS } from "../validations/certificate";
+
+const error = { $ref: "#/components/schemas/Error" };
+const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [String(c), { description: { 400: "Invalid input", 401: "Missing or wrong token", 404: "Not found", 409: "Conflict", 413: "Body over 1 MiB", 415: "Body is not JSON" }[c], content: { "application/json": { schema: error } } }]));
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
+const stringList = { type: "array", items: { type: "string" } };
+
+export const openApiDocument = {
+  openapi: "3.1.0",
+  info: { title: "cadesk API", version: "1", description: "Private CA: authorities, issuance, CSR signing and downloads. Every call needs `Authorization: Bearer <token>`." },
+  servers: [{ url: "/api/v1" }],
+  security: [{ bearer: [] }],
+  components: {
+    securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+    schemas: {
+      Error: { type: "object", required: ["error"], properties: { error: { type: "object", required: ["code", "message"], properties: { code: { type: "string" }, message: { type: "string" }, field: { type: "string" } } } } },
+      KeyType: { type: "string", enum: [...KEY_TYPES], default: "ecdsa-p256" },
+      Sans: { type: "object", properties: { dns: stringList, ip: stringList, email: stringList, uri: stringList } },
+      Authority: {
+        type: "object",
+        properties: {
+          id: { type: "string" }, commonName: { type: "string" }, subject: { type: "string" }, parentId: { type: ["string", "null"] },
+          keyType: { type: "string" }, pathLen: { type: ["integer", "null"] }, serialNumber: { type: "string" },
+          notBefore: { type: "string", format: "date-time" }, notAfter: { type: "string", format: "date-time" },
+          fingerprintSha256: { type: "string" }, imported: { type: "boolean" }, certificatePem: { type: "string" },
+        },
+      },
+      Certificate: {
+        type: "object",
+        properties: {
+          id: { type: "string" }, caId: { type: "string" }, serialNumber: { type: "string", description: "lowercase hex" }, commonName: { type: "string" },
+          subject: { type: "string" }, sans: { $ref: "#/components/schemas/Sans" }, profile: { type: "string", enum: [...LEAF_PROFILES] },
+          keyType: { type: "string" }, source: { type: "string", enum: ["generated", "csr"] },
+          notBefore: { type: "string", format: "date-time" }, notAfter: { type: "string", format: "date-time" },
+          status: { type: "string", enum: [...CERTIFICATE_STATUSES] }, hasPrivateKey: { type: "boolean" }, fingerprintSha256: { type: "string" }, certificatePem: { type: "string" },
+        },
+      },
+    },
+  },
+  paths: {
+    "/cas": {
+      get: { summary: "List CAs", responses: { 200: { description: "CAs", content: { "application/json": { schema: { type: "object", properties: { items: { type: "array", items: { $ref: "#/components/schemas/Authority" } } } } } } }, ...errors(401) } },
+      post: {
+        summary: "Create a root CA, or an intermediate with parentId",
+        requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["commonName"], properties: {
+          commonName: { type: "string", maxLength: 64 }, organization: { type: "string" }, organizationalUnit: { type: "string" }, country: { type: "string", minLength: 2, maxLength: 2 },
+          keyType: { $ref: "#/components/schemas/KeyType" }, validityDays: { type: "integer", description: "default 3650 for roots, 1825 for intermediates" }, parentId: { type: "string" }, pathLen: { type: "integer", minimum: 0 },
+        } } } } },
+        responses: { 201: { description: "Created", content: { "application/json": { schema: { $ref: "#/components/schemas/Authority" } } } }, ...errors(400, 401, 404, 409, 415) },
+      },
+    },
+    "/cas/{id}": { get: { summary: "One CA", parameters: [idParam], responses: { 200: { description: "The CA", content: { "application/json": { schema: { $ref: "#/components/schemas/Authority" } } } }, ...errors(401, 404) } } },
+    "/certificates": {
+      get: {
+        summary: "Search the inventory",
+        parameters: [
+          { name: "q", in: "query", schema: { type: "string" }, description: "substring of CN, a SAN or the serial" },
+          { name: "caId", in: "query", schema: { type: "string" } },
+          { name: "status", in: "query", schema: { type: "string", enum: [...CERTIFICATE_STATUSES] } },
+          { name: "sort", in: "query", schema: { type: "string", enum: ["newest", "expiry", "-expiry"] } },
+          { name: "page", in: "query", schema: { type: "integer", minimum: 1 } },
+          { name: "pageSize", in: "query", schema: { type: "integer", minimum: 1, maximum: 200 } },
+        ],
+        responses: { 200: { description: "A page", content: { "application/json": { schema: { type: "object", properties: { items: { type: "array", items: { $ref: "#/components/schemas/Certificate" } }, total: { type: "integer" }, page: { type: "integer" }, pageSize: { type: "integer" } } } } } }, ...errors(401) },
+      },
+      post: {
+        summary: "Issue a certificate (generated key), or sign a CSR with csrPem",
+        requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["caId"], properties: {
+          caId: { type: "string" }, profile: { type: "string", enum: [...LEAF_PROFILES], default: "server" }, commonName: { type: "string", maxLength: 64, description: "required without csrPem" },
+          sans: { $ref: "#/components/schemas/Sans" }, keyType: { $ref: "#/components/schemas/KeyType" }, validityDays: { type: "integer", default: 90 },
+          keepPrivateKey: { type: "boolean", default: true }, csrPem: { type: "string", description: "PEM CSR; its SANs are used unless sans is given" },
+        } } } } },
+        responses: { 201: { description: "Issued and stored", content: { "application/json": { schema: { allOf: [{ $ref: "#/components/schemas/Certificate" }, { type: "object", properties: { chainPem: { type: "string" }, privateKeyPem: { type: "string", description: "only when the key was generated here" }, warnings: stringList } }] } } } }, ...errors(400, 401, 404, 413, 415) },
+      },
+    },
+    "/certificates/{id}": { get: { summary: "One certificate", parameters: [idParam], responses: { 200: { description: "The certificate", content: { "application/json": { schema: { $ref: "#/components/schemas/Certificate" } } } }, ...errors(401, 404) } } },
+    "/certificates/{id}/download": {
+      get: {
+        summary: "Download a file", parameters: [idParam, { name: "format", in: "query", schema: { type: "string", enum: [...EXPORT_FORMATS], default: "pem" } }],
+        responses: { 200: { description: "The file, with a Content-Disposition file name" }, ...errors(400, 401, 404) },
+      },
+    },
+    "/certificates/{id}/pkcs12": {
+      post: {
+        summary: "PKCS#12 with key, certificate and chain", parameters: [idParam],
+        requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["password"], properties: { password: { type: "string", minLength: 4 } } } } } },
+        responses: { 200: { description: "application/x-pkcs12" }, ...errors(400, 401, 404, 415) },
+      },
+    },
+  },
+};

@@ -1,0 +1,50 @@
+import { defineConfig, devices } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const port = Number(process.env.E2E_PORT ?? 3123);
+// A fresh data dir per run: the e2e journey starts on a first-run dashboard.
+const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), "cadesk-e2e-"));
+process.env.E2E_DATA_DIR = dataDir;
+export const E2E_API_TOKEN = "e2e-token-not-secret";
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "e2e/.artifacts/results",
+  fullyParallel: false,
+  workers: 1,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  retries: 0,
+  reporter: process.env.PLAYWRIGHT_JSON ? [["list"], ["json", { outputFile: process.env.PLAYWRIGHT_JSON }]] : [["list"]],
+  use: {
+    baseURL: `http://localhost:${port}`,
+    acceptDownloads: true,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        viewport: { width: 1360, height: 900 },
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+          // As root Chromium needs --no-sandbox; the rest keeps it off the (closed) network.
+          args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: `node scripts/prepare-db.mjs && node_modules/.bin/next start -p ${port}`,
+    url: `http://localhost:${port}/api/v1/openapi.json`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    env: { CADESK_DATA_DIR: dataDir, CADESK_API_TOKEN: E2E_API_TOKEN, NEXT_TELEMETRY_DISABLED: "1" },
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+});

@@ -1,0 +1,6 @@
+// Applies migrations to the configured database (used by `npm run dev` and the e2e server).
+import { ensurePrismaClient, migrate } from "./lib.mjs";
+
+process.umask(0o077);
+ensurePrismaClient();
+migrate();
