@@ -1,7 +1,6 @@
 import { createPublicKey } from "node:crypto";
 import { x509 } from "./crypto-provider";
 import { signingAlgorithm, type KeyType } from "./key-types";
-import { describePublicKey } from "./keys";
 import type { San } from "./names";
 import type { Bytes } from "./pem";
 import { PROFILE_SPECS, type LeafProfile, type Validity } from "./profiles";
@@ -75,7 +74,7 @@ export interface LeafCertificateParams {
  */
 export async function signLeafCertificate(params: LeafCertificateParams): Promise<x509.X509Certificate> {
   const publicKey = params.publicKey instanceof x509.PublicKey ? params.publicKey : await x509.PublicKey.create(params.publicKey);
-  const isRsaKey = describePublicKey(new Uint8Array(publicKey.rawData)).algorithm === "RSA";
+  const isRsaKey = publicKey.algorithm.name === "RSASSA-PKCS1-v1_5";
   const spec = PROFILE_SPECS[params.profile];
   let usage = x509.KeyUsageFlags.digitalSignature;
   if (isRsaKey && spec.needsHostName) usage |= x509.KeyUsageFlags.keyEncipherment;

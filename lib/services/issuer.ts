@@ -40,20 +40,35 @@ export interface LoadedIssuer extends Issuer {
   authority: Authority;
 }
 
-/** A CA ready to sign: its row, parsed certificate and unsealed signing key. */
+/**
+ * Parsed certificates and imported (non-extractable) signing keys of CAs, by id and fingerprint:
+ * parsing and unsealing on every signature would cost more than the signature itself.
+ */
+const signerCache = new Map<string, Promise<Issuer>>();
+
+function signerFor(authority: Authority): Promise<Issuer> {
+  const cacheKey = `${authority.id}:${authority.fingerprintSha256}`;
+  let signer = signerCache.get(cacheKey);
+  if (!signer) {
+    const keyType = authority.keyType as KeyType;
+    signer = (async () => ({
+      keyType,
+      certificate: parseCertificate(readPemOrDer(authority.certificatePem, ["CERTIFICATE"], "certificate")),
+      signingKey: await importSigningKey(openKey(authority.encryptedKey, authorityKeyContext(authority.id)), keyType),
+    }))();
+    signer.catch(() => signerCache.delete(cacheKey));
+    signerCache.set(cacheKey, signer);
+  }
+  return signer;
+}
+
+/** A CA ready to sign: its current row (read every time), parsed certificate and signing key. */
 export async function loadIssuer(id: string, now: Date, field = "caId"): Promise<LoadedIssuer> {
   const authority = await findAuthority(id, field);
   if (authority.notAfter <= now) {
     throw new AppError("INVALID_INPUT", `The CA "${authority.commonName}" expired on ${authority.notAfter.toISOString().slice(0, 10)}: it can no longer issue. Create or renew a CA.`, field);
   }
-  const keyType = authority.keyType as KeyType;
-  const pkcs8 = openKey(authority.encryptedKey, authorityKeyContext(authority.id));
-  return {
-    authority,
-    keyType,
-    certificate: parseCertificate(readPemOrDer(authority.certificatePem, ["CERTIFICATE"], "certificate")),
-    signingKey: await importSigningKey(pkcs8, keyType),
-  };
+  return { authority, ...(await signerFor(authority)) };
 }
 
 /** The issuing CA and its ancestors, nearest first, ending at the root (or the last CA held). */

@@ -1,5 +1,5 @@
 /** Test helpers that run the real `openssl` binary as an outside check of what lib/pki produces. */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -28,6 +28,9 @@ export function openssl(args: string[], input?: string | Uint8Array): OpensslRes
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Runs openssl and returns stdout; a failure throws with openssl's own message. */
 export function opensslOk(args: string[], input?: string | Uint8Array): string {
-  return execFileSync("openssl", args, { input, encoding: "utf8" });
+  const r = openssl(args, input);
+  if (r.status !== 0) throw new Error(`openssl ${args.join(" ")} failed: ${r.stderr}`);
+  return r.stdout;
 }

@@ -1,0 +1,70 @@
+// `npm test`: install what is missing (npm packages, Debian's Chromium, the openssl and Java
+// keytool used as outside checks), then run the unit tests and the Playwright e2e suite.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { ensureBuild, ensureDependencies, ensurePrismaClient, log, root, run } from "./lib.mjs";
+
+const REQUIRED_TOOLS = [
+  { command: "chromium", path: "/usr/bin/chromium", debian: "chromium", why: "the browser the e2e tests drive" },
+  { command: "openssl", debian: "openssl", why: "checks certificates from outside" },
+  { command: "keytool", debian: "default-jre-headless", why: "checks that Java reads our PKCS#12 files" },
+];
+
+const has = (tool) => (tool.path ? existsSync(tool.path) : spawnSync("sh", ["-c", `command -v ${tool.command}`]).status === 0);
+
+function ensureSystemTools() {
+  const missing = REQUIRED_TOOLS.filter((t) => !has(t));
+  if (missing.length === 0) return;
+  const packages = missing.map((t) => t.debian);
+  log(`Installing ${packages.join(", ")} (${missing.map((t) => t.why).join("; ")})…`);
+  const asRoot = process.getuid?.() === 0;
+  const sudo = asRoot ? [] : ["sudo", "-n"];
+  if (!asRoot && spawnSync("sudo", ["-n", "true"]).status !== 0) {
+    throw new Error(`Missing ${packages.join(", ")}: install them with \`sudo apt-get install -y ${packages.join(" ")}\` and run npm test again.`);
+  }
+  const apt = (args) => run(sudo[0] ?? "apt-get", [...sudo.slice(1), ...(sudo.length ? ["apt-get"] : []), ...args], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  apt(["update", "-qq"]);
+  apt(["install", "-y", "-qq", "--no-install-recommends", ...packages]);
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+try {
+  ensureDependencies();
+  ensureSystemTools();
+  ensurePrismaClient();
+
+  const reports = path.join(root, "e2e", ".artifacts");
+  rmSync(reports, { recursive: true, force: true });
+  mkdirSync(reports, { recursive: true });
+  const unitReport = path.join(reports, "vitest.json");
+  const e2eReport = path.join(reports, "playwright.json");
+
+  log("Unit and integration tests (vitest)…");
+  const unit = spawnSync(path.join(root, "node_modules/.bin/vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${unitReport}`], { cwd: root, stdio: "inherit" });
+
+  ensureBuild();
+  log("End-to-end tests (Playwright + Chromium)…");
+  const e2e = spawnSync(path.join(root, "node_modules/.bin/playwright"), ["test"], { cwd: root, stdio: "inherit", env: { ...process.env, PLAYWRIGHT_JSON: e2eReport } });
+
+  const u = readJson(unitReport);
+  const p = readJson(e2eReport);
+  const passed = (u?.numPassedTests ?? 0) + (p?.stats?.expected ?? 0);
+  const failed = (u?.numFailedTests ?? 0) + (p?.stats?.unexpected ?? 0) + (p?.stats?.flaky ?? 0);
+  const skipped = (u?.numPendingTests ?? 0) + (u?.numTodoTests ?? 0) + (p?.stats?.skipped ?? 0);
+  const broken = unit.status !== 0 || e2e.status !== 0 || !u || !p;
+  log(`unit: ${u ? `${u.numPassedTests} passed, ${u.numFailedTests} failed` : "no report"}; e2e: ${p ? `${p.stats.expected} passed, ${p.stats.unexpected} failed` : "no report"}`);
+  if (broken) log("Screenshots and traces of failures: e2e/.artifacts/results");
+  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+  process.exit(broken || failed > 0 ? 1 : 0);
+} catch (error) {
+  console.error(`\n[cadesk] ${error.message}`);
+  process.exit(error.exitCode ?? 1);
+}
