@@ -37,12 +37,17 @@ function newestMtime(paths) {
   return newest;
 }
 
-/** npm ci when node_modules is missing or older than the lock file. */
+/**
+ * Installs dependencies when node_modules is missing or older than the lock file. `npm install`
+ * rather than `npm ci`: npm 11's ci refuses a lock file that lacks other platforms' optional
+ * binaries (Next's SWC, Tailwind's oxide for macOS and Windows), and a registry that does not
+ * serve those can never write them into the lock. install follows the lock all the same.
+ */
 export function ensureDependencies() {
   const marker = path.join(root, "node_modules", ".package-lock.json");
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(path.join(root, "package-lock.json")).mtimeMs) return;
-  log("Installing dependencies (npm ci)…");
-  run("npm", ["ci", "--no-audit", "--no-fund"]);
+  log("Installing dependencies (npm install)…");
+  run("npm", ["install", "--no-audit", "--no-fund"]);
 }
 
 export function ensurePrismaClient() {
