@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { opensslOk, tempDir } from "../lib/testing/openssl";
 import { API_TOKEN, snap } from "./helpers";
@@ -30,6 +32,18 @@ test("the CSR form explains malformed PEM and a certificate pasted as a CSR, and
   await page.getByRole("button", { name: "Review CSR" }).click();
   await expect(page.getByRole("main").getByRole("alert")).toContainText("You pasted a certificate");
   expect(await certificateCount(request)).toBe(before);
+});
+
+test("an upload over 1 MiB is refused in the form before it is sent", async ({ page }) => {
+  const dir = tempDir();
+  const big = path.join(dir, "huge.csr");
+  writeFileSync(big, Buffer.alloc(1536 * 1024, 0x41));
+  await page.goto("/certificates/sign-csr");
+  await page.getByLabel("Upload CSR file (PEM or DER)").setInputFiles(big);
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("This file is 1.5 MiB; the limit is 1 MiB");
+  await page.getByRole("button", { name: "Review CSR" }).click();
+  // The browser blocks the submission: no review appears.
+  await expect(page.getByRole("heading", { name: "2. What it asks for" })).toHaveCount(0);
 });
 
 test("the issue form names the bad SAN and keeps every field", async ({ page, request }) => {

@@ -1,5 +1,5 @@
-// `npm test`: install what is missing (npm packages, Debian's Chromium, the openssl and Java
-// keytool used as outside checks), then run the unit tests and the Playwright e2e suite.
+// `npm test`: install what is missing (npm packages, Debian's Chromium, and the outside checks:
+// openssl, Java keytool, Go, GnuTLS, NSS), then run the unit tests and the Playwright e2e suite.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -9,6 +9,9 @@ const REQUIRED_TOOLS = [
   { command: "chromium", path: "/usr/bin/chromium", debian: "chromium", why: "the browser the e2e tests drive" },
   { command: "openssl", debian: "openssl", why: "checks certificates from outside" },
   { command: "keytool", debian: "default-jre-headless", why: "checks that Java reads our PKCS#12 files" },
+  { command: "go", debian: "golang-go", why: "checks chains with Go's crypto/x509" },
+  { command: "certtool", debian: "gnutls-bin", why: "checks chains with GnuTLS" },
+  { command: "vfychain", debian: "libnss3-tools", why: "checks chains with NSS, Firefox's library" },
 ];
 
 const has = (tool) => (tool.path ? existsSync(tool.path) : spawnSync("sh", ["-c", `command -v ${tool.command}`]).status === 0);

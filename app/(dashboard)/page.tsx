@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { getOverview } from "@/lib/data/overview";
+import { CERTIFICATE_ACTIONS, PageHeader } from "../ui/page-header";
 import { relativeDays, StatusBadge } from "../ui/status-badge";
 
 export default async function OverviewPage() {
@@ -8,13 +9,7 @@ export default async function OverviewPage() {
   const { counts } = overview;
   return (
     <div className="space-y-6">
-      <div className="flex items-center justify-between">
-        <h1>Overview</h1>
-        <div className="flex gap-2">
-          <Link className="btn" href="/certificates/sign-csr">Sign a CSR</Link>
-          <Link className="btn btn-primary" href="/certificates/new">Issue certificate</Link>
-        </div>
-      </div>
+      <PageHeader title="Overview" actions={CERTIFICATE_ACTIONS} />
       <div className="grid grid-cols-2 gap-4 md:grid-cols-5">
         <Stat label="Authorities" value={overview.authorityCount} href="/authorities" />
         <Stat label="Valid" value={counts.valid} href="/certificates?status=valid" />

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { useFormStatus } from "react-dom";
+import { MAX_UPLOAD_BYTES } from "@/lib/errors";
 import type { FormState } from "@/lib/form-state";
 
 export function SubmitButton({ children, pendingText, formAction }: { children: React.ReactNode; pendingText?: string; formAction?: (form: FormData) => void }) {
@@ -33,7 +34,7 @@ export function FieldError({ state, name }: { state: FormState; name: string | s
   );
 }
 
-interface TextFieldProps extends React.InputHTMLAttributes<HTMLInputElement> {
+interface ShellProps {
   name: string;
   label: string;
   hint?: React.ReactNode;
@@ -42,58 +43,53 @@ interface TextFieldProps extends React.InputHTMLAttributes<HTMLInputElement> {
   errorFields?: string[];
 }
 
-export function TextField({ name, label, hint, state, errorFields = [], defaultValue, ...rest }: TextFieldProps) {
-  const invalid = !state.ok && !!state.field && [name, ...errorFields].includes(state.field);
+/** Label, hint and error around one control; `invalid` marks the control for assistive tech. */
+function FieldShell({ name, label, hint, state, errorFields = [], children }: ShellProps & { children: (invalid: boolean) => React.ReactNode }) {
+  const names = [name, ...errorFields];
+  const invalid = !state.ok && !!state.field && names.includes(state.field);
   return (
     <div>
       <label className="label" htmlFor={name}>{label}</label>
-      <input id={name} name={name} className="input" aria-invalid={invalid} defaultValue={state.values?.[name] ?? defaultValue} {...rest} />
+      {children(invalid)}
       {hint && <p className="hint">{hint}</p>}
-      <FieldError state={state} name={[name, ...errorFields]} />
+      <FieldError state={state} name={names} />
     </div>
   );
 }
 
-interface SelectFieldProps extends React.SelectHTMLAttributes<HTMLSelectElement> {
-  name: string;
-  label: string;
-  hint?: React.ReactNode;
-  state: FormState;
-  options: { value: string; label: string }[];
+type TextFieldProps = ShellProps & React.InputHTMLAttributes<HTMLInputElement>;
+
+export function TextField({ name, label, hint, state, errorFields, defaultValue, ...rest }: TextFieldProps) {
+  return (
+    <FieldShell name={name} label={label} hint={hint} state={state} errorFields={errorFields}>
+      {(invalid) => <input id={name} name={name} className="input" aria-invalid={invalid} defaultValue={state.values?.[name] ?? defaultValue} {...rest} />}
+    </FieldShell>
+  );
 }
+
+type SelectFieldProps = ShellProps & React.SelectHTMLAttributes<HTMLSelectElement> & { options: { value: string; label: string }[] };
 
 export function SelectField({ name, label, hint, state, options, defaultValue, ...rest }: SelectFieldProps) {
   return (
-    <div>
-      <label className="label" htmlFor={name}>{label}</label>
-      <select id={name} name={name} className="input" defaultValue={state.values?.[name] ?? defaultValue} {...rest}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>{o.label}</option>
-        ))}
-      </select>
-      {hint && <p className="hint">{hint}</p>}
-      <FieldError state={state} name={name} />
-    </div>
+    <FieldShell name={name} label={label} hint={hint} state={state}>
+      {(invalid) => (
+        <select id={name} name={name} className="input" aria-invalid={invalid} defaultValue={rest.value === undefined ? (state.values?.[name] ?? defaultValue) : undefined} {...rest}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>{o.label}</option>
+          ))}
+        </select>
+      )}
+    </FieldShell>
   );
 }
 
-interface TextAreaFieldProps extends React.TextareaHTMLAttributes<HTMLTextAreaElement> {
-  name: string;
-  label: string;
-  hint?: React.ReactNode;
-  state: FormState;
-  errorFields?: string[];
-}
+type TextAreaFieldProps = ShellProps & React.TextareaHTMLAttributes<HTMLTextAreaElement>;
 
-export function TextAreaField({ name, label, hint, state, errorFields = [], defaultValue, ...rest }: TextAreaFieldProps) {
-  const invalid = !state.ok && !!state.field && [name, ...errorFields].includes(state.field);
+export function TextAreaField({ name, label, hint, state, errorFields, defaultValue, ...rest }: TextAreaFieldProps) {
   return (
-    <div>
-      <label className="label" htmlFor={name}>{label}</label>
-      <textarea id={name} name={name} className="input font-mono text-xs" aria-invalid={invalid} defaultValue={state.values?.[name] ?? defaultValue} {...rest} />
-      {hint && <p className="hint">{hint}</p>}
-      <FieldError state={state} name={[name, ...errorFields]} />
-    </div>
+    <FieldShell name={name} label={label} hint={hint} state={state} errorFields={errorFields}>
+      {(invalid) => <textarea id={name} name={name} className="input font-mono text-xs" aria-invalid={invalid} defaultValue={state.values?.[name] ?? defaultValue} {...rest} />}
+    </FieldShell>
   );
 }
 
@@ -110,4 +106,30 @@ export function useRemountKey(state: FormState): number {
     setKey(key + 1);
   }
   return key;
+}
+
+/**
+ * A file picker that refuses files over the upload limit before anything is sent, with the
+ * reason beside it (the server checks again).
+ */
+export function FileInput(props: Omit<React.InputHTMLAttributes<HTMLInputElement>, "type" | "onChange">) {
+  const [problem, setProblem] = useState("");
+  return (
+    <span className="inline-block">
+      <input
+        type="file"
+        className="file-input"
+        {...props}
+        onChange={(e) => {
+          const file = e.currentTarget.files?.[0];
+          const message = file && file.size > MAX_UPLOAD_BYTES
+            ? `This file is ${(file.size / 1024 / 1024).toFixed(1)} MiB; the limit is 1 MiB. A certificate, key or CSR is a few KiB: check that you picked the right file.`
+            : "";
+          e.currentTarget.setCustomValidity(message);
+          setProblem(message);
+        }}
+      />
+      {problem && <p role="alert" className="field-error">{problem}</p>}
+    </span>
+  );
 }

@@ -1,13 +1,11 @@
 import type { Certificate } from "@/generated/prisma/client";
 import { AppError } from "../errors";
-import { signLeafCertificate } from "../pki/certificate";
 import { generateKeyPair, privateKeyPem } from "../pki/keys";
 import { buildName, normaliseSans } from "../pki/names";
-import { randomSerial } from "../pki/serial";
 import { parseInput } from "../validations/parse";
 import { ZIssueCertificateInput, type TIssueCertificateInput } from "../validations/certificate";
 import { loadIssuer } from "./issuer";
-import { leafSans, leafValidity, storeLeaf } from "./leaf-issuance";
+import { leafSans, leafValidity, signAndStoreLeaf } from "./leaf-issuance";
 import { signCsrWithInput } from "./sign-csr";
 
 export interface IssuedCertificate {
@@ -33,20 +31,13 @@ async function issueWithNewKey(input: TIssueCertificateInput, now: Date): Promis
   const issuer = await loadIssuer(input.caId, now);
   const validity = leafValidity(input.validityDays, issuer, now);
   const key = await generateKeyPair(input.keyType);
-  const signed = await signLeafCertificate({
+  const certificate = await signAndStoreLeaf({
     issuer,
     subject: buildName({ commonName: input.commonName, organization: input.organization, organizationalUnit: input.organizationalUnit }),
     publicKey: key.keys.publicKey,
     sans,
     profile: input.profile,
     validity,
-    serialNumber: randomSerial(),
-  });
-  const certificate = await storeLeaf({
-    issuer,
-    certificate: signed,
-    sans,
-    profile: input.profile,
     keyType: input.keyType,
     source: "generated",
     keepKey: input.keepPrivateKey ? key.pkcs8 : undefined,

@@ -7,7 +7,8 @@ import type { Certificate } from "@/generated/prisma/client";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { x509 } from "../pki/crypto-provider";
-import { certificatePem, sha256Fingerprint } from "../pki/certificate";
+import { certificatePem, sha256Fingerprint, signLeafCertificate } from "../pki/certificate";
+import { randomSerial } from "../pki/serial";
 import { sanFromCommonName, type San } from "../pki/names";
 import { computeValidity, LONG_LEAF_WARNING_DAYS, PROFILE_SPECS, type LeafProfile, type Validity } from "../pki/profiles";
 import { certificateKeyContext, sealKey, type LoadedIssuer } from "./issuer";
@@ -48,19 +49,31 @@ export function leafValidity(days: number, issuer: LoadedIssuer, now: Date): Lea
   return { ...validity, warnings };
 }
 
-export interface StoreLeafParams {
+export interface SignLeafParams {
   issuer: LoadedIssuer;
-  certificate: x509.X509Certificate;
+  subject: x509.Name;
+  publicKey: x509.PublicKey | CryptoKey;
   sans: San[];
   profile: LeafProfile;
+  validity: Validity;
   keyType: string;
   source: "generated" | "csr";
   /** PKCS#8 to keep sealed for later downloads; absent when the user opted out or for CSRs. */
   keepKey?: Uint8Array;
 }
 
-export async function storeLeaf(params: StoreLeafParams): Promise<Certificate> {
-  const { certificate, sans } = params;
+/** Signs with a fresh random serial and commits the certificate before returning it. */
+export async function signAndStoreLeaf(params: SignLeafParams): Promise<Certificate> {
+  const { issuer, sans } = params;
+  const certificate = await signLeafCertificate({
+    issuer,
+    subject: params.subject,
+    publicKey: params.publicKey,
+    sans,
+    profile: params.profile,
+    validity: params.validity,
+    serialNumber: randomSerial(),
+  });
   const id = randomUUID();
   const commonName = certificate.subjectName.getField("CN")[0] ?? "";
   const serialHex = certificate.serialNumber.toLowerCase();

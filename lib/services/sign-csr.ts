@@ -1,13 +1,11 @@
 import { x509 } from "../pki/crypto-provider";
-import { signLeafCertificate } from "../pki/certificate";
 import { checkCsrKey, parseCsr, verifyCsrSignature, type ParsedCsr } from "../pki/csr";
 import { normaliseSans, formatSans } from "../pki/names";
-import { randomSerial } from "../pki/serial";
 import type { TIssueCertificateInput } from "../validations/certificate";
 import { AppError } from "../errors";
 import type { IssuedCertificate } from "./issue-certificate";
 import { loadIssuer } from "./issuer";
-import { leafSans, leafValidity, storeLeaf } from "./leaf-issuance";
+import { leafSans, leafValidity, signAndStoreLeaf } from "./leaf-issuance";
 
 /**
  * Signs a CSR: parse -> verify its self-signature (proof of possession) -> check its key -> SANs
@@ -20,20 +18,13 @@ export async function signCsrWithInput(input: TIssueCertificateInput, now: Date)
   const sans = leafSans(input.profile, commonName, requested);
   const issuer = await loadIssuer(input.caId, now);
   const validity = leafValidity(input.validityDays, issuer, now);
-  const signed = await signLeafCertificate({
+  const certificate = await signAndStoreLeaf({
     issuer,
     subject: subjectWithCommonName(csr.subject, commonName),
     publicKey: csr.request.publicKey,
     sans,
     profile: input.profile,
     validity,
-    serialNumber: randomSerial(),
-  });
-  const certificate = await storeLeaf({
-    issuer,
-    certificate: signed,
-    sans,
-    profile: input.profile,
     keyType: csr.keyInfo.keyType ?? csr.keyInfo.label,
     source: "csr",
   });

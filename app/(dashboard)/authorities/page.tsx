@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { Metadata } from "next";
 import { listAuthorities } from "@/lib/data/authorities";
 import { KEY_TYPE_LABELS, type KeyType } from "@/lib/pki/key-types";
+import { PageHeader } from "../../ui/page-header";
 import { relativeDays } from "../../ui/status-badge";
 
 export const metadata: Metadata = { title: "Authorities" };
@@ -10,14 +11,14 @@ export default async function AuthoritiesPage() {
   const authorities = await listAuthorities();
   return (
     <div className="space-y-6">
-      <div className="flex items-center justify-between">
-        <h1>Authorities</h1>
-        <div className="flex gap-2">
-          <Link className="btn" href="/authorities/new?type=import">Import a CA</Link>
-          <Link className="btn" href="/authorities/new?type=intermediate">New intermediate</Link>
-          <Link className="btn btn-primary" href="/authorities/new">New root CA</Link>
-        </div>
-      </div>
+      <PageHeader
+        title="Authorities"
+        actions={[
+          { href: "/authorities/new?type=import", label: "Import a CA" },
+          { href: "/authorities/new?type=intermediate", label: "New intermediate" },
+          { href: "/authorities/new", label: "New root CA", primary: true },
+        ]}
+      />
       {authorities.length === 0 ? (
         <div className="card text-sm">No CA yet. <Link href="/authorities/new">Create a root CA</Link> to start.</div>
       ) : (

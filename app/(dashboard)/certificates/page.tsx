@@ -5,6 +5,7 @@ import { parseCertificateQuery, searchCertificates } from "@/lib/data/certificat
 import { formatSans } from "@/lib/pki/names-format";
 import { PROFILE_SPECS, type LeafProfile } from "@/lib/pki/profiles-data";
 import { CERTIFICATE_STATUSES, type TCertificateQuery } from "@/lib/validations/certificate";
+import { CERTIFICATE_ACTIONS, PageHeader } from "../../ui/page-header";
 import { relativeDays, StatusBadge } from "../../ui/status-badge";
 
 export const metadata: Metadata = { title: "Certificates" };
@@ -29,13 +30,7 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
   const expirySort = query.sort === "expiry" ? "-expiry" : "expiry";
   return (
     <div className="space-y-5">
-      <div className="flex items-center justify-between">
-        <h1>Certificates</h1>
-        <div className="flex gap-2">
-          <Link className="btn" href="/certificates/sign-csr">Sign a CSR</Link>
-          <Link className="btn btn-primary" href="/certificates/new">Issue certificate</Link>
-        </div>
-      </div>
+      <PageHeader title="Certificates" actions={CERTIFICATE_ACTIONS} />
 
       <form role="search" method="get" action="/certificates" className="card flex flex-wrap items-end gap-3 p-4">
         <div className="min-w-64 flex-1">

@@ -2,7 +2,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { Metadata } from "next";
 import { getAuthority } from "@/lib/data/authorities";
+import { formatSans } from "@/lib/pki/names-format";
 import { fileBaseName } from "@/lib/services/export-certificate";
+import { relativeDays, StatusBadge } from "../../../ui/status-badge";
 import { PemBlock } from "../../../ui/pem-block";
 import { CertificateFacts } from "../../../ui/certificate-facts";
 import { TrustInstructions } from "../../../ui/trust-instructions";
@@ -62,6 +64,31 @@ export default async function AuthorityPage({ params, searchParams }: { params: 
           </div>
         </section>
       </div>
+
+      <section className="card">
+        <div className="mb-3 flex items-center justify-between">
+          <h2>Recently issued</h2>
+          {ca.issuedCount > ca.recent.length && <Link href={`/certificates?caId=${ca.id}`}>All {ca.issuedCount} →</Link>}
+        </div>
+        {ca.recent.length === 0 ? (
+          <p className="text-sm text-slate-500">Nothing issued yet. <Link href={`/certificates/new?caId=${ca.id}`}>Issue a certificate</Link> from this CA.</p>
+        ) : (
+          <table className="table">
+            <thead><tr><th>Common Name</th><th>SANs</th><th>Issued</th><th>Expires</th><th>Status</th></tr></thead>
+            <tbody>
+              {ca.recent.map((c) => (
+                <tr key={c.id}>
+                  <td><Link href={`/certificates/${c.id}`}>{c.commonName || c.serialHex}</Link></td>
+                  <td className="max-w-xs truncate font-mono text-xs">{formatSans(c.sans)}</td>
+                  <td>{c.createdAt.toISOString().slice(0, 10)}</td>
+                  <td>{relativeDays(c.daysLeft)}</td>
+                  <td><StatusBadge status={c.status} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
 
       <section className="card">
         <PemBlock title="Certificate (PEM)" text={ca.certificatePem} />

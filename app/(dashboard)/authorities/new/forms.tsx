@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import type { FormState } from "@/lib/form-state";
 import { DEFAULT_KEY_TYPE, KEY_TYPE_LABELS, KEY_TYPES } from "@/lib/pki/key-types";
-import { FormAlert, SelectField, SubmitButton, TextAreaField, TextField, useRemountKey } from "../../../ui/form";
+import { FileInput, FormAlert, SelectField, SubmitButton, TextAreaField, TextField, useRemountKey } from "../../../ui/form";
 import { createAuthorityAction, importAuthorityAction } from "../actions";
 
 const KEY_OPTIONS = KEY_TYPES.map((k) => ({ value: k, label: KEY_TYPE_LABELS[k] }));
@@ -54,11 +54,11 @@ export function ImportAuthorityForm() {
       <FormAlert state={state} fields={["certificatePem", "privateKeyPem", "keyPassphrase"]} />
       <div className="space-y-2">
         <TextAreaField name="certificatePem" label="CA certificate (PEM)" rows={6} state={state} placeholder="-----BEGIN CERTIFICATE-----" />
-        <input type="file" name="certificateFile" aria-label="Upload CA certificate file" className="file-input" accept=".pem,.crt,.cer,.der" />
+        <FileInput name="certificateFile" aria-label="Upload CA certificate file" accept=".pem,.crt,.cer,.der" />
       </div>
       <div className="space-y-2">
         <TextAreaField name="privateKeyPem" label="CA private key (PEM)" rows={6} state={state} placeholder="-----BEGIN PRIVATE KEY-----" />
-        <input type="file" name="privateKeyFile" aria-label="Upload CA private key file" className="file-input" accept=".pem,.key" />
+        <FileInput name="privateKeyFile" aria-label="Upload CA private key file" accept=".pem,.key" />
       </div>
       <TextField name="keyPassphrase" label="Key passphrase" type="password" autoComplete="off" state={state} hint="Only if the key is encrypted." />
       <div className="flex justify-end">

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useEffect, useState } from "react";
-import { FieldError, FormAlert, SubmitButton, TextField, useRemountKey } from "../../../ui/form";
+import { FieldError, FileInput, FormAlert, SubmitButton, TextField, useRemountKey } from "../../../ui/form";
 import { IssuerAndProfile, SanField, ValidityField, type CaOption } from "../../../ui/leaf-fields";
 import { previewCsrAction, signCsrAction, type CsrFormState } from "../actions";
 
@@ -31,7 +31,7 @@ export function SignCsrForm({ authorities, defaultCaId }: { authorities: CaOptio
           <FieldError state={signed} name="csr" />
         </div>
         <div className="flex flex-wrap items-center justify-between gap-3">
-          <input type="file" name="csrFile" aria-label="Upload CSR file (PEM or DER)" className="file-input" accept=".csr,.pem,.der,.req" />
+          <FileInput name="csrFile" aria-label="Upload CSR file (PEM or DER)" accept=".csr,.pem,.der,.req" />
           <button type="submit" formAction={previewAction} className="btn">Review CSR</button>
         </div>
       </section>

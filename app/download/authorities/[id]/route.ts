@@ -1,11 +1,5 @@
-import { fileResponse, textErrorResponse } from "@/lib/api/respond";
+import { browserDownload } from "@/lib/api/browser-download";
 import { exportAuthorityCertificate } from "@/lib/services/export-certificate";
 
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  try {
-    const { id } = await params;
-    return fileResponse(await exportAuthorityCertificate(id, new URL(request.url).searchParams.get("format") ?? "pem"));
-  } catch (error) {
-    return textErrorResponse(error);
-  }
-}
+/** A CA's certificate for trust stores (never its key). */
+export const GET = browserDownload((request, id) => exportAuthorityCertificate(id, new URL(request.url).searchParams.get("format") ?? "pem"));

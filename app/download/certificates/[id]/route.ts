@@ -1,12 +1,5 @@
-import { fileResponse, textErrorResponse } from "@/lib/api/respond";
+import { browserDownload } from "@/lib/api/browser-download";
 import { exportCertificate } from "@/lib/services/export-certificate";
 
-/** Browser downloads from the certificate page (the API has the same under /api/v1). */
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  try {
-    const { id } = await params;
-    return fileResponse(await exportCertificate(id, new URL(request.url).searchParams.get("format") ?? "pem"));
-  } catch (error) {
-    return textErrorResponse(error);
-  }
-}
+/** Downloads from the certificate page (the API has the same under /api/v1). */
+export const GET = browserDownload((request, id) => exportCertificate(id, new URL(request.url).searchParams.get("format") ?? "pem"));

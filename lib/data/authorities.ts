@@ -1,0 +1,87 @@
+import { getDb } from "../db";
+import { parsePemBlocks } from "../pki/pem";
+import { summarizeCertificate, type CertificateSummary } from "../pki/summary";
+import { authorityChain } from "../services/issuer";
+import { searchCertificates, type CertificateRow } from "./certificates";
+import { daysUntil } from "./status";
+
+export interface AuthorityRow {
+  id: string;
+  commonName: string;
+  subjectDn: string;
+  parentId: string | null;
+  parentName: string | null;
+  keyType: string;
+  pathLength: number | null;
+  notAfter: Date;
+  daysLeft: number;
+  issuedCount: number;
+  imported: boolean;
+  /** Depth in the hierarchy: 0 for roots. */
+  depth: number;
+}
+
+/** Every CA, ordered as a tree (each root followed by the CAs beneath it). */
+export async function listAuthorities(now = new Date()): Promise<AuthorityRow[]> {
+  const all = await getDb().authority.findMany({
+    orderBy: { createdAt: "asc" },
+    select: {
+      id: true, commonName: true, subjectDn: true, parentId: true, keyType: true, pathLength: true, notAfter: true, imported: true,
+      parent: { select: { commonName: true } },
+      _count: { select: { certificates: true } },
+    },
+  });
+  const byParent = new Map<string | null, typeof all>();
+  for (const a of all) byParent.set(a.parentId, [...(byParent.get(a.parentId) ?? []), a]);
+  const ids = new Set(all.map((a) => a.id));
+  const out: AuthorityRow[] = [];
+  const walk = (parentId: string | null, depth: number) => {
+    for (const a of byParent.get(parentId) ?? []) {
+      out.push({
+        id: a.id, commonName: a.commonName, subjectDn: a.subjectDn, parentId: a.parentId, parentName: a.parent?.commonName ?? null,
+        keyType: a.keyType, pathLength: a.pathLength, notAfter: a.notAfter, daysLeft: daysUntil(a.notAfter, now),
+        issuedCount: a._count.certificates, imported: a.imported, depth,
+      });
+      walk(a.id, depth + 1);
+    }
+  };
+  walk(null, 0);
+  // Orphans cannot happen with the foreign key, but never hide a CA from the list.
+  for (const a of all) if (!out.some((o) => o.id === a.id) && a.parentId && !ids.has(a.parentId)) walk(a.parentId, 0);
+  return out;
+}
+
+export interface AuthorityDetail {
+  id: string;
+  commonName: string;
+  keyType: string;
+  pathLength: number | null;
+  imported: boolean;
+  daysLeft: number;
+  certificatePem: string;
+  summary: CertificateSummary;
+  /** This CA then its ancestors up to the root. */
+  chain: { id: string; commonName: string; notAfter: Date }[];
+  children: { id: string; commonName: string; notAfter: Date }[];
+  issuedCount: number;
+  /** The latest certificates it issued. */
+  recent: CertificateRow[];
+}
+
+export async function getAuthority(id: string, now = new Date()): Promise<AuthorityDetail | null> {
+  const db = getDb();
+  const a = await db.authority.findUnique({ where: { id } });
+  if (!a) return null;
+  const [summary, chain, children, recent] = await Promise.all([
+    summarizeCertificate(parsePemBlocks(a.certificatePem)[0]!.der),
+    authorityChain(a.id),
+    db.authority.findMany({ where: { parentId: a.id }, select: { id: true, commonName: true, notAfter: true }, orderBy: { createdAt: "asc" } }),
+    searchCertificates({ q: undefined, caId: a.id, status: undefined, sort: "newest", page: 1, pageSize: 10 }, now),
+  ]);
+  return {
+    id: a.id, commonName: a.commonName, keyType: a.keyType, pathLength: a.pathLength, imported: a.imported,
+    daysLeft: daysUntil(a.notAfter, now), certificatePem: a.certificatePem, summary,
+    chain: chain.map((c) => ({ id: c.id, commonName: c.commonName, notAfter: c.notAfter })),
+    children, issuedCount: recent.total, recent: recent.rows,
+  };
+}

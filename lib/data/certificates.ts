@@ -1,0 +1,127 @@
+import { getDb } from "../db";
+import type { San } from "../pki/names";
+import { parsePemBlocks } from "../pki/pem";
+import { summarizeCertificate, type CertificateSummary } from "../pki/summary";
+import { authorityChain } from "../services/issuer";
+import { ZCertificateQuery, type CertificateStatus, type TCertificateQuery } from "../validations/certificate";
+import { certificateStatus, daysUntil, statusWhere } from "./status";
+
+export interface CertificateRow {
+  id: string;
+  commonName: string;
+  sans: San[];
+  issuerId: string;
+  issuerName: string;
+  profile: string;
+  keyType: string;
+  serialHex: string;
+  notBefore: Date;
+  notAfter: Date;
+  daysLeft: number;
+  status: CertificateStatus;
+  hasKey: boolean;
+  source: string;
+  createdAt: Date;
+}
+
+export interface CertificatePage {
+  rows: CertificateRow[];
+  total: number;
+  query: TCertificateQuery;
+  pageCount: number;
+}
+
+export function parseCertificateQuery(params: Record<string, string | string[] | undefined>): TCertificateQuery {
+  const flat = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+  return ZCertificateQuery.parse(flat);
+}
+
+/**
+ * The inventory: substring search over CN, SANs and serial (a lowercase column, so it behaves the
+ * same on SQLite and PostgreSQL), filters by CA and status, sorted, one page at a time.
+ */
+export async function searchCertificates(query: TCertificateQuery, now = new Date()): Promise<CertificatePage> {
+  const q = query.q?.toLowerCase().replace(/:/g, "");
+  const where = {
+    ...(q ? { searchText: { contains: q } } : {}),
+    ...(query.caId ? { authorityId: query.caId } : {}),
+    ...(query.status ? statusWhere(query.status, now) : {}),
+  };
+  const orderBy =
+    query.sort === "expiry" ? { notAfter: "asc" as const } : query.sort === "-expiry" ? { notAfter: "desc" as const } : { createdAt: "desc" as const };
+  const db = getDb();
+  const [total, rows] = await Promise.all([
+    db.certificate.count({ where }),
+    db.certificate.findMany({
+      where,
+      orderBy,
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+      select: {
+        id: true, commonName: true, sans: true, authorityId: true, profile: true, keyType: true, serialHex: true,
+        notBefore: true, notAfter: true, status: true, encryptedKey: true, source: true, createdAt: true,
+        authority: { select: { commonName: true } },
+      },
+    }),
+  ]);
+  return {
+    total,
+    query,
+    pageCount: Math.max(1, Math.ceil(total / query.pageSize)),
+    rows: rows.map((r) => ({
+      id: r.id,
+      commonName: r.commonName,
+      sans: JSON.parse(r.sans) as San[],
+      issuerId: r.authorityId,
+      issuerName: r.authority.commonName,
+      profile: r.profile,
+      keyType: r.keyType,
+      serialHex: r.serialHex,
+      notBefore: r.notBefore,
+      notAfter: r.notAfter,
+      daysLeft: daysUntil(r.notAfter, now),
+      status: certificateStatus(r, now),
+      hasKey: r.encryptedKey !== null,
+      source: r.source,
+      createdAt: r.createdAt,
+    })),
+  };
+}
+
+export interface CertificateDetail {
+  id: string;
+  commonName: string;
+  serialHex: string;
+  profile: string;
+  keyType: string;
+  source: string;
+  status: CertificateStatus;
+  daysLeft: number;
+  hasKey: boolean;
+  certificatePem: string;
+  createdAt: Date;
+  summary: CertificateSummary;
+  /** Issuers nearest first, up to the root. */
+  chain: { id: string; commonName: string; subjectDn: string; notAfter: Date }[];
+}
+
+export async function getCertificate(id: string, now = new Date()): Promise<CertificateDetail | null> {
+  const c = await getDb().certificate.findUnique({ where: { id } });
+  if (!c) return null;
+  const [summary, chain] = await Promise.all([summarizeCertificate(parsePemBlocks(c.certificatePem)[0]!.der), authorityChain(c.authorityId)]);
+  return {
+    id: c.id,
+    commonName: c.commonName,
+    serialHex: c.serialHex,
+    profile: c.profile,
+    keyType: c.keyType,
+    source: c.source,
+    status: certificateStatus(c, now),
+    daysLeft: daysUntil(c.notAfter, now),
+    hasKey: c.encryptedKey !== null,
+    certificatePem: c.certificatePem,
+    createdAt: c.createdAt,
+    summary,
+    chain: chain.map((a) => ({ id: a.id, commonName: a.commonName, subjectDn: a.subjectDn, notAfter: a.notAfter })),
+  };
+}
