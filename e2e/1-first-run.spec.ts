@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { openssl, opensslOk, tempDir, writeFiles } from "../lib/testing/openssl";
-import { downloadBy, snap } from "./helpers";
+import { downloadBy, lightness, snap } from "./helpers";
 
 test("first run: root and intermediate CA, issue a server certificate, find it, download and verify it", async ({ page }) => {
   const dir = tempDir("cadesk-e2e-files-");
@@ -80,4 +80,13 @@ test("first run: root and intermediate CA, issue a server certificate, find it, 
   await page.getByRole("link", { name: "Authorities", exact: true }).click();
   await expect(page.getByRole("row").filter({ hasText: "E2E Issuing CA" })).toContainText("Intermediate");
   await snap(page, "08-authorities");
+
+  // Dark mode follows the system setting.
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(lightness(await background())).toBeGreaterThan(0.9);
+  await page.emulateMedia({ colorScheme: "dark" });
+  expect(lightness(await background())).toBeLessThan(0.25);
+  await page.getByRole("link", { name: "Certificates", exact: true }).click();
+  await page.getByRole("link", { name: "api.e2e.test" }).click();
+  await snap(page, "15-certificate-dark");
 });

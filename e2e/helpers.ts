@@ -22,3 +22,14 @@ export async function downloadBy(page: Page, click: () => Promise<void>, dir: st
   const [download] = await Promise.all([page.waitForEvent("download"), click()]);
   return save(download, dir);
 }
+
+/** Lightness 0..1 of a computed CSS colour: Chromium reports Tailwind v4's colours as lab() or oklch(). */
+export function lightness(color: string): number {
+  const match = /^(lab|oklch|oklab)\(([\d.]+)(%?)/.exec(color);
+  if (match) {
+    const value = Number(match[2]);
+    return match[3] || match[1] === "lab" ? value / 100 : value;
+  }
+  const [r = 0, g = 0, b = 0] = (color.match(/[\d.]+/g) ?? []).map(Number);
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+}
