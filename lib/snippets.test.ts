@@ -117,6 +117,22 @@ ${body}
     expect(r.stdout).toBe("hello billing\n");
   });
 
+  it("Node.js server snippet accepts the curl snippet's client certificate", async () => {
+    const nodePort = await freePort();
+    const nodeSnippets = usageSnippets({ base: "localhost", host: "localhost", port: nodePort, isServer: true, isClient: false, secretName: "x" });
+    writeFileSync(path.join(dir, "server.mjs"), snippet(nodeSnippets, "node-server"));
+    const nodeServer = spawn(process.execPath, ["server.mjs"], { cwd: dir, stdio: "ignore" });
+    try {
+      await waitForPort(nodePort);
+      const curl = snippet(usageSnippets({ base: "billing", host: "localhost", port: nodePort, isServer: false, isClient: true, secretName: "x" }), "curl");
+      const r = spawnSync("sh", ["-c", curl + " --silent --show-error"], { cwd: dir, encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toBe("hello billing\n");
+    } finally {
+      nodeServer.kill();
+    }
+  });
+
   it("the server refuses a client without a certificate (RequireAndVerifyClientCert)", () => {
     const r = spawnSync("curl", ["--silent", "--show-error", "--cacert", "localhost.chain.pem", `https://localhost:${port}/`], { cwd: dir, encoding: "utf8" });
     // Under TLS 1.3 the refusal comes after the handshake: curl sees an alert or a reset.
