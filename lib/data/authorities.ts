@@ -1,6 +1,7 @@
 import { getDb } from "../db";
 import { parsePemBlocks } from "../pki/pem";
 import { summarizeCertificate, type CertificateSummary } from "../pki/summary";
+import { pemCertificateText } from "../services/certificate-text";
 import { authorityChain } from "../services/issuer";
 import { searchCertificates, type CertificateRow } from "./certificates";
 import { daysUntil } from "./status";
@@ -59,6 +60,8 @@ export interface AuthorityDetail {
   imported: boolean;
   daysLeft: number;
   certificatePem: string;
+  /** As `openssl x509 -text -noout` prints it. */
+  text: string;
   summary: CertificateSummary;
   /** This CA then its ancestors up to the root. */
   chain: { id: string; commonName: string; notAfter: Date }[];
@@ -80,7 +83,7 @@ export async function getAuthority(id: string, now = new Date()): Promise<Author
   ]);
   return {
     id: a.id, commonName: a.commonName, keyType: a.keyType, pathLength: a.pathLength, imported: a.imported,
-    daysLeft: daysUntil(a.notAfter, now), certificatePem: a.certificatePem, summary,
+    daysLeft: daysUntil(a.notAfter, now), certificatePem: a.certificatePem, text: pemCertificateText(a.certificatePem), summary,
     chain: chain.map((c) => ({ id: c.id, commonName: c.commonName, notAfter: c.notAfter })),
     children, issuedCount: recent.total, recent: recent.rows,
   };

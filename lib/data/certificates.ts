@@ -2,6 +2,7 @@ import { getDb } from "../db";
 import type { San } from "../pki/names";
 import { parsePemBlocks } from "../pki/pem";
 import { summarizeCertificate, type CertificateSummary } from "../pki/summary";
+import { pemCertificateText } from "../services/certificate-text";
 import { authorityChain } from "../services/issuer";
 import { ZCertificateQuery, type CertificateStatus, type TCertificateQuery } from "../validations/certificate";
 import { certificateStatus, daysUntil, statusWhere } from "./status";
@@ -99,6 +100,8 @@ export interface CertificateDetail {
   daysLeft: number;
   hasKey: boolean;
   certificatePem: string;
+  /** As `openssl x509 -text -noout` prints it. */
+  text: string;
   createdAt: Date;
   summary: CertificateSummary;
   /** Issuers nearest first, up to the root. */
@@ -120,6 +123,7 @@ export async function getCertificate(id: string, now = new Date()): Promise<Cert
     daysLeft: daysUntil(c.notAfter, now),
     hasKey: c.encryptedKey !== null,
     certificatePem: c.certificatePem,
+    text: pemCertificateText(c.certificatePem),
     createdAt: c.createdAt,
     summary,
     chain: chain.map((a) => ({ id: a.id, commonName: a.commonName, subjectDn: a.subjectDn, notAfter: a.notAfter })),

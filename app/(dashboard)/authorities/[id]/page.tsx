@@ -90,8 +90,9 @@ export default async function AuthorityPage({ params, searchParams }: { params: 
         )}
       </section>
 
-      <section className="card">
-        <PemBlock title="Certificate (PEM)" text={ca.certificatePem} />
+      <section className="grid gap-6 xl:grid-cols-2">
+        <div className="card min-w-0"><PemBlock title="Certificate (PEM)" text={ca.certificatePem} /></div>
+        <div className="card min-w-0"><PemBlock title="Text (openssl x509 -text -noout)" text={ca.text} /></div>
       </section>
 
       <section className="card">

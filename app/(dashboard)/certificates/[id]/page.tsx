@@ -88,8 +88,9 @@ export default async function CertificatePage({ params, searchParams }: { params
         )}
       </section>
 
-      <section className="card">
-        <PemBlock title="Certificate (PEM)" text={cert.certificatePem} />
+      <section className="grid gap-6 xl:grid-cols-2">
+        <div className="card min-w-0"><PemBlock title="Certificate (PEM)" text={cert.certificatePem} /></div>
+        <div className="card min-w-0"><PemBlock title="Text (openssl x509 -text -noout)" text={cert.text} /></div>
       </section>
 
       <section className="card">

@@ -1,0 +1,198 @@
+/**
+ * X.509 extensions as OpenSSL 3.0 prints them (crypto/x509/v3_*.c): each returns the text under
+ * the extension's name line, without its final newline, or null where OpenSSL would fall back to
+ * printing the raw octets.
+ */
+import { children, integerOf, oidOf, parseDer, TAG, type Tlv } from "../der";
+import { asciiPrint, upperHex } from "./dump";
+import { generalNames, generalNameValue } from "./general-names";
+import { longName } from "./oids";
+import { printTime } from "./time";
+
+type Pair = [string | null, string | null];
+
+/** X509V3_EXT_val_prn: one line joined by ", ", or one value a line. */
+function valPrint(values: Pair[], indent: number, multiline: boolean): string {
+  const pad = " ".repeat(indent);
+  const text = (v: Pair) => (v[0] === null ? v[1]! : v[1] === null ? v[0] : `${v[0]}:${v[1]}`);
+  if (values.length === 0) return `${pad}<EMPTY>\n`;
+  if (!multiline) return pad + values.map(text).join(", ");
+  return values.map((v) => pad + text(v)).join("\n");
+}
+
+function bits(node: Tlv): number[] {
+  const unused = node.value[0] ?? 0;
+  const out: number[] = [];
+  const bytes = node.value.subarray(1);
+  bytes.forEach((byte, i) => {
+    for (let b = 0; b < 8; b++) {
+      const index = i * 8 + b;
+      if (i === bytes.length - 1 && b >= 8 - unused) break;
+      if (byte & (0x80 >> b)) out.push(index);
+    }
+  });
+  return out;
+}
+
+const TLS_FEATURES: Record<number, string> = { 5: "status_request", 17: "status_request_v2" };
+const KEY_USAGE = ["Digital Signature", "Non Repudiation", "Key Encipherment", "Data Encipherment", "Key Agreement", "Certificate Sign", "CRL Sign", "Encipher Only", "Decipher Only"];
+const NS_CERT_TYPE = ["SSL Client", "SSL Server", "S/MIME", "Object Signing", "Unused", "SSL CA", "S/MIME CA", "Object Signing CA"];
+
+const PRINTERS: Record<string, (value: Tlv, indent: number) => string | null> = {
+  "2.5.29.19": (v, indent) => {
+    const [first, second] = children(v);
+    const ca = first?.tag === TAG.BOOLEAN ? first.value[0] !== 0 : false;
+    const len = first?.tag === TAG.INTEGER ? first : second;
+    const values: Pair[] = [["CA", ca ? "TRUE" : "FALSE"]];
+    if (len) values.push(["pathlen", String(integerOf(len))]);
+    return valPrint(values, indent, false);
+  },
+  "2.5.29.15": (v, indent) => valPrint(bits(v).filter((b) => b < KEY_USAGE.length).map((b) => [KEY_USAGE[b]!, null]), indent, false),
+  "2.16.840.1.113730.1.1": (v, indent) => valPrint(bits(v).filter((b) => b < NS_CERT_TYPE.length).map((b) => [NS_CERT_TYPE[b]!, null]), indent, false),
+  "2.5.29.37": (v, indent) => valPrint(children(v).map((o) => [longName(oidOf(o)), null]), indent, false),
+  "2.5.29.14": (v, indent) => " ".repeat(indent) + upperHex(v.value),
+  "2.5.29.17": (v, indent) => valPrint(generalNames(v), indent, false),
+  "2.5.29.18": (v, indent) => valPrint(generalNames(v), indent, false),
+  "2.5.29.35": (v, indent) => {
+    const parts = children(v);
+    const keyId = parts.find((p) => p.tagNumber === 0 && p.cls === "context");
+    const issuer = parts.find((p) => p.tagNumber === 1 && p.cls === "context");
+    const serial = parts.find((p) => p.tagNumber === 2 && p.cls === "context");
+    const values: Pair[] = [];
+    if (keyId) values.push([issuer || serial ? "keyid" : null, upperHex(keyId.value)]);
+    if (issuer) values.push(...generalNames(issuer));
+    if (serial) values.push(["serial", upperHex(withoutLeadingZeros(serial.value))]);
+    return valPrint(values, indent, true);
+  },
+  "2.5.29.54": (v, indent) => " ".repeat(indent) + String(integerOf(v)),
+  "2.16.840.1.113730.1.13": (v, indent) => " ".repeat(indent) + asciiPrint(v.value),
+  "1.3.6.1.5.5.7.1.1": (v, indent) => accessDescriptions(v, indent),
+  "1.3.6.1.5.5.7.1.11": (v, indent) => accessDescriptions(v, indent),
+  "2.5.29.31": (v, indent) => distributionPoints(v, indent),
+  "2.5.29.46": (v, indent) => distributionPoints(v, indent),
+  "2.5.29.32": (v, indent) => certificatePolicies(v, indent),
+  "2.5.29.36": (v, indent) => {
+    const values: Pair[] = [];
+    for (const c of children(v)) {
+      const n = String(BigInt("0x" + (Buffer.from(c.value).toString("hex") || "0")));
+      values.push([c.tagNumber === 0 ? "Require Explicit Policy" : "Inhibit Policy Mapping", n]);
+    }
+    return valPrint(values, indent, false);
+  },
+  "2.5.29.30": (v, indent) => nameConstraints(v, indent),
+  "1.3.6.1.5.5.7.1.24": (v, indent) =>
+    valPrint(children(v).map((n) => { const id = Number(integerOf(n)); return [null, TLS_FEATURES[id] ?? String(id)]; }), indent, false),
+  "2.5.29.33": (v, indent) =>
+    valPrint(children(v).map((m) => { const [a, b] = children(m); return [longName(oidOf(a!)), longName(oidOf(b!))]; }), indent, false),
+  "2.5.29.16": (v, indent) => {
+    const parts = children(v).map((p) => `${p.tagNumber === 0 ? "Not Before" : "Not After"}: ${printTime({ ...p, tag: TAG.GeneralizedTime })}`);
+    return " ".repeat(indent) + parts.join(", ");
+  },
+};
+
+/**
+ * OpenSSL prints policy texts with "%.*s": the raw bytes up to the first NUL, so a BMPString
+ * notice (which starts with a zero byte) prints as nothing.
+ */
+function rawText(bytes: Uint8Array): string {
+  const nul = bytes.indexOf(0);
+  return Buffer.from(nul < 0 ? bytes : bytes.subarray(0, nul)).toString("utf8");
+}
+
+function withoutLeadingZeros(bytes: Uint8Array): Uint8Array {
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  return bytes.subarray(start);
+}
+
+function accessDescriptions(v: Tlv, indent: number): string {
+  const values: Pair[] = children(v).map((ad) => {
+    const [method, location] = children(ad);
+    const [name, value] = generalNameValue(location!);
+    return [`${longName(oidOf(method!))} - ${name}`, value];
+  });
+  return valPrint(values, indent, true);
+}
+
+function distributionPoints(v: Tlv, indent: number): string {
+  const pad = (n: number) => " ".repeat(n);
+  const out: string[] = [];
+  for (const dp of children(v)) {
+    for (const part of children(dp)) {
+      if (part.tagNumber === 0) {
+        const name = children(part)[0]!;
+        if (name.tagNumber === 0) {
+          out.push(`${pad(indent)}Full Name:`);
+          for (const [n, val] of generalNames(name)) out.push(`${pad(indent + 2)}${n}:${val}`);
+        } else {
+          out.push(`${pad(indent)}Relative Name:`);
+        }
+      } else if (part.tagNumber === 1) {
+        out.push(`${pad(indent)}Reasons:`);
+      } else if (part.tagNumber === 2) {
+        out.push(`${pad(indent)}CRL Issuer:`);
+        for (const [n, val] of generalNames(part)) out.push(`${pad(indent + 2)}${n}:${val}`);
+      }
+    }
+  }
+  return out.join("\n");
+}
+
+function certificatePolicies(v: Tlv, indent: number): string {
+  const pad = (n: number) => " ".repeat(n);
+  const out: string[] = [];
+  for (const info of children(v)) {
+    const [id, qualifiers] = children(info);
+    out.push(`${pad(indent)}Policy: ${longName(oidOf(id!))}`);
+    for (const q of qualifiers ? children(qualifiers) : []) {
+      const [qid, qv] = children(q);
+      const qoid = oidOf(qid!);
+      if (qoid === "1.3.6.1.5.5.7.2.1") out.push(`${pad(indent + 2)}CPS: ${rawText(qv!.value)}`);
+      else if (qoid === "1.3.6.1.5.5.7.2.2") {
+        out.push(`${pad(indent + 2)}User Notice:`);
+        for (const part of qv ? children(qv) : []) {
+          if (part.tag === TAG.SEQUENCE) {
+            const [org, numbers] = children(part);
+            out.push(`${pad(indent + 4)}Organization: ${rawText(org!.value)}`);
+            out.push(`${pad(indent + 4)}Number${children(numbers!).length > 1 ? "s" : ""}: ${children(numbers!).map((n) => String(integerOf(n))).join(", ")}`);
+          } else {
+            out.push(`${pad(indent + 4)}Explicit Text: ${rawText(part.value)}`);
+          }
+        }
+      } else out.push(`${pad(indent + 2)}${longName(qoid)}: ...`);
+    }
+  }
+  return out.join("\n");
+}
+
+function nameConstraints(v: Tlv, indent: number): string {
+  const pad = (n: number) => " ".repeat(n);
+  const out: string[] = [];
+  for (const subtrees of children(v)) {
+    out.push(`${pad(indent)}${subtrees.tagNumber === 0 ? "Permitted" : "Excluded"}:`);
+    for (const subtree of children(subtrees)) {
+      const gn = children(subtree)[0]!;
+      if (gn.tagNumber === 7 && (gn.value.length === 8 || gn.value.length === 32)) {
+        const half = gn.value.length / 2;
+        const [, ip] = generalNameValue({ ...gn, value: gn.value.subarray(0, half) });
+        const [, mask] = generalNameValue({ ...gn, value: gn.value.subarray(half) });
+        out.push(`${pad(indent + 2)}IP:${ip}/${mask}`);
+      } else {
+        const [n, val] = generalNameValue(gn);
+        out.push(`${pad(indent + 2)}${n}:${val}`);
+      }
+    }
+  }
+  return out.join("\n");
+}
+
+/** The lines under an extension's name (no trailing newline), or null: print raw octets. */
+export function printExtensionValue(oid: string, octets: Uint8Array, indent: number): string | null {
+  const printer = PRINTERS[oid];
+  if (!printer) return null;
+  try {
+    return printer(parseDer(octets), indent);
+  } catch {
+    return null;
+  }
+}
