@@ -7,16 +7,10 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePemBlocks } from "../pem";
 import { opensslOk, tempDir, writeFiles } from "../../testing/openssl";
+import { firstDifference } from "../../testing/text-diff";
 import { certificateText } from "./certificate";
 
 const MOZILLA = "/usr/share/ca-certificates/mozilla";
-
-function firstDifference(ours: string, theirs: string): string {
-  const a = ours.split("\n");
-  const b = theirs.split("\n");
-  const i = a.findIndex((line, n) => line !== b[n]);
-  return i < 0 ? "(length differs)" : `line ${i + 1}:\n  ours:    ${JSON.stringify(a[i])}\n  openssl: ${JSON.stringify(b[i])}`;
-}
 
 describe("certificateText against openssl x509 -text", () => {
   it("matches for every root in the Mozilla bundle", () => {

@@ -3,12 +3,10 @@
  * oneline name format), line for line. Pure: DER in, text out.
  */
 import { children, oidOf, parseDer, TAG, type Tlv } from "../der";
-import { asciiPrint, signatureDump } from "./dump";
-import { printExtensionValue } from "./extensions";
+import { printExtensionList } from "./extensions";
 import { printName } from "./name";
-import { longName } from "./oids";
 import { printPublicKey } from "./public-key";
-import { pssSignatureParams } from "./pss";
+import { algorithmName, signatureBlock } from "./signature";
 import { printTime } from "./time";
 
 function serialLine(serial: Tlv): string {
@@ -30,38 +28,6 @@ function serialLine(serial: Tlv): string {
   }
   const hex = Array.from(magnitude, (b) => b.toString(16).padStart(2, "0")).join(":");
   return `        Serial Number:\n            ${negative ? " (Negative)" : ""}${hex}\n`;
-}
-
-function algorithmName(alg: Tlv): string {
-  return longName(oidOf(children(alg)[0]!));
-}
-
-/**
- * X509_signature_print: the algorithm, PSS parameters when present, then (for the outer
- * signature) the value dumped 18 bytes a line.
- */
-function signatureBlock(prefix: string, alg: Tlv, value?: Uint8Array): string {
-  const [oid, params] = children(alg);
-  const pss = oidOf(oid!) === "1.2.840.113549.1.1.10";
-  let out = `${prefix}    Signature Algorithm: ${algorithmName(alg)}`;
-  if (value) out += "\n    Signature Value:";
-  out += pss ? pssSignatureParams(params, 8) : "\n";
-  if (value) out += signatureDump(value, 8);
-  return out;
-}
-
-function printExtensions(extensions: Tlv): string {
-  let out = "        X509v3 extensions:\n";
-  for (const ext of children(extensions)) {
-    const parts = children(ext);
-    const oid = oidOf(parts[0]!);
-    const critical = parts[1]?.tag === TAG.BOOLEAN && parts[1].value[0] !== 0;
-    const octets = parts[parts.length - 1]!.value;
-    out += `            ${longName(oid)}: ${critical ? "critical" : ""}\n`;
-    const body = printExtensionValue(oid, octets, 16);
-    out += (body ?? "                " + asciiPrint(octets)) + "\n";
-  }
-  return out;
 }
 
 export function certificateText(der: Uint8Array): string {
@@ -90,7 +56,7 @@ export function certificateText(der: Uint8Array): string {
   out += `        Subject: ${printName(subject)}\n`;
   out += `        Subject Public Key Info:\n            Public Key Algorithm: ${algorithmName(children(spki)[0]!)}\n`;
   out += printPublicKey(spki, 16);
-  if (extensions) out += printExtensions(children(extensions)[0]!);
+  if (extensions) out += "        X509v3 extensions:\n" + printExtensionList(children(children(extensions)[0]!), 12);
   out += signatureBlock("", sigAlg!, signature!.value.subarray(1));
   return out;
 }

@@ -34,6 +34,15 @@ function bits(node: Tlv): number[] {
   return out;
 }
 
+const CRL_REASONS = ["Unspecified", "Key Compromise", "CA Compromise", "Affiliation Changed", "Superseded", "Cessation Of Operation", "Certificate Hold", "", "Remove From CRL", "Privilege Withdrawn", "AA Compromise"];
+
+/** i2s_ASN1_INTEGER: decimal up to 128 bits, then 0x-prefixed hex. */
+function integerText(v: Tlv): string {
+  const n = integerOf(v);
+  const abs = n < 0n ? -n : n;
+  return abs.toString(2).length <= 128 ? n.toString() : (n < 0n ? "-0x" : "0x") + abs.toString(16).toUpperCase();
+}
+
 const TLS_FEATURES: Record<number, string> = { 5: "status_request", 17: "status_request_v2" };
 const KEY_USAGE = ["Digital Signature", "Non Repudiation", "Key Encipherment", "Data Encipherment", "Key Agreement", "Certificate Sign", "CRL Sign", "Encipher Only", "Decipher Only"];
 const NS_CERT_TYPE = ["SSL Client", "SSL Server", "S/MIME", "Object Signing", "Unused", "SSL CA", "S/MIME CA", "Object Signing CA"];
@@ -80,6 +89,10 @@ const PRINTERS: Record<string, (value: Tlv, indent: number) => string | null> = 
     return valPrint(values, indent, false);
   },
   "2.5.29.30": (v, indent) => nameConstraints(v, indent),
+  "2.5.29.20": (v, indent) => " ".repeat(indent) + integerText(v),
+  "2.5.29.27": (v, indent) => " ".repeat(indent) + integerText(v),
+  "2.5.29.21": (v, indent) => " ".repeat(indent) + (CRL_REASONS[Number(integerOf(v))] ?? String(integerOf(v))),
+  "2.5.29.24": (v, indent) => " ".repeat(indent) + printTime(v),
   "1.3.6.1.5.5.7.1.24": (v, indent) =>
     valPrint(children(v).map((n) => { const id = Number(integerOf(n)); return [null, TLS_FEATURES[id] ?? String(id)]; }), indent, false),
   "2.5.29.33": (v, indent) =>
@@ -195,4 +208,21 @@ export function printExtensionValue(oid: string, octets: Uint8Array, indent: num
   } catch {
     return null;
   }
+}
+
+/**
+ * The extensions themselves: a "Name: critical" line at `indent`, the value 4 deeper, as
+ * X509V3_extensions_print (certificates) and X509_REQ_print_ex (requested extensions) write them.
+ */
+export function printExtensionList(extensions: Tlv[], indent: number): string {
+  let out = "";
+  for (const ext of extensions) {
+    const parts = children(ext);
+    const oid = oidOf(parts[0]!);
+    const critical = parts[1]?.tag === TAG.BOOLEAN && parts[1].value[0] !== 0;
+    const octets = parts[parts.length - 1]!.value;
+    out += `${" ".repeat(indent)}${longName(oid)}: ${critical ? "critical" : ""}\n`;
+    out += (printExtensionValue(oid, octets, indent + 4) ?? " ".repeat(indent + 4) + asciiPrint(octets)) + "\n";
+  }
+  return out;
 }

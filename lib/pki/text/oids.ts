@@ -30,6 +30,10 @@ export const LONG_NAMES: Record<string, string> = {
   "1.2.840.10040.4.1": "dsaEncryption",
   "1.2.840.10040.4.3": "dsaWithSHA1",
   "2.16.840.1.101.3.4.3.2": "dsa_with_SHA256",
+  // PKCS#9 attributes
+  "1.2.840.113549.1.9.7": "challengePassword",
+  "1.2.840.113549.1.9.2": "unstructuredName",
+  "1.2.840.113549.1.9.14": "Extension Request",
   // extensions
   "2.5.29.9": "X509v3 Subject Directory Attributes",
   "2.5.29.14": "X509v3 Subject Key Identifier",
