@@ -90,13 +90,21 @@ function encryptPrivateKeyInfo(pkcs8: Uint8Array, password: string): Node {
   return seq(seq(oid(OID.pbes2), seq(kdf, scheme)), octets(encrypted));
 }
 
+export type Pkcs12Hash = "sha1" | "sha256" | "sha384" | "sha512";
+/** Output size u and block size v of each hash, in bytes. */
+const HASH_SIZES: Record<Pkcs12Hash, { u: number; v: number }> = {
+  sha1: { u: 20, v: 64 },
+  sha256: { u: 32, v: 64 },
+  sha384: { u: 48, v: 128 },
+  sha512: { u: 64, v: 128 },
+};
+
 /**
- * The PKCS#12 key derivation (RFC 7292 appendix B.2) with SHA-256, used for the MAC key.
- * node-forge has one too, but it hard-codes a 20-byte SHA-1 output size.
+ * The PKCS#12 key derivation (RFC 7292 appendix B.2): MAC keys, and keys and IVs of the legacy
+ * PBE schemes. node-forge has one too, but it hard-codes SHA-1's sizes.
  */
-export function pkcs12Kdf(password: string, salt: Uint8Array, id: number, iterations: number, length: number): Buffer {
-  const u = 32;
-  const v = 64;
+export function pkcs12Kdf(password: string, salt: Uint8Array, id: number, iterations: number, length: number, hash: Pkcs12Hash = "sha256"): Buffer {
+  const { u, v } = HASH_SIZES[hash];
   const pass = Buffer.concat([Buffer.from(password, "utf16le").swap16(), Buffer.alloc(2)]);
   const fill = (src: Buffer) => {
     const out = Buffer.alloc(src.length === 0 ? 0 : v * Math.ceil(src.length / v));
@@ -107,8 +115,8 @@ export function pkcs12Kdf(password: string, salt: Uint8Array, id: number, iterat
   const D = Buffer.alloc(v, id);
   const result: Buffer[] = [];
   for (let produced = 0; produced < length; produced += u) {
-    let A = createHash("sha256").update(D).update(I).digest();
-    for (let r = 1; r < iterations; r++) A = createHash("sha256").update(A).digest();
+    let A = createHash(hash).update(D).update(I).digest();
+    for (let r = 1; r < iterations; r++) A = createHash(hash).update(A).digest();
     result.push(A);
     const B = fill(A);
     for (let j = 0; j < I.length; j += v) {

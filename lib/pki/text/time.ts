@@ -23,3 +23,11 @@ export function printTime(node: Tlv): string {
   const fraction = node.tag === TAG.GeneralizedTime && rest[10] === "." ? rest.slice(10).match(/^\.\d*/)![0] : "";
   return `${MONTHS[month - 1]} ${String(day).padStart(2, " ")} ${hh}:${mm}:${ss}${fraction} ${year} GMT`;
 }
+
+/** The instant an ASN.1 UTCTime or GeneralizedTime (in Z form) denotes. */
+export function parseTime(node: Tlv): Date {
+  const s = Buffer.from(node.value).toString("latin1");
+  const full = node.tag === TAG.UTCTime ? (Number(s.slice(0, 2)) < 50 ? "20" : "19") + s : s;
+  const [, y, mo, d, h, mi, sec = "00"] = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)?/.exec(full) ?? [];
+  return new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec)));
+}

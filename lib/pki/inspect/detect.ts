@@ -1,0 +1,124 @@
+/**
+ * What a pasted or uploaded blob holds: certificates, CSRs and CRLs from PEM (any number of
+ * blocks), DER, or a PKCS#7 bundle (.p7b/.p7c, PEM or DER). PKCS#12 is read by pkcs12-read.ts.
+ */
+import { AppError } from "../../errors";
+import { children, DerError, oidOf, parseDer, TAG, type Tlv } from "../der";
+import { parsePemBlocks, type Bytes } from "../pem";
+
+export type ObjectKind = "certificate" | "csr" | "crl";
+
+export interface FoundObject {
+  kind: ObjectKind;
+  der: Bytes;
+  /** Where it came from, for the page: "PEM block 2", "PKCS#7 certificate 1". */
+  source: string;
+}
+
+const PKCS7_SIGNED_DATA = "1.2.840.113549.1.7.2";
+
+/** Classifies one DER object by its structure, without trusting any label. */
+export function classifyDer(der: Bytes): ObjectKind | "pkcs7" | "pkcs12" | null {
+  let root: Tlv;
+  try {
+    root = parseDer(der);
+    if (root.der.length !== der.length) return null;
+  } catch {
+    return null;
+  }
+  if (root.tag !== TAG.SEQUENCE) return null;
+  const top = safeChildren(root);
+  if (!top) return null;
+  if (top[0]?.tag === TAG.OID && oidOf(top[0]) === PKCS7_SIGNED_DATA) return "pkcs7";
+  if (top.length === 3 && top[0]?.tag === TAG.INTEGER && top[1]?.tag === TAG.SEQUENCE && top[2]?.tag === TAG.SEQUENCE) return "pkcs12";
+  if (top.length !== 3 || top[0]?.tag !== TAG.SEQUENCE || top[2]?.tag !== TAG.BIT_STRING) return null;
+  const inner = safeChildren(top[0]);
+  if (!inner) return null;
+  // tbsCertificate: [0] version or INTEGER serial, then AlgorithmIdentifier, Name, Validity ...
+  if (inner[0]?.cls === "context" && inner[0].tagNumber === 0) return "certificate";
+  if (inner[0]?.tag === TAG.INTEGER && inner[1]?.tag === TAG.SEQUENCE && inner[2]?.tag === TAG.SEQUENCE && inner[3]?.tag === TAG.SEQUENCE && inner.length >= 7) return "certificate";
+  // CertificationRequestInfo: INTEGER version, Name, SubjectPublicKeyInfo, [0] attributes
+  if (inner[0]?.tag === TAG.INTEGER && inner[3]?.cls === "context" && inner[3].tagNumber === 0) return "csr";
+  // TBSCertList: [INTEGER version,] AlgorithmIdentifier, Name, Time ...
+  const offset = inner[0]?.tag === TAG.INTEGER ? 1 : 0;
+  if (inner[offset]?.tag === TAG.SEQUENCE && inner[offset + 1]?.tag === TAG.SEQUENCE && (inner[offset + 2]?.tag === TAG.UTCTime || inner[offset + 2]?.tag === TAG.GeneralizedTime)) return "crl";
+  return null;
+}
+
+function safeChildren(node: Tlv): Tlv[] | null {
+  try {
+    return children(node);
+  } catch (error) {
+    if (error instanceof DerError) return null;
+    throw error;
+  }
+}
+
+/** Certificates (and CRLs) inside a PKCS#7 SignedData. */
+export function pkcs7Contents(der: Bytes): FoundObject[] {
+  const [, content] = children(parseDer(der));
+  const signedData = children(children(content!)[0]!);
+  const found: FoundObject[] = [];
+  for (const field of signedData) {
+    if (field.cls !== "context") continue;
+    const kind: ObjectKind = field.tagNumber === 0 ? "certificate" : "crl";
+    children(field).forEach((item, i) => found.push({ kind, der: new Uint8Array(item.der), source: `PKCS#7 ${kind} ${i + 1}` }));
+  }
+  return found;
+}
+
+const PEM_KINDS: Record<string, ObjectKind | "pkcs7"> = {
+  CERTIFICATE: "certificate",
+  "TRUSTED CERTIFICATE": "certificate",
+  "X509 CERTIFICATE": "certificate",
+  "CERTIFICATE REQUEST": "csr",
+  "NEW CERTIFICATE REQUEST": "csr",
+  "X509 CRL": "crl",
+  PKCS7: "pkcs7",
+};
+
+export interface Detected {
+  objects: FoundObject[];
+  /** A PKCS#12 file, which needs its password to be read. */
+  pkcs12?: Bytes;
+  /** Blocks that were left out, with why (private keys are never inspected). */
+  skipped: string[];
+}
+
+/** Splits input into the objects it holds, or says plainly what it is not. */
+export function detectObjects(input: string | Uint8Array): Detected {
+  const bytes = typeof input === "string" ? null : input;
+  const text = typeof input === "string" ? input : looksLikePem(input) ? Buffer.from(input).toString("utf8") : null;
+  const detected: Detected = { objects: [], skipped: [] };
+  if (text !== null) {
+    const blocks = parsePemBlocks(text);
+    if (blocks.length === 0) {
+      throw new AppError("INVALID_PEM", "No PEM block found: paste text from -----BEGIN ... to -----END ..., or upload the DER, .p7b or .p12 file.", "input");
+    }
+    blocks.forEach((block, i) => {
+      const kind = PEM_KINDS[block.label];
+      const source = `PEM block ${i + 1} (${block.label})`;
+      if (block.label.includes("PRIVATE KEY")) return detected.skipped.push(`${source}: private keys are not inspected, and should not be pasted into web pages.`);
+      if (!kind) return detected.skipped.push(`${source}: not a certificate, CSR, CRL or PKCS#7 block.`);
+      if (classifyDer(block.der) !== kind) throw new AppError("INVALID_PEM", `${source} is labelled ${block.label} but its content does not decode as one: it may be truncated or corrupted.`, "input");
+      if (kind === "pkcs7") detected.objects.push(...pkcs7Contents(block.der));
+      else detected.objects.push({ kind, der: block.der, source });
+    });
+    return detected;
+  }
+  const der = new Uint8Array(bytes!);
+  const kind = classifyDer(der);
+  if (kind === null) {
+    throw new AppError("INVALID_INPUT", "This file is not a certificate, CSR, CRL, PKCS#7 or PKCS#12 in DER or PEM form (or it is truncated).", "input");
+  }
+  if (kind === "pkcs12") detected.pkcs12 = der;
+  else if (kind === "pkcs7") detected.objects.push(...pkcs7Contents(der));
+  else detected.objects.push({ kind, der, source: "DER file" });
+  return detected;
+}
+
+/** Text has no control bytes besides tab and line breaks; DER almost always does. */
+function looksLikePem(bytes: Uint8Array): boolean {
+  const first = bytes.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+  return first !== undefined && first !== 0x30 && !bytes.some((b) => b < 0x09 || (b > 0x0d && b < 0x20));
+}

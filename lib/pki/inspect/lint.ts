@@ -1,0 +1,99 @@
+/**
+ * Findings about a certificate in plain words, each with what to do: the problems that make
+ * clients reject certificates, or that public CAs and browsers would refuse.
+ */
+import { x509 } from "../crypto-provider";
+import { children, oidOf, parseDer } from "../der";
+import { describePublicKey } from "../keys";
+import type { Bytes } from "../pem";
+
+export interface Lint {
+  severity: "error" | "warning";
+  code: string;
+  message: string;
+}
+
+const SHA1_SIGNATURES = new Set(["1.2.840.113549.1.1.5", "1.2.840.10045.4.1", "1.2.840.10040.4.3"]);
+const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+const DAY = 86_400_000;
+
+export function lintCertificate(der: Bytes, now = new Date()): Lint[] {
+  const cert = new x509.X509Certificate(der);
+  const lints: Lint[] = [];
+  const add = (severity: Lint["severity"], code: string, message: string) => lints.push({ severity, code, message });
+
+  const basic = cert.getExtension(x509.BasicConstraintsExtension);
+  const isCa = basic?.ca ?? false;
+  const ku = cert.getExtension(x509.KeyUsagesExtension);
+  const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
+  const ekus = (eku?.usages ?? []).map(String);
+  const sanExt = cert.getExtension(x509.SubjectAlternativeNameExtension);
+  const sans = sanExt?.names.items ?? [];
+  const cn = cert.subjectName.getField("CN")[0];
+  const hostNames = sans.filter((n) => n.type === "dns" || n.type === "ip").map((n) => n.value.toLowerCase());
+  const looksLikeServer = ekus.includes(SERVER_AUTH) || (!eku && !isCa && (hostNames.length > 0 || !!cn));
+
+  if (cert.notAfter < now) {
+    add("error", "EXPIRED", `Expired on ${cert.notAfter.toISOString().slice(0, 10)}: every client rejects it. Renew it and deploy the new certificate.`);
+  } else if (cert.notBefore > now) {
+    add("error", "NOT_YET_VALID", `Not valid until ${cert.notBefore.toISOString().replace("T", " ").slice(0, 16)} UTC: clients reject it until then. Check the clock of whoever issued it.`);
+  }
+
+  if (!isCa) {
+    if (sans.length === 0) {
+      add("error", "NO_SAN", "There is no Subject Alternative Name: Chrome, Go and modern OpenSSL clients ignore the Common Name, so this certificate is valid for no name at all. Reissue it with the host names in the SAN.");
+    } else if (cn && !sans.some((n) => n.value.toLowerCase() === cn.toLowerCase())) {
+      add("warning", "CN_NOT_IN_SAN", `The Common Name "${cn}" is not among the SANs: clients match only the SANs, so "${cn}" will not be accepted as a name.`);
+    }
+    if (looksLikeServer && cert.notAfter.getTime() - cert.notBefore.getTime() > 398 * DAY) {
+      const days = Math.round((cert.notAfter.getTime() - cert.notBefore.getTime()) / DAY);
+      add("warning", "LONG_VALIDITY", `Valid for ${days} days: browsers reject public TLS server certificates valid for more than 398 days (200 days since March 2026). Shorter lifetimes with automated renewal are safer.`);
+    }
+    if (eku && hostNames.length > 0 && !ekus.includes(SERVER_AUTH) && !ekus.includes("2.5.29.37.0")) {
+      add("error", "NO_SERVER_AUTH", "It names hosts but its Extended Key Usage lacks serverAuth: TLS clients refuse it as a server certificate (\"wrong key usage\"). Reissue it with the TLS server profile.");
+    }
+    if (eku && !ekus.includes(SERVER_AUTH) && !ekus.includes(CLIENT_AUTH) && !ekus.includes("2.5.29.37.0")) {
+      add("warning", "NO_TLS_USAGE", "Its Extended Key Usage has neither serverAuth nor clientAuth: it cannot be used for TLS or mTLS.");
+    }
+    if (ku && basic?.ca === false && (ku.usages & x509.KeyUsageFlags.keyCertSign) !== 0) {
+      add("warning", "LEAF_KEY_CERT_SIGN", "It is not a CA but its key usage allows signing certificates (keyCertSign).");
+    }
+  } else {
+    if (ku && (ku.usages & x509.KeyUsageFlags.keyCertSign) === 0) {
+      add("error", "CA_WITHOUT_KEY_CERT_SIGN", "It is a CA (CA:TRUE) but its key usage lacks keyCertSign: certificates it signs will be rejected. Reissue the CA with keyCertSign and cRLSign.");
+    }
+    if (hostNames.length > 0 && ekus.includes(SERVER_AUTH)) {
+      add("warning", "LEAF_WITH_CA_TRUE", "It looks like a server certificate (host names, serverAuth) but says CA:TRUE: anyone holding its key could issue certificates. Reissue it as a leaf (CA:FALSE).");
+    }
+  }
+
+  const key = describePublicKey(new Uint8Array(cert.publicKey.rawData));
+  if ((key.algorithm === "RSA" || key.algorithm === "RSA-PSS") && (key.bits ?? 0) < 2048) {
+    add("error", "WEAK_RSA", `The key is ${key.label}: RSA under 2048 bits is refused by browsers, Go and OpenSSL's default security level. Use RSA 2048+ or ECDSA P-256.`);
+  }
+  const sigOid = sigAlgorithmOid(der);
+  if (SHA1_SIGNATURES.has(sigOid) && !isSelfSigned(cert)) {
+    add("error", "SHA1_SIGNATURE", "It is signed with SHA-1, which is broken: browsers, Go and OpenSSL 3 at default security reject it. Reissue it with SHA-256.");
+  }
+
+  const serial = serialBytes(der);
+  if (serial.length > 20) add("error", "SERIAL_TOO_LONG", `Its serial number is ${serial.length} octets; RFC 5280 allows at most 20, and strict clients reject longer ones.`);
+  if (serial.length > 0 && (serial[0]! & 0x80) !== 0) add("error", "SERIAL_NEGATIVE", "Its serial number is negative; RFC 5280 requires a positive serial.");
+  if (serial.every((b) => b === 0)) add("error", "SERIAL_ZERO", "Its serial number is zero; RFC 5280 requires a positive serial.");
+  return lints;
+}
+
+function isSelfSigned(cert: x509.X509Certificate): boolean {
+  return cert.subject === cert.issuer;
+}
+
+/** The outer signature algorithm OID, read from the DER directly. */
+function sigAlgorithmOid(der: Bytes): string {
+  return oidOf(children(children(parseDer(der))[1]!)[0]!);
+}
+/** The serial's raw octets: x509 libraries hide a negative sign or an over-long encoding. */
+function serialBytes(der: Bytes): Uint8Array {
+  const tbs = children(children(parseDer(der))[0]!);
+  return (tbs[0]!.cls === "context" ? tbs[1]! : tbs[0]!).value;
+}

@@ -1,0 +1,101 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { opensslOk, tempDir, writeFiles } from "../testing/openssl";
+import { createAuthority } from "./create-authority";
+import { issueCertificate } from "./issue-certificate";
+import { inspect } from "./inspect";
+import { buildTestHierarchy } from "../testing/hierarchy";
+
+describe("inspect", () => {
+  it("reads a pasted chain, shows openssl's text, and verifies it against the store for a host name", async () => {
+    const root = await createAuthority({ commonName: "Inspect Root" });
+    const issuing = await createAuthority({ commonName: "Inspect Issuing", parentId: root.authority.id });
+    const leaf = await issueCertificate({ caId: issuing.authority.id, commonName: "inspect.example.com" });
+    const chainPem = leaf.certificate.certificatePem + issuing.authority.certificatePem;
+
+    const result = await inspect({ input: chainPem, hostname: "inspect.example.com" });
+    expect(result.objects.map((o) => o.kind)).toEqual(["certificate", "certificate"]);
+    expect(result.objects[0]!.text).toBe(opensslOk(["x509", "-text", "-noout"], leaf.certificate.certificatePem));
+    expect(result.objects[0]!.lints).toEqual([]);
+    expect(result.chain).toMatchObject({ ok: true });
+    expect(result.chain!.explanation).toContain('Verified up to cadesk CA "Inspect Root"');
+    expect(result.chain!.path.map((l) => l.subject)).toEqual(["CN=inspect.example.com", "CN=Inspect Issuing", "CN=Inspect Root"]);
+
+    const wrongName = await inspect({ input: chainPem, hostname: "other.example.com" });
+    expect(wrongName.chain).toMatchObject({ ok: false, code: "HOSTNAME_MISMATCH" });
+    expect(wrongName.chain!.explanation).toContain('DNS:inspect.example.com, not for "other.example.com"');
+
+    const leafOnly = await inspect({ input: leaf.certificate.certificatePem, hostname: "inspect.example.com" });
+    expect(leafOnly.chain).toMatchObject({ ok: false, code: "UNKNOWN_AUTHORITY" });
+    expect(leafOnly.chain!.explanation).toContain('its issuer "CN=Inspect Issuing" is missing');
+    expect(leafOnly.chain!.explanation).toContain('"Inspect Issuing" is a cadesk CA');
+
+    const reversed = await inspect({ input: issuing.authority.certificatePem + leaf.certificate.certificatePem, hostname: "inspect.example.com" });
+    expect(reversed.chain).toMatchObject({ ok: false, code: "BROKEN_ORDER" });
+  });
+
+  it("verifies against a pasted root instead of the store, and says when the root is not trusted", async () => {
+    const h = await buildTestHierarchy("ecdsa-p256");
+    const ok = await inspect({ input: h.leafPem + h.intermediatePem, hostname: "api.example.com", rootPem: h.rootPem });
+    expect(ok.chain).toMatchObject({ ok: true });
+    const withRoot = await inspect({ input: h.leafPem + h.intermediatePem + h.rootPem, hostname: "api.example.com" });
+    expect(withRoot.chain).toMatchObject({ ok: false, code: "UNKNOWN_AUTHORITY" });
+    expect(withRoot.chain!.explanation).toContain("which is not trusted here");
+    const expired = await buildTestHierarchy("ecdsa-p256", new Date("2019-01-01T00:00:00Z"));
+    const old = await inspect({ input: expired.leafPem + expired.intermediatePem, hostname: "api.example.com", rootPem: expired.rootPem });
+    expect(old.chain).toMatchObject({ ok: false, code: "EXPIRED" });
+    expect(old.chain!.explanation).toContain("The certificate expired on 2019-04-01");
+    expect(old.objects[0]!.lints.map((l) => l.code)).toContain("EXPIRED");
+    const caOnly = await inspect({ input: h.intermediatePem });
+    expect(caOnly.chain).toBeUndefined(); // only CAs and no host name: nothing to check as a leaf
+  });
+
+  it("lints in plain words: no SAN, long validity, weak RSA, CA without keyCertSign", async () => {
+    const dir = tempDir();
+    const make = (name: string, args: string[]) => {
+      opensslOk(["req", "-x509", "-nodes", "-keyout", `${dir}/${name}.key`, "-out", `${dir}/${name}.pem`, ...args]);
+      return readFileSync(`${dir}/${name}.pem`, "utf8");
+    };
+    const cnOnly = make("cn", ["-newkey", "rsa:1024", "-sha1", "-subj", "/CN=legacy.example.com", "-days", "825", "-addext", "basicConstraints=CA:FALSE", "-addext", "extendedKeyUsage=serverAuth"]);
+    const codes = (await inspect({ input: cnOnly })).objects[0]!.lints.map((l) => l.code);
+    expect(codes).toEqual(expect.arrayContaining(["NO_SAN", "LONG_VALIDITY", "WEAK_RSA"]));
+    const badCa = make("ca", ["-newkey", "ed25519", "-subj", "/CN=Bad CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,digitalSignature"]);
+    expect((await inspect({ input: badCa })).objects[0]!.lints.map((l) => l.code)).toContain("CA_WITHOUT_KEY_CERT_SIGN");
+  });
+
+  it("reads CSRs, PKCS#7 and DER, and PKCS#12 with its password", async () => {
+    const h = await buildTestHierarchy("rsa-2048");
+    const f = writeFiles(tempDir(), { "chain.pem": h.leafPem + h.intermediatePem, "leaf.key": opensslOk(["pkey", "-inform", "DER"], h.leafKey) });
+    const p7b = opensslOk(["crl2pkcs7", "-nocrl", "-certfile", f["chain.pem"]!]);
+    expect((await inspect({ input: p7b })).objects.map((o) => o.source)).toEqual(["PKCS#7 certificate 1", "PKCS#7 certificate 2"]);
+
+    const der = new Uint8Array(h.leafDer);
+    expect((await inspect({ input: der })).objects[0]!.source).toBe("DER file");
+
+    const dir = tempDir();
+    opensslOk(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${dir}/r.key`, "-out", `${dir}/r.csr`, "-subj", "/CN=csr.example.com"]);
+    const csr = await inspect({ input: readFileSync(`${dir}/r.csr`, "utf8") });
+    expect(csr.objects[0]!.kind).toBe("csr");
+    expect(csr.objects[0]!.lints.map((l) => l.code)).toEqual(["NO_SAN"]);
+
+    for (const legacy of [[], ["-legacy"]]) {
+      opensslOk(["pkcs12", "-export", "-in", f["chain.pem"]!, "-inkey", f["leaf.key"]!, "-out", `${dir}/b.p12`, "-passout", "pass:p12-pass", ...legacy]);
+      const p12 = new Uint8Array(readFileSync(`${dir}/b.p12`));
+      await expect(inspect({ input: p12 })).rejects.toThrow(/enter its password/);
+      await expect(inspect({ input: p12, password: "wrong" })).rejects.toThrow(/password is wrong/);
+      const read = await inspect({ input: p12, password: "p12-pass" });
+      expect(read.objects.map((o) => o.title)).toEqual(expect.arrayContaining(["api.example.com", "Test Intermediate rsa-2048"]));
+    }
+  });
+
+  it("refuses garbage, truncated DER, broken base64 and huge pastes with clear messages", async () => {
+    await expect(inspect({ input: new Uint8Array([1, 2, 3, 4, 5]) })).rejects.toThrow(/not a certificate, CSR, CRL, PKCS#7 or PKCS#12/);
+    const h = await buildTestHierarchy("ecdsa-p256");
+    await expect(inspect({ input: h.leafDer.subarray(0, 100) })).rejects.toThrow(/not a certificate, CSR, CRL, PKCS#7 or PKCS#12 .* truncated/);
+    await expect(inspect({ input: "-----BEGIN CERTIFICATE-----\nMIIB%%%\n-----END CERTIFICATE-----" })).rejects.toThrow(/not valid base64/);
+    await expect(inspect({ input: "x".repeat(10 * 1024 * 1024) })).rejects.toThrow(/limit is 1 MiB/);
+    await expect(inspect({ input: "-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----" })).rejects.toThrow(/does not decode as one/);
+    const keyOnly = await inspect({ input: h.leafPem + "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" });
+    expect(keyOnly.skipped[0]).toContain("private keys are not inspected");
+  });
+});
