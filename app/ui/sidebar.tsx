@@ -9,6 +9,7 @@ const NAV = [
   { href: "/certificates", label: "Certificates" },
   { href: "/certificates/new", label: "Issue certificate" },
   { href: "/certificates/sign-csr", label: "Sign a CSR" },
+  { href: "/inspect", label: "Inspect" },
 ];
 
 export function Sidebar() {

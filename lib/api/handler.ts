@@ -25,7 +25,7 @@ export async function readJson(request: Request): Promise<Record<string, unknown
   const declared = Number(request.headers.get("content-length") ?? 0);
   const limit = MAX_UPLOAD_BYTES + 64 * 1024;
   if (declared > limit) throw new AppError("PAYLOAD_TOO_LARGE", "The request body is larger than 1 MiB.");
-  const text = await readBounded(request, limit);
+  const text = Buffer.from(await readBounded(request, limit)).toString("utf8");
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -36,10 +36,10 @@ export async function readJson(request: Request): Promise<Record<string, unknown
   return body as Record<string, unknown>;
 }
 
-/** The body as text, refusing it as soon as it passes the limit rather than buffering it all. */
-async function readBounded(request: Request, limit: number): Promise<string> {
+/** The body's bytes, refused as soon as they pass the limit rather than buffered whole. */
+export async function readBounded(request: Request, limit: number): Promise<Uint8Array> {
   const reader = request.body?.getReader();
-  if (!reader) return "";
+  if (!reader) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -52,5 +52,5 @@ async function readBounded(request: Request, limit: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return new Uint8Array(Buffer.concat(chunks));
 }

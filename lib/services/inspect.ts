@@ -50,6 +50,8 @@ export interface InspectInput {
 const DAY = 86_400_000;
 const PEM_LABELS: Record<ObjectKind, string> = { certificate: "CERTIFICATE", csr: "CERTIFICATE REQUEST", crl: "X509 CRL" };
 
+const readableDate = (d: Date) => d.toISOString().slice(0, 19).replace("T", " ") + " UTC";
+
 function countdown(notAfter: Date, now: Date): string {
   const days = Math.floor((notAfter.getTime() - now.getTime()) / DAY);
   return days >= 0 ? `expires in ${days} day${days === 1 ? "" : "s"}` : `expired ${-days} day${days === -1 ? "" : "s"} ago`;
@@ -59,11 +61,11 @@ async function inspectCertificate(found: FoundObject, now: Date): Promise<Inspec
   const s = await summarizeCertificate(found.der);
   const cn = /CN=([^,]+)/.exec(s.subject)?.[1];
   const summary: SummaryField[] = [
-    { label: "For", value: [cn, ...s.sans].filter(Boolean).join(", ") || s.subject },
+    { label: "For", value: s.sans.length ? s.sans.join(", ") : cn ? `${cn} (Common Name only)` : s.subject },
     { label: "Subject", value: s.subject },
     { label: "Issued by", value: s.issuer === s.subject ? `${s.issuer} (self-signed)` : s.issuer },
-    { label: "Valid from", value: s.notBefore.toISOString() },
-    { label: "Valid until", value: `${s.notAfter.toISOString()} (${countdown(s.notAfter, now)})` },
+    { label: "Valid from", value: readableDate(s.notBefore) },
+    { label: "Valid until", value: `${readableDate(s.notAfter)} (${countdown(s.notAfter, now)})` },
     { label: "Key", value: s.key },
     { label: "Signature", value: s.signatureAlgorithm },
     { label: "Key usage", value: s.keyUsages.join(", ") || "(not restricted)" },

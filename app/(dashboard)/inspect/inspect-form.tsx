@@ -1,0 +1,125 @@
+"use client";
+
+import { useActionState, useRef, useState } from "react";
+import { MAX_UPLOAD_BYTES } from "@/lib/errors";
+import type { InspectedObject } from "@/lib/services/inspect";
+import { FileInput, FormAlert, SubmitButton, TextAreaField, TextField, useRemountKey } from "../../ui/form";
+import { PemBlock } from "../../ui/pem-block";
+import { inspectAction, type InspectFormState } from "./actions";
+
+const KIND_LABELS = { certificate: "Certificate", csr: "Certificate request", crl: "Revocation list" } as const;
+
+export function InspectForm() {
+  const [state, action] = useActionState<InspectFormState, FormData>(inspectAction, { ok: true });
+  const key = useRemountKey(state);
+  const fileRef = useRef<HTMLFormElement>(null);
+  const [dropped, setDropped] = useState("");
+  const [tooLarge, setTooLarge] = useState("");
+  return (
+    <div className="space-y-6">
+      <form
+        key={key}
+        ref={fileRef}
+        action={action}
+        className="card space-y-4"
+        onSubmit={(e) => {
+          // A paste over the limit is refused here with its reason, before the upload starts.
+          for (const name of ["input", "rootPem"]) {
+            const field = e.currentTarget.elements.namedItem(name) as HTMLTextAreaElement | null;
+            const size = field ? new Blob([field.value]).size : 0;
+            if (size > MAX_UPLOAD_BYTES) {
+              e.preventDefault();
+              setTooLarge(`The pasted text is ${(size / 1024 / 1024).toFixed(1)} MiB; the limit is 1 MiB. A certificate chain is a few KiB: check what was copied.`);
+              return;
+            }
+          }
+          setTooLarge("");
+        }}
+        onDragOver={(e) => e.preventDefault()}
+        onDrop={(e) => {
+          e.preventDefault();
+          const input = fileRef.current?.querySelector<HTMLInputElement>('input[type="file"]');
+          if (input && e.dataTransfer.files.length) {
+            input.files = e.dataTransfer.files;
+            setDropped(e.dataTransfer.files[0]!.name);
+          }
+        }}
+      >
+        <FormAlert state={state} fields={["input", "password", "hostname", "rootPem"]} />
+        {tooLarge && <p role="alert" className="field-error">{tooLarge}</p>}
+        <TextAreaField name="input" label="PEM text (one or many blocks)" rows={8} state={state} placeholder={"-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----"} hint="Or drop a file anywhere on this form." />
+        <div className="flex flex-wrap items-center gap-3">
+          <FileInput name="file" aria-label="Upload a file (PEM, DER, .p7b, .p12)" accept=".pem,.crt,.cer,.der,.csr,.crl,.p7b,.p7c,.p12,.pfx" />
+          {dropped && <span className="text-sm text-slate-600 dark:text-slate-400">Dropped: {dropped}</span>}
+        </div>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <TextField name="hostname" label="Host name to check" state={state} placeholder="api.example.com" hint="Checks the chain is valid for this name, as a TLS client would." />
+          <TextField name="password" label="PKCS#12 password" type="password" autoComplete="off" state={state} hint="Only for .p12/.pfx files." />
+        </div>
+        <details>
+          <summary className="cursor-pointer text-sm text-sky-700 dark:text-sky-400">Verify against a root you paste instead of cadesk&apos;s CAs</summary>
+          <div className="mt-3"><TextAreaField name="rootPem" label="Trusted root (PEM)" rows={5} state={state} /></div>
+        </details>
+        <div className="flex justify-end">
+          <SubmitButton pendingText="Inspecting…">Inspect</SubmitButton>
+        </div>
+      </form>
+      {state.result && <Results result={state.result} />}
+    </div>
+  );
+}
+
+function Results({ result }: { result: NonNullable<InspectFormState["result"]> }) {
+  return (
+    <div className="space-y-6">
+      {result.chain && (
+        <section
+          aria-label="Chain verification"
+          className={`rounded-lg border px-4 py-3 text-sm ${result.chain.ok ? "border-emerald-300 bg-emerald-50 text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-200" : "border-red-300 bg-red-50 text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200"}`}
+        >
+          <p className="font-semibold">{result.chain.ok ? "Chain verifies" : `Chain does not verify: ${result.chain.code}`}</p>
+          <p className="mt-1">{result.chain.explanation}</p>
+          <ol className="mt-2 list-decimal pl-5">
+            {result.chain.path.map((link, i) => <li key={i}>{link.subject} <span className="opacity-70">({link.source})</span></li>)}
+          </ol>
+        </section>
+      )}
+      {result.skipped.map((s) => <p key={s} className="text-sm text-slate-500">Skipped {s}</p>)}
+      {result.objects.map((object, i) => <ObjectCard key={i} object={object} />)}
+    </div>
+  );
+}
+
+function ObjectCard({ object }: { object: InspectedObject }) {
+  return (
+    <article className="card space-y-4" aria-label={`${KIND_LABELS[object.kind]}: ${object.title}`}>
+      <header>
+        <p className="text-xs uppercase tracking-wide text-slate-500">{KIND_LABELS[object.kind]} · {object.source}</p>
+        <h2 className="text-lg">{object.title}</h2>
+      </header>
+      {object.lints.length > 0 ? (
+        <ul className="space-y-1.5">
+          {object.lints.map((lint) => (
+            <li key={lint.code} className={`rounded-md px-3 py-2 text-sm ${lint.severity === "error" ? "bg-red-50 text-red-900 dark:bg-red-950 dark:text-red-200" : "bg-amber-50 text-amber-900 dark:bg-amber-950 dark:text-amber-200"}`}>
+              <strong className="mr-1">{lint.severity === "error" ? "Problem:" : "Warning:"}</strong>{lint.message}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="text-sm text-emerald-700 dark:text-emerald-400">No problems found.</p>
+      )}
+      <dl className="dl">
+        {object.summary.map((f) => (
+          <div key={f.label} className="contents"><dt>{f.label}</dt><dd className={f.label.startsWith("SHA") || f.label === "Serial" ? "font-mono text-xs" : ""}>{f.value}</dd></div>
+        ))}
+      </dl>
+      <details>
+        <summary className="cursor-pointer text-sm text-sky-700 dark:text-sky-400">Text and PEM</summary>
+        <div className="mt-3 grid gap-4 xl:grid-cols-2">
+          <PemBlock title="Text" text={object.text} />
+          <PemBlock title="PEM" text={object.pem} />
+        </div>
+      </details>
+    </article>
+  );
+}
