@@ -88,6 +88,27 @@ describe("inspect", () => {
     }
   });
 
+  it("reads a CRL and says when its next update has passed", async () => {
+    const { x509 } = await import("../pki/crypto-provider");
+    const { generateKeyPair } = await import("../pki/keys");
+    const key = await generateKeyPair("ecdsa-p256");
+    const crl = await x509.X509CrlGenerator.create({
+      issuer: "CN=Stale CRL CA",
+      thisUpdate: new Date("2024-01-01T00:00:00Z"),
+      nextUpdate: new Date("2024-01-08T00:00:00Z"),
+      entries: [{ serialNumber: "0a0b", revocationDate: new Date("2024-01-01T00:00:00Z"), reason: x509.X509CrlReason.keyCompromise }],
+      signingKey: key.keys.privateKey,
+      signingAlgorithm: { name: "ECDSA", hash: "SHA-256" } as EcdsaParams,
+    });
+    const pem = crl.toString("pem");
+    const result = await inspect({ input: pem });
+    expect(result.objects[0]).toMatchObject({ kind: "crl", title: "CRL of CN = Stale CRL CA" });
+    expect(result.objects[0]!.summary).toContainEqual({ label: "Revoked", value: "0A0B" });
+    expect(result.objects[0]!.lints.map((l) => l.code)).toEqual(["CRL_STALE"]);
+    // openssl reads only the "X509 CRL" label; @peculiar/x509 writes "CRL", which cadesk accepts too.
+    expect(result.objects[0]!.text).toBe(opensslOk(["crl", "-text", "-noout"], pem.replace(/(BEGIN|END) CRL/g, "$1 X509 CRL")));
+  });
+
   it("refuses garbage, truncated DER, broken base64 and huge pastes with clear messages", async () => {
     await expect(inspect({ input: new Uint8Array([1, 2, 3, 4, 5]) })).rejects.toThrow(/not a certificate, CSR, CRL, PKCS#7 or PKCS#12/);
     const h = await buildTestHierarchy("ecdsa-p256");

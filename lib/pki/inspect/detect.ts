@@ -74,6 +74,7 @@ const PEM_KINDS: Record<string, ObjectKind | "pkcs7"> = {
   "CERTIFICATE REQUEST": "csr",
   "NEW CERTIFICATE REQUEST": "csr",
   "X509 CRL": "crl",
+  CRL: "crl",
   PKCS7: "pkcs7",
 };
 

@@ -61,7 +61,26 @@ const EXTENSIONS_ALL = [
   "nsCertType=server,client,objsign,sslCA",
   "1.2.3.4.5.6=DER:04:05:68:65:6c:6c:6f",
   "1.2.3.4.5.7=critical,ASN1:UTF8String:unknown extension",
+  `1.3.6.1.4.1.11129.2.4.2=DER:${sctList()}`,
 ];
+
+/**
+ * A Certificate Transparency SCT list (RFC 6962): two SCTs from a made-up log, ECDSA and RSA
+ * signed, one with extensions.
+ */
+function sctList(): string {
+  const logId = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 7) & 255));
+  const time = Buffer.alloc(8);
+  time.writeBigUInt64BE(1679345026537n);
+  const signature = Buffer.from("3045022100" + "ab".repeat(32) + "0220" + "cd".repeat(32), "hex");
+  const u16 = (n: number) => Buffer.from([n >> 8, n & 255]);
+  const sct = (ext: number[], hash: number, sig: number) =>
+    Buffer.concat([Buffer.from([0]), logId, time, u16(ext.length), Buffer.from(ext), Buffer.from([hash, sig]), u16(signature.length), signature]);
+  const items = [sct([], 4, 3), sct([1, 2, 3], 4, 1)].map((s) => Buffer.concat([u16(s.length), s]));
+  const list = Buffer.concat([u16(items.reduce((n, i) => n + i.length, 0)), ...items]);
+  const octetString = Buffer.concat([Buffer.from([0x04, 0x81, list.length]), list]);
+  return octetString.toString("hex").match(/../g)!.join(":");
+}
 
 const CONFIG = `
 [dir_sect]

@@ -7,6 +7,7 @@ import { children, integerOf, oidOf, parseDer, TAG, type Tlv } from "../der";
 import { asciiPrint, upperHex } from "./dump";
 import { generalNames, generalNameValue } from "./general-names";
 import { longName } from "./oids";
+import { printSctList } from "./sct";
 import { printTime } from "./time";
 
 type Pair = [string | null, string | null];
@@ -89,6 +90,7 @@ const PRINTERS: Record<string, (value: Tlv, indent: number) => string | null> = 
     return valPrint(values, indent, false);
   },
   "2.5.29.30": (v, indent) => nameConstraints(v, indent),
+  "1.3.6.1.4.1.11129.2.4.2": (v, indent) => printSctList(v.value, indent),
   "2.5.29.20": (v, indent) => " ".repeat(indent) + integerText(v),
   "2.5.29.27": (v, indent) => " ".repeat(indent) + integerText(v),
   "2.5.29.21": (v, indent) => " ".repeat(indent) + (CRL_REASONS[Number(integerOf(v))] ?? String(integerOf(v))),
