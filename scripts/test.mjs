@@ -9,6 +9,7 @@ const REQUIRED_TOOLS = [
   { command: "chromium", path: "/usr/bin/chromium", debian: "chromium", why: "the browser the e2e tests drive" },
   { command: "openssl", debian: "openssl", why: "checks certificates from outside" },
   { command: "curl", debian: "curl", why: "runs the curl snippets against a real server" },
+  { command: "ca-certificates", path: "/usr/share/ca-certificates/mozilla", debian: "ca-certificates", why: "the Mozilla roots the text view is compared on" },
   { command: "keytool", debian: "default-jre-headless", why: "checks that Java reads our PKCS#12 files" },
   { command: "go", debian: "golang-go", why: "checks chains with Go's crypto/x509" },
   { command: "certtool", debian: "gnutls-bin", why: "checks chains with GnuTLS" },

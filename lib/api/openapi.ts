@@ -84,6 +84,27 @@ export const openApiDocument = {
         responses: { 200: { description: "The file, with a Content-Disposition file name" }, ...errors(400, 401, 404) },
       },
     },
+    "/certificates/{id}/text": {
+      get: { summary: "The certificate as `openssl x509 -text -noout` prints it", parameters: [idParam], responses: { 200: { description: "text/plain" }, ...errors(401, 404) } },
+    },
+    "/inspect": {
+      post: {
+        summary: "Inspect certificates, CSRs, CRLs, PKCS#7 or PKCS#12: text, summary, findings, chain verification",
+        description: "JSON body, or the file itself as the body (PEM, DER, .p7b, .p12) with ?hostname= and an X-Pkcs12-Password header.",
+        requestBody: { required: true, content: {
+          "application/json": { schema: { type: "object", properties: { pem: { type: "string" }, der: { type: "string", description: "base64 of DER, PKCS#7 or PKCS#12" }, password: { type: "string" }, hostname: { type: "string" }, rootPem: { type: "string", description: "verify against this root instead of cadesk's root CAs" } } } },
+          "application/octet-stream": { schema: { type: "string", format: "binary" } },
+        } },
+        responses: {
+          200: { description: "What it holds", content: { "application/json": { schema: { type: "object", properties: {
+            objects: { type: "array", items: { type: "object", properties: { kind: { type: "string", enum: ["certificate", "csr", "crl"] }, source: { type: "string" }, title: { type: "string" }, text: { type: "string" }, pem: { type: "string" }, summary: { type: "array", items: { type: "object", properties: { label: { type: "string" }, value: { type: "string" } } } }, lints: { type: "array", items: { type: "object", properties: { severity: { type: "string", enum: ["error", "warning"] }, code: { type: "string" }, message: { type: "string" } } } } } } },
+            chain: { type: "object", properties: { ok: { type: "boolean" }, code: { type: "string" }, explanation: { type: "string" }, path: { type: "array", items: { type: "object" } } } },
+            skipped: stringList,
+          } } } } },
+          ...errors(400, 401, 413),
+        },
+      },
+    },
     "/certificates/{id}/pkcs12": {
       post: {
         summary: "PKCS#12 with key, certificate and chain", parameters: [idParam],

@@ -2,25 +2,21 @@
 
 const hex = (b: number) => b.toString(16).padStart(2, "0");
 
-/** ASN1_buf_print: 15 bytes a line, lowercase, colon-separated. */
-export function bufPrint(bytes: Uint8Array, indent: number): string {
+/** Lowercase colon-separated hex, `perLine` bytes a line, each line indented. */
+function hexDump(bytes: Uint8Array, indent: number, perLine: number): string {
   const lines: string[] = [];
-  for (let i = 0; i < bytes.length; i += 15) {
-    const chunk = Array.from(bytes.subarray(i, i + 15), hex).join(":");
-    lines.push(" ".repeat(indent) + chunk + (i + 15 < bytes.length ? ":" : ""));
+  for (let i = 0; i < bytes.length; i += perLine) {
+    const chunk = Array.from(bytes.subarray(i, i + perLine), hex).join(":");
+    lines.push(" ".repeat(indent) + chunk + (i + perLine < bytes.length ? ":" : ""));
   }
   return lines.join("\n") + "\n";
 }
 
+/** ASN1_buf_print (keys): 15 bytes a line. */
+export const bufPrint = (bytes: Uint8Array, indent: number) => hexDump(bytes, indent, 15);
+
 /** X509_signature_dump: 18 bytes a line. */
-export function signatureDump(bytes: Uint8Array, indent: number): string {
-  const lines: string[] = [];
-  for (let i = 0; i < bytes.length; i += 18) {
-    const chunk = Array.from(bytes.subarray(i, i + 18), hex).join(":");
-    lines.push(" ".repeat(indent) + chunk + (i + 18 < bytes.length ? ":" : ""));
-  }
-  return lines.join("\n") + "\n";
-}
+export const signatureDump = (bytes: Uint8Array, indent: number) => hexDump(bytes, indent, 18);
 
 /** ASN1_bn_print: small numbers as "name value (0xhex)", larger ones as a 15-a-line dump. */
 export function bnPrint(label: string, magnitude: Uint8Array, indent: number): string {

@@ -5,7 +5,7 @@ import { getAuthority } from "@/lib/data/authorities";
 import { formatSans } from "@/lib/pki/names-format";
 import { fileBaseName } from "@/lib/services/export-certificate";
 import { relativeDays, StatusBadge } from "../../../ui/status-badge";
-import { PemBlock } from "../../../ui/pem-block";
+import { PemAndText } from "../../../ui/pem-and-text";
 import { CertificateFacts } from "../../../ui/certificate-facts";
 import { TrustInstructions } from "../../../ui/trust-instructions";
 
@@ -90,10 +90,7 @@ export default async function AuthorityPage({ params, searchParams }: { params: 
         )}
       </section>
 
-      <section className="grid gap-6 xl:grid-cols-2">
-        <div className="card min-w-0"><PemBlock title="Certificate (PEM)" text={ca.certificatePem} /></div>
-        <div className="card min-w-0"><PemBlock title="Text (openssl x509 -text -noout)" text={ca.text} /></div>
-      </section>
+      <PemAndText pem={ca.certificatePem} text={ca.text} />
 
       <section className="card">
         <h2 className="mb-1">Trust this CA</h2>

@@ -5,7 +5,7 @@ import { getCertificate } from "@/lib/data/certificates";
 import { PROFILE_SPECS, LONG_LEAF_WARNING_DAYS, type LeafProfile } from "@/lib/pki/profiles-data";
 import { fileBaseName, FORMAT_FILES } from "@/lib/services/export-certificate";
 import { CertificateFacts } from "../../../ui/certificate-facts";
-import { PemBlock } from "../../../ui/pem-block";
+import { PemAndText } from "../../../ui/pem-and-text";
 import { StatusBadge } from "../../../ui/status-badge";
 import { UsageSnippets } from "../../../ui/usage-snippets";
 
@@ -88,10 +88,7 @@ export default async function CertificatePage({ params, searchParams }: { params
         )}
       </section>
 
-      <section className="grid gap-6 xl:grid-cols-2">
-        <div className="card min-w-0"><PemBlock title="Certificate (PEM)" text={cert.certificatePem} /></div>
-        <div className="card min-w-0"><PemBlock title="Text (openssl x509 -text -noout)" text={cert.text} /></div>
-      </section>
+      <PemAndText pem={cert.certificatePem} text={cert.text} />
 
       <section className="card">
         <h2 className="mb-3">Use it</h2>
