@@ -1,0 +1,143 @@
+import tls from "node:tls";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAuthority } from "../services/create-authority";
+import { exportCertificate } from "../services/export-certificate";
+import { issueCertificate } from "../services/issue-certificate";
+import { runAsync, tempDir, writeFiles } from "../testing/openssl";
+import { EchoServer, type EchoTlsConfig } from "./echo-server";
+
+interface Pair { full: string; key: string; chain: string; fingerprint: string }
+let server: EchoServer;
+let serverA: Pair;
+let serverB: Pair;
+let client: Pair;
+let strangerClient: Pair;
+let clientCaPem: string;
+
+async function pair(caId: string, profile: "server" | "client", commonName: string, sans?: { ip?: string[] }): Promise<Pair> {
+  const issued = await issueCertificate({ caId, profile, commonName, sans });
+  const text = async (format: string) => String((await exportCertificate(issued.certificate.id, format)).body);
+  return { full: await text("fullchain"), key: await text("key"), chain: await text("chain"), fingerprint: issued.certificate.fingerprintSha256 };
+}
+
+const config = (s: Pair, clientAuth: EchoTlsConfig["clientAuth"]): EchoTlsConfig => ({ certificatePem: s.full, keyPem: s.key, clientCaPems: [clientCaPem], clientAuth });
+
+/** One TLS handshake + an HTTP request; resolves with the peer fingerprint and the reply. */
+function request(options: tls.ConnectionOptions): Promise<{ fingerprint: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: "127.0.0.1", port: server.port!, servername: "localhost", ca: serverA.chain, ...options }, () => {
+      const fingerprint = socket.getPeerX509Certificate()!.fingerprint256.replace(/:/g, "").toLowerCase();
+      socket.write("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+      let data = "";
+      socket.on("data", (c) => (data += c));
+      // Under TLS 1.3 a refused client certificate arrives as an alert after the handshake.
+      socket.on("close", () => (data ? resolve({ fingerprint, body: data.slice(data.indexOf("\r\n\r\n") + 4) }) : reject(lastError ?? new Error("closed without a reply"))));
+    });
+    let lastError: Error | undefined;
+    socket.on("error", (error) => {
+      lastError = error;
+      reject(error);
+    });
+  });
+}
+
+beforeAll(async () => {
+  const root = await createAuthority({ commonName: "Echo Test Root" });
+  const issuing = await createAuthority({ commonName: "Echo Test Issuing", parentId: root.authority.id });
+  const stranger = await createAuthority({ commonName: "Echo Stranger Root" });
+  serverA = await pair(issuing.authority.id, "server", "localhost", { ip: ["127.0.0.1"] });
+  serverB = await pair(issuing.authority.id, "server", "localhost", { ip: ["127.0.0.1"] });
+  client = await pair(issuing.authority.id, "client", "billing");
+  strangerClient = await pair(stranger.authority.id, "client", "intruder");
+  clientCaPem = root.authority.certificatePem;
+  server = new EchoServer();
+  await server.start(config(serverA, "require"), 0, "127.0.0.1");
+});
+
+afterAll(() => server.stop());
+
+describe("EchoServer", () => {
+  it("reports what it saw as JSON over HTTP/1.1, client certificate included", async () => {
+    const { body } = await request({ cert: client.full, key: client.key });
+    const report = JSON.parse(body);
+    expect(report).toMatchObject({ tlsVersion: "TLSv1.3", serverName: "localhost", clientCertificateAccepted: true, clientAuth: "require" });
+    expect(report.clientCertificate.subject).toBe("CN=billing");
+  });
+
+  it("refuses a client without a certificate, or with one from another CA, when required", async () => {
+    await expect(request({})).rejects.toThrow(/certificate required|alert/i);
+    // Node verifies the chain after the handshake and closes without an alert (Go or nginx would
+    // send "bad certificate"): either way the client gets no reply.
+    await expect(request({ cert: strangerClient.full, key: strangerClient.key })).rejects.toThrow(/closed without a reply|alert|ECONNRESET/i);
+  });
+
+  it("in request mode accepts the connection and says why the certificate was not accepted", async () => {
+    server.update(config(serverA, "request"));
+    const report = JSON.parse((await request({ cert: strangerClient.full, key: strangerClient.key })).body);
+    expect(report.clientCertificateAccepted).toBe(false);
+    expect(report.clientCertificate.subject).toBe("CN=intruder");
+    expect(report.clientCertificateError).toBe("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+    const none = JSON.parse((await request({})).body);
+    expect(none.clientCertificate).toBeNull();
+    server.update(config(serverA, "require"));
+  });
+
+  it("works with curl and openssl s_client using the downloaded files", async () => {
+    const f = writeFiles(tempDir(), { "billing.fullchain.pem": client.full, "billing.key.pem": client.key, "localhost.chain.pem": serverA.chain });
+    const curl = await runAsync("curl", ["--silent", "--show-error", "--cacert", f["localhost.chain.pem"]!, "--cert", f["billing.fullchain.pem"]!, "--key", f["billing.key.pem"]!, `https://localhost:${server.port}/`]);
+    expect(curl.stderr).toBe("");
+    expect(JSON.parse(curl.stdout).clientCertificate.subject).toBe("CN=billing");
+
+    // s_client sends the line and closes at end of input; the pause leaves time for the echo.
+    const sClient = await runAsync("sh", ["-c", `(printf 'hello echo\\n'; sleep 1) | openssl s_client -connect 127.0.0.1:${server.port} -servername localhost -CAfile ${f["localhost.chain.pem"]} -cert ${f["billing.fullchain.pem"]} -key ${f["billing.key.pem"]} -quiet -no_ign_eof -verify_return_error`]);
+    expect(sClient.stdout).toContain("cadesk echo: TLSv1.3");
+    expect(sClient.stdout).toContain("client certificate: CN=billing");
+    expect(sClient.stdout).toContain("hello echo");
+  });
+
+  it("accepts TLS 1.2 only with AEAD ciphers, and refuses TLS 1.1", async () => {
+    const tls12 = await request({ cert: client.full, key: client.key, maxVersion: "TLSv1.2" });
+    expect(JSON.parse(tls12.body).cipher).toMatch(/GCM|CHACHA20/);
+    await expect(request({ cert: client.full, key: client.key, maxVersion: "TLSv1.2", ciphers: "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA" })).rejects.toThrow();
+    await expect(request({ cert: client.full, key: client.key, minVersion: "TLSv1", maxVersion: "TLSv1.1", ciphers: "DEFAULT@SECLEVEL=0" })).rejects.toThrow();
+  });
+
+  it("swaps its certificate ten times under a client loop with zero failed handshakes; open connections stay up", async () => {
+    const open = tls.connect({ host: "127.0.0.1", port: server.port!, servername: "localhost", ca: serverA.chain, cert: client.full, key: client.key });
+    await new Promise((resolve) => open.once("secureConnect", resolve));
+    let running = true;
+    let handshakes = 0;
+    const failures: string[] = [];
+    const loop = (async () => {
+      while (running && failures.length < 5) {
+        try {
+          await request({ cert: client.full, key: client.key });
+          handshakes++;
+        } catch (error) {
+          failures.push(String(error));
+        }
+        // Let timers run between attempts, whatever the outcome.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    for (let i = 0; i < 10; i++) {
+      server.update(config(i % 2 === 0 ? serverB : serverA, "require"));
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    running = false;
+    await loop;
+    expect(failures).toEqual([]);
+    expect(handshakes).toBeGreaterThan(10);
+    // The last swap (i = 9) installed serverA; swap once more and the next handshake shows B.
+    server.update(config(serverB, "require"));
+    expect((await request({ cert: client.full, key: client.key })).fingerprint).toBe(serverB.fingerprint);
+    // The connection opened before the swaps still echoes.
+    open.write("still here\n");
+    const echoed = await new Promise<string>((resolve) => {
+      let data = "";
+      open.on("data", (c) => { data += c; if (data.includes("still here")) resolve(data); });
+    });
+    expect(echoed).toContain("still here");
+    open.destroy();
+  });
+});

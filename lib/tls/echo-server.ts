@@ -1,0 +1,185 @@
+/**
+ * The TLS echo server: a hardened Node `tls` listener that tells each client what it saw (TLS
+ * version, cipher, SNI, ALPN, the client certificate and whether it was accepted) as JSON over
+ * HTTP/1.1, or as text lines followed by an echo for line-based clients like `openssl s_client`.
+ * Its certificate and client-CA set change with `update()`, for new connections at once, without
+ * closing the listener or open connections (hot reload).
+ */
+import { X509Certificate } from "node:crypto";
+import tls from "node:tls";
+import type { AddressInfo } from "node:net";
+
+export type ClientAuthMode = "require" | "request" | "none";
+
+export interface EchoTlsConfig {
+  /** The server certificate followed by its intermediates (a fullchain). */
+  certificatePem: string;
+  keyPem: string;
+  /** CAs that client certificates must chain to. */
+  clientCaPems: string[];
+  clientAuth: ClientAuthMode;
+}
+
+export interface EchoReport {
+  tlsVersion: string | null;
+  cipher: string | null;
+  serverName: string | null;
+  alpn: string | null;
+  clientCertificate: {
+    subject: string;
+    issuer: string;
+    serialNumber: string;
+    validFrom: string;
+    validTo: string;
+    fingerprintSha256: string;
+  } | null;
+  clientCertificateAccepted: boolean;
+  /** Why the client certificate was not accepted, when it was not. */
+  clientCertificateError: string | null;
+  clientAuth: ClientAuthMode;
+}
+
+/**
+ * TLS 1.2+ with AEAD ciphers only (TLS 1.3 suites are all AEAD): the configuration we recommend
+ * users copy, and what testssl.sh should find no fault with.
+ */
+const TLS12_AEAD_CIPHERS = [
+  "ECDHE-ECDSA-AES128-GCM-SHA256",
+  "ECDHE-RSA-AES128-GCM-SHA256",
+  "ECDHE-ECDSA-AES256-GCM-SHA384",
+  "ECDHE-RSA-AES256-GCM-SHA384",
+  "ECDHE-ECDSA-CHACHA20-POLY1305",
+  "ECDHE-RSA-CHACHA20-POLY1305",
+].join(":");
+
+function secureContextOptions(config: EchoTlsConfig): tls.SecureContextOptions {
+  return {
+    cert: config.certificatePem,
+    key: config.keyPem,
+    ca: config.clientCaPems.length ? config.clientCaPems : undefined,
+    minVersion: "TLSv1.2",
+    ciphers: TLS12_AEAD_CIPHERS,
+    honorCipherOrder: true,
+  };
+}
+
+const oneLine = (dn: string | undefined) => (dn ?? "").split("\n").join(", ");
+
+export function reportFor(socket: tls.TLSSocket, clientAuth: ClientAuthMode): EchoReport {
+  const peer = socket.getPeerX509Certificate?.() as X509Certificate | undefined;
+  return {
+    tlsVersion: socket.getProtocol() ?? null,
+    cipher: socket.getCipher()?.name ?? null,
+    serverName: (socket as tls.TLSSocket & { servername?: string | false }).servername || null,
+    alpn: socket.alpnProtocol || null,
+    clientCertificate: peer
+      ? { subject: oneLine(peer.subject), issuer: oneLine(peer.issuer), serialNumber: peer.serialNumber.toLowerCase(), validFrom: peer.validFrom, validTo: peer.validTo, fingerprintSha256: peer.fingerprint256 }
+      : null,
+    clientCertificateAccepted: !!peer && socket.authorized,
+    clientCertificateError: peer && !socket.authorized ? String(socket.authorizationError) : null,
+    clientAuth,
+  };
+}
+
+function describe(report: EchoReport): string {
+  const client = report.clientCertificate
+    ? `client certificate: ${report.clientCertificate.subject}, issued by ${report.clientCertificate.issuer}: ${report.clientCertificateAccepted ? "accepted" : `not accepted (${report.clientCertificateError})`}`
+    : "no client certificate";
+  return `cadesk echo: ${report.tlsVersion} ${report.cipher}, SNI ${report.serverName ?? "(none)"}, ${client}\r\n`;
+}
+
+const HTTP_REQUEST = /^(GET|POST|HEAD|PUT|OPTIONS) \S+ HTTP\/1\.[01]\r?\n/;
+
+export class EchoServer {
+  private server: tls.Server | null = null;
+  private config: EchoTlsConfig | null = null;
+  private readonly sockets = new Set<tls.TLSSocket>();
+
+  get listening(): boolean {
+    return !!this.server?.listening;
+  }
+
+  get port(): number | null {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    return address?.port ?? null;
+  }
+
+  get clientAuth(): ClientAuthMode | null {
+    return this.config?.clientAuth ?? null;
+  }
+
+  /** Starts listening (port 0 picks a free one). */
+  async start(config: EchoTlsConfig, port: number, host = "0.0.0.0"): Promise<void> {
+    if (this.server) throw new Error("echo server already started");
+    const server = tls.createServer({ ...secureContextOptions(config), ALPNProtocols: ["http/1.1"] }, (socket) => this.handle(socket));
+    this.server = server;
+    this.apply(config);
+    // A client that fails the handshake (no or untrusted certificate) is logged by the client,
+    // not by us: do not let it surface as an unhandled error.
+    server.on("tlsClientError", () => undefined);
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * New certificate, client CAs or client-auth mode: for the next handshake on, with the
+   * listener and every open connection untouched.
+   */
+  update(config: EchoTlsConfig): void {
+    if (!this.server) throw new Error("echo server not started");
+    this.server.setSecureContext(secureContextOptions(config));
+    this.apply(config);
+  }
+
+  private apply(config: EchoTlsConfig): void {
+    const server = this.server as tls.Server & { requestCert: boolean; rejectUnauthorized: boolean };
+    // Read by Node for each new connection (tlsConnectionListener), so changing them is live.
+    server.requestCert = config.clientAuth !== "none";
+    server.rejectUnauthorized = config.clientAuth === "require";
+    this.config = config;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = null;
+  }
+
+  private handle(socket: tls.TLSSocket): void {
+    this.sockets.add(socket);
+    socket.on("close", () => this.sockets.delete(socket));
+    socket.on("error", () => socket.destroy());
+    // Client-initiated renegotiation is a denial-of-service lever: refuse it.
+    socket.disableRenegotiation();
+    const report = reportFor(socket, this.config?.clientAuth ?? "none");
+    let mode: "waiting" | "http" | "lines" = "waiting";
+    let buffered = "";
+    const startLines = () => {
+      mode = "lines";
+      socket.write(describe(report));
+    };
+    const timer = setTimeout(() => mode === "waiting" && startLines(), 300);
+    socket.on("data", (chunk: Buffer) => {
+      if (mode === "lines") return void socket.write(chunk);
+      buffered += chunk.toString("latin1");
+      if (mode === "waiting" && !HTTP_REQUEST.test(buffered) && (buffered.includes("\n") || buffered.length > 64)) {
+        clearTimeout(timer);
+        startLines();
+        socket.write(buffered);
+        return;
+      }
+      if (HTTP_REQUEST.test(buffered)) mode = "http";
+      if (mode === "http" && /\r?\n\r?\n/.test(buffered)) {
+        clearTimeout(timer);
+        const body = JSON.stringify(report, null, 2) + "\n";
+        socket.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      }
+    });
+    socket.on("close", () => clearTimeout(timer));
+  }
+}
