@@ -1,0 +1,125 @@
+import net from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAuthority } from "../services/create-authority";
+import { exportCertificate } from "../services/export-certificate";
+import { issueCertificate } from "../services/issue-certificate";
+import { buildTestHierarchy } from "../testing/hierarchy";
+import { diagnose, type DoctorInput } from "./connection-doctor";
+import { EchoServer } from "./echo-server";
+
+interface Files { full: string; key: string; leaf: string }
+let echo: EchoServer;
+let rootPem: string;
+let strangerRootPem: string;
+let issuingSubject: string;
+let server: Files;
+let client: Files;
+let stranger: Files;
+let serverProfileAsClient: Files;
+let clientProfileAsServer: Files;
+
+async function files(caId: string, profile: "server" | "client", commonName: string, sans?: { ip?: string[] }): Promise<Files> {
+  const issued = await issueCertificate({ caId, profile, commonName, sans });
+  const text = async (format: string) => String((await exportCertificate(issued.certificate.id, format)).body);
+  return { full: await text("fullchain"), key: await text("key"), leaf: issued.certificate.certificatePem };
+}
+
+const base = (over: Partial<DoctorInput> = {}): DoctorInput => ({
+  host: "127.0.0.1",
+  port: echo.port!,
+  serverName: "localhost",
+  trust: { pems: [rootPem], label: 'cadesk CA "Doctor Root"', file: "Doctor_Root.crt" },
+  client: { certificatePem: client.full, keyPem: client.key, file: "billing.fullchain.pem" },
+  timeoutMs: 2000,
+  ...over,
+});
+
+async function withEcho<T>(certificatePem: string, keyPem: string, run: () => Promise<T>): Promise<T> {
+  echo.update({ certificatePem, keyPem, clientCaPems: [rootPem], clientAuth: "require" });
+  try {
+    return await run();
+  } finally {
+    echo.update({ certificatePem: server.full, keyPem: server.key, clientCaPems: [rootPem], clientAuth: "require" });
+  }
+}
+
+beforeAll(async () => {
+  const root = await createAuthority({ commonName: "Doctor Root" });
+  const issuing = await createAuthority({ commonName: "Doctor Issuing", parentId: root.authority.id });
+  const other = await createAuthority({ commonName: "Doctor Stranger Root" });
+  rootPem = root.authority.certificatePem;
+  strangerRootPem = other.authority.certificatePem;
+  issuingSubject = "CN=Doctor Issuing";
+  server = await files(issuing.authority.id, "server", "localhost", { ip: ["127.0.0.1"] });
+  client = await files(issuing.authority.id, "client", "billing");
+  stranger = await files(other.authority.id, "client", "intruder");
+  serverProfileAsClient = await files(issuing.authority.id, "server", "not-a-client.example.com");
+  clientProfileAsServer = await files(issuing.authority.id, "client", "localhost");
+  echo = new EchoServer();
+  await echo.start({ certificatePem: server.full, keyPem: server.key, clientCaPems: [rootPem], clientAuth: "require" }, 0, "127.0.0.1");
+});
+
+afterAll(() => echo.stop());
+
+describe("diagnose", () => {
+  it("succeeds with a trusted client certificate and shows every step and the echo reply", async () => {
+    const r = await diagnose(base());
+    expect(r).toMatchObject({ ok: true });
+    expect(r.steps.map((s) => s.title)).toEqual(["TCP connect", "TLS handshake", "Chain sent by the server", "Chain verification and host name", "Client certificate", "Echo server's verdict", "Reply"]);
+    expect(r.steps.every((s) => s.ok)).toBe(true);
+    expect(JSON.parse(r.reply!).clientCertificate.subject).toBe("CN=billing");
+    expect(r.commands.curl).toBe("curl -v --cacert Doctor_Root.crt --cert billing.fullchain.pem --key billing.key.pem --resolve localhost:" + echo.port + ":127.0.0.1 https://localhost:" + echo.port + "/");
+    expect(r.commands.openssl).toContain("-servername localhost -CAfile Doctor_Root.crt -cert billing.fullchain.pem -key billing.key.pem");
+  });
+
+  it.each([
+    ["without a client certificate", () => base({ client: undefined }), "CLIENT_CERT_REQUIRED", /requires a client certificate/],
+    ["with a client certificate from another CA", () => base({ client: { certificatePem: stranger.full, keyPem: stranger.key, file: "intruder.fullchain.pem" } }), "CLIENT_CERT_REJECTED", /bad certificate/],
+    ["with a client certificate lacking clientAuth", () => base({ client: { certificatePem: serverProfileAsClient.full, keyPem: serverProfileAsClient.key, file: "x.fullchain.pem" } }), "CLIENT_CERT_WRONG_USAGE", /lacks the clientAuth/],
+    ["with a key that is not the certificate's", () => base({ client: { certificatePem: client.full, keyPem: stranger.key, file: "billing.fullchain.pem" } }), "CLIENT_KEY_MISMATCH", /key values mismatch/],
+    ["to a name the certificate does not hold", () => base({ serverName: "wrong.example.com" }), "HOSTNAME_MISMATCH", /valid for DNS:localhost, IP Address:127.0.0.1, not for "wrong.example.com"/],
+    ["trusting another CA", () => base({ trust: { pems: [strangerRootPem], label: "the stranger root", file: "s.crt" } }), "UNKNOWN_AUTHORITY", /Trusted here: the stranger root/],
+  ] as const)("explains a failure %s", async (_label, input, code, message) => {
+    const r = await diagnose(input());
+    expect(r).toMatchObject({ ok: false, code });
+    expect(r.explanation).toMatch(message);
+  });
+
+  it("names a missing intermediate when the server sends its certificate alone", async () => {
+    const r = await withEcho(server.leaf, server.key, () => diagnose(base({ knownIntermediates: [issuingSubject] })));
+    expect(r).toMatchObject({ ok: false, code: "MISSING_INTERMEDIATE" });
+    expect(r.explanation).toContain("fullchain");
+  });
+
+  it("says when the server's certificate is for clients only", async () => {
+    const r = await withEcho(clientProfileAsServer.full, clientProfileAsServer.key, () => diagnose(base()));
+    expect(r).toMatchObject({ ok: false, code: "SERVER_CERT_WRONG_USAGE" });
+  });
+
+  it("says when the server's certificate has expired", async () => {
+    const old = await buildTestHierarchy("ecdsa-p256", new Date("2019-01-01T00:00:00Z"));
+    const { privateKeyPem } = await import("../pki/keys");
+    const r = await withEcho(old.leafPem + old.intermediatePem, privateKeyPem(old.leafKey), () =>
+      diagnose(base({ serverName: "api.example.com", trust: { pems: [old.rootPem], label: "old root", file: "old.crt" }, client: undefined })),
+    );
+    expect(r).toMatchObject({ ok: false, code: "CERT_EXPIRED" });
+    expect(r.explanation).toContain("expired on 2019-04-01");
+  });
+
+  it("explains connection refused, a port that does not speak TLS, and silence", async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const closedPort = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    expect(await diagnose(base({ port: closedPort }))).toMatchObject({ code: "CONNECTION_REFUSED" });
+
+    const plain = net.createServer((s) => s.end("HTTP/1.1 400 Bad Request\r\n\r\n"));
+    const silent = net.createServer(() => undefined);
+    for (const s of [plain, silent]) await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
+    const plainResult = await diagnose(base({ port: (plain.address() as net.AddressInfo).port }));
+    expect(plainResult).toMatchObject({ code: "PROTOCOL_MISMATCH" });
+    expect(plainResult.explanation).toMatch(/not speak TLS/);
+    expect(await diagnose(base({ port: (silent.address() as net.AddressInfo).port, timeoutMs: 500 }))).toMatchObject({ code: "TIMEOUT" });
+    for (const s of [plain, silent]) s.close();
+  });
+});
