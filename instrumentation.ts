@@ -3,5 +3,7 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { prepareDataDir } = await import("./lib/startup");
     prepareDataDir();
+    const { startEchoFromSettings } = await import("./lib/services/echo-settings");
+    await startEchoFromSettings();
   }
 }

@@ -43,7 +43,7 @@ export default defineConfig({
     url: `http://localhost:${port}/api/v1/openapi.json`,
     reuseExistingServer: false,
     timeout: 120_000,
-    env: { CADESK_DATA_DIR: dataDir, CADESK_API_TOKEN: E2E_API_TOKEN, NEXT_TELEMETRY_DISABLED: "1" },
+    env: { CADESK_DATA_DIR: dataDir, CADESK_API_TOKEN: E2E_API_TOKEN, CADESK_ECHO_PORT: String(port + 1), NEXT_TELEMETRY_DISABLED: "1" },
     stdout: "ignore",
     stderr: "pipe",
   },

@@ -10,6 +10,7 @@ const NAV = [
   { href: "/certificates/new", label: "Issue certificate" },
   { href: "/certificates/sign-csr", label: "Sign a CSR" },
   { href: "/inspect", label: "Inspect" },
+  { href: "/tls", label: "Test TLS" },
 ];
 
 export function Sidebar() {

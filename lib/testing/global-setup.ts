@@ -12,6 +12,7 @@ export default function setup() {
   process.env.CADESK_DATA_DIR = dataDir;
   delete process.env.DATABASE_URL;
   delete process.env.CADESK_MASTER_KEY;
+  process.env.CADESK_ECHO_PORT = "0"; // any free port
   execFileSync(path.resolve("node_modules/.bin/prisma"), ["migrate", "deploy"], { stdio: "pipe", env: process.env });
   return () => rmSync(dataDir, { recursive: true, force: true });
 }

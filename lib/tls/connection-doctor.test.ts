@@ -65,7 +65,7 @@ describe("diagnose", () => {
   it("succeeds with a trusted client certificate and shows every step and the echo reply", async () => {
     const r = await diagnose(base());
     expect(r).toMatchObject({ ok: true });
-    expect(r.steps.map((s) => s.title)).toEqual(["TCP connect", "TLS handshake", "Chain sent by the server", "Chain verification and host name", "Client certificate", "Echo server's verdict", "Reply"]);
+    expect(r.steps.map((s) => s.title)).toEqual(["TCP connect", "TLS handshake", "Server's certificate chain", "Chain verification and host name", "Client certificate", "Echo server's verdict", "Reply"]);
     expect(r.steps.every((s) => s.ok)).toBe(true);
     expect(JSON.parse(r.reply!).clientCertificate.subject).toBe("CN=billing");
     expect(r.commands.curl).toBe("curl -v --cacert Doctor_Root.crt --cert billing.fullchain.pem --key billing.key.pem --resolve localhost:" + echo.port + ":127.0.0.1 https://localhost:" + echo.port + "/");

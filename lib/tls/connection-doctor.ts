@@ -198,7 +198,8 @@ export async function diagnose(input: DoctorInput): Promise<DoctorResult> {
   const { protocol, cipher, alpn, chain } = hs.negotiated!;
   steps.push({ title: "TLS handshake", ok: true, detail: `${protocol}, ${cipher}${alpn ? `, ALPN ${alpn}` : ""}.` });
   const serverChain = chain.map((c) => ({ subject: oneLine(c.subject), issuer: oneLine(c.issuer), validTo: c.validTo, fingerprintSha256: c.fingerprint256 }));
-  steps.push({ title: "Chain sent by the server", ok: chain.length > 0, detail: serverChain.map((c) => c.subject).join(" ← ") || "(none)" });
+  // Node completes the peer chain from the trusted CAs, so a root may appear that was not sent.
+  steps.push({ title: "Server's certificate chain", ok: chain.length > 0, detail: serverChain.map((c) => c.subject).join(" ← ") || "(none)" });
   socket.destroy();
 
   const anchors: Anchor[] = input.trust === "system"

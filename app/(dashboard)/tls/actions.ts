@@ -1,0 +1,48 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { formFailure, formValues, type FormState } from "@/lib/form-state";
+import { updateEchoSettings, type EchoStatus } from "@/lib/services/echo-settings";
+import { testConnection } from "@/lib/services/test-connection";
+import type { DoctorResult } from "@/lib/tls/connection-doctor";
+
+export interface EchoFormState extends FormState {
+  status?: EchoStatus;
+}
+
+export async function updateEchoAction(_: EchoFormState, form: FormData): Promise<EchoFormState> {
+  try {
+    const status = await updateEchoSettings({
+      certificateId: form.get("certificateId"),
+      clientCaIds: form.getAll("clientCaIds").filter((v) => typeof v === "string"),
+      clientAuth: form.get("clientAuth"),
+    });
+    revalidatePath("/tls");
+    return { ok: true, status, values: formValues(form) };
+  } catch (error) {
+    return formFailure(error, form);
+  }
+}
+
+export interface DoctorFormState extends FormState {
+  result?: DoctorResult;
+}
+
+export async function testConnectionAction(_: DoctorFormState, form: FormData): Promise<DoctorFormState> {
+  const text = (name: string) => (typeof form.get(name) === "string" ? (form.get(name) as string).trim() : "");
+  try {
+    const toEcho = text("target") === "echo";
+    const trust = text("trust");
+    const result = await testConnection({
+      host: toEcho ? "echo" : text("host"),
+      port: toEcho ? undefined : text("port") || undefined,
+      serverName: text("serverName") || undefined,
+      caIds: trust.startsWith("ca:") ? [trust.slice(3)] : undefined,
+      caPem: trust === "pasted" ? text("caPem") : undefined,
+      clientCertificateId: text("clientCertificateId") || undefined,
+    });
+    return { ok: true, result, values: formValues(form) };
+  } catch (error) {
+    return formFailure(error, form);
+  }
+}

@@ -1,0 +1,6 @@
+import { apiRoute, readJson } from "@/lib/api/handler";
+import { json } from "@/lib/api/respond";
+import { testConnection } from "@/lib/services/test-connection";
+
+/** {host ("echo" for the built-in server), port, serverName?, caIds? | caPem?, clientCertificateId?} */
+export const POST = apiRoute(async (request) => json(await testConnection(await readJson(request))));

@@ -1,0 +1,83 @@
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { PROFILE_SPECS, type LeafProfile } from "../pki/profiles-data";
+import { applyEchoConfig, echoRuntime } from "../tls/echo-runtime";
+import type { EchoTlsConfig } from "../tls/echo-server";
+import { parseInput } from "../validations/parse";
+import { ZEchoSettingsInput, type TEchoSettingsInput } from "../validations/tls";
+import { exportCertificate } from "./export-certificate";
+
+export interface EchoStatus {
+  certificateId: string | null;
+  certificateName: string | null;
+  clientCaIds: string[];
+  clientAuth: TEchoSettingsInput["clientAuth"];
+  listening: boolean;
+  port: number;
+  error: string | null;
+}
+
+export async function echoStatus(): Promise<EchoStatus> {
+  const settings = await getDb().echoSettings.findUnique({ where: { id: 1 }, include: { certificate: { select: { commonName: true } } } });
+  const runtime = echoRuntime();
+  return {
+    certificateId: settings?.certificateId ?? null,
+    certificateName: settings?.certificate?.commonName ?? null,
+    clientCaIds: settings ? (JSON.parse(settings.clientCaIds) as string[]) : [],
+    clientAuth: (settings?.clientAuth as TEchoSettingsInput["clientAuth"]) ?? "require",
+    listening: runtime.server.listening,
+    port: runtime.server.port ?? runtime.port,
+    error: runtime.error,
+  };
+}
+
+/** What the TLS listener needs: the certificate's fullchain and key, and the client CAs' PEMs. */
+async function tlsConfig(settings: TEchoSettingsInput): Promise<EchoTlsConfig> {
+  const db = getDb();
+  const certificate = await db.certificate.findUnique({ where: { id: settings.certificateId } });
+  if (!certificate) throw new AppError("NOT_FOUND", `There is no certificate with id "${settings.certificateId.slice(0, 100)}".`, "certificateId");
+  if (!PROFILE_SPECS[certificate.profile as LeafProfile]?.needsHostName) {
+    throw new AppError("INVALID_INPUT", `"${certificate.commonName}" is a TLS client certificate: the echo server needs a server (or server+client) certificate.`, "certificateId");
+  }
+  if (!certificate.encryptedKey) {
+    throw new AppError("INVALID_INPUT", `cadesk does not hold the private key of "${certificate.commonName}" (issued from a CSR or without keeping the key), so it cannot serve it. Issue a server certificate here.`, "certificateId");
+  }
+  const cas = await db.authority.findMany({ where: { id: { in: settings.clientCaIds } }, select: { id: true, certificatePem: true } });
+  const missing = settings.clientCaIds.find((id) => !cas.some((ca) => ca.id === id));
+  if (missing) throw new AppError("NOT_FOUND", `There is no CA with id "${missing.slice(0, 100)}".`, "clientCaIds");
+  if (settings.clientAuth !== "none" && cas.length === 0) {
+    throw new AppError("INVALID_INPUT", "Choose at least one CA whose client certificates the echo server accepts, or set client certificates to \"none\".", "clientCaIds");
+  }
+  return {
+    certificatePem: String((await exportCertificate(certificate.id, "fullchain")).body),
+    keyPem: String((await exportCertificate(certificate.id, "key")).body),
+    clientCaPems: cas.map((ca) => ca.certificatePem),
+    clientAuth: settings.clientAuth,
+  };
+}
+
+/** Saves the configuration and applies it to the running listener at once (hot reload). */
+export async function updateEchoSettings(raw: unknown): Promise<EchoStatus> {
+  const settings = parseInput(ZEchoSettingsInput, raw);
+  const config = await tlsConfig(settings);
+  const data = { certificateId: settings.certificateId, clientCaIds: JSON.stringify(settings.clientCaIds), clientAuth: settings.clientAuth };
+  await getDb().echoSettings.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
+  try {
+    await applyEchoConfig(config);
+  } catch {
+    // echoStatus() carries the reason (port in use ...); the settings are saved for the next start.
+  }
+  return echoStatus();
+}
+
+/** At server start: listen with the saved configuration, if there is one. */
+export async function startEchoFromSettings(): Promise<void> {
+  const status = await echoStatus();
+  if (!status.certificateId) return;
+  try {
+    await applyEchoConfig(await tlsConfig({ certificateId: status.certificateId, clientCaIds: status.clientCaIds, clientAuth: status.clientAuth }));
+    console.log(`[cadesk] TLS echo server listening on port ${status.port}`);
+  } catch (error) {
+    console.error(`[cadesk] TLS echo server not started: ${echoRuntime().error ?? (error as Error).message}`);
+  }
+}

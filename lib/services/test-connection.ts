@@ -1,0 +1,61 @@
+import { X509Certificate } from "node:crypto";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { diagnose, type DoctorInput, type DoctorResult } from "../tls/connection-doctor";
+import { echoRuntime } from "../tls/echo-runtime";
+import { parseInput } from "../validations/parse";
+import { ZTlsTestInput } from "../validations/tls";
+import { exportCertificate, fileBaseName } from "./export-certificate";
+
+/** The name the echo server's certificate is valid for, for SNI and the host check. */
+async function echoServerName(): Promise<string> {
+  const settings = await getDb().echoSettings.findUnique({ where: { id: 1 }, include: { certificate: { select: { sans: true, commonName: true } } } });
+  if (!settings?.certificate || !echoRuntime().server.listening) {
+    throw new AppError("INVALID_INPUT", "The built-in echo server is not running: choose its certificate on the TLS page (or PUT /api/v1/echo) first.", "host");
+  }
+  const sans = JSON.parse(settings.certificate.sans) as { type: string; value: string }[];
+  return sans.find((s) => s.type === "dns" && !s.value.startsWith("*"))?.value ?? sans[0]?.value ?? settings.certificate.commonName;
+}
+
+/** Runs the connection doctor from the server, with trust anchors and client certificate from the store. */
+export async function testConnection(raw: unknown): Promise<DoctorResult> {
+  const input = parseInput(ZTlsTestInput, raw);
+  const db = getDb();
+  const toEcho = input.host === "echo";
+  if (!toEcho && !input.port) throw new AppError("INVALID_INPUT", "Enter the port to connect to (443 for HTTPS).", "port");
+
+  let trust: DoctorInput["trust"] = "system";
+  if (input.caIds?.length) {
+    const cas = await db.authority.findMany({ where: { id: { in: input.caIds } }, select: { commonName: true, certificatePem: true, serialHex: true } });
+    if (cas.length !== input.caIds.length) throw new AppError("NOT_FOUND", "One of the chosen CAs does not exist.", "caIds");
+    trust = { pems: cas.map((c) => c.certificatePem), label: cas.map((c) => `cadesk CA "${c.commonName}"`).join(", "), file: `${fileBaseName(cas[0]!.commonName, cas[0]!.serialHex)}.crt` };
+  } else if (input.caPem?.trim()) {
+    try {
+      new X509Certificate(input.caPem);
+    } catch {
+      throw new AppError("INVALID_PEM", "The pasted CA is not a PEM certificate.", "caPem");
+    }
+    trust = { pems: [input.caPem], label: "the CA you pasted", file: "ca.pem" };
+  }
+
+  let client: DoctorInput["client"];
+  if (input.clientCertificateId) {
+    const certificate = await db.certificate.findUnique({ where: { id: input.clientCertificateId }, select: { id: true, commonName: true, serialHex: true } });
+    if (!certificate) throw new AppError("NOT_FOUND", `There is no certificate with id "${input.clientCertificateId.slice(0, 100)}".`, "clientCertificateId");
+    client = {
+      certificatePem: String((await exportCertificate(certificate.id, "fullchain")).body),
+      keyPem: String((await exportCertificate(certificate.id, "key")).body),
+      file: `${fileBaseName(certificate.commonName, certificate.serialHex)}.fullchain.pem`,
+    };
+  }
+
+  const intermediates = await db.authority.findMany({ where: { parentId: { not: null } }, select: { subjectDn: true } });
+  return diagnose({
+    host: toEcho ? "127.0.0.1" : input.host,
+    port: toEcho ? (echoRuntime().server.port ?? echoRuntime().port) : input.port!,
+    serverName: input.serverName ?? (toEcho ? await echoServerName() : undefined),
+    trust,
+    client,
+    knownIntermediates: intermediates.map((a) => a.subjectDn),
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * The one echo server of this process. Held on globalThis: Next bundles route handlers, server
+ * actions and instrumentation separately, and they must all reach the same listener.
+ */
+import { EchoServer, type EchoTlsConfig } from "./echo-server";
+
+interface Runtime {
+  server: EchoServer;
+  port: number;
+  error: string | null;
+}
+
+const KEY = Symbol.for("cadesk.echoRuntime");
+const store = globalThis as unknown as { [KEY]?: Runtime };
+
+export function echoRuntime(): Runtime {
+  store[KEY] ??= { server: new EchoServer(), port: Number(process.env.CADESK_ECHO_PORT || 8443), error: null };
+  return store[KEY];
+}
+
+/** Starts the listener on first use, then swaps configurations live. */
+export async function applyEchoConfig(config: EchoTlsConfig): Promise<void> {
+  const runtime = echoRuntime();
+  try {
+    if (runtime.server.listening) runtime.server.update(config);
+    else await runtime.server.start(config, runtime.port);
+    runtime.error = null;
+  } catch (error) {
+    runtime.error = (error as NodeJS.ErrnoException).code === "EADDRINUSE"
+      ? `Port ${runtime.port} is already in use: set CADESK_ECHO_PORT to a free port and restart.`
+      : `The echo server could not start: ${(error as Error).message}`;
+    throw error;
+  }
+}
