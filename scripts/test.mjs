@@ -14,6 +14,7 @@ const REQUIRED_TOOLS = [
   { command: "go", debian: "golang-go", why: "checks chains with Go's crypto/x509" },
   { command: "certtool", debian: "gnutls-bin", why: "checks chains with GnuTLS" },
   { command: "vfychain", debian: "libnss3-tools", why: "checks chains with NSS, Firefox's library" },
+  { command: "testssl", debian: "testssl.sh", why: "audits the echo server's TLS configuration" },
 ];
 
 const has = (tool) => (tool.path ? existsSync(tool.path) : spawnSync("sh", ["-c", `command -v ${tool.command}`]).status === 0);

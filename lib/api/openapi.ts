@@ -105,6 +105,24 @@ export const openApiDocument = {
         },
       },
     },
+    "/echo": {
+      get: { summary: "The echo server's status and settings", responses: { 200: { description: "Status" }, ...errors(401) } },
+      put: {
+        summary: "Change the echo server's certificate, client CAs and client-auth mode (applied live)",
+        requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["certificateId"], properties: { certificateId: { type: "string" }, clientCaIds: stringList, clientAuth: { type: "string", enum: ["require", "request", "none"] } } } } } },
+        responses: { 200: { description: "New status" }, ...errors(400, 401, 404, 415) },
+      },
+    },
+    "/tls/test": {
+      post: {
+        summary: "Connection doctor: a real TLS handshake from the server, explained",
+        requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["host"], properties: { host: { type: "string", description: '"echo" for the built-in echo server' }, port: { type: "integer" }, serverName: { type: "string" }, caIds: stringList, caPem: { type: "string" }, clientCertificateId: { type: "string" } } } } } },
+        responses: {
+          200: { description: "Transcript", content: { "application/json": { schema: { type: "object", properties: { ok: { type: "boolean" }, code: { type: "string" }, explanation: { type: "string" }, steps: { type: "array", items: { type: "object", properties: { title: { type: "string" }, ok: { type: "boolean" }, detail: { type: "string" } } } }, serverChain: { type: "array", items: { type: "object" } }, reply: { type: "string" }, commands: { type: "object", properties: { curl: { type: "string" }, openssl: { type: "string" }, go: { type: "string" } } } } } } } },
+          ...errors(400, 401, 404, 415),
+        },
+      },
+    },
     "/certificates/{id}/pkcs12": {
       post: {
         summary: "PKCS#12 with key, certificate and chain", parameters: [idParam],

@@ -68,6 +68,7 @@ describe("diagnose", () => {
     expect(r.steps.map((s) => s.title)).toEqual(["TCP connect", "TLS handshake", "Server's certificate chain", "Chain verification and host name", "Client certificate", "Echo server's verdict", "Reply"]);
     expect(r.steps.every((s) => s.ok)).toBe(true);
     expect(JSON.parse(r.reply!).clientCertificate.subject).toBe("CN=billing");
+    expect(r.serverChain[0]!.text).toContain("DNS:localhost, IP Address:127.0.0.1");
     expect(r.commands.curl).toBe("curl -v --cacert Doctor_Root.crt --cert billing.fullchain.pem --key billing.key.pem --resolve localhost:" + echo.port + ":127.0.0.1 https://localhost:" + echo.port + "/");
     expect(r.commands.openssl).toContain("-servername localhost -CAfile Doctor_Root.crt -cert billing.fullchain.pem -key billing.key.pem");
   });

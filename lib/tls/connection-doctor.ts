@@ -7,6 +7,7 @@ import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto"
 import net from "node:net";
 import tls from "node:tls";
 import { verifyChain, type Anchor } from "../pki/inspect/verify-chain";
+import { certificateText } from "../pki/text/certificate";
 
 export type DoctorCode =
   | "CONNECTION_REFUSED" | "TIMEOUT" | "UNKNOWN_AUTHORITY" | "MISSING_INTERMEDIATE" | "HOSTNAME_MISMATCH"
@@ -38,7 +39,8 @@ export interface DoctorResult {
   code?: DoctorCode;
   explanation?: string;
   steps: DoctorStep[];
-  serverChain: { subject: string; issuer: string; validTo: string; fingerprintSha256: string }[];
+  /** Each certificate summarised, with its `openssl x509 -text` view. */
+  serverChain: { subject: string; issuer: string; validTo: string; fingerprintSha256: string; text: string }[];
   reply?: string;
   commands: { curl: string; openssl: string; go: string };
 }
@@ -197,7 +199,7 @@ export async function diagnose(input: DoctorInput): Promise<DoctorResult> {
 
   const { protocol, cipher, alpn, chain } = hs.negotiated!;
   steps.push({ title: "TLS handshake", ok: true, detail: `${protocol}, ${cipher}${alpn ? `, ALPN ${alpn}` : ""}.` });
-  const serverChain = chain.map((c) => ({ subject: oneLine(c.subject), issuer: oneLine(c.issuer), validTo: c.validTo, fingerprintSha256: c.fingerprint256 }));
+  const serverChain = chain.map((c) => ({ subject: oneLine(c.subject), issuer: oneLine(c.issuer), validTo: c.validTo, fingerprintSha256: c.fingerprint256, text: certificateText(new Uint8Array(c.raw)) }));
   // Node completes the peer chain from the trusted CAs, so a root may appear that was not sent.
   steps.push({ title: "Server's certificate chain", ok: chain.length > 0, detail: serverChain.map((c) => c.subject).join(" ← ") || "(none)" });
   socket.destroy();

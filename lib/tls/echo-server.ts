@@ -88,6 +88,16 @@ function describe(report: EchoReport): string {
   return `cadesk echo: ${report.tlsVersion} ${report.cipher}, SNI ${report.serverName ?? "(none)"}, ${client}\r\n`;
 }
 
+/** The headers a hardened HTTPS endpoint sends, so the echo server is a model to copy. */
+const SECURITY_HEADERS = [
+  "Strict-Transport-Security: max-age=31536000",
+  "X-Content-Type-Options: nosniff",
+  "X-Frame-Options: DENY",
+  "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'",
+  "Referrer-Policy: no-referrer",
+  "Cache-Control: no-store",
+].map((h) => h + "\r\n").join("");
+
 const HTTP_REQUEST = /^(GET|POST|HEAD|PUT|OPTIONS) \S+ HTTP\/1\.[01]\r?\n/;
 
 export class EchoServer {
@@ -177,7 +187,7 @@ export class EchoServer {
       if (mode === "http" && /\r?\n\r?\n/.test(buffered)) {
         clearTimeout(timer);
         const body = JSON.stringify(report, null, 2) + "\n";
-        socket.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        socket.end(`HTTP/1.1 200 OK\r\n${SECURITY_HEADERS}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
       }
     });
     socket.on("close", () => clearTimeout(timer));

@@ -117,7 +117,14 @@ function DoctorReport({ result }: { result: NonNullable<DoctorFormState["result"
         <div>
           <h3 className="mb-1 text-sm font-semibold">Server&apos;s certificate chain <span className="font-normal text-slate-500">(as sent, completed from the trusted CAs)</span></h3>
           <ol className="list-decimal space-y-0.5 pl-5 text-sm">
-            {result.serverChain.map((c) => <li key={c.fingerprintSha256}>{c.subject} <span className="text-slate-500">issued by {c.issuer}, until {c.validTo}</span></li>)}
+            {result.serverChain.map((c) => (
+              <li key={c.fingerprintSha256}>
+                <details>
+                  <summary className="cursor-pointer">{c.subject} <span className="text-slate-500">issued by {c.issuer}, until {c.validTo}</span></summary>
+                  <div className="mt-2"><PemBlock title="Text" text={c.text} /></div>
+                </details>
+              </li>
+            ))}
           </ol>
         </div>
       )}
