@@ -95,6 +95,58 @@ describe("EchoServer", () => {
     expect(sClient.stdout).toContain("hello echo");
   });
 
+  it("works with a Go tls.Dial client presenting the client certificate", async () => {
+    const dir = tempDir("cadesk-go-dial-");
+    const f = writeFiles(dir, {
+      "billing.fullchain.pem": client.full,
+      "billing.key.pem": client.key,
+      "localhost.chain.pem": serverA.chain,
+      "main.go": `package main
+
+import (
+	"bufio"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"log"
+	"os"
+)
+
+func main() {
+	dir := os.Args[2]
+	caPEM, _ := os.ReadFile(dir + "/localhost.chain.pem")
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(caPEM)
+	cert, err := tls.LoadX509KeyPair(dir+"/billing.fullchain.pem", dir+"/billing.key.pem")
+	if err != nil {
+		log.Fatal(err)
+	}
+	conn, err := tls.Dial("tcp", os.Args[1], &tls.Config{RootCAs: roots, Certificates: []tls.Certificate{cert}, ServerName: "localhost", MinVersion: tls.VersionTLS12})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "hello from go\\n")
+	reader := bufio.NewReader(conn)
+	for i := 0; i < 2; i++ {
+		line, err := reader.ReadString('\\n')
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Print(line)
+	}
+}
+`,
+    });
+    const build = await runAsync("go", ["build", "-o", `${dir}/dial`, f["main.go"]!], undefined, 120_000);
+    expect(build.stderr).toBe("");
+    const run = await runAsync(`${dir}/dial`, [`127.0.0.1:${server.port}`, dir]);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toContain("cadesk echo: TLSv1.3");
+    expect(run.stdout).toContain("client certificate: CN=billing");
+    expect(run.stdout).toContain("hello from go");
+  }, 150_000);
+
   it("accepts TLS 1.2 only with AEAD ciphers, and refuses TLS 1.1", async () => {
     const tls12 = await request({ cert: client.full, key: client.key, maxVersion: "TLSv1.2" });
     expect(JSON.parse(tls12.body).cipher).toMatch(/GCM|CHACHA20/);
