@@ -9,6 +9,8 @@ export interface Config {
   databaseUrl: string;
   apiToken: string | undefined;
   masterKeyHex: string | undefined;
+  /** Base URL clients reach cadesk's public endpoints at (CRLs, CA certificates), no trailing slash. */
+  publicUrl: string;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -19,6 +21,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || `file:${path.join(dataDir, "cadesk.db")}`,
     apiToken: env.CADESK_API_TOKEN || undefined,
     masterKeyHex: env.CADESK_MASTER_KEY || undefined,
+    publicUrl: (env.CADESK_PUBLIC_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, ""),
   };
 }
 

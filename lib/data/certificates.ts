@@ -37,17 +37,22 @@ export function parseCertificateQuery(params: Record<string, string | string[] |
   return ZCertificateQuery.parse(flat);
 }
 
+/** The filter of an inventory query, shared by the page, the API and the export. */
+export function certificateWhere(query: TCertificateQuery, now: Date) {
+  const q = query.q?.toLowerCase().replace(/:/g, "");
+  return {
+    ...(q ? { searchText: { contains: q } } : {}),
+    ...(query.caId ? { authorityId: query.caId } : {}),
+    ...(query.status ? statusWhere(query.status, now) : {}),
+  };
+}
+
 /**
  * The inventory: substring search over CN, SANs and serial (a lowercase column, so it behaves the
  * same on SQLite and PostgreSQL), filters by CA and status, sorted, one page at a time.
  */
 export async function searchCertificates(query: TCertificateQuery, now = new Date()): Promise<CertificatePage> {
-  const q = query.q?.toLowerCase().replace(/:/g, "");
-  const where = {
-    ...(q ? { searchText: { contains: q } } : {}),
-    ...(query.caId ? { authorityId: query.caId } : {}),
-    ...(query.status ? statusWhere(query.status, now) : {}),
-  };
+  const where = certificateWhere(query, now);
   const orderBy =
     query.sort === "expiry" ? { notAfter: "asc" as const } : query.sort === "-expiry" ? { notAfter: "desc" as const } : { createdAt: "desc" as const };
   const db = getDb();

@@ -12,6 +12,17 @@ export interface Issuer {
   keyType: KeyType;
 }
 
+/** Where relying parties find the issuer's CRL and certificate (RFC 5280 4.2.1.13, 4.2.2.1). */
+export interface IssuerUrls {
+  crl: string;
+  caIssuers: string;
+}
+
+function urlExtensions(urls: IssuerUrls | undefined): x509.Extension[] {
+  if (!urls) return [];
+  return [new x509.CRLDistributionPointsExtension([urls.crl], false), new x509.AuthorityInfoAccessExtension({ caIssuers: new x509.GeneralName("url", urls.caIssuers) }, false)];
+}
+
 export interface CaCertificateParams {
   subject: x509.Name;
   publicKey: CryptoKey;
@@ -23,6 +34,8 @@ export interface CaCertificateParams {
   pathLength?: number;
   validity: Validity;
   serialNumber: string;
+  /** The parent's URLs, for intermediates. */
+  issuerUrls?: IssuerUrls;
 }
 
 const CA_KEY_USAGE = x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature;
@@ -51,6 +64,7 @@ export async function signCaCertificate(params: CaCertificateParams): Promise<x5
       new x509.KeyUsagesExtension(CA_KEY_USAGE, true),
       ski,
       new x509.AuthorityKeyIdentifierExtension(issuerKeyId, false),
+      ...urlExtensions(params.issuer ? params.issuerUrls : undefined),
     ],
   });
 }
@@ -64,6 +78,7 @@ export interface LeafCertificateParams {
   profile: LeafProfile;
   validity: Validity;
   serialNumber: string;
+  issuerUrls?: IssuerUrls;
 }
 
 /**
@@ -98,6 +113,7 @@ export async function signLeafCertificate(params: LeafCertificateParams): Promis
       ),
       await x509.SubjectKeyIdentifierExtension.create(publicKey),
       new x509.AuthorityKeyIdentifierExtension(await subjectKeyId(params.issuer.certificate), false),
+      ...urlExtensions(params.issuerUrls),
     ],
   });
 }

@@ -9,7 +9,7 @@ import { computeValidity, DEFAULT_INTERMEDIATE_DAYS, DEFAULT_ROOT_DAYS } from ".
 import { randomSerial } from "../pki/serial";
 import { parseInput } from "../validations/parse";
 import { ZCreateAuthorityInput } from "../validations/authority";
-import { authorityKeyContext, loadIssuer, sealKey, type LoadedIssuer } from "./issuer";
+import { authorityKeyContext, issuerUrls, loadIssuer, sealKey, type LoadedIssuer } from "./issuer";
 
 export interface CreatedAuthority {
   authority: Authority;
@@ -39,6 +39,7 @@ export async function createAuthority(raw: unknown, now = new Date()): Promise<C
     pathLength,
     validity,
     serialNumber: randomSerial(),
+    issuerUrls: parent ? issuerUrls(parent.authority.id) : undefined,
   });
 
   const id = randomUUID();

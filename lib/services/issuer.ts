@@ -2,7 +2,8 @@ import type { Authority } from "@/generated/prisma/client";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { loadMasterKey } from "../master-key";
-import type { Issuer } from "../pki/certificate";
+import type { Issuer, IssuerUrls } from "../pki/certificate";
+import { readConfig } from "../config";
 import { parseCertificate } from "../pki/certificate";
 import { decryptKey, encryptKey } from "../pki/key-encryption";
 import { importSigningKey } from "../pki/keys";
@@ -69,6 +70,12 @@ export async function loadIssuer(id: string, now: Date, field = "caId"): Promise
     throw new AppError("INVALID_INPUT", `The CA "${authority.commonName}" expired on ${authority.notAfter.toISOString().slice(0, 10)}: it can no longer issue. Create or renew a CA.`, field);
   }
   return { authority, ...(await signerFor(authority)) };
+}
+
+/** The public URLs of a CA's CRL and certificate, put into what it issues. */
+export function issuerUrls(authorityId: string): IssuerUrls {
+  const base = readConfig().publicUrl;
+  return { crl: `${base}/crl/${authorityId}`, caIssuers: `${base}/ca/${authorityId}` };
 }
 
 /** The issuing CA and its ancestors, nearest first, ending at the root (or the last CA held). */

@@ -11,7 +11,7 @@ import { certificatePem, sha256Fingerprint, signLeafCertificate } from "../pki/c
 import { randomSerial } from "../pki/serial";
 import { sanFromCommonName, type San } from "../pki/names";
 import { computeValidity, LONG_LEAF_WARNING_DAYS, PROFILE_SPECS, type LeafProfile, type Validity } from "../pki/profiles";
-import { certificateKeyContext, sealKey, type LoadedIssuer } from "./issuer";
+import { certificateKeyContext, issuerUrls, sealKey, type LoadedIssuer } from "./issuer";
 
 /**
  * The SAN list for a leaf. Clients match names only against the SAN (the CN is ignored since
@@ -60,6 +60,8 @@ export interface SignLeafParams {
   source: "generated" | "csr";
   /** PKCS#8 to keep sealed for later downloads; absent when the user opted out or for CSRs. */
   keepKey?: Uint8Array;
+  /** The certificate this one renews. */
+  renewedFromId?: string;
 }
 
 /** Signs with a fresh random serial and commits the certificate before returning it. */
@@ -73,6 +75,7 @@ export async function signAndStoreLeaf(params: SignLeafParams): Promise<Certific
     profile: params.profile,
     validity: params.validity,
     serialNumber: randomSerial(),
+    issuerUrls: issuerUrls(issuer.authority.id),
   });
   const id = randomUUID();
   const commonName = certificate.subjectName.getField("CN")[0] ?? "";
@@ -93,6 +96,7 @@ export async function signAndStoreLeaf(params: SignLeafParams): Promise<Certific
       notAfter: certificate.notAfter,
       certificatePem: certificatePem(certificate),
       encryptedKey: params.keepKey ? sealKey(params.keepKey, certificateKeyContext(id)) : null,
+      renewedFromId: params.renewedFromId ?? null,
       fingerprintSha256: await sha256Fingerprint(certificate),
     },
   });

@@ -1,0 +1,6 @@
+import { apiRoute } from "@/lib/api/handler";
+import { fileResponse } from "@/lib/api/respond";
+import { exportInventory } from "@/lib/services/export-inventory";
+
+/** ?format=csv|json with the inventory's filters (q, caId, status). */
+export const GET = apiRoute(async (request) => fileResponse(await exportInventory(Object.fromEntries(new URL(request.url).searchParams))));

@@ -1,0 +1,69 @@
+import { x509 } from "./crypto-provider";
+import { subjectKeyId, type Issuer } from "./certificate";
+import { signingAlgorithm } from "./key-types";
+
+/** RFC 5280 5.3.1 reason codes, in the order of their values (7 is unused). */
+export const REVOCATION_REASONS = [
+  "unspecified", "keyCompromise", "cACompromise", "affiliationChanged", "superseded",
+  "cessationOfOperation", "certificateHold", "removeFromCRL", "privilegeWithdrawn", "aACompromise",
+] as const;
+export type RevocationReason = (typeof REVOCATION_REASONS)[number];
+
+export const REASON_LABELS: Record<RevocationReason, string> = {
+  unspecified: "Unspecified",
+  keyCompromise: "Key compromise",
+  cACompromise: "CA compromise",
+  affiliationChanged: "Affiliation changed",
+  superseded: "Superseded",
+  cessationOfOperation: "Cessation of operation",
+  certificateHold: "Certificate hold (can be lifted)",
+  removeFromCRL: "Remove from CRL",
+  privilegeWithdrawn: "Privilege withdrawn",
+  aACompromise: "AA compromise",
+};
+
+export interface CrlEntry {
+  serialHex: string;
+  revokedAt: Date;
+  reason: RevocationReason;
+}
+
+export interface CrlParams {
+  issuer: Issuer;
+  number: number;
+  thisUpdate: Date;
+  nextUpdate: Date;
+  entries: CrlEntry[];
+}
+
+/** DER of a non-negative INTEGER. */
+function derInteger(n: number): Uint8Array<ArrayBuffer> {
+  let hex = n.toString(16);
+  if (hex.length % 2) hex = "0" + hex;
+  if (parseInt(hex.slice(0, 2), 16) & 0x80) hex = "00" + hex;
+  const body = Buffer.from(hex, "hex");
+  return new Uint8Array([0x02, body.length, ...body]);
+}
+
+/**
+ * A v2 CRL (RFC 5280 5): CRL number and AKI extensions, a reason code on each entry except
+ * "unspecified" (which 5.3.1 says to leave out), signed like the CA's certificates.
+ */
+export async function signCrl(params: CrlParams): Promise<x509.X509Crl> {
+  return x509.X509CrlGenerator.create({
+    issuer: params.issuer.certificate.subjectName,
+    thisUpdate: params.thisUpdate,
+    nextUpdate: params.nextUpdate,
+    signingKey: params.issuer.signingKey,
+    signingAlgorithm: signingAlgorithm(params.issuer.keyType),
+    extensions: [
+      new x509.AuthorityKeyIdentifierExtension(await subjectKeyId(params.issuer.certificate), false),
+      new x509.Extension("2.5.29.20", false, derInteger(params.number)),
+    ],
+    entries: params.entries.map((e) => ({
+      serialNumber: e.serialHex,
+      revocationDate: e.revokedAt,
+      ...(e.reason === "unspecified" ? {} : { reason: REVOCATION_REASONS.indexOf(e.reason) as x509.X509CrlReason }),
+    })),
+  });
+}

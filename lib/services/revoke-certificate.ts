@@ -1,0 +1,44 @@
+import type { Certificate } from "@/generated/prisma/client";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { parseInput } from "../validations/parse";
+import { ZRevokeInput } from "../validations/lifecycle";
+import { publishCrl } from "./crl";
+
+async function findCertificate(id: string): Promise<Certificate> {
+  const certificate = await getDb().certificate.findUnique({ where: { id } });
+  if (!certificate) throw new AppError("NOT_FOUND", `There is no certificate with id "${id.slice(0, 100)}".`, "id");
+  return certificate;
+}
+
+/**
+ * Revokes a certificate: a status change with time and reason, never a delete; the CA's CRL is
+ * signed anew at once. A certificate on hold may be revoked for good with another reason.
+ */
+export async function revokeCertificate(id: string, raw: unknown, now = new Date()): Promise<Certificate> {
+  const { reason } = parseInput(ZRevokeInput, raw);
+  if (reason === "removeFromCRL") {
+    throw new AppError("INVALID_INPUT", 'removeFromCRL lifts a certificate hold: use "lift hold" (DELETE .../revoke) instead.', "reason");
+  }
+  const certificate = await findCertificate(id);
+  if (certificate.status === "revoked" && certificate.revocationReason !== "certificateHold") {
+    throw new AppError("CONFLICT", `This certificate was already revoked on ${certificate.revokedAt?.toISOString().slice(0, 10)} (${certificate.revocationReason}).`, "id");
+  }
+  const updated = await getDb().certificate.update({
+    where: { id },
+    data: { status: "revoked", revokedAt: certificate.revokedAt ?? now, revocationReason: reason },
+  });
+  await publishCrl(certificate.authorityId, now);
+  return updated;
+}
+
+/** Lifts a certificate hold: the certificate is valid again and leaves the CRL. */
+export async function liftHold(id: string, now = new Date()): Promise<Certificate> {
+  const certificate = await findCertificate(id);
+  if (certificate.revocationReason !== "certificateHold") {
+    throw new AppError("CONFLICT", "Only a certificate on hold can be reinstated; other revocations are final.", "id");
+  }
+  const updated = await getDb().certificate.update({ where: { id }, data: { status: "active", revokedAt: null, revocationReason: null } });
+  await publishCrl(certificate.authorityId, now);
+  return updated;
+}
