@@ -109,12 +109,20 @@ export interface CertificateDetail {
   text: string;
   createdAt: Date;
   summary: CertificateSummary;
+  authorityId: string;
+  revokedAt: Date | null;
+  revocationReason: string | null;
+  renewedFrom: { id: string; commonName: string } | null;
+  renewals: { id: string; createdAt: Date }[];
   /** Issuers nearest first, up to the root. */
   chain: { id: string; commonName: string; subjectDn: string; notAfter: Date }[];
 }
 
 export async function getCertificate(id: string, now = new Date()): Promise<CertificateDetail | null> {
-  const c = await getDb().certificate.findUnique({ where: { id } });
+  const c = await getDb().certificate.findUnique({
+    where: { id },
+    include: { renewedFrom: { select: { id: true, commonName: true } }, renewals: { select: { id: true, createdAt: true }, orderBy: { createdAt: "desc" } } },
+  });
   if (!c) return null;
   const [summary, chain] = await Promise.all([summarizeCertificate(parsePemBlocks(c.certificatePem)[0]!.der), authorityChain(c.authorityId)]);
   return {
@@ -131,6 +139,11 @@ export async function getCertificate(id: string, now = new Date()): Promise<Cert
     text: pemCertificateText(c.certificatePem),
     createdAt: c.createdAt,
     summary,
+    authorityId: c.authorityId,
+    revokedAt: c.revokedAt,
+    revocationReason: c.revocationReason,
+    renewedFrom: c.renewedFrom,
+    renewals: c.renewals,
     chain: chain.map((a) => ({ id: a.id, commonName: a.commonName, subjectDn: a.subjectDn, notAfter: a.notAfter })),
   };
 }

@@ -9,19 +9,6 @@ export const REVOCATION_REASONS = [
 ] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 
-export const REASON_LABELS: Record<RevocationReason, string> = {
-  unspecified: "Unspecified",
-  keyCompromise: "Key compromise",
-  cACompromise: "CA compromise",
-  affiliationChanged: "Affiliation changed",
-  superseded: "Superseded",
-  cessationOfOperation: "Cessation of operation",
-  certificateHold: "Certificate hold (can be lifted)",
-  removeFromCRL: "Remove from CRL",
-  privilegeWithdrawn: "Privilege withdrawn",
-  aACompromise: "AA compromise",
-};
-
 export interface CrlEntry {
   serialHex: string;
   revokedAt: Date;

@@ -30,7 +30,8 @@ it("passes testssl.sh with no finding of MEDIUM or higher but the missing revoca
   const f = writeFiles(dir, { "root.pem": rootPem });
   const run = await runAsync("testssl", ["--quiet", "--color", "0", "--warnings", "off", "--severity", "MEDIUM", "--jsonfile", `${dir}/out.json`, "--add-ca", f["root.pem"]!, `127.0.0.1:${echo.port}`], undefined, 280_000);
   const findings = JSON.parse(readFileSync(`${dir}/out.json`, "utf8")) as { id: string; severity: string; finding: string }[];
-  const serious = findings.filter((x) => ["MEDIUM", "HIGH", "CRITICAL", "FATAL"].includes(x.severity) && x.id !== "cert_revocation");
+  // The one tolerated finding: no OCSP URL (cadesk certificates carry a CRL URL; OCSP comes later).
+  const tolerated = (x: { id: string; finding: string }) => x.id === "cert_revocation" && /OCSP/.test(x.finding);
+  const serious = findings.filter((x) => ["MEDIUM", "HIGH", "CRITICAL", "FATAL"].includes(x.severity) && !tolerated(x));
   expect(serious, run.stdout.slice(-2000)).toEqual([]);
-  expect(findings.find((x) => x.id === "cert_revocation")?.finding).toMatch(/Neither CRL nor OCSP URI provided/);
 }, 300_000);

@@ -24,6 +24,15 @@ function href(query: TCertificateQuery, change: Partial<TCertificateQuery>): str
   return `/certificates${s ? `?${s}` : ""}`;
 }
 
+/** The export keeps the current search and filters. */
+function exportHref(query: TCertificateQuery, format: "csv" | "json"): string {
+  const params = new URLSearchParams({ format });
+  if (query.q) params.set("q", query.q);
+  if (query.caId) params.set("caId", query.caId);
+  if (query.status) params.set("status", query.status);
+  return `/download/inventory?${params}`;
+}
+
 export default async function CertificatesPage({ searchParams }: { searchParams: Promise<Params> }) {
   const query = parseCertificateQuery(await searchParams);
   const [page, authorities] = await Promise.all([searchCertificates(query), listAuthorities()]);
@@ -88,7 +97,10 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
       </div>
 
       <nav aria-label="Pages" className="flex items-center justify-between text-sm">
-        <span className="text-slate-500">{page.total} certificate{page.total === 1 ? "" : "s"}{page.pageCount > 1 ? ` · page ${query.page} of ${page.pageCount}` : ""}</span>
+        <span className="text-slate-500">
+          {page.total} certificate{page.total === 1 ? "" : "s"}{page.pageCount > 1 ? ` · page ${query.page} of ${page.pageCount}` : ""}
+          {page.total > 0 && <> · export <a href={exportHref(query, "csv")}>CSV</a> or <a href={exportHref(query, "json")}>JSON</a></>}
+        </span>
         {page.pageCount > 1 && (
           <span className="flex gap-2">
             {query.page > 1 ? <Link className="btn btn-sm" href={href(query, { page: query.page - 1 })}>Previous</Link> : <span className="btn btn-sm opacity-50">Previous</span>}

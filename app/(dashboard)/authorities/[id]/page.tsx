@@ -61,6 +61,7 @@ export default async function AuthorityPage({ params, searchParams }: { params: 
               <a className="btn btn-sm" href={`/download/authorities/${ca.id}?format=der`} download>{base}.cer (DER)</a>
             </div>
             <p className="hint">The private key stays on the server, encrypted.</p>
+            <p className="mt-2 text-sm">Revocation list: <a href={`/crl/${ca.id}`}>CRL (DER)</a> · <a href={`/crl/${ca.id}?format=pem`}>PEM</a></p>
           </div>
         </section>
       </div>

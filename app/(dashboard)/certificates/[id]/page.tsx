@@ -6,6 +6,7 @@ import { PROFILE_SPECS, LONG_LEAF_WARNING_DAYS, type LeafProfile } from "@/lib/p
 import { fileBaseName, FORMAT_FILES } from "@/lib/services/export-certificate";
 import { CertificateFacts } from "../../../ui/certificate-facts";
 import { PemAndText } from "../../../ui/pem-and-text";
+import { Lifecycle } from "./lifecycle";
 import { StatusBadge } from "../../../ui/status-badge";
 import { UsageSnippets } from "../../../ui/usage-snippets";
 
@@ -34,6 +35,17 @@ export default async function CertificatePage({ params, searchParams }: { params
           <h1 className="flex items-center gap-3">{cert.commonName || "(no Common Name)"} <StatusBadge status={cert.status} /></h1>
         </div>
       </div>
+      {cert.revokedAt && (
+        <div role="status" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+          Revoked on {cert.revokedAt.toISOString().slice(0, 16).replace("T", " ")} UTC ({cert.revocationReason}). It is listed in <a href={`/crl/${cert.authorityId}?format=pem`}>its CA&apos;s CRL</a>.
+        </div>
+      )}
+      {(cert.renewedFrom || cert.renewals.length > 0) && (
+        <p className="text-sm">
+          {cert.renewedFrom && <>Renews <a href={`/certificates/${cert.renewedFrom.id}`}>the previous certificate</a>. </>}
+          {cert.renewals.map((r) => <span key={r.id}>Renewed on {r.createdAt.toISOString().slice(0, 10)}: <a href={`/certificates/${r.id}`}>the new certificate</a>. </span>)}
+        </p>
+      )}
       {(lifetimeDays > LONG_LEAF_WARNING_DAYS || cappedByIssuer) && (
         <ul className="space-y-1 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
           {lifetimeDays > LONG_LEAF_WARNING_DAYS && <li>Valid for {lifetimeDays} days, longer than the {LONG_LEAF_WARNING_DAYS}-day limit public CAs apply since March 2026.</li>}
@@ -87,6 +99,8 @@ export default async function CertificatePage({ params, searchParams }: { params
           </p>
         )}
       </section>
+
+      <Lifecycle id={cert.id} revoked={cert.status === "revoked"} onHold={cert.revocationReason === "certificateHold"} />
 
       <PemAndText pem={cert.certificatePem} text={cert.text} />
 

@@ -1,11 +1,10 @@
 "use client";
 
-import Link from "next/link";
 import { useActionState } from "react";
 import { DEFAULT_KEY_TYPE, KEY_TYPE_LABELS, KEY_TYPES } from "@/lib/pki/key-types";
 import { FormAlert, SelectField, SubmitButton, TextField, useRemountKey } from "../../../ui/form";
 import { IssuerAndProfile, SanField, ValidityField, type CaOption } from "../../../ui/leaf-fields";
-import { PemBlock } from "../../../ui/pem-block";
+import { OneTimeKey } from "../../../ui/one-time-key";
 import { issueCertificateAction, type IssueFormState } from "../actions";
 
 const FIELDS = ["caId", "profile", "commonName", "organization", "organizationalUnit", "sans", "keyType", "validityDays"];
@@ -37,21 +36,5 @@ export function IssueForm({ authorities, defaultCaId }: { authorities: CaOption[
         <SubmitButton pendingText="Issuing…">Issue certificate</SubmitButton>
       </div>
     </form>
-  );
-}
-
-function OneTimeKey({ certificateId, privateKeyPem, filename }: { certificateId: string; privateKeyPem: string; filename: string }) {
-  const href = `data:application/x-pem-file;charset=utf-8,${encodeURIComponent(privateKeyPem)}`;
-  return (
-    <div className="card space-y-4">
-      <div role="status" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
-        The certificate is issued. Save the private key now: cadesk did not keep it and cannot show it again.
-      </div>
-      <div className="flex gap-2">
-        <a className="btn btn-primary" href={href} download={filename}>Download {filename}</a>
-        <Link className="btn" href={`/certificates/${certificateId}?issued=1`}>Continue to the certificate</Link>
-      </div>
-      <PemBlock title="Private key (PKCS#8)" text={privateKeyPem} />
-    </div>
   );
 }

@@ -1,0 +1,47 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { formFailure, formValues, type FormState } from "@/lib/form-state";
+import { fileBaseName } from "@/lib/services/export-certificate";
+import { renewCertificate } from "@/lib/services/renew-certificate";
+import { liftHold, revokeCertificate } from "@/lib/services/revoke-certificate";
+import type { IssueFormState } from "../actions";
+
+export async function revokeAction(id: string, _: FormState, form: FormData): Promise<FormState> {
+  try {
+    if (form.get("confirm") !== "on") {
+      return { ok: false, field: "confirm", message: "Tick the box to confirm: revocation cannot be undone (except a hold).", values: formValues(form) };
+    }
+    await revokeCertificate(id, { reason: form.get("reason") });
+  } catch (error) {
+    return formFailure(error, form);
+  }
+  revalidatePath(`/certificates/${id}`);
+  return { ok: true, message: "Revoked. The CA's CRL was signed anew." };
+}
+
+export async function liftHoldAction(id: string, _: FormState, form: FormData): Promise<FormState> {
+  try {
+    await liftHold(id);
+  } catch (error) {
+    return formFailure(error, form);
+  }
+  revalidatePath(`/certificates/${id}`);
+  return { ok: true, message: "The hold is lifted: the certificate is valid again." };
+}
+
+export async function renewAction(id: string, _: IssueFormState, form: FormData): Promise<IssueFormState> {
+  let newId: string;
+  try {
+    const renewed = await renewCertificate(id, { revokeOld: form.get("revokeOld") === "on" });
+    newId = renewed.certificate.id;
+    if (renewed.privateKeyPem && !renewed.certificate.encryptedKey) {
+      const filename = fileBaseName(renewed.certificate.commonName, renewed.certificate.serialHex) + ".key.pem";
+      return { ok: true, oneTimeKey: { certificateId: newId, privateKeyPem: renewed.privateKeyPem, filename } };
+    }
+  } catch (error) {
+    return formFailure(error, form);
+  }
+  redirect(`/certificates/${newId}?issued=1`);
+}

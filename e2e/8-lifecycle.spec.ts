@@ -1,0 +1,49 @@
+import { readFileSync } from "node:fs";
+import { expect, test } from "@playwright/test";
+import { openssl, tempDir, writeFiles } from "../lib/testing/openssl";
+import { API_TOKEN, downloadBy, snap } from "./helpers";
+
+const auth = { Authorization: `Bearer ${API_TOKEN}` };
+
+test("revoke from the page, check the CRL with openssl, renew, and export the inventory", async ({ page, request }) => {
+  const stamp = Date.now();
+  const ca = await (await request.post("/api/v1/cas", { headers: auth, data: { commonName: `Lifecycle E2E ${stamp}` } })).json();
+  const issue = async (cn: string) => (await request.post("/api/v1/certificates", { headers: auth, data: { caId: ca.id, commonName: cn } })).json();
+  const doomed = await issue(`doomed-${stamp}.e2e.test`);
+  const kept = await issue(`kept-${stamp}.e2e.test`);
+
+  await page.goto(`/certificates/${doomed.id}`);
+  const panel = page.getByRole("region", { name: "Renew or revoke" });
+  await panel.getByLabel("Reason").selectOption("keyCompromise");
+  await panel.getByRole("button", { name: "Revoke" }).click();
+  await expect(panel.getByRole("alert")).toContainText("Tick the box to confirm");
+  await expect(panel.getByLabel("Reason")).toHaveValue("keyCompromise"); // the refusal kept the choice
+  await panel.getByLabel("Clients that check revocation will refuse it").check();
+  await panel.getByRole("button", { name: "Revoke" }).click();
+  await expect(page.getByText(/Revoked on .* \(keyCompromise\)/)).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("revoked");
+  await snap(page, "20-revoked");
+
+  const crl = await (await request.get(`/crl/${ca.id}?format=pem`)).text();
+  const der = await request.get(`/crl/${ca.id}`);
+  expect(der.headers()["content-type"]).toBe("application/pkix-crl");
+  const f = writeFiles(tempDir(), { "ca.pem": ca.certificatePem, "crl.pem": crl, "doomed.pem": doomed.certificatePem, "kept.pem": kept.certificatePem });
+  const revoked = openssl(["verify", "-crl_check", "-CAfile", f["ca.pem"]!, "-CRLfile", f["crl.pem"]!, f["doomed.pem"]!]);
+  expect(revoked.stdout + revoked.stderr).toContain("certificate revoked");
+  expect(openssl(["verify", "-crl_check", "-CAfile", f["ca.pem"]!, "-CRLfile", f["crl.pem"]!, f["kept.pem"]!]).status).toBe(0);
+
+  await page.goto(`/certificates/${kept.id}`);
+  await page.getByLabel("Revoke this certificate as superseded once renewed").check();
+  await page.getByRole("button", { name: "Renew" }).click();
+  await expect(page.getByText("Certificate issued and stored.")).toBeVisible();
+  await expect(page.getByText("Renews the previous certificate")).toBeVisible();
+  await page.getByRole("link", { name: "the previous certificate" }).click();
+  await expect(page.getByText(/Revoked on .* \(superseded\)/)).toBeVisible();
+
+  await page.goto(`/certificates?caId=${ca.id}`);
+  const csv = await downloadBy(page, () => page.getByRole("link", { name: "CSV" }).click(), tempDir());
+  expect(csv.name).toMatch(/^cadesk-inventory-.*\.csv$/);
+  const rows = readFileSync(csv.file, "utf8").trim().split("\r\n");
+  expect(rows).toHaveLength(4); // header + doomed + kept + its renewal
+  expect(rows.join("\n")).toContain(`"doomed-${stamp}.e2e.test"`);
+});
