@@ -5,7 +5,7 @@ import { API_TOKEN, downloadBy, snap } from "./helpers";
 
 const auth = { Authorization: `Bearer ${API_TOKEN}` };
 
-test("revoke from the page, check the CRL with openssl, renew, and export the inventory", async ({ page, request }) => {
+test("revoke from the page, check the CRL and OCSP with openssl, renew, and export the inventory", async ({ page, request }) => {
   const stamp = Date.now();
   const ca = await (await request.post("/api/v1/cas", { headers: auth, data: { commonName: `Lifecycle E2E ${stamp}` } })).json();
   const issue = async (cn: string) => (await request.post("/api/v1/certificates", { headers: auth, data: { caId: ca.id, commonName: cn } })).json();
@@ -31,6 +31,18 @@ test("revoke from the page, check the CRL with openssl, renew, and export the in
   const revoked = openssl(["verify", "-crl_check", "-CAfile", f["ca.pem"]!, "-CRLfile", f["crl.pem"]!, f["doomed.pem"]!]);
   expect(revoked.stdout + revoked.stderr).toContain("certificate revoked");
   expect(openssl(["verify", "-crl_check", "-CAfile", f["ca.pem"]!, "-CRLfile", f["crl.pem"]!, f["kept.pem"]!]).status).toBe(0);
+
+  // OCSP over HTTP: openssl POSTs with a nonce; the GET form carries the request in the path.
+  const base = test.info().project.use.baseURL!;
+  const ocsp = (file: string) => openssl(["ocsp", "-issuer", f["ca.pem"]!, "-cert", file, "-url", `${base}/ocsp/${ca.id}`, "-CAfile", f["ca.pem"]!]);
+  expect(ocsp(f["doomed.pem"]!).stdout).toContain("doomed.pem: revoked");
+  expect(ocsp(f["kept.pem"]!).stdout).toContain("kept.pem: good");
+  const dir = tempDir();
+  openssl(["ocsp", "-issuer", f["ca.pem"]!, "-cert", f["kept.pem"]!, "-reqout", `${dir}/req.der`, "-no_nonce"]);
+  const get = await request.get(`/ocsp/${ca.id}/${encodeURIComponent(readFileSync(`${dir}/req.der`).toString("base64"))}`);
+  expect(get.headers()["content-type"]).toBe("application/ocsp-response");
+  const resp = writeFiles(dir, { "resp.der": await get.body() });
+  expect(openssl(["ocsp", "-respin", resp["resp.der"]!, "-CAfile", f["ca.pem"]!, "-resp_text"]).stdout).toContain("Cert Status: good");
 
   await page.goto(`/certificates/${kept.id}`);
   await page.getByLabel("Revoke this certificate as superseded once renewed").check();

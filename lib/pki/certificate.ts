@@ -12,15 +12,16 @@ export interface Issuer {
   keyType: KeyType;
 }
 
-/** Where relying parties find the issuer's CRL and certificate (RFC 5280 4.2.1.13, 4.2.2.1). */
+/** Where relying parties find the issuer's CRL, OCSP responder and certificate (RFC 5280 4.2.1.13, 4.2.2.1). */
 export interface IssuerUrls {
   crl: string;
   caIssuers: string;
+  ocsp: string;
 }
 
 function urlExtensions(urls: IssuerUrls | undefined): x509.Extension[] {
   if (!urls) return [];
-  return [new x509.CRLDistributionPointsExtension([urls.crl], false), new x509.AuthorityInfoAccessExtension({ caIssuers: new x509.GeneralName("url", urls.caIssuers) }, false)];
+  return [new x509.CRLDistributionPointsExtension([urls.crl], false), new x509.AuthorityInfoAccessExtension({ ocsp: new x509.GeneralName("url", urls.ocsp), caIssuers: new x509.GeneralName("url", urls.caIssuers) }, false)];
 }
 
 export interface CaCertificateParams {

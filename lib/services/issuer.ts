@@ -72,10 +72,10 @@ export async function loadIssuer(id: string, now: Date, field = "caId"): Promise
   return { authority, ...(await signerFor(authority)) };
 }
 
-/** The public URLs of a CA's CRL and certificate, put into what it issues. */
+/** The public URLs of a CA's CRL, OCSP responder and certificate, put into what it issues. */
 export function issuerUrls(authorityId: string): IssuerUrls {
   const base = readConfig().publicUrl;
-  return { crl: `${base}/crl/${authorityId}`, caIssuers: `${base}/ca/${authorityId}` };
+  return { crl: `${base}/crl/${authorityId}`, caIssuers: `${base}/ca/${authorityId}`, ocsp: `${base}/ocsp/${authorityId}` };
 }
 
 /** The issuing CA and its ancestors, nearest first, ending at the root (or the last CA held). */

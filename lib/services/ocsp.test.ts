@@ -1,0 +1,77 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { signLeafCertificate, certificatePem } from "../pki/certificate";
+import { buildName } from "../pki/names";
+import { generateKeyPair } from "../pki/keys";
+import { computeValidity } from "../pki/profiles";
+import { randomSerial } from "../pki/serial";
+import { openssl, opensslOk, tempDir, writeFiles } from "../testing/openssl";
+import { createAuthority } from "./create-authority";
+import { issueCertificate } from "./issue-certificate";
+import { loadIssuer } from "./issuer";
+import { answerOcsp } from "./ocsp";
+import { revokeCertificate } from "./revoke-certificate";
+
+let caId: string;
+let issuingPem: string;
+let chainPem: string;
+
+beforeAll(async () => {
+  const root = await createAuthority({ commonName: "OCSP Root" });
+  const issuing = await createAuthority({ commonName: "OCSP Issuing", parentId: root.authority.id });
+  caId = issuing.authority.id;
+  issuingPem = issuing.authority.certificatePem;
+  chainPem = root.authority.certificatePem + issuingPem;
+});
+
+/** Asks about a certificate the way `openssl ocsp` does, and lets openssl check the answer. */
+async function ask(leafPem: string, askCaId = caId) {
+  const dir = tempDir("cadesk-ocsp-");
+  const f = writeFiles(dir, { "issuer.pem": issuingPem, "leaf.pem": leafPem, "chain.pem": chainPem });
+  opensslOk(["ocsp", "-issuer", f["issuer.pem"]!, "-cert", f["leaf.pem"]!, "-reqout", `${dir}/req.der`]);
+  writeFileSync(`${dir}/resp.der`, await answerOcsp(askCaId, new Uint8Array(readFileSync(`${dir}/req.der`))));
+  // Only -reqin and -respin: adding -cert would make openssl extend the request with a new nonce.
+  const r = openssl(["ocsp", "-reqin", `${dir}/req.der`, "-respin", `${dir}/resp.der`, "-CAfile", f["chain.pem"]!, "-resp_text"]);
+  return r.stdout + r.stderr;
+}
+
+describe("OCSP responder", () => {
+  it("puts its URL in issued certificates", async () => {
+    const { certificate } = await issueCertificate({ caId, commonName: "aia.example.com" });
+    expect(opensslOk(["x509", "-noout", "-ext", "authorityInfoAccess"], certificate.certificatePem)).toContain(`OCSP - URI:http://localhost:3000/ocsp/${caId}`);
+  });
+
+  it("answers good, then revoked with time and reason, in a response openssl verifies with the nonce", async () => {
+    const { certificate } = await issueCertificate({ caId, commonName: "ocsp.example.com" });
+    const good = await ask(certificate.certificatePem);
+    expect(good).toContain("Response verify OK");
+    expect(good).toContain("Cert Status: good");
+    expect(good).toContain("OCSP Nonce"); // echoed, and checked by openssl against the request
+    expect(good).not.toContain("Nonce Verify error");
+
+    await revokeCertificate(certificate.id, { reason: "keyCompromise" });
+    const revoked = await ask(certificate.certificatePem);
+    expect(revoked).toContain("Response verify OK");
+    expect(revoked).toContain("Cert Status: revoked");
+    expect(revoked).toContain("Revocation Reason: keyCompromise (0x1)");
+    expect(revoked).toMatch(/Revocation Time: \w{3} +\d+ /);
+  });
+
+  it("answers unknown for a serial it never issued, and refuses to speak for another CA", async () => {
+    const issuer = await loadIssuer(caId, new Date());
+    const key = await generateKeyPair("ecdsa-p256");
+    const stray = await signLeafCertificate({ issuer, subject: buildName({ commonName: "stray.example.com" }), publicKey: key.keys.publicKey, sans: [{ type: "dns", value: "stray.example.com" }], profile: "server", validity: computeValidity(30, new Date()), serialNumber: randomSerial() });
+    const unknown = await ask(certificatePem(stray));
+    expect(unknown).toContain("Response verify OK");
+    expect(unknown).toContain("Cert Status: unknown");
+
+    const other = await createAuthority({ commonName: "OCSP Other" });
+    expect(await ask(certificatePem(stray), other.authority.id)).toContain("Responder Error: unauthorized (6)");
+  });
+
+  it("answers malformed requests with malformedRequest", async () => {
+    const response = await answerOcsp(caId, new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00]));
+    const f = writeFiles(tempDir(), { "resp.der": response });
+    expect(openssl(["ocsp", "-respin", f["resp.der"]!, "-resp_text", "-noverify"]).stdout).toContain("malformedrequest");
+  });
+});

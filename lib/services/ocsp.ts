@@ -1,0 +1,44 @@
+import { getDb } from "../db";
+import { parsePemBlocks } from "../pki/pem";
+import { matchesIssuer, ocspErrorResponse, parseOcspRequest, signOcspResponse, type CertStatus } from "../pki/ocsp";
+import type { RevocationReason } from "../pki/crl";
+import { loadIssuer } from "./issuer";
+
+/** How long a response may be cached: revocation reaches OCSP clients within this. */
+const RESPONSE_LIFETIME_MS = 60 * 60 * 1000;
+
+/**
+ * Answers an OCSP request for one of cadesk's CAs, signed by that CA: good, revoked (with time
+ * and reason) or unknown for each certificate asked about.
+ */
+export async function answerOcsp(caId: string, request: Uint8Array, now = new Date()): Promise<Uint8Array> {
+  const parsed = parseOcspRequest(request);
+  if (!parsed) return ocspErrorResponse(1);
+  const authority = await getDb().authority.findUnique({ where: { id: caId }, select: { id: true, certificatePem: true } });
+  if (!authority) return ocspErrorResponse(6);
+  const issuerDer = parsePemBlocks(authority.certificatePem)[0]!.der;
+  // A request about another CA's certificates is not ours to answer (RFC 6960 2.3).
+  if (!parsed.certIds.every((id) => matchesIssuer(id, issuerDer))) return ocspErrorResponse(6);
+  let issuer;
+  try {
+    issuer = await loadIssuer(caId, now);
+  } catch {
+    return ocspErrorResponse(2);
+  }
+  const serials = parsed.certIds.map((id) => id.serialHex);
+  const stored = await getDb().certificate.findMany({
+    where: { authorityId: caId, serialHex: { in: serials } },
+    select: { serialHex: true, status: true, revokedAt: true, revocationReason: true },
+  });
+  const responses = parsed.certIds.map((certId) => {
+    const certificate = stored.find((c) => c.serialHex === certId.serialHex);
+    const status: CertStatus = !certificate
+      ? { status: "unknown" }
+      : certificate.status === "revoked"
+        ? { status: "revoked", revokedAt: certificate.revokedAt ?? now, reason: (certificate.revocationReason ?? "unspecified") as RevocationReason }
+        : { status: "good" };
+    return { certId, status };
+  });
+  const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  return signOcspResponse({ issuer, issuerCertificateDer: issuerDer, responses, nonce: parsed.nonce, now: thisUpdate, nextUpdate: new Date(thisUpdate.getTime() + RESPONSE_LIFETIME_MS) });
+}
