@@ -76,6 +76,9 @@ test("first run: root and intermediate CA, issue a server certificate, find it, 
   // The overview now counts what was made
   await page.getByRole("link", { name: "Overview" }).click();
   await expect(page.getByRole("link", { name: /Authorities\s*2/ })).toBeVisible();
+  // One 90-day certificate: it expires in the last of the 13 weekly bars.
+  await expect(page.getByRole("img", { name: /^Certificates expiring per week: (0, ){12}1$/ })).toBeVisible();
+  await expect(page.getByRole("listitem").filter({ hasText: "api.e2e.test" }).first()).toBeVisible();
   await snap(page, "07-overview");
   await page.getByRole("link", { name: "Authorities", exact: true }).click();
   await expect(page.getByRole("row").filter({ hasText: "E2E Issuing CA" })).toContainText("Intermediate");

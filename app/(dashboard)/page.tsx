@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { getOverview } from "@/lib/data/overview";
 import { CERTIFICATE_ACTIONS, PageHeader } from "../ui/page-header";
+import { ExpiryTimeline } from "../ui/expiry-timeline";
 import { relativeDays, StatusBadge } from "../ui/status-badge";
 
 export default async function OverviewPage() {
@@ -16,6 +17,41 @@ export default async function OverviewPage() {
         <Stat label="Expiring < 30 days" value={counts.expiring} href="/certificates?status=expiring&sort=expiry" tone={counts.expiring ? "warn" : undefined} />
         <Stat label="Expired" value={counts.expired} href="/certificates?status=expired" tone={counts.expired ? "bad" : undefined} />
         <Stat label="Revoked" value={counts.revoked} href="/certificates?status=revoked" />
+      </div>
+      <div className="grid gap-6 lg:grid-cols-3">
+        <section className="card lg:col-span-2">
+          <h2 className="mb-3">Expiries, next 90 days</h2>
+          <ExpiryTimeline bars={overview.timeline} />
+        </section>
+        <section className="card space-y-2">
+          <h2>CAs nearing expiry</h2>
+          {overview.expiringAuthorities.length === 0 ? (
+            <p className="text-sm text-slate-500">No CA expires in the next 180 days.</p>
+          ) : (
+            <ul className="space-y-1 text-sm">
+              {overview.expiringAuthorities.map((a) => (
+                <li key={a.id}><Link href={`/authorities/${a.id}`}>{a.commonName}</Link> <span className={a.daysLeft < 0 ? "text-red-700 dark:text-red-400" : "text-amber-700 dark:text-amber-400"}>{a.daysLeft < 0 ? "expired" : relativeDays(a.daysLeft)}</span></li>
+              ))}
+            </ul>
+          )}
+          <p className="hint">Everything a CA issued stops working with it: renew the CA well before.</p>
+        </section>
+      </div>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <section className="card">
+          <h2 className="mb-2">Recently issued</h2>
+          <ul className="space-y-1 text-sm">
+            {overview.recentlyIssued.map((c) => <li key={c.id}><Link href={`/certificates/${c.id}`}>{c.commonName || c.id}</Link> <span className="text-slate-500">by {c.issuerName}, {c.createdAt.toISOString().slice(0, 10)}</span></li>)}
+          </ul>
+        </section>
+        <section className="card">
+          <h2 className="mb-2">Recently revoked</h2>
+          {overview.recentlyRevoked.length === 0 ? <p className="text-sm text-slate-500">Nothing revoked.</p> : (
+            <ul className="space-y-1 text-sm">
+              {overview.recentlyRevoked.map((c) => <li key={c.id}><Link href={`/certificates/${c.id}`}>{c.commonName || c.id}</Link> <span className="text-slate-500">{c.reason}, {c.revokedAt.toISOString().slice(0, 10)}</span></li>)}
+            </ul>
+          )}
+        </section>
       </div>
       <section className="card">
         <h2 className="mb-3">Expiring next</h2>

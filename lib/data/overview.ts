@@ -1,21 +1,49 @@
 import { getDb } from "../db";
 import { CERTIFICATE_STATUSES, type CertificateStatus } from "../validations/certificate";
 import { searchCertificates, type CertificateRow } from "./certificates";
-import { statusWhere } from "./status";
+import { daysUntil, statusWhere } from "./status";
+
+const DAY = 86_400_000;
+/** The timeline covers 90 days in weekly bars. */
+export const TIMELINE_WEEKS = 13;
+/** CAs are flagged this long before they expire: everything they issued goes with them. */
+const CA_WARNING_DAYS = 180;
+
+export interface TimelineBar {
+  /** First day of the week, from today. */
+  start: Date;
+  count: number;
+}
 
 export interface Overview {
   authorityCount: number;
   counts: Record<CertificateStatus, number>;
   expiringNext: CertificateRow[];
+  timeline: TimelineBar[];
+  recentlyIssued: { id: string; commonName: string; createdAt: Date; issuerName: string }[];
+  recentlyRevoked: { id: string; commonName: string; revokedAt: Date; reason: string }[];
+  expiringAuthorities: { id: string; commonName: string; notAfter: Date; daysLeft: number }[];
 }
 
 export async function getOverview(now = new Date()): Promise<Overview> {
   const db = getDb();
-  const [authorityCount, statusCounts, expiring] = await Promise.all([
+  const weekStarts = Array.from({ length: TIMELINE_WEEKS }, (_, i) => new Date(now.getTime() + i * 7 * DAY));
+  const [authorityCount, statusCounts, expiring, weekly, issued, revoked, authorities] = await Promise.all([
     db.authority.count(),
     Promise.all(CERTIFICATE_STATUSES.map((s) => db.certificate.count({ where: statusWhere(s, now) }))),
     searchCertificates({ q: undefined, caId: undefined, status: "expiring", sort: "expiry", page: 1, pageSize: 10 }, now),
+    Promise.all(weekStarts.map((start) => db.certificate.count({ where: { status: { not: "revoked" }, notAfter: { gte: start, lt: new Date(start.getTime() + 7 * DAY) } } }))),
+    db.certificate.findMany({ orderBy: { createdAt: "desc" }, take: 5, select: { id: true, commonName: true, createdAt: true, authority: { select: { commonName: true } } } }),
+    db.certificate.findMany({ where: { status: "revoked" }, orderBy: { revokedAt: "desc" }, take: 5, select: { id: true, commonName: true, revokedAt: true, revocationReason: true } }),
+    db.authority.findMany({ where: { notAfter: { lt: new Date(now.getTime() + CA_WARNING_DAYS * DAY) } }, orderBy: { notAfter: "asc" }, select: { id: true, commonName: true, notAfter: true } }),
   ]);
-  const counts = Object.fromEntries(CERTIFICATE_STATUSES.map((s, i) => [s, statusCounts[i]!])) as Record<CertificateStatus, number>;
-  return { authorityCount, counts, expiringNext: expiring.rows };
+  return {
+    authorityCount,
+    counts: Object.fromEntries(CERTIFICATE_STATUSES.map((s, i) => [s, statusCounts[i]!])) as Record<CertificateStatus, number>,
+    expiringNext: expiring.rows,
+    timeline: weekStarts.map((start, i) => ({ start, count: weekly[i]! })),
+    recentlyIssued: issued.map((c) => ({ id: c.id, commonName: c.commonName, createdAt: c.createdAt, issuerName: c.authority.commonName })),
+    recentlyRevoked: revoked.map((c) => ({ id: c.id, commonName: c.commonName, revokedAt: c.revokedAt!, reason: c.revocationReason ?? "unspecified" })),
+    expiringAuthorities: authorities.map((a) => ({ ...a, daysLeft: daysUntil(a.notAfter, now) })),
+  };
 }
