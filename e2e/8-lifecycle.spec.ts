@@ -59,3 +59,24 @@ test("revoke from the page, check the CRL and OCSP with openssl, renew, and expo
   expect(rows).toHaveLength(4); // header + doomed + kept + its renewal
   expect(rows.join("\n")).toContain(`"doomed-${stamp}.e2e.test"`);
 });
+
+test("revoking an intermediate CA says what stops working first", async ({ page, request }) => {
+  const stamp = Date.now();
+  const root = await (await request.post("/api/v1/cas", { headers: auth, data: { commonName: `CA Revoke Root ${stamp}` } })).json();
+  const mid = await (await request.post("/api/v1/cas", { headers: auth, data: { commonName: `CA Revoke Mid ${stamp}`, parentId: root.id } })).json();
+  await request.post("/api/v1/certificates", { headers: auth, data: { caId: mid.id, commonName: `under-${stamp}.e2e.test` } });
+
+  await page.goto(`/authorities/${root.id}`);
+  await expect(page.getByRole("form", { name: "Revoke this CA" })).toHaveCount(0); // a root is not revocable here
+  await page.goto(`/authorities/${mid.id}`);
+  const form = page.getByRole("form", { name: "Revoke this CA" });
+  await expect(form).toContainText("everything beneath it: 1 valid certificate.");
+  await form.getByLabel("Reason").selectOption("keyCompromise");
+  await form.getByLabel("I understand what stops working").check();
+  await form.getByRole("button", { name: "Revoke CA" }).click();
+  await expect(page.getByText(/Revoked on .* \(keyCompromise\)\. It cannot issue/)).toBeVisible();
+  const crl = await (await request.get(`/crl/${root.id}?format=pem`)).text();
+  const f = writeFiles(tempDir(), { "crl.pem": crl });
+  expect(openssl(["crl", "-in", f["crl.pem"]!, "-noout", "-text"]).stdout).toContain(`Serial Number: ${mid.serialNumber.toUpperCase()}`);
+  await snap(page, "21-ca-revoked");
+});

@@ -16,6 +16,9 @@ export function presentAuthority(a: Authority) {
     notAfter: a.notAfter.toISOString(),
     fingerprintSha256: a.fingerprintSha256,
     imported: a.imported,
+    status: a.status,
+    revokedAt: a.revokedAt?.toISOString() ?? null,
+    revocationReason: a.revocationReason,
     certificatePem: a.certificatePem,
   };
 }

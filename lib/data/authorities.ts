@@ -3,6 +3,7 @@ import { parsePemBlocks } from "../pki/pem";
 import { summarizeCertificate, type CertificateSummary } from "../pki/summary";
 import { pemCertificateText } from "../services/certificate-text";
 import { authorityChain } from "../services/issuer";
+import { beneathAuthority, type Beneath } from "../services/revoke-authority";
 import { searchCertificates, type CertificateRow } from "./certificates";
 import { daysUntil } from "./status";
 
@@ -67,6 +68,11 @@ export interface AuthorityDetail {
   chain: { id: string; commonName: string; notAfter: Date }[];
   children: { id: string; commonName: string; notAfter: Date }[];
   issuedCount: number;
+  isRoot: boolean;
+  revokedAt: Date | null;
+  revocationReason: string | null;
+  /** What stops being trusted if this CA is revoked. */
+  beneath: Beneath;
   /** The latest certificates it issued. */
   recent: CertificateRow[];
 }
@@ -75,16 +81,18 @@ export async function getAuthority(id: string, now = new Date()): Promise<Author
   const db = getDb();
   const a = await db.authority.findUnique({ where: { id } });
   if (!a) return null;
-  const [summary, chain, children, recent] = await Promise.all([
+  const [summary, chain, children, recent, beneath] = await Promise.all([
     summarizeCertificate(parsePemBlocks(a.certificatePem)[0]!.der),
     authorityChain(a.id),
     db.authority.findMany({ where: { parentId: a.id }, select: { id: true, commonName: true, notAfter: true }, orderBy: { createdAt: "asc" } }),
     searchCertificates({ q: undefined, caId: a.id, status: undefined, sort: "newest", page: 1, pageSize: 10 }, now),
+    beneathAuthority(a.id),
   ]);
   return {
     id: a.id, commonName: a.commonName, keyType: a.keyType, pathLength: a.pathLength, imported: a.imported,
     daysLeft: daysUntil(a.notAfter, now), certificatePem: a.certificatePem, text: pemCertificateText(a.certificatePem), summary,
     chain: chain.map((c) => ({ id: c.id, commonName: c.commonName, notAfter: c.notAfter })),
     children, issuedCount: recent.total, recent: recent.rows,
+    isRoot: a.parentId === null, revokedAt: a.revokedAt, revocationReason: a.revocationReason, beneath,
   };
 }

@@ -13,10 +13,12 @@ function crlLifetimeMs(): number {
 export async function publishCrl(authorityId: string, now = new Date()): Promise<string> {
   const db = getDb();
   const issuer = await loadIssuer(authorityId, now, "caId");
-  const [previous, revoked] = await Promise.all([
+  const [previous, revokedLeaves, revokedCas] = await Promise.all([
     db.crl.findUnique({ where: { authorityId }, select: { number: true } }),
     db.certificate.findMany({ where: { authorityId, status: "revoked" }, select: { serialHex: true, revokedAt: true, revocationReason: true }, orderBy: { revokedAt: "asc" } }),
+    db.authority.findMany({ where: { parentId: authorityId, status: "revoked" }, select: { serialHex: true, revokedAt: true, revocationReason: true } }),
   ]);
+  const revoked = [...revokedLeaves, ...revokedCas];
   const number = (previous?.number ?? 0) + 1;
   const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const nextUpdate = new Date(thisUpdate.getTime() + crlLifetimeMs());
@@ -36,5 +38,11 @@ export async function publishCrl(authorityId: string, now = new Date()): Promise
 export async function currentCrl(authorityId: string, now = new Date()): Promise<string> {
   const stored = await getDb().crl.findUnique({ where: { authorityId } });
   if (stored && stored.nextUpdate.getTime() - now.getTime() > DAY) return stored.pem;
-  return publishCrl(authorityId, now);
+  try {
+    return await publishCrl(authorityId, now);
+  } catch (error) {
+    // A revoked or expired CA can sign no more: its last CRL is still the best answer.
+    if (stored) return stored.pem;
+    throw error;
+  }
 }

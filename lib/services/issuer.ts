@@ -66,6 +66,9 @@ function signerFor(authority: Authority): Promise<Issuer> {
 /** A CA ready to sign: its current row (read every time), parsed certificate and signing key. */
 export async function loadIssuer(id: string, now: Date, field = "caId"): Promise<LoadedIssuer> {
   const authority = await findAuthority(id, field);
+  if (authority.status === "revoked") {
+    throw new AppError("INVALID_INPUT", `The CA "${authority.commonName}" was revoked on ${authority.revokedAt?.toISOString().slice(0, 10)}: it can no longer sign. Issue from another CA.`, field);
+  }
   if (authority.notAfter <= now) {
     throw new AppError("INVALID_INPUT", `The CA "${authority.commonName}" expired on ${authority.notAfter.toISOString().slice(0, 10)}: it can no longer issue. Create or renew a CA.`, field);
   }

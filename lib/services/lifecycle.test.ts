@@ -111,3 +111,33 @@ describe("inventory export", () => {
     expect(csv).toContain(`"'=HYPERLINK(1)"`);
   });
 });
+
+describe("revoking a CA", () => {
+  it("lists a revoked intermediate in its parent's CRL, stops it issuing, and refuses roots", async () => {
+    const { revokeAuthority, beneathAuthority } = await import("./revoke-authority");
+    const root = await createAuthority({ commonName: "CA Revocation Root" });
+    const mid = await createAuthority({ commonName: "CA Revocation Mid", parentId: root.authority.id });
+    const leaf = await issueCertificate({ caId: mid.authority.id, commonName: "under.example.com" });
+    expect(await beneathAuthority(mid.authority.id)).toEqual({ authorities: 0, certificates: 1 });
+    expect(await beneathAuthority(root.authority.id)).toEqual({ authorities: 1, certificates: 1 });
+
+    const midCrl = await currentCrl(mid.authority.id);
+    await revokeAuthority(mid.authority.id, { reason: "cACompromise" });
+    // The revoked CA can sign no new CRL, but its last one is still served.
+    expect(await currentCrl(mid.authority.id)).toBe(midCrl);
+    const f = writeFiles(tempDir(), {
+      "chain.pem": root.authority.certificatePem + mid.authority.certificatePem,
+      "crls.pem": (await currentCrl(root.authority.id)) + midCrl,
+      "leaf.pem": leaf.certificate.certificatePem,
+    });
+    const rootCrl = opensslOk(["crl", "-noout", "-text"], await currentCrl(root.authority.id));
+    expect(rootCrl).toContain(`Serial Number: ${mid.authority.serialHex.toUpperCase()}`);
+    expect(rootCrl).toContain("CA Compromise");
+    const verify = openssl(["verify", "-crl_check_all", "-CAfile", f["chain.pem"]!, "-CRLfile", f["crls.pem"]!, f["leaf.pem"]!]);
+    expect(verify.status).not.toBe(0);
+    expect(verify.stdout + verify.stderr).toContain("certificate revoked");
+
+    await expect(issueCertificate({ caId: mid.authority.id, commonName: "more.example.com" })).rejects.toThrow(/was revoked .* can no longer sign/);
+    await expect(revokeAuthority(root.authority.id, {})).rejects.toThrow(/root CA: no CRL above it/);
+  });
+});

@@ -26,10 +26,12 @@ export async function answerOcsp(caId: string, request: Uint8Array, now = new Da
     return ocspErrorResponse(2);
   }
   const serials = parsed.certIds.map((id) => id.serialHex);
-  const stored = await getDb().certificate.findMany({
-    where: { authorityId: caId, serialHex: { in: serials } },
-    select: { serialHex: true, status: true, revokedAt: true, revocationReason: true },
-  });
+  // Leaves and the intermediate CAs this CA signed.
+  const select = { serialHex: true, status: true, revokedAt: true, revocationReason: true } as const;
+  const stored = [
+    ...(await getDb().certificate.findMany({ where: { authorityId: caId, serialHex: { in: serials } }, select })),
+    ...(await getDb().authority.findMany({ where: { parentId: caId, serialHex: { in: serials } }, select })),
+  ];
   const responses = parsed.certIds.map((certId) => {
     const certificate = stored.find((c) => c.serialHex === certId.serialHex);
     const status: CertStatus = !certificate

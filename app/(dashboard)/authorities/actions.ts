@@ -1,7 +1,9 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { formFailure, type FormState } from "@/lib/form-state";
+import { revalidatePath } from "next/cache";
+import { formFailure, formValues, type FormState } from "@/lib/form-state";
+import { revokeAuthority } from "@/lib/services/revoke-authority";
 import { createAuthority } from "@/lib/services/create-authority";
 import { importAuthority } from "@/lib/services/import-authority";
 import { pastedOrUploaded } from "@/lib/services/read-upload";
@@ -15,6 +17,19 @@ export async function createAuthorityAction(_: FormState, form: FormData): Promi
     return formFailure(error, form);
   }
   redirect(`/authorities/${id}?created=1`);
+}
+
+export async function revokeAuthorityAction(id: string, _: FormState, form: FormData): Promise<FormState> {
+  try {
+    if (form.get("confirm") !== "on") {
+      return { ok: false, field: "confirm", message: "Tick the box to confirm: everything beneath this CA stops being trusted.", values: formValues(form) };
+    }
+    await revokeAuthority(id, { reason: form.get("reason") });
+  } catch (error) {
+    return formFailure(error, form);
+  }
+  revalidatePath(`/authorities/${id}`);
+  return { ok: true, message: "Revoked. The parent CA's CRL was signed anew." };
 }
 
 export async function importAuthorityAction(_: FormState, form: FormData): Promise<FormState> {

@@ -6,6 +6,7 @@ import { formatSans } from "@/lib/pki/names-format";
 import { fileBaseName } from "@/lib/services/export-certificate";
 import { relativeDays, StatusBadge } from "../../../ui/status-badge";
 import { PemAndText } from "../../../ui/pem-and-text";
+import { RevokeAuthority } from "./revoke-authority";
 import { CertificateFacts } from "../../../ui/certificate-facts";
 import { TrustInstructions } from "../../../ui/trust-instructions";
 
@@ -20,6 +21,11 @@ export default async function AuthorityPage({ params, searchParams }: { params: 
   return (
     <div className="space-y-6">
       {created && <div role="status" className="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-200">The CA “{ca.commonName}” is ready.</div>}
+      {ca.revokedAt && (
+        <div role="status" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+          Revoked on {ca.revokedAt.toISOString().slice(0, 16).replace("T", " ")} UTC ({ca.revocationReason}). It cannot issue; its parent&apos;s CRL lists it.
+        </div>
+      )}
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
           <p className="text-xs uppercase tracking-wide text-slate-500">{isRoot ? "Root CA" : "Intermediate CA"}{ca.imported ? " · imported" : ""}</p>
@@ -92,6 +98,8 @@ export default async function AuthorityPage({ params, searchParams }: { params: 
       </section>
 
       <PemAndText pem={ca.certificatePem} text={ca.text} />
+
+      {!ca.isRoot && !ca.revokedAt && <RevokeAuthority id={ca.id} authorities={ca.beneath.authorities} certificates={ca.beneath.certificates} />}
 
       <section className="card">
         <h2 className="mb-1">Trust this CA</h2>

@@ -1,0 +1,40 @@
+import type { Authority } from "@/generated/prisma/client";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { parseInput } from "../validations/parse";
+import { ZRevokeInput } from "../validations/lifecycle";
+import { publishCrl } from "./crl";
+import { findAuthority } from "./issuer";
+
+export interface Beneath {
+  authorities: number;
+  certificates: number;
+}
+
+/** Everything that stops being trusted with this CA: the CAs below it and all they issued. */
+export async function beneathAuthority(id: string): Promise<Beneath> {
+  const db = getDb();
+  const ids = [id];
+  for (let i = 0; i < ids.length; i++) {
+    const children = await db.authority.findMany({ where: { parentId: ids[i] }, select: { id: true } });
+    ids.push(...children.map((c) => c.id));
+  }
+  const certificates = await db.certificate.count({ where: { authorityId: { in: ids }, status: { not: "revoked" } } });
+  return { authorities: ids.length - 1, certificates };
+}
+
+/**
+ * Revokes an intermediate CA: it appears in its parent's CRL and OCSP answers, and it cannot sign
+ * any more. A root cannot be revoked by anyone above it: it has to leave the trust stores.
+ */
+export async function revokeAuthority(id: string, raw: unknown, now = new Date()): Promise<Authority> {
+  const { reason } = parseInput(ZRevokeInput, raw);
+  const authority = await findAuthority(id, "id");
+  if (!authority.parentId) {
+    throw new AppError("INVALID_INPUT", `"${authority.commonName}" is a root CA: no CRL above it can revoke it. Remove it from the trust stores that hold it, and stop issuing from it.`, "id");
+  }
+  if (authority.status === "revoked") throw new AppError("CONFLICT", `"${authority.commonName}" is already revoked.`, "id");
+  const updated = await getDb().authority.update({ where: { id }, data: { status: "revoked", revokedAt: now, revocationReason: reason } });
+  await publishCrl(authority.parentId, now);
+  return updated;
+}
