@@ -123,6 +123,19 @@ export const openApiDocument = {
         },
       },
     },
+    "/certificates/{id}/revoke": {
+      post: { summary: "Revoke with an RFC 5280 reason; the CA's CRL is signed anew", parameters: [idParam], requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { reason: { type: "string" } } } } } }, responses: { 200: { description: "The revoked certificate", content: { "application/json": { schema: { $ref: "#/components/schemas/Certificate" } } } }, ...errors(400, 401, 404, 409) } },
+      delete: { summary: "Lift a certificateHold", parameters: [idParam], responses: { 200: { description: "The reinstated certificate" }, ...errors(401, 404, 409) } },
+    },
+    "/certificates/{id}/renew": {
+      post: { summary: "Renew: same subject, names, profile and lifetime; new serial (and key unless CSR-issued)", parameters: [idParam], requestBody: { content: { "application/json": { schema: { type: "object", properties: { revokeOld: { type: "boolean" } } } } } }, responses: { 201: { description: "The new certificate" }, ...errors(400, 401, 404, 409) } },
+    },
+    "/certificates/export": {
+      get: { summary: "Inventory export", parameters: [{ name: "format", in: "query", schema: { type: "string", enum: ["csv", "json"] } }, { name: "q", in: "query", schema: { type: "string" } }, { name: "caId", in: "query", schema: { type: "string" } }, { name: "status", in: "query", schema: { type: "string" } }], responses: { 200: { description: "text/csv or application/json" }, ...errors(400, 401) } },
+    },
+    "/cas/{id}/revoke": {
+      post: { summary: "Revoke an intermediate CA", parameters: [idParam], requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { reason: { type: "string" } } } } } }, responses: { 200: { description: "The revoked CA" }, ...errors(400, 401, 404, 409) } },
+    },
     "/certificates/{id}/pkcs12": {
       post: {
         summary: "PKCS#12 with key, certificate and chain", parameters: [idParam],
