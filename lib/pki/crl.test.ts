@@ -3,6 +3,7 @@ import { buildTestHierarchy } from "../testing/hierarchy";
 import { openssl, opensslOk, tempDir, writeFiles } from "../testing/openssl";
 import { importSigningKey } from "./keys";
 import { signCrl } from "./crl";
+import type { RevocationReason } from "./revocation-reasons";
 
 describe("signCrl", () => {
   it.each(["ecdsa-p256", "rsa-2048", "ed25519"] as const)("makes a %s CRL that openssl verifies and uses to reject the revoked leaf", async (keyType) => {
@@ -18,5 +19,19 @@ describe("signCrl", () => {
     const verify = openssl(["verify", "-crl_check", "-CAfile", f["chain.pem"]!, "-CRLfile", f["crl.pem"]!, f["leaf.pem"]!]);
     expect(verify.status).not.toBe(0);
     expect(verify.stdout + verify.stderr).toContain("certificate revoked");
+  });
+
+  it("writes each reason under its RFC 5280 code, as openssl names it", async () => {
+    const h = await buildTestHierarchy("ecdsa-p256");
+    const issuer = { certificate: h.intermediate, signingKey: await importSigningKey(h.intermediateKey, "ecdsa-p256"), keyType: "ecdsa-p256" as const };
+    const names: [RevocationReason, string][] = [
+      ["keyCompromise", "Key Compromise"], ["cACompromise", "CA Compromise"], ["affiliationChanged", "Affiliation Changed"],
+      ["superseded", "Superseded"], ["cessationOfOperation", "Cessation Of Operation"], ["certificateHold", "Certificate Hold"],
+      ["removeFromCRL", "Remove From CRL"], ["privilegeWithdrawn", "Privilege Withdrawn"], ["aACompromise", "AA Compromise"],
+    ];
+    const now = new Date();
+    const crl = await signCrl({ issuer, number: 1, thisUpdate: now, nextUpdate: new Date(now.getTime() + 86_400_000), entries: names.map(([reason], i) => ({ serialHex: (i + 16).toString(16), revokedAt: now, reason })) });
+    const text = opensslOk(["crl", "-noout", "-text"], crl.toString("pem").replace(/(BEGIN|END) CRL/g, "$1 X509 CRL"));
+    expect([...text.matchAll(/Reason Code: \s*\n\s+(.+)/g)].map((m) => m[1])).toEqual(names.map(([, name]) => name));
   });
 });

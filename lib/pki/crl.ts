@@ -1,13 +1,7 @@
 import { x509 } from "./crypto-provider";
 import { subjectKeyId, type Issuer } from "./certificate";
 import { signingAlgorithm } from "./key-types";
-
-/** RFC 5280 5.3.1 reason codes, in the order of their values (7 is unused). */
-export const REVOCATION_REASONS = [
-  "unspecified", "keyCompromise", "cACompromise", "affiliationChanged", "superseded",
-  "cessationOfOperation", "certificateHold", "removeFromCRL", "privilegeWithdrawn", "aACompromise",
-] as const;
-export type RevocationReason = (typeof REVOCATION_REASONS)[number];
+import { REASON_CODES, type RevocationReason } from "./revocation-reasons";
 
 export interface CrlEntry {
   serialHex: string;
@@ -50,7 +44,7 @@ export async function signCrl(params: CrlParams): Promise<x509.X509Crl> {
     entries: params.entries.map((e) => ({
       serialNumber: e.serialHex,
       revocationDate: e.revokedAt,
-      ...(e.reason === "unspecified" ? {} : { reason: REVOCATION_REASONS.indexOf(e.reason) as x509.X509CrlReason }),
+      ...(e.reason === "unspecified" ? {} : { reason: REASON_CODES[e.reason] as x509.X509CrlReason }),
     })),
   });
 }

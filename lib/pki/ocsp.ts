@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import forge from "node-forge";
 import { subtle } from "./crypto-provider";
 import type { Issuer } from "./certificate";
-import { REVOCATION_REASONS, type RevocationReason } from "./crl";
+import { REASON_CODES, type RevocationReason } from "./revocation-reasons";
 import { children, oidOf, parseDer, TAG, type Tlv } from "./der";
 import { signingAlgorithm, type KeyType } from "./key-types";
 
@@ -139,7 +139,7 @@ export async function signOcspResponse(params: {
           ? asn1.create(asn1.Class.CONTEXT_SPECIFIC, 2, false, "")
           : asn1.create(asn1.Class.CONTEXT_SPECIFIC, 1, true, [
               genTime(status.revokedAt),
-              ...(status.reason === "unspecified" ? [] : [explicit(0, enumerated(REVOCATION_REASONS.indexOf(status.reason)))]),
+              ...(status.reason === "unspecified" ? [] : [explicit(0, enumerated(REASON_CODES[status.reason]))]),
             ]);
     return seq(raw(certId.der), certStatus, genTime(params.now), explicit(0, genTime(params.nextUpdate)));
   });

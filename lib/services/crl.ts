@@ -1,5 +1,6 @@
 import { getDb } from "../db";
-import { signCrl, type RevocationReason } from "../pki/crl";
+import { signCrl } from "../pki/crl";
+import type { RevocationReason } from "../pki/revocation-reasons";
 import { loadIssuer } from "./issuer";
 
 const DAY = 86_400_000;

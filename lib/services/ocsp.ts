@@ -1,7 +1,7 @@
 import { getDb } from "../db";
 import { parsePemBlocks } from "../pki/pem";
 import { matchesIssuer, ocspErrorResponse, parseOcspRequest, signOcspResponse, type CertStatus } from "../pki/ocsp";
-import type { RevocationReason } from "../pki/crl";
+import type { RevocationReason } from "../pki/revocation-reasons";
 import { loadIssuer } from "./issuer";
 
 /** How long a response may be cached: revocation reaches OCSP clients within this. */

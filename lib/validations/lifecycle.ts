@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { REVOCATION_REASONS } from "../pki/crl";
+import { REVOCATION_REASONS } from "../pki/revocation-reasons";
 
 export const ZRevokeInput = z.object({
   reason: z.enum(REVOCATION_REASONS, { error: `reason must be one of ${REVOCATION_REASONS.join(", ")}.` }).default("unspecified"),
