@@ -99,12 +99,6 @@ export function integerOf(node: Tlv): bigint {
   return n;
 }
 
-/** Hex pairs joined by ":" ("3a:0f:..."), lowercase unless asked. */
-export function hexColons(bytes: Uint8Array, upper = false): string {
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(":");
-  return upper ? hex.toUpperCase() : hex;
-}
-
 export const TAG = {
   BOOLEAN: 0x01, INTEGER: 0x02, BIT_STRING: 0x03, OCTET_STRING: 0x04, NULL: 0x05, OID: 0x06,
   UTF8String: 0x0c, SEQUENCE: 0x30, SET: 0x31, PrintableString: 0x13, T61String: 0x14,

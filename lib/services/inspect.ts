@@ -6,15 +6,15 @@
 import { getDb } from "../db";
 import { AppError, assertUploadSize } from "../errors";
 import { parseCsr, verifyCsrSignature } from "../pki/csr";
-import { children, parseDer } from "../pki/der";
+import { children } from "../pki/der";
 import { detectObjects, type FoundObject, type ObjectKind } from "../pki/inspect/detect";
 import { lintCertificate, type Lint } from "../pki/inspect/lint";
 import { readPkcs12Certificates } from "../pki/inspect/pkcs12-read";
-import { verifyChain, type Anchor, type ChainResult } from "../pki/inspect/verify-chain";
+import { isCaCertificate, verifyChain, type Anchor, type ChainResult } from "../pki/inspect/verify-chain";
 import { parsePemBlocks, toPem } from "../pki/pem";
 import { summarizeCertificate } from "../pki/summary";
 import { certificateText } from "../pki/text/certificate";
-import { crlText, integerHex } from "../pki/text/crl";
+import { crlFields, crlText, integerHex } from "../pki/text/crl";
 import { csrText } from "../pki/text/csr";
 import { printName } from "../pki/text/name";
 import { parseTime, printTime } from "../pki/text/time";
@@ -101,13 +101,8 @@ async function inspectCsr(found: FoundObject): Promise<InspectedObject> {
 }
 
 function inspectCrl(found: FoundObject, now: Date): InspectedObject {
-  const tbs = children(children(parseDer(found.der))[0]!);
-  const offset = tbs[0]!.tag === 0x02 ? 1 : 0;
-  const issuer = printName(tbs[offset + 1]!);
-  const lastUpdate = tbs[offset + 2]!;
-  const next = tbs[offset + 3]?.tag === 0x17 || tbs[offset + 3]?.tag === 0x18 ? tbs[offset + 3] : undefined;
-  const revoked = tbs.find((f, i) => i > offset + 2 && f.tag === 0x30);
-  const entries = revoked ? children(revoked) : [];
+  const { issuer: issuerName, thisUpdate: lastUpdate, nextUpdate: next, revoked: entries } = crlFields(found.der);
+  const issuer = printName(issuerName);
   const lints: Lint[] = [];
   if (next && parseTime(next) < now) lints.push({ severity: "error", code: "CRL_STALE", message: `Its next update was due ${printTime(next!)}: clients that check revocation treat a stale CRL as a failure. Publish a fresh CRL.` });
   const summary: SummaryField[] = [
@@ -164,7 +159,8 @@ export async function inspect({ input, password, hostname, rootPem }: InspectInp
   const certificates = detected.objects.filter((o) => o.kind === "certificate");
   const host = hostname?.trim().toLowerCase() || undefined;
   if (host && (host.length > 253 || /[\s/]/.test(host))) throw new AppError("INVALID_INPUT", `"${host.slice(0, 60)}" is not a host name or IP address.`, "hostname");
-  const allCas = objects.filter((o) => o.kind === "certificate").every((o) => o.summary.find((f) => f.label === "CA")?.value.startsWith("yes"));
+  // Only CAs and no host name: there is no leaf to check.
+  const allCas = certificates.every((c) => isCaCertificate(c.der));
   const chain = certificates.length && (!allCas || host) ? await withStoreHint(verifyChain(certificates.map((c) => c.der), await trustAnchors(rootPem), host, now)) : undefined;
   return { objects, chain, skipped: detected.skipped };
 }

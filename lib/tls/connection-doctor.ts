@@ -6,7 +6,8 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
 import net from "node:net";
 import tls from "node:tls";
-import { verifyChain, type Anchor } from "../pki/inspect/verify-chain";
+import { oneLine, verifyChain, type Anchor } from "../pki/inspect/verify-chain";
+import { parsePemBlocks } from "../pki/pem";
 import { certificateText } from "../pki/text/certificate";
 
 export type DoctorCode =
@@ -47,10 +48,8 @@ export interface DoctorResult {
 
 const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
 const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
-const oneLine = (dn: string) => dn.split("\n").join(", ");
-
 function pemsToDers(pems: string[]): Uint8Array[] {
-  return pems.flatMap((pem) => [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => new Uint8Array(new X509Certificate(m[0]).raw)));
+  return pems.flatMap((pem) => parsePemBlocks(pem).filter((b) => b.label === "CERTIFICATE").map((b) => b.der));
 }
 
 export function commandsFor(input: DoctorInput): DoctorResult["commands"] {

@@ -8,6 +8,7 @@
 import { X509Certificate } from "node:crypto";
 import tls from "node:tls";
 import type { AddressInfo } from "node:net";
+import { oneLine } from "../pki/inspect/verify-chain";
 
 export type ClientAuthMode = "require" | "request" | "none";
 
@@ -63,7 +64,6 @@ function secureContextOptions(config: EchoTlsConfig): tls.SecureContextOptions {
   };
 }
 
-const oneLine = (dn: string | undefined) => (dn ?? "").split("\n").join(", ");
 
 export function reportFor(socket: tls.TLSSocket, clientAuth: ClientAuthMode): EchoReport {
   const peer = socket.getPeerX509Certificate?.() as X509Certificate | undefined;
@@ -112,10 +112,6 @@ export class EchoServer {
   get port(): number | null {
     const address = this.server?.address() as AddressInfo | null | undefined;
     return address?.port ?? null;
-  }
-
-  get clientAuth(): ClientAuthMode | null {
-    return this.config?.clientAuth ?? null;
   }
 
   /** Starts listening (port 0 picks a free one). */

@@ -29,7 +29,13 @@ export interface Anchor {
 }
 
 const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
-const oneLine = (dn: string) => dn.split("\n").join(", ");
+
+/** Whether a certificate (DER) says CA:TRUE. */
+export function isCaCertificate(der: Uint8Array): boolean {
+  return new X509Certificate(Buffer.from(der)).ca;
+}
+/** Node prints a DN one attribute a line; people read it on one. */
+export const oneLine = (dn: string) => dn.split("\n").join(", ");
 const issuedBy = (child: X509Certificate, parent: X509Certificate) => child.checkIssued(parent) && child.verify(parent.publicKey);
 
 export function verifyChain(pasted: Uint8Array[], anchors: Anchor[], hostname: string | undefined, now = new Date()): ChainResult {

@@ -30,21 +30,41 @@ export function integerHex(node: Tlv): string {
   return out;
 }
 
-export function crlText(der: Uint8Array): string {
-  const [tbs, sigAlg, signature] = children(parseDer(der));
+export interface CrlFields {
+  version: number;
+  /** The outer signature algorithm and value (OpenSSL prints these, not the inner copy). */
+  signatureAlgorithm: Tlv;
+  signature: Tlv;
+  issuer: Tlv;
+  thisUpdate: Tlv;
+  nextUpdate?: Tlv;
+  /** The revokedCertificates entries: SEQUENCE { serial, date, extensions? }. */
+  revoked: Tlv[];
+  /** The [0] crlExtensions wrapper, if any. */
+  extensions?: Tlv;
+}
+
+/** The parts of a CertificateList (RFC 5280 5.1), optional fields resolved. */
+export function crlFields(der: Uint8Array): CrlFields {
+  const [tbs, signatureAlgorithm, signature] = children(parseDer(der));
   const fields = children(tbs!);
   let i = 0;
   const version = fields[0]?.tag === TAG.INTEGER ? Number(fields[i++]!.value[0] ?? 0) : 0;
-  i++; // the inner signature algorithm: OpenSSL prints the outer one
+  i++; // the inner signature algorithm
   const issuer = fields[i++]!;
   const thisUpdate = fields[i++]!;
   const nextUpdate = fields[i]?.tag === TAG.UTCTime || fields[i]?.tag === TAG.GeneralizedTime ? fields[i++] : undefined;
   const revoked = fields[i]?.tag === TAG.SEQUENCE ? children(fields[i++]!) : [];
   const extensions = fields.slice(i).find((f) => f.cls === "context" && f.tagNumber === 0);
+  return { version, signatureAlgorithm: signatureAlgorithm!, signature: signature!, issuer, thisUpdate, nextUpdate, revoked, extensions };
+}
+
+export function crlText(der: Uint8Array): string {
+  const { version, signatureAlgorithm: sigAlg, signature, issuer, thisUpdate, nextUpdate, revoked, extensions } = crlFields(der);
 
   let out = "Certificate Revocation List (CRL):\n";
   out += version <= 1 ? `        Version ${version + 1} (0x${version.toString(16)})\n` : `        Version unknown (${version})\n`;
-  out += signatureBlock("    ", sigAlg!);
+  out += signatureBlock("    ", sigAlg);
   out += `        Issuer: ${printName(issuer)}\n`;
   out += `        Last Update: ${printTime(thisUpdate)}\n`;
   out += `        Next Update: ${nextUpdate ? printTime(nextUpdate) : "NONE"}\n`;
@@ -59,6 +79,6 @@ export function crlText(der: Uint8Array): string {
     const list = entryExtensions ? children(entryExtensions) : [];
     if (list.length) out += "        CRL entry extensions:\n" + printExtensionList(list, 12);
   }
-  out += signatureBlock("", sigAlg!, signature!.value.subarray(1));
+  out += signatureBlock("", sigAlg, signature.value.subarray(1));
   return out;
 }
