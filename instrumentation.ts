@@ -5,5 +5,7 @@ export async function register() {
     prepareDataDir();
     const { startEchoFromSettings } = await import("./lib/services/echo-settings");
     await startEchoFromSettings();
+    const { startScheduler } = await import("./lib/services/scheduler");
+    startScheduler();
   }
 }

@@ -6,7 +6,8 @@ import { AppError, MAX_UPLOAD_BYTES } from "../errors";
  * field), which forms show beside the field and the API returns as {error: {code, message}}.
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input);
+  // reportInput: without it zod 4 leaves `issue.input` unset, and every wrong type read as missing.
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = issue.path.map(String).join(".") || undefined;

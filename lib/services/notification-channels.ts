@@ -1,0 +1,77 @@
+import { randomUUID } from "node:crypto";
+import type { NotificationChannel, NotificationRule } from "@/generated/prisma/client";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import type { SmtpSettings } from "../notify/email";
+import { parseInput } from "../validations/parse";
+import { ZChannelInput, ZRuleInput } from "../validations/notifications";
+import { authorityChain, findAuthority, openKey, sealKey } from "./issuer";
+
+export type WebhookSettings = { url: string; trustCaId?: string };
+export type EmailSettings = SmtpSettings & { trustCaId?: string };
+
+/** A channel with its settings read and its secret opened, ready to send. */
+export type OpenChannel =
+  | { id: string; name: string; kind: "webhook"; settings: WebhookSettings; secret?: string }
+  | { id: string; name: string; kind: "email"; settings: EmailSettings; secret?: string };
+
+const secretContext = (id: string) => `notification-channel:${id}`;
+
+/** Stores a webhook or SMTP channel; its secret (HMAC key or SMTP password) is sealed like a private key. */
+export async function createChannel(raw: unknown): Promise<NotificationChannel> {
+  const input = parseInput(ZChannelInput, raw);
+  if (input.trustCaId) await findAuthority(input.trustCaId, "trustCaId");
+  const id = randomUUID();
+  const { name, kind } = input;
+  const secret = input.kind === "webhook" ? input.secret : input.password;
+  const settings = input.kind === "webhook"
+    ? { url: input.url, trustCaId: input.trustCaId }
+    : { host: input.host, port: input.port, security: input.security, username: input.username, from: input.from, to: input.to, trustCaId: input.trustCaId };
+  const db = getDb();
+  if (await db.notificationChannel.findUnique({ where: { name } })) {
+    throw new AppError("CONFLICT", `A channel named "${name}" exists already: choose another name.`, "name");
+  }
+  return db.notificationChannel.create({
+    data: { id, name, kind, settings: JSON.stringify(settings), encryptedSecret: secret ? sealKey(Buffer.from(secret, "utf8"), secretContext(id)) : null },
+  });
+}
+
+export async function deleteChannel(id: string): Promise<void> {
+  const { count } = await getDb().notificationChannel.deleteMany({ where: { id } });
+  if (count === 0) throw new AppError("NOT_FOUND", `There is no notification channel with id "${id.slice(0, 100)}".`, "id");
+}
+
+export async function findChannel(id: string, field = "channelId"): Promise<NotificationChannel> {
+  const channel = await getDb().notificationChannel.findUnique({ where: { id } });
+  if (!channel) throw new AppError("NOT_FOUND", `There is no notification channel with id "${id.slice(0, 100)}".`, field);
+  return channel;
+}
+
+export function openChannel(channel: NotificationChannel): OpenChannel {
+  const secret = channel.encryptedSecret ? Buffer.from(openKey(channel.encryptedSecret, secretContext(channel.id))).toString("utf8") : undefined;
+  const settings = JSON.parse(channel.settings);
+  return channel.kind === "email"
+    ? { id: channel.id, name: channel.name, kind: "email", settings: settings as EmailSettings, secret }
+    : { id: channel.id, name: channel.name, kind: "webhook", settings: settings as WebhookSettings, secret };
+}
+
+/** PEM certificates of the CA a channel trusts for its receiver's TLS, with its ancestors. */
+export async function trustedPems(trustCaId: string | undefined): Promise<string[]> {
+  if (!trustCaId) return [];
+  return (await authorityChain(trustCaId)).map((a) => a.certificatePem);
+}
+
+/** "Notify this channel N days before expiry", for one CA (and its certificates) or all. */
+export async function createRule(raw: unknown): Promise<NotificationRule> {
+  const input = parseInput(ZRuleInput, raw);
+  await findChannel(input.channelId);
+  if (input.caId) await findAuthority(input.caId);
+  return getDb().notificationRule.create({
+    data: { id: randomUUID(), channelId: input.channelId, authorityId: input.caId ?? null, daysBefore: JSON.stringify(input.daysBefore) },
+  });
+}
+
+export async function deleteRule(id: string): Promise<void> {
+  const { count } = await getDb().notificationRule.deleteMany({ where: { id } });
+  if (count === 0) throw new AppError("NOT_FOUND", `There is no notification rule with id "${id.slice(0, 100)}".`, "id");
+}

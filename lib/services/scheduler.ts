@@ -1,0 +1,62 @@
+import { getDb } from "../db";
+import { currentCrl } from "./crl";
+import { deliverDue } from "./deliver-notifications";
+import { queueExpiryNotices } from "./expiry-notices";
+
+const DAY = 86_400_000;
+
+/** Signs a new CRL for every active CA whose current one is missing or within a day of nextUpdate. */
+export async function refreshCrls(now = new Date()): Promise<number> {
+  const stale = await getDb().authority.findMany({
+    where: { status: "active", notAfter: { gt: now }, OR: [{ crl: null }, { crl: { nextUpdate: { lte: new Date(now.getTime() + DAY) } } }] },
+    select: { id: true, commonName: true },
+  });
+  for (const authority of stale) {
+    try {
+      await currentCrl(authority.id, now);
+    } catch (error) {
+      console.error(`[cadesk] scheduler: could not sign a CRL for "${authority.commonName}": ${(error as Error).message}`);
+    }
+  }
+  return stale.length;
+}
+
+export interface ScheduledRun {
+  crlsSigned: number;
+  noticesQueued: number;
+  deliveriesAttempted: number;
+}
+
+/** One pass of the in-app scheduler: CRLs, then expiry notices, then deliveries and retries. */
+export async function runScheduledWork(now = new Date()): Promise<ScheduledRun> {
+  const crlsSigned = await refreshCrls(now);
+  const noticesQueued = await queueExpiryNotices(now);
+  const deliveriesAttempted = (await deliverDue(now)).length;
+  return { crlsSigned, noticesQueued, deliveriesAttempted };
+}
+
+const runtime = globalThis as typeof globalThis & { cadeskScheduler?: NodeJS.Timeout };
+
+/**
+ * Runs the scheduler inside the app every CADESK_SCHEDULER_SECONDS (60 by default), so no
+ * external cron is needed. Runs never overlap; a failed run is logged and the next one tries again.
+ */
+export function startScheduler(): void {
+  if (runtime.cadeskScheduler) return;
+  const seconds = Math.max(5, Number(process.env.CADESK_SCHEDULER_SECONDS) || 60);
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      await runScheduledWork();
+    } catch (error) {
+      console.error(`[cadesk] scheduler run failed: ${(error as Error).stack ?? error}`);
+    } finally {
+      running = false;
+    }
+  };
+  runtime.cadeskScheduler = setInterval(tick, seconds * 1000);
+  runtime.cadeskScheduler.unref();
+  setTimeout(tick, 2000).unref();
+}
