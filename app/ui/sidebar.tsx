@@ -11,6 +11,7 @@ const NAV = [
   { href: "/certificates/sign-csr", label: "Sign a CSR" },
   { href: "/inspect", label: "Inspect" },
   { href: "/tls", label: "Test TLS" },
+  { href: "/notifications", label: "Notifications" },
 ];
 
 export function Sidebar() {

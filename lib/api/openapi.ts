@@ -136,6 +136,24 @@ export const openApiDocument = {
     "/cas/{id}/revoke": {
       post: { summary: "Revoke an intermediate CA", parameters: [idParam], requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { reason: { type: "string" } } } } } }, responses: { 200: { description: "The revoked CA" }, ...errors(400, 401, 404, 409) } },
     },
+    "/notifications/channels": {
+      get: { summary: "Notification channels with their rules (secrets are never returned)", responses: { 200: { description: "{items}" }, ...errors(401) } },
+      post: {
+        summary: "Add a webhook or SMTP channel",
+        requestBody: { required: true, content: { "application/json": { schema: { oneOf: [
+          { type: "object", required: ["kind", "name", "url"], properties: { kind: { const: "webhook" }, name: { type: "string" }, url: { type: "string" }, secret: { type: "string", minLength: 16, description: "HMAC-SHA256 key: X-Cadesk-Signature: v1=hex(HMAC(secret, X-Cadesk-Timestamp + \".\" + body))" }, trustCaId: { type: "string" } } },
+          { type: "object", required: ["kind", "name", "host", "from", "to"], properties: { kind: { const: "email" }, name: { type: "string" }, host: { type: "string" }, port: { type: "integer", default: 587 }, security: { type: "string", enum: ["starttls", "tls", "none"], default: "starttls" }, username: { type: "string" }, password: { type: "string" }, from: { type: "string" }, to: stringList, trustCaId: { type: "string" } } },
+        ] } } } },
+        responses: { 201: { description: "The channel" }, ...errors(400, 401, 404, 409, 415) },
+      },
+    },
+    "/notifications/channels/{id}": { delete: { summary: "Delete a channel, its rules and its delivery log", parameters: [idParam], responses: { 204: { description: "Deleted" }, ...errors(401, 404) } } },
+    "/notifications/channels/{id}/test": { post: { summary: "Send a test notification now and return the logged delivery", parameters: [idParam], responses: { 200: { description: "The delivery (status delivered or failed, lastResult)" }, ...errors(401, 404) } } },
+    "/notifications/rules": {
+      post: { summary: "Notify a channel N days before expiry, for one CA or all", requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["channelId"], properties: { channelId: { type: "string" }, caId: { type: "string" }, daysBefore: { type: "array", items: { type: "integer" }, default: [30, 7, 1] } } } } } }, responses: { 201: { description: "The rule" }, ...errors(400, 401, 404, 415) } },
+    },
+    "/notifications/rules/{id}": { delete: { summary: "Delete a rule", parameters: [idParam], responses: { 204: { description: "Deleted" }, ...errors(401, 404) } } },
+    "/notifications/deliveries": { get: { summary: "The delivery log, newest first", parameters: [{ name: "status", in: "query", schema: { type: "string", enum: ["pending", "delivered", "failed"] } }, { name: "limit", in: "query", schema: { type: "integer", maximum: 500 } }], responses: { 200: { description: "{items}" }, ...errors(401) } } },
     "/certificates/{id}/pkcs12": {
       post: {
         summary: "PKCS#12 with key, certificate and chain", parameters: [idParam],

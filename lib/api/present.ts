@@ -1,5 +1,5 @@
 /** The API's JSON shapes for stored objects: one place, so every endpoint answers alike. */
-import type { Authority, Certificate } from "@/generated/prisma/client";
+import type { Authority, Certificate, NotificationChannel, NotificationDelivery, NotificationRule } from "@/generated/prisma/client";
 import { certificateStatus } from "../data/status";
 import { sansToLists, type San } from "../pki/names";
 
@@ -40,5 +40,38 @@ export function presentCertificate(c: Certificate, now = new Date()) {
     hasPrivateKey: c.encryptedKey !== null,
     fingerprintSha256: c.fingerprintSha256,
     certificatePem: c.certificatePem,
+  };
+}
+
+/** A channel's settings without its secret (only whether it has one). */
+export function presentChannel(c: NotificationChannel & { rules?: NotificationRule[] }) {
+  return {
+    id: c.id,
+    name: c.name,
+    kind: c.kind,
+    settings: JSON.parse(c.settings) as Record<string, unknown>,
+    hasSecret: c.encryptedSecret !== null,
+    createdAt: c.createdAt.toISOString(),
+    ...(c.rules ? { rules: c.rules.map(presentRule) } : {}),
+  };
+}
+
+export function presentRule(r: NotificationRule) {
+  return { id: r.id, channelId: r.channelId, caId: r.authorityId, daysBefore: JSON.parse(r.daysBefore) as number[], createdAt: r.createdAt.toISOString() };
+}
+
+export function presentDelivery(d: NotificationDelivery) {
+  return {
+    id: d.id,
+    channelId: d.channelId,
+    kind: d.kind,
+    subject: d.subject,
+    payload: JSON.parse(d.payload) as Record<string, unknown>,
+    status: d.status,
+    attempts: d.attempts,
+    lastResult: d.lastResult,
+    nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
+    createdAt: d.createdAt.toISOString(),
+    deliveredAt: d.deliveredAt?.toISOString() ?? null,
   };
 }

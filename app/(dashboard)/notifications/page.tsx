@@ -1,0 +1,116 @@
+import type { Metadata } from "next";
+import { notificationsPageData } from "@/lib/data/notifications";
+import { formatDate } from "../../ui/status-badge";
+import { deleteRuleAction } from "./actions";
+import { ChannelActions, ChannelForm, RuleForm } from "./forms";
+
+export const metadata: Metadata = { title: "Notifications" };
+
+const DELIVERY_STYLES: Record<string, string> = {
+  delivered: "bg-emerald-50 text-emerald-800 ring-emerald-600/20 dark:bg-emerald-950 dark:text-emerald-300",
+  pending: "bg-amber-50 text-amber-800 ring-amber-600/30 dark:bg-amber-950 dark:text-amber-300",
+  failed: "bg-red-50 text-red-800 ring-red-600/20 dark:bg-red-950 dark:text-red-300",
+};
+
+export default async function NotificationsPage() {
+  const data = await notificationsPageData();
+  const authorities = data.authorities.map((a) => ({ value: a.id, label: a.commonName }));
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1>Notifications</h1>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          cadesk checks every minute for certificates and CAs nearing expiry and tells a webhook or a mailbox, once per threshold. Failed
+          deliveries are retried (after 1, 5, 15, 60 and 240 minutes) and every attempt is logged below.
+        </p>
+      </div>
+
+      <section className="card space-y-4" aria-labelledby="channels-heading">
+        <h2 id="channels-heading">Channels</h2>
+        {data.channels.length === 0 ? (
+          <p className="text-sm text-slate-600 dark:text-slate-400">No channels yet: add a webhook or an SMTP mailbox below.</p>
+        ) : (
+          <table className="table">
+            <thead>
+              <tr><th>Name</th><th>Type</th><th>Delivers to</th><th>Rules</th><th><span className="sr-only">Actions</span></th></tr>
+            </thead>
+            <tbody>
+              {data.channels.map((c) => (
+                <tr key={c.id}>
+                  <td className="font-medium">{c.name}</td>
+                  <td>{c.kind === "webhook" ? (c.signed ? "Webhook, signed" : "Webhook") : "E-mail"}</td>
+                  <td className="max-w-xs break-all font-mono text-xs">{c.target}</td>
+                  <td className="text-sm">{c.rules.length === 0 ? <span className="text-slate-500">none: add one below</span> : c.rules.map((r) => <div key={r.id}>{r.scope}: {r.daysBefore.join(", ")} days</div>)}</td>
+                  <td>
+                    <ChannelActions channelId={c.id} channelName={c.name} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <ChannelForm authorities={authorities} />
+
+      {data.channels.length > 0 && (
+        <section className="card space-y-4" aria-labelledby="rules-heading">
+          <h2 id="rules-heading">Rules</h2>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            A rule sends one notice per certificate (or CA) at each threshold it reaches. Certificates already renewed are skipped, and
+            thresholds as long as a certificate&apos;s whole life are ignored, so short-lived automated certificates stay quiet.
+          </p>
+          {data.channels.some((c) => c.rules.length > 0) && (
+            <table className="table">
+              <thead><tr><th>Channel</th><th>For</th><th>Days before expiry</th><th><span className="sr-only">Actions</span></th></tr></thead>
+              <tbody>
+                {data.channels.flatMap((c) => c.rules.map((r) => (
+                  <tr key={r.id}>
+                    <td>{c.name}</td>
+                    <td>{r.scope}</td>
+                    <td>{r.daysBefore.join(", ")}</td>
+                    <td>
+                      <form action={deleteRuleAction}>
+                        <input type="hidden" name="id" value={r.id} />
+                        <button type="submit" className="btn btn-sm" aria-label={`Delete rule ${r.scope} for ${c.name}`}>Delete</button>
+                      </form>
+                    </td>
+                  </tr>
+                )))}
+              </tbody>
+            </table>
+          )}
+          <RuleForm channels={data.channels.map((c) => ({ value: c.id, label: c.name }))} authorities={authorities} />
+        </section>
+      )}
+
+      <section className="card space-y-4" aria-labelledby="deliveries-heading">
+        <h2 id="deliveries-heading">Deliveries</h2>
+        {data.deliveries.length === 0 ? (
+          <p className="text-sm text-slate-600 dark:text-slate-400">Nothing sent yet.</p>
+        ) : (
+          <table className="table">
+            <thead><tr><th>Queued</th><th>Channel</th><th>Message</th><th>Status</th><th>Attempts</th><th>Last result</th></tr></thead>
+            <tbody>
+              {data.deliveries.map((d) => (
+                <tr key={d.id}>
+                  <td className="whitespace-nowrap text-xs">{formatDate(d.createdAt)}</td>
+                  <td>{d.channel}</td>
+                  <td className="text-sm">{d.subject.replace("[cadesk] ", "")}</td>
+                  <td>
+                    <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${DELIVERY_STYLES[d.status] ?? ""}`}>{d.status}</span>
+                  </td>
+                  <td>{d.attempts}</td>
+                  <td className="max-w-xs text-xs">
+                    {d.lastResult}
+                    {d.status === "pending" && d.nextAttemptAt && <div className="text-slate-500">next try {formatDate(d.nextAttemptAt)}</div>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}

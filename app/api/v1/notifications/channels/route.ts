@@ -1,0 +1,13 @@
+import { apiRoute, readJson } from "@/lib/api/handler";
+import { presentChannel } from "@/lib/api/present";
+import { json } from "@/lib/api/respond";
+import { getDb } from "@/lib/db";
+import { createChannel } from "@/lib/services/notification-channels";
+
+export const GET = apiRoute(async () => {
+  const channels = await getDb().notificationChannel.findMany({ orderBy: { createdAt: "asc" }, include: { rules: true } });
+  return json({ items: channels.map(presentChannel) });
+});
+
+/** {kind: "webhook", name, url, secret?} or {kind: "email", name, host, port, security, username?, password?, from, to}. */
+export const POST = apiRoute(async (request) => json(presentChannel(await createChannel(await readJson(request))), 201));

@@ -1,0 +1,7 @@
+import { apiRoute, readJson } from "@/lib/api/handler";
+import { presentRule } from "@/lib/api/present";
+import { json } from "@/lib/api/respond";
+import { createRule } from "@/lib/services/notification-channels";
+
+/** {channelId, caId?, daysBefore?: number[]}: caId absent watches every CA; days default to [30, 7, 1]. */
+export const POST = apiRoute(async (request) => json(presentRule(await createRule(await readJson(request))), 201));

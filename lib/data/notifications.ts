@@ -1,0 +1,40 @@
+import { getDb } from "../db";
+
+/** Channels with their rules, the recent delivery log, and the CAs rules can watch. */
+export async function notificationsPageData(limit = 50) {
+  const db = getDb();
+  const [channels, deliveries, authorities] = await Promise.all([
+    db.notificationChannel.findMany({
+      orderBy: { createdAt: "asc" },
+      include: { rules: { orderBy: { createdAt: "asc" }, include: { authority: { select: { id: true, commonName: true } } } } },
+    }),
+    db.notificationDelivery.findMany({ orderBy: { createdAt: "desc" }, take: limit, include: { channel: { select: { name: true } } } }),
+    db.authority.findMany({ orderBy: { commonName: "asc" }, select: { id: true, commonName: true } }),
+  ]);
+  return {
+    channels: channels.map((c) => {
+      const settings = JSON.parse(c.settings) as { url?: string; host?: string; port?: number; to?: string[] };
+      return {
+        id: c.id,
+        name: c.name,
+        kind: c.kind,
+        target: c.kind === "webhook" ? settings.url! : `${settings.to?.join(", ")} via ${settings.host}:${settings.port}`,
+        signed: c.kind === "webhook" && c.encryptedSecret !== null,
+        rules: c.rules.map((r) => ({ id: r.id, scope: r.authority?.commonName ?? "All CAs", daysBefore: JSON.parse(r.daysBefore) as number[] })),
+      };
+    }),
+    deliveries: deliveries.map((d) => ({
+      id: d.id,
+      channel: d.channel.name,
+      kind: d.kind,
+      subject: d.subject,
+      status: d.status,
+      attempts: d.attempts,
+      lastResult: d.lastResult,
+      nextAttemptAt: d.nextAttemptAt,
+      createdAt: d.createdAt,
+    })),
+    authorities,
+  };
+}
+export type NotificationsPageData = Awaited<ReturnType<typeof notificationsPageData>>;
