@@ -3,6 +3,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { prepareDataDir } = await import("./lib/startup");
     prepareDataDir();
+    const { announceFirstRun } = await import("./lib/startup");
+    await announceFirstRun();
     const { startEchoFromSettings } = await import("./lib/services/echo-settings");
     await startEchoFromSettings();
     const { startScheduler } = await import("./lib/services/scheduler");

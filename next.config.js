@@ -3,6 +3,21 @@ const nextConfig = {
   // Native modules and libraries that must run in Node as-is, not bundled.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "node-forge"],
   poweredByHeader: false,
+  // On every response, static files included; the CSP (with its per-request nonce) comes from proxy.ts.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Referrer-Policy", value: "no-referrer" },
+          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
+          { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+        ],
+      },
+    ];
+  },
   experimental: {
     serverActions: {
       // CSR and CA imports are pasted PEM; 2 MB leaves room for a 1 MiB upload plus form fields,

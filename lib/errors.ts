@@ -8,10 +8,15 @@ export const ERROR_STATUS = {
   INVALID_PEM: 400,
   KEY_MISMATCH: 400,
   UNAUTHORIZED: 401,
+  /** Signed in, but the role does not allow it. */
+  FORBIDDEN: 403,
+  /** Allowed, but the password was last entered too long ago for a sensitive action. */
+  REAUTH_REQUIRED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_REQUESTS: 429,
   INTERNAL: 500,
 } as const;
 

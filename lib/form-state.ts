@@ -8,6 +8,8 @@ export interface FormState {
   field?: string;
   /** What the user typed, so a refused form loses nothing (React resets forms after an action). */
   values?: Record<string, string>;
+  /** The action needs the password again: the form offers a link to confirm it. */
+  reauth?: boolean;
 }
 
 const SECRET_FIELDS = /pass(word|phrase)/i;
@@ -22,6 +24,8 @@ export function formValues(form: FormData): Record<string, string> {
 
 /** Turns an expected failure into form state; anything else is a bug and propagates. */
 export function formFailure(error: unknown, form: FormData): FormState {
-  if (error instanceof AppError) return { ok: false, message: error.message, field: error.field, values: formValues(form) };
+  if (error instanceof AppError) {
+    return { ok: false, message: error.message, field: error.field, values: formValues(form), ...(error.code === "REAUTH_REQUIRED" ? { reauth: true } : {}) };
+  }
   throw error;
 }

@@ -19,3 +19,17 @@ export function prepareDataDir(): void {
       : `[cadesk] API: bearer token in ${path.join(config.dataDir, "api-token")}`,
   );
 }
+
+/**
+ * First run: CADESK_ADMIN_EMAIL + CADESK_ADMIN_PASSWORD create the first admin; otherwise the
+ * setup token is printed, and only someone who can read this log (or the data dir) can use the
+ * setup page.
+ */
+export async function announceFirstRun(): Promise<void> {
+  const { bootstrapAdminFromEnv } = await import("./services/users");
+  const { hasUsers, setupToken } = await import("./auth/setup");
+  const created = await bootstrapAdminFromEnv();
+  if (created) console.log(`[cadesk] Created the first admin ${created.email} from CADESK_ADMIN_EMAIL.`);
+  if (await hasUsers()) return;
+  console.log(`[cadesk] First run: open ${readConfig().publicUrl}/setup and enter this setup token: ${setupToken()}`);
+}

@@ -1,3 +1,5 @@
+import { requireUser } from "@/lib/auth/request";
+import { can } from "@/lib/auth/roles";
 import Link from "next/link";
 import { getOverview } from "@/lib/data/overview";
 import { CERTIFICATE_ACTIONS, PageHeader } from "../ui/page-header";
@@ -5,12 +7,13 @@ import { ExpiryTimeline } from "../ui/expiry-timeline";
 import { relativeDays, StatusBadge } from "../ui/status-badge";
 
 export default async function OverviewPage() {
+  const user = await requireUser();
   const overview = await getOverview();
   if (overview.authorityCount === 0) return <FirstRun />;
   const { counts } = overview;
   return (
     <div className="space-y-6">
-      <PageHeader title="Overview" actions={CERTIFICATE_ACTIONS} />
+      <PageHeader title="Overview" actions={can(user.role!, "issue") ? CERTIFICATE_ACTIONS : []} />
       <div className="grid grid-cols-2 gap-4 md:grid-cols-5">
         <Stat label="Authorities" value={overview.authorityCount} href="/authorities" />
         <Stat label="Valid" value={counts.valid} href="/certificates?status=valid" />

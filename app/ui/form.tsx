@@ -1,5 +1,6 @@
 "use client";
 
+import { usePathname } from "next/navigation";
 import { useState } from "react";
 import { useFormStatus } from "react-dom";
 import { MAX_UPLOAD_BYTES } from "@/lib/errors";
@@ -16,10 +17,20 @@ export function SubmitButton({ children, pendingText, formAction }: { children: 
 
 /** The form-level message when it does not belong to a visible field. */
 export function FormAlert({ state, fields }: { state: FormState; fields: string[] }) {
+  const pathname = usePathname();
   if (state.ok || !state.message || (state.field && fields.includes(state.field))) return null;
   return (
     <div role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-300">
       {state.message}
+      {state.reauth && (
+        <>
+          {" "}
+          {/* A new tab, so this form and what was typed into it stay as they are. */}
+          <a href={`/confirm-password?next=${encodeURIComponent(pathname)}&tab=1`} target="_blank" rel="noopener" className="font-medium underline">
+            Confirm your password
+          </a>
+        </>
+      )}
     </div>
   );
 }

@@ -1,12 +1,16 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { Actor } from "../auth/actor";
+import { isRole } from "../auth/roles";
 import { readConfig, type Config } from "../config";
 import { AppError } from "../errors";
+import { findApiToken } from "../services/api-tokens";
 
 /**
- * The API's bearer token: CADESK_API_TOKEN when set, otherwise one generated on first start into
- * the data dir (0600) and printed by `npm start`, so the API is never open by default.
+ * The automation token: CADESK_API_TOKEN when set, otherwise one generated on first start into
+ * the data dir (0600), so the API is never open by default. It acts as an admin; tokens made in
+ * the UI carry their own role.
  */
 export function loadApiToken(config: Config = readConfig()): string {
   if (config.apiToken) return config.apiToken;
@@ -27,11 +31,23 @@ export function loadApiToken(config: Config = readConfig()): string {
 
 const digest = (s: string) => createHash("sha256").update(s).digest();
 
-export function requireApiToken(request: Request): void {
-  const header = request.headers.get("authorization") ?? "";
-  const match = /^Bearer\s+(.+)$/i.exec(header);
-  // Compare digests so the comparison takes the same time whatever the token's length.
-  if (!match || !timingSafeEqual(digest(match[1]!.trim()), digest(loadApiToken()))) {
-    throw new AppError("UNAUTHORIZED", "Missing or wrong API token: send `Authorization: Bearer <token>` (CADESK_API_TOKEN, or the token in the data dir's api-token file).");
+/** The client's address as the server saw it (or as the reverse proxy in front reported it). */
+export function clientIp(headers: Headers): string | null {
+  return headers.get("x-forwarded-for")?.split(",")[0]?.trim().slice(0, 100) || headers.get("x-real-ip")?.slice(0, 100) || null;
+}
+
+/** Who a bearer token belongs to; refuses missing, wrong, expired and revoked tokens alike. */
+export async function apiActor(request: Request): Promise<Actor> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
+  const ip = clientIp(request.headers);
+  const bearer = match?.[1];
+  if (bearer) {
+    // Compare digests so the comparison takes the same time whatever the token's length.
+    if (timingSafeEqual(digest(bearer), digest(loadApiToken()))) {
+      return { type: "token", id: null, label: readConfig().apiToken ? "CADESK_API_TOKEN" : "data-dir api-token", role: "admin", userId: null, ip };
+    }
+    const token = await findApiToken(bearer);
+    if (token && isRole(token.role)) return { type: "token", id: token.id, label: `token "${token.name}"`, role: token.role, userId: null, ip };
   }
+  throw new AppError("UNAUTHORIZED", "Missing, wrong, expired or revoked API token: send `Authorization: Bearer <token>` with a token from Settings → API tokens (or CADESK_API_TOKEN).");
 }

@@ -1,15 +1,25 @@
 import { AppError, MAX_UPLOAD_BYTES } from "../errors";
-import { requireApiToken } from "./auth";
+import { runAs } from "../auth/actor";
+import type { Permission } from "../auth/roles";
+import { can } from "../auth/roles";
+import { apiActor } from "./auth";
 import { errorResponse } from "./respond";
 
 type Context = { params: Promise<Record<string, string>> };
 
-/** Wraps an API route: token check first, then the handler, with every failure as JSON. */
-export function apiRoute(handler: (request: Request, params: Record<string, string>) => Promise<Response>) {
+/**
+ * Wraps an API route: the token's role must grant `permission`, then the handler runs as that
+ * token (for the audit log and per-CA limits), with every failure as JSON.
+ */
+export function apiRoute(permission: Permission, handler: (request: Request, params: Record<string, string>) => Promise<Response>) {
   return async (request: Request, context: Context): Promise<Response> => {
     try {
-      requireApiToken(request);
-      return await handler(request, await context.params);
+      const actor = await apiActor(request);
+      if (!can(actor.role ?? "", permission)) {
+        throw new AppError("FORBIDDEN", `This token's role (${actor.role}) may not do this; it needs a role with "${permission}". Create a token with a broader role in Settings → API tokens.`);
+      }
+      const params = await context.params;
+      return await runAs(actor, () => handler(request, params));
     } catch (error) {
       return errorResponse(error);
     }

@@ -1,3 +1,4 @@
+import { authorityOperatorIds } from "../services/issuer";
 import { getDb } from "../db";
 import { parsePemBlocks } from "../pki/pem";
 import { summarizeCertificate, type CertificateSummary } from "../pki/summary";
@@ -54,6 +55,9 @@ export async function listAuthorities(now = new Date()): Promise<AuthorityRow[]>
 }
 
 export interface AuthorityDetail {
+  /** Operators who may be allowed on this CA, and those who are (null: all of them). */
+  operators: { id: string; email: string }[];
+  operatorIds: string[] | null;
   id: string;
   commonName: string;
   keyType: string;
@@ -81,12 +85,13 @@ export async function getAuthority(id: string, now = new Date()): Promise<Author
   const db = getDb();
   const a = await db.authority.findUnique({ where: { id } });
   if (!a) return null;
-  const [summary, chain, children, recent, beneath] = await Promise.all([
+  const [summary, chain, children, recent, beneath, operators] = await Promise.all([
     summarizeCertificate(parsePemBlocks(a.certificatePem)[0]!.der),
     authorityChain(a.id),
     db.authority.findMany({ where: { parentId: a.id }, select: { id: true, commonName: true, notAfter: true }, orderBy: { createdAt: "asc" } }),
     searchCertificates({ q: undefined, caId: a.id, status: undefined, sort: "newest", page: 1, pageSize: 10 }, now),
     beneathAuthority(a.id),
+    db.user.findMany({ where: { role: "operator" }, select: { id: true, email: true }, orderBy: { email: "asc" } }),
   ]);
   return {
     id: a.id, commonName: a.commonName, keyType: a.keyType, pathLength: a.pathLength, imported: a.imported,
@@ -94,5 +99,6 @@ export async function getAuthority(id: string, now = new Date()): Promise<Author
     chain: chain.map((c) => ({ id: c.id, commonName: c.commonName, notAfter: c.notAfter })),
     children, issuedCount: recent.total, recent: recent.rows,
     isRoot: a.parentId === null, revokedAt: a.revokedAt, revocationReason: a.revocationReason, beneath,
+    operators, operatorIds: authorityOperatorIds(a),
   };
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { assertCan, assertRecentAuth } from "../auth/actor";
+import { audit } from "./audit";
 import type { Authority } from "@/generated/prisma/client";
 import { getDb } from "../db";
 import { AppError } from "../errors";
@@ -21,6 +23,8 @@ export interface CreatedAuthority {
  * validate -> check the name is free -> check the parent may sign CAs -> generate key -> sign -> save.
  */
 export async function createAuthority(raw: unknown, now = new Date()): Promise<CreatedAuthority> {
+  assertCan("manage_cas", "create CAs");
+  assertRecentAuth(now);
   const input = parseInput(ZCreateAuthorityInput, raw);
   const subject = buildName(input);
   await assertNameFree(subject.toString());
@@ -62,6 +66,7 @@ export async function createAuthority(raw: unknown, now = new Date()): Promise<C
   const warnings = validity.capped
     ? [`The validity was shortened to end with the parent CA "${parent!.authority.commonName}" on ${validity.notAfter.toISOString().slice(0, 10)}.`]
     : [];
+  await audit({ action: "ca.create", objectType: "authority", objectId: id, objectLabel: authority.commonName, detail: { parentId: authority.parentId, keyType: authority.keyType, notAfter: authority.notAfter } });
   return { authority, warnings };
 }
 

@@ -1,3 +1,4 @@
+import { assertCan } from "../auth/actor";
 import { randomUUID } from "node:crypto";
 import type { NotificationDelivery } from "@/generated/prisma/client";
 import { readConfig } from "../config";
@@ -91,6 +92,7 @@ export async function deliverDue(now = new Date(), limit = 100): Promise<Notific
 
 /** "Send test notification": sends at once and returns the logged outcome. */
 export async function sendTestNotification(channelId: string, now = new Date()): Promise<NotificationDelivery> {
+  assertCan("settings", "send test notifications");
   const channel = await findChannel(channelId, "id");
   const id = randomUUID();
   const notice = testNotice(channel.name, { now, baseUrl: readConfig().publicUrl, deliveryId: id });

@@ -1,3 +1,5 @@
+import { assertCan } from "../auth/actor";
+import { audit } from "./audit";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { PROFILE_SPECS, type LeafProfile } from "../pki/profiles-data";
@@ -56,8 +58,16 @@ async function tlsConfig(settings: TEchoSettingsInput): Promise<EchoTlsConfig> {
   };
 }
 
-/** Saves the configuration and applies it to the running listener at once (hot reload). */
+/** An admin's change of the echo server's settings, recorded in the audit log. */
 export async function updateEchoSettings(raw: unknown): Promise<EchoStatus> {
+  assertCan("settings", "change the echo server");
+  const status = await applyEchoSettings(raw);
+  await audit({ action: "settings.echo", objectType: "certificate", objectId: status.certificateId, detail: { clientAuth: status.clientAuth, clientCaIds: status.clientCaIds } });
+  return status;
+}
+
+/** Saves the configuration and applies it to the running listener at once (hot reload). */
+export async function applyEchoSettings(raw: unknown): Promise<EchoStatus> {
   const settings = parseInput(ZEchoSettingsInput, raw);
   const config = await tlsConfig(settings);
   const data = { certificateId: settings.certificateId, clientCaIds: JSON.stringify(settings.clientCaIds), clientAuth: settings.clientAuth };

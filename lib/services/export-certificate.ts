@@ -4,6 +4,8 @@ import { parseCertificate } from "../pki/certificate";
 import { privateKeyPem } from "../pki/keys";
 import { parsePemBlocks } from "../pki/pem";
 import { buildPkcs12 } from "../pki/pkcs12";
+import { assertCan, assertRecentAuth } from "../auth/actor";
+import { audit } from "./audit";
 import { parseInput } from "../validations/parse";
 import { ZExportFormat, ZPkcs12Input, type TExportFormat } from "../validations/certificate";
 import { authorityChain, certificateKeyContext, findAuthority, openKey } from "./issuer";
@@ -46,14 +48,22 @@ async function loadForExport(id: string) {
   return { certificate, issuers };
 }
 
-function storedKey(certificate: { id: string; encryptedKey: string | null; source: string }): Uint8Array {
+/**
+ * The stored private key, for an admin who entered the password recently; every export is in the
+ * audit log.
+ */
+async function storedKey(certificate: { id: string; encryptedKey: string | null; source: string; commonName: string }, action: "key.export" | "pkcs12.export"): Promise<Uint8Array> {
+  assertCan("export_keys", "download private keys");
+  assertRecentAuth();
   if (!certificate.encryptedKey) {
     const why = certificate.source === "csr"
       ? "it was issued from a CSR, so the key stayed with whoever made the CSR"
       : "it was issued with \"do not keep the private key\"";
     throw new AppError("NOT_FOUND", `cadesk does not hold this certificate's private key: ${why}.`, "format");
   }
-  return openKey(certificate.encryptedKey, certificateKeyContext(certificate.id));
+  const key = openKey(certificate.encryptedKey, certificateKeyContext(certificate.id));
+  await audit({ action, objectType: "certificate", objectId: certificate.id, objectLabel: certificate.commonName });
+  return key;
 }
 
 /** One of the download formats (pem, crt, der, key, chain, fullchain) of a stored certificate. */
@@ -62,7 +72,7 @@ export async function exportCertificate(id: string, rawFormat: unknown): Promise
   const { certificate, issuers } = await loadForExport(id);
   const file = FORMAT_FILES[format];
   const filename = fileBaseName(certificate.commonName, certificate.serialHex) + file.suffix;
-  const body = (() => {
+  const body = await (async () => {
     switch (format) {
       case "pem":
       case "crt":
@@ -70,7 +80,7 @@ export async function exportCertificate(id: string, rawFormat: unknown): Promise
       case "der":
         return parsePemBlocks(certificate.certificatePem)[0]!.der;
       case "key":
-        return privateKeyPem(storedKey(certificate));
+        return privateKeyPem(await storedKey(certificate, "key.export"));
       case "chain":
         return issuers.map((a) => a.certificatePem).join("");
       case "fullchain":
@@ -86,7 +96,7 @@ export async function exportPkcs12(id: string, raw: unknown): Promise<ExportedFi
   const { certificate, issuers } = await loadForExport(id);
   const der = (pem: string) => parsePemBlocks(pem)[0]!.der;
   const body = buildPkcs12({
-    pkcs8: storedKey(certificate),
+    pkcs8: await storedKey(certificate, "pkcs12.export"),
     certificates: [der(certificate.certificatePem), ...issuers.map((a) => der(a.certificatePem))],
     password,
     friendlyName: certificate.commonName || certificate.serialHex,

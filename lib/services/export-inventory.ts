@@ -8,7 +8,7 @@ import { AppError } from "../errors";
 
 const COLUMNS = ["id", "commonName", "sans", "issuer", "profile", "keyType", "source", "serialNumber", "notBefore", "notAfter", "status", "revokedAt", "revocationReason", "fingerprintSha256", "createdAt"] as const;
 
-function csvCell(value: string): string {
+export function csvCell(value: string): string {
   // Quote always; double inner quotes; neutralise spreadsheet formulas (=, +, -, @).
   const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
   return `"${safe.replace(/"/g, '""')}"`;

@@ -1,3 +1,5 @@
+import { assertCan, assertRecentAuth } from "../auth/actor";
+import { audit } from "./audit";
 import { randomUUID } from "node:crypto";
 import { getDb } from "../db";
 import { AppError } from "../errors";
@@ -17,6 +19,8 @@ import { authorityKeyContext, sealKey } from "./issuer";
  * link it under its issuer when that CA is already here -> save with the key sealed.
  */
 export async function importAuthority(raw: unknown, now = new Date()): Promise<CreatedAuthority> {
+  assertCan("manage_cas", "import CAs");
+  assertRecentAuth(now);
   const input = parseInput(ZImportAuthorityInput, raw);
   const certificate = readCaCertificate(input.certificatePem);
   const key = parsePrivateKeyPem(input.privateKeyPem, input.keyPassphrase);
@@ -64,6 +68,7 @@ export async function importAuthority(raw: unknown, now = new Date()): Promise<C
   if (!authority.parentId && !(await certificate.isSelfSigned())) {
     warnings.push(`Its issuer "${certificate.issuer}" is not in the store: import that CA too so chains reach the root.`);
   }
+  await audit({ action: "ca.import", objectType: "authority", objectId: authority.id, objectLabel: authority.commonName, detail: { fingerprintSha256: authority.fingerprintSha256 } });
   return { authority, warnings };
 }
 

@@ -1,3 +1,5 @@
+import { assertCan } from "../auth/actor";
+import { audit } from "./audit";
 import type { Certificate } from "@/generated/prisma/client";
 import { AppError } from "../errors";
 import { generateKeyPair, privateKeyPem } from "../pki/keys";
@@ -20,8 +22,18 @@ export interface IssuedCertificate {
  * and no key is made; without it a key pair is generated here.
  */
 export async function issueCertificate(raw: unknown, now = new Date()): Promise<IssuedCertificate> {
+  assertCan("issue", "issue certificates");
   const input = parseInput(ZIssueCertificateInput, raw);
-  return input.csrPem ? signCsrWithInput(input, now) : issueWithNewKey(input, now);
+  const issued = await (input.csrPem ? signCsrWithInput(input, now) : issueWithNewKey(input, now));
+  const { certificate } = issued;
+  await audit({
+    action: input.csrPem ? "certificate.sign_csr" : "certificate.issue",
+    objectType: "certificate",
+    objectId: certificate.id,
+    objectLabel: certificate.commonName,
+    detail: { caId: certificate.authorityId, serialNumber: certificate.serialHex, profile: certificate.profile, keptKey: certificate.encryptedKey !== null },
+  });
+  return issued;
 }
 
 /** validate -> resolve issuer -> SANs -> validity -> generate key -> sign -> save. */

@@ -1,4 +1,5 @@
 import type { Authority } from "@/generated/prisma/client";
+import { currentActor } from "../auth/actor";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { loadMasterKey } from "../master-key";
@@ -72,7 +73,23 @@ export async function loadIssuer(id: string, now: Date, field = "caId"): Promise
   if (authority.notAfter <= now) {
     throw new AppError("INVALID_INPUT", `The CA "${authority.commonName}" expired on ${authority.notAfter.toISOString().slice(0, 10)}: it can no longer issue. Create or renew a CA.`, field);
   }
+  assertMayUseAuthority(authority, field);
   return { authority, ...(await signerFor(authority)) };
+}
+
+/** The operators allowed on a CA (null: all of them). */
+export function authorityOperatorIds(authority: Pick<Authority, "operatorIds">): string[] | null {
+  return authority.operatorIds === null ? null : (JSON.parse(authority.operatorIds) as string[]);
+}
+
+/** An admin may use any CA; an operator only a CA that lists them or lists nobody. */
+export function assertMayUseAuthority(authority: Pick<Authority, "operatorIds" | "commonName">, field = "caId"): void {
+  const actor = currentActor();
+  if (actor.role !== "operator") return;
+  const allowed = authorityOperatorIds(authority);
+  if (allowed && !allowed.includes(actor.userId ?? "")) {
+    throw new AppError("FORBIDDEN", `You are not among the operators allowed to use the CA "${authority.commonName}". An admin can add you on the CA's page.`, field);
+  }
 }
 
 /** The public URLs of a CA's CRL, OCSP responder and certificate, put into what it issues. */

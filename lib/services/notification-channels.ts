@@ -1,3 +1,5 @@
+import { assertCan } from "../auth/actor";
+import { audit } from "./audit";
 import { randomUUID } from "node:crypto";
 import type { NotificationChannel, NotificationRule } from "@/generated/prisma/client";
 import { getDb } from "../db";
@@ -19,6 +21,7 @@ const secretContext = (id: string) => `notification-channel:${id}`;
 
 /** Stores a webhook or SMTP channel; its secret (HMAC key or SMTP password) is sealed like a private key. */
 export async function createChannel(raw: unknown): Promise<NotificationChannel> {
+  assertCan("settings", "change notification settings");
   const input = parseInput(ZChannelInput, raw);
   if (input.trustCaId) await findAuthority(input.trustCaId, "trustCaId");
   const id = randomUUID();
@@ -31,14 +34,18 @@ export async function createChannel(raw: unknown): Promise<NotificationChannel> 
   if (await db.notificationChannel.findUnique({ where: { name } })) {
     throw new AppError("CONFLICT", `A channel named "${name}" exists already: choose another name.`, "name");
   }
-  return db.notificationChannel.create({
+  const channel = await db.notificationChannel.create({
     data: { id, name, kind, settings: JSON.stringify(settings), encryptedSecret: secret ? sealKey(Buffer.from(secret, "utf8"), secretContext(id)) : null },
   });
+  await audit({ action: "settings.notification_channel.create", objectType: "notification_channel", objectId: id, objectLabel: name, detail: { kind } });
+  return channel;
 }
 
 export async function deleteChannel(id: string): Promise<void> {
-  const { count } = await getDb().notificationChannel.deleteMany({ where: { id } });
-  if (count === 0) throw new AppError("NOT_FOUND", `There is no notification channel with id "${id.slice(0, 100)}".`, "id");
+  assertCan("settings", "change notification settings");
+  const channel = await findChannel(id, "id");
+  await getDb().notificationChannel.delete({ where: { id } });
+  await audit({ action: "settings.notification_channel.delete", objectType: "notification_channel", objectId: id, objectLabel: channel.name });
 }
 
 export async function findChannel(id: string, field = "channelId"): Promise<NotificationChannel> {
@@ -63,15 +70,20 @@ export async function trustedPems(trustCaId: string | undefined): Promise<string
 
 /** "Notify this channel N days before expiry", for one CA (and its certificates) or all. */
 export async function createRule(raw: unknown): Promise<NotificationRule> {
+  assertCan("settings", "change notification settings");
   const input = parseInput(ZRuleInput, raw);
-  await findChannel(input.channelId);
+  const channel = await findChannel(input.channelId);
   if (input.caId) await findAuthority(input.caId);
-  return getDb().notificationRule.create({
+  const rule = await getDb().notificationRule.create({
     data: { id: randomUUID(), channelId: input.channelId, authorityId: input.caId ?? null, daysBefore: JSON.stringify(input.daysBefore) },
   });
+  await audit({ action: "settings.notification_rule.create", objectType: "notification_rule", objectId: rule.id, objectLabel: channel.name, detail: { caId: rule.authorityId, daysBefore: input.daysBefore } });
+  return rule;
 }
 
 export async function deleteRule(id: string): Promise<void> {
+  assertCan("settings", "change notification settings");
   const { count } = await getDb().notificationRule.deleteMany({ where: { id } });
   if (count === 0) throw new AppError("NOT_FOUND", `There is no notification rule with id "${id.slice(0, 100)}".`, "id");
+  await audit({ action: "settings.notification_rule.delete", objectType: "notification_rule", objectId: id });
 }

@@ -1,3 +1,5 @@
+import { assertCan, assertRecentAuth } from "../auth/actor";
+import { audit } from "./audit";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { parseCertificate } from "../pki/certificate";
@@ -8,7 +10,7 @@ import { parsePemBlocks } from "../pki/pem";
 import type { LeafProfile } from "../pki/profiles";
 import { parseInput } from "../validations/parse";
 import { ZRenewInput } from "../validations/lifecycle";
-import { echoStatus, updateEchoSettings } from "./echo-settings";
+import { echoStatus, applyEchoSettings } from "./echo-settings";
 import type { IssuedCertificate } from "./issue-certificate";
 import { loadIssuer } from "./issuer";
 import { leafValidity, signAndStoreLeaf } from "./leaf-issuance";
@@ -23,7 +25,10 @@ const DAY = 86_400_000;
  * the old one, switches to the new one live.
  */
 export async function renewCertificate(id: string, raw: unknown, now = new Date()): Promise<IssuedCertificate> {
+  assertCan("issue", "renew certificates");
   const { revokeOld } = parseInput(ZRenewInput, raw);
+  // Revoking the old one is a revocation: it needs what any revocation needs, checked before anything is made.
+  if (revokeOld) assertRecentAuth(now);
   const old = await getDb().certificate.findUnique({ where: { id } });
   if (!old) throw new AppError("NOT_FOUND", `There is no certificate with id "${id.slice(0, 100)}".`, "id");
   if (old.status === "revoked" && old.revocationReason !== "superseded") {
@@ -50,7 +55,8 @@ export async function renewCertificate(id: string, raw: unknown, now = new Date(
   if (revokeOld && old.status !== "revoked") await revokeCertificate(old.id, { reason: "superseded" }, now);
   const echo = await echoStatus();
   if (echo.certificateId === old.id && certificate.encryptedKey) {
-    await updateEchoSettings({ certificateId: certificate.id, clientCaIds: echo.clientCaIds, clientAuth: echo.clientAuth });
+    await applyEchoSettings({ certificateId: certificate.id, clientCaIds: echo.clientCaIds, clientAuth: echo.clientAuth });
   }
+  await audit({ action: "certificate.renew", objectType: "certificate", objectId: certificate.id, objectLabel: certificate.commonName, detail: { renewedFromId: old.id, serialNumber: certificate.serialHex, revokedOld: revokeOld } });
   return { certificate, privateKeyPem: key ? privateKeyPem(key.pkcs8) : undefined, warnings: validity.warnings };
 }

@@ -1,3 +1,5 @@
+import { assertCan, assertRecentAuth } from "../auth/actor";
+import { audit } from "./audit";
 import type { Authority } from "@/generated/prisma/client";
 import { getDb } from "../db";
 import { AppError } from "../errors";
@@ -28,6 +30,8 @@ export async function beneathAuthority(id: string): Promise<Beneath> {
  * any more. A root cannot be revoked by anyone above it: it has to leave the trust stores.
  */
 export async function revokeAuthority(id: string, raw: unknown, now = new Date()): Promise<Authority> {
+  assertCan("manage_cas", "revoke CAs");
+  assertRecentAuth(now);
   const { reason } = parseInput(ZRevokeInput, raw);
   const authority = await findAuthority(id, "id");
   if (!authority.parentId) {
@@ -36,5 +40,6 @@ export async function revokeAuthority(id: string, raw: unknown, now = new Date()
   if (authority.status === "revoked") throw new AppError("CONFLICT", `"${authority.commonName}" is already revoked.`, "id");
   const updated = await getDb().authority.update({ where: { id }, data: { status: "revoked", revokedAt: now, revocationReason: reason } });
   await publishCrl(authority.parentId, now);
+  await audit({ action: "ca.revoke", objectType: "authority", objectId: id, objectLabel: authority.commonName, detail: { reason } });
   return updated;
 }

@@ -1,3 +1,6 @@
+import { assertCan, assertRecentAuth } from "../auth/actor";
+import { audit } from "./audit";
+import { assertMayUseAuthority } from "./issuer";
 import type { Certificate } from "@/generated/prisma/client";
 import { getDb } from "../db";
 import { AppError } from "../errors";
@@ -6,8 +9,9 @@ import { ZRevokeInput } from "../validations/lifecycle";
 import { publishCrl } from "./crl";
 
 async function findCertificate(id: string): Promise<Certificate> {
-  const certificate = await getDb().certificate.findUnique({ where: { id } });
+  const certificate = await getDb().certificate.findUnique({ where: { id }, include: { authority: { select: { operatorIds: true, commonName: true } } } });
   if (!certificate) throw new AppError("NOT_FOUND", `There is no certificate with id "${id.slice(0, 100)}".`, "id");
+  assertMayUseAuthority(certificate.authority, "id");
   return certificate;
 }
 
@@ -16,6 +20,8 @@ async function findCertificate(id: string): Promise<Certificate> {
  * signed anew at once. A certificate on hold may be revoked for good with another reason.
  */
 export async function revokeCertificate(id: string, raw: unknown, now = new Date()): Promise<Certificate> {
+  assertCan("issue", "revoke certificates");
+  assertRecentAuth(now);
   const { reason } = parseInput(ZRevokeInput, raw);
   if (reason === "removeFromCRL") {
     throw new AppError("INVALID_INPUT", 'removeFromCRL lifts a certificate hold: use "lift hold" (DELETE .../revoke) instead.', "reason");
@@ -29,16 +35,19 @@ export async function revokeCertificate(id: string, raw: unknown, now = new Date
     data: { status: "revoked", revokedAt: certificate.revokedAt ?? now, revocationReason: reason },
   });
   await publishCrl(certificate.authorityId, now);
+  await audit({ action: "certificate.revoke", objectType: "certificate", objectId: id, objectLabel: certificate.commonName, detail: { reason, serialNumber: certificate.serialHex } });
   return updated;
 }
 
 /** Lifts a certificate hold: the certificate is valid again and leaves the CRL. */
 export async function liftHold(id: string, now = new Date()): Promise<Certificate> {
+  assertCan("issue", "lift certificate holds");
   const certificate = await findCertificate(id);
   if (certificate.revocationReason !== "certificateHold") {
     throw new AppError("CONFLICT", "Only a certificate on hold can be reinstated; other revocations are final.", "id");
   }
   const updated = await getDb().certificate.update({ where: { id }, data: { status: "active", revokedAt: null, revocationReason: null } });
   await publishCrl(certificate.authorityId, now);
+  await audit({ action: "certificate.lift_hold", objectType: "certificate", objectId: id, objectLabel: certificate.commonName });
   return updated;
 }

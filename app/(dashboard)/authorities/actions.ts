@@ -1,18 +1,20 @@
 "use server";
 
+import { actAs } from "@/lib/auth/request";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { formFailure, formValues, type FormState } from "@/lib/form-state";
 import { revokeAuthority } from "@/lib/services/revoke-authority";
 import { createAuthority } from "@/lib/services/create-authority";
 import { importAuthority } from "@/lib/services/import-authority";
+import { setAuthorityOperators } from "@/lib/services/authority-operators";
 import { pastedOrUploaded } from "@/lib/services/read-upload";
 
 export async function createAuthorityAction(_: FormState, form: FormData): Promise<FormState> {
   let id: string;
   try {
     const input = Object.fromEntries([...form.entries()].filter(([k, v]) => typeof v === "string" && !k.startsWith("$")));
-    id = (await createAuthority(input)).authority.id;
+    id = (await actAs("manage_cas", () => createAuthority(input))).authority.id;
   } catch (error) {
     return formFailure(error, form);
   }
@@ -24,7 +26,7 @@ export async function revokeAuthorityAction(id: string, _: FormState, form: Form
     if (form.get("confirm") !== "on") {
       return { ok: false, field: "confirm", message: "Tick the box to confirm: everything beneath this CA stops being trusted.", values: formValues(form) };
     }
-    await revokeAuthority(id, { reason: form.get("reason") });
+    await actAs("manage_cas", () => revokeAuthority(id, { reason: form.get("reason") }));
   } catch (error) {
     return formFailure(error, form);
   }
@@ -35,15 +37,26 @@ export async function revokeAuthorityAction(id: string, _: FormState, form: Form
 export async function importAuthorityAction(_: FormState, form: FormData): Promise<FormState> {
   let id: string;
   try {
-    id = (
-      await importAuthority({
-        certificatePem: await pastedOrUploaded(form.get("certificatePem"), form.get("certificateFile"), "CERTIFICATE", "certificatePem"),
-        privateKeyPem: await pastedOrUploaded(form.get("privateKeyPem"), form.get("privateKeyFile"), "PRIVATE KEY", "privateKeyPem"),
-        keyPassphrase: form.get("keyPassphrase") ?? undefined,
-      })
-    ).authority.id;
+    const input = {
+      certificatePem: await pastedOrUploaded(form.get("certificatePem"), form.get("certificateFile"), "CERTIFICATE", "certificatePem"),
+      privateKeyPem: await pastedOrUploaded(form.get("privateKeyPem"), form.get("privateKeyFile"), "PRIVATE KEY", "privateKeyPem"),
+      keyPassphrase: form.get("keyPassphrase") ?? undefined,
+    };
+    id = (await actAs("manage_cas", () => importAuthority(input))).authority.id;
   } catch (error) {
     return formFailure(error, form);
   }
   redirect(`/authorities/${id}?created=1`);
+}
+
+export async function setOperatorsAction(id: string, _: FormState, form: FormData): Promise<FormState> {
+  try {
+    await actAs("manage_cas", () =>
+      setAuthorityOperators(id, { restrict: form.get("restrict") === "on", operatorIds: form.getAll("operatorIds").filter((v) => typeof v === "string") }),
+    );
+  } catch (error) {
+    return formFailure(error, form);
+  }
+  revalidatePath(`/authorities/${id}`);
+  return { ok: true, message: "Saved." };
 }

@@ -1,3 +1,5 @@
+import { requireUser } from "@/lib/auth/request";
+import { can } from "@/lib/auth/roles";
 import Link from "next/link";
 import type { Metadata } from "next";
 import { listAuthorities } from "@/lib/data/authorities";
@@ -8,16 +10,16 @@ import { relativeDays } from "../../ui/status-badge";
 export const metadata: Metadata = { title: "Authorities" };
 
 export default async function AuthoritiesPage() {
-  const authorities = await listAuthorities();
+  const [user, authorities] = await Promise.all([requireUser(), listAuthorities()]);
   return (
     <div className="space-y-6">
       <PageHeader
         title="Authorities"
-        actions={[
+        actions={can(user.role!, "manage_cas") ? [
           { href: "/authorities/new?type=import", label: "Import a CA" },
           { href: "/authorities/new?type=intermediate", label: "New intermediate" },
           { href: "/authorities/new", label: "New root CA", primary: true },
-        ]}
+        ] : []}
       />
       {authorities.length === 0 ? (
         <div className="card text-sm">No CA yet. <Link href="/authorities/new">Create a root CA</Link> to start.</div>

@@ -1,5 +1,6 @@
 "use server";
 
+import { actAs } from "@/lib/auth/request";
 import { redirect } from "next/navigation";
 import { formFailure, formValues, type FormState } from "@/lib/form-state";
 import { fileBaseName } from "@/lib/services/export-certificate";
@@ -16,7 +17,7 @@ export interface IssueFormState extends FormState {
 export async function issueCertificateAction(_: IssueFormState, form: FormData): Promise<IssueFormState> {
   let id: string;
   try {
-    const issued = await issueCertificate(issueInputFromForm(form));
+    const issued = await actAs("issue", () => issueCertificate(issueInputFromForm(form)));
     id = issued.certificate.id;
     if (!issued.certificate.encryptedKey) {
       const filename = fileBaseName(issued.certificate.commonName, issued.certificate.serialHex) + ".key.pem";
@@ -36,7 +37,7 @@ export interface CsrFormState extends FormState {
 export async function previewCsrAction(_: CsrFormState, form: FormData): Promise<CsrFormState> {
   try {
     const csrPem = await pastedOrUploaded(form.get("csr"), form.get("csrFile"), "CERTIFICATE REQUEST", "csr");
-    return { ok: true, preview: await previewCsr(csrPem), csrPem, values: formValues(form) };
+    return { ok: true, preview: await actAs("issue", () => previewCsr(csrPem)), csrPem, values: formValues(form) };
   } catch (error) {
     return formFailure(error, form);
   }
@@ -46,7 +47,7 @@ export async function signCsrAction(_: CsrFormState, form: FormData): Promise<Cs
   let id: string;
   try {
     const csrPem = await pastedOrUploaded(form.get("csr"), null, "CERTIFICATE REQUEST", "csr");
-    id = (await issueCertificate(issueInputFromForm(form, csrPem))).certificate.id;
+    id = (await actAs("issue", () => issueCertificate(issueInputFromForm(form, csrPem)))).certificate.id;
   } catch (error) {
     return formFailure(error, form);
   }

@@ -1,3 +1,5 @@
+import { requireUser } from "@/lib/auth/request";
+import { can } from "@/lib/auth/roles";
 import Link from "next/link";
 import type { Metadata } from "next";
 import { listAuthorities } from "@/lib/data/authorities";
@@ -34,12 +36,13 @@ function exportHref(query: TCertificateQuery, format: "csv" | "json"): string {
 }
 
 export default async function CertificatesPage({ searchParams }: { searchParams: Promise<Params> }) {
+  const user = await requireUser();
   const query = parseCertificateQuery(await searchParams);
   const [page, authorities] = await Promise.all([searchCertificates(query), listAuthorities()]);
   const expirySort = query.sort === "expiry" ? "-expiry" : "expiry";
   return (
     <div className="space-y-5">
-      <PageHeader title="Certificates" actions={CERTIFICATE_ACTIONS} />
+      <PageHeader title="Certificates" actions={can(user.role!, "issue") ? CERTIFICATE_ACTIONS : []} />
 
       <form role="search" method="get" action="/certificates" className="card flex flex-wrap items-end gap-3 p-4">
         <div className="min-w-64 flex-1">

@@ -1,5 +1,6 @@
 "use server";
 
+import { actAs } from "@/lib/auth/request";
 import { revalidatePath } from "next/cache";
 import { formFailure, formValues, type FormState } from "@/lib/form-state";
 import { sendTestNotification } from "@/lib/services/deliver-notifications";
@@ -10,7 +11,7 @@ const text = (form: FormData, name: string) => (typeof form.get(name) === "strin
 
 export async function createChannelAction(_: FormState, form: FormData): Promise<FormState> {
   try {
-    const channel = await createChannel({
+    const channel = await actAs("settings", () => createChannel({
       kind: text(form, "kind"),
       name: text(form, "name"),
       trustCaId: text(form, "trustCaId"),
@@ -23,8 +24,8 @@ export async function createChannelAction(_: FormState, form: FormData): Promise
       password: text(form, "password"),
       from: text(form, "from"),
       to: text(form, "to"),
-    });
-    if (form.get("defaultRule") === "on") await createRule({ channelId: channel.id, daysBefore: DEFAULT_DAYS_BEFORE });
+    }));
+    if (form.get("defaultRule") === "on") await actAs("settings", () => createRule({ channelId: channel.id, daysBefore: DEFAULT_DAYS_BEFORE }));
     revalidatePath("/notifications");
     return { ok: true, message: `Channel "${channel.name}" added. Send a test notification to check it.` };
   } catch (error) {
@@ -34,7 +35,7 @@ export async function createChannelAction(_: FormState, form: FormData): Promise
 
 export async function createRuleAction(_: FormState, form: FormData): Promise<FormState> {
   try {
-    await createRule({ channelId: text(form, "channelId"), caId: text(form, "caId"), daysBefore: text(form, "daysBefore") });
+    await actAs("settings", () => createRule({ channelId: text(form, "channelId"), caId: text(form, "caId"), daysBefore: text(form, "daysBefore") }));
     revalidatePath("/notifications");
     return { ok: true, values: formValues(form) };
   } catch (error) {
@@ -48,7 +49,7 @@ export interface TestState extends FormState {
 
 export async function sendTestAction(_: TestState, form: FormData): Promise<TestState> {
   try {
-    const delivery = await sendTestNotification(text(form, "id") ?? "");
+    const delivery = await actAs("settings", () => sendTestNotification(text(form, "id") ?? ""));
     revalidatePath("/notifications");
     return { ok: true, delivered: delivery.status === "delivered", message: delivery.lastResult ?? "" };
   } catch (error) {
@@ -57,11 +58,11 @@ export async function sendTestAction(_: TestState, form: FormData): Promise<Test
 }
 
 export async function deleteChannelAction(form: FormData): Promise<void> {
-  await deleteChannel(text(form, "id") ?? "");
+  await actAs("settings", () => deleteChannel(text(form, "id") ?? ""));
   revalidatePath("/notifications");
 }
 
 export async function deleteRuleAction(form: FormData): Promise<void> {
-  await deleteRule(text(form, "id") ?? "");
+  await actAs("settings", () => deleteRule(text(form, "id") ?? ""));
   revalidatePath("/notifications");
 }

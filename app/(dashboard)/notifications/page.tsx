@@ -1,3 +1,4 @@
+import { requireUser } from "@/lib/auth/request";
 import type { Metadata } from "next";
 import { notificationsPageData } from "@/lib/data/notifications";
 import { formatDate } from "../../ui/status-badge";
@@ -13,6 +14,7 @@ const DELIVERY_STYLES: Record<string, string> = {
 };
 
 export default async function NotificationsPage() {
+  await requireUser("settings");
   const data = await notificationsPageData();
   const authorities = data.authorities.map((a) => ({ value: a.id, label: a.commonName }));
   return (

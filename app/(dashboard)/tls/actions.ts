@@ -1,5 +1,6 @@
 "use server";
 
+import { actAs } from "@/lib/auth/request";
 import { revalidatePath } from "next/cache";
 import { formFailure, formValues, type FormState } from "@/lib/form-state";
 import { updateEchoSettings, type EchoStatus } from "@/lib/services/echo-settings";
@@ -12,11 +13,13 @@ export interface EchoFormState extends FormState {
 
 export async function updateEchoAction(_: EchoFormState, form: FormData): Promise<EchoFormState> {
   try {
-    const status = await updateEchoSettings({
-      certificateId: form.get("certificateId"),
-      clientCaIds: form.getAll("clientCaIds").filter((v) => typeof v === "string"),
-      clientAuth: form.get("clientAuth"),
-    });
+    const status = await actAs("settings", () =>
+      updateEchoSettings({
+        certificateId: form.get("certificateId"),
+        clientCaIds: form.getAll("clientCaIds").filter((v) => typeof v === "string"),
+        clientAuth: form.get("clientAuth"),
+      }),
+    );
     revalidatePath("/tls");
     return { ok: true, status, values: formValues(form) };
   } catch (error) {
@@ -33,14 +36,14 @@ export async function testConnectionAction(_: DoctorFormState, form: FormData): 
   try {
     const toEcho = text("target") === "echo";
     const trust = text("trust");
-    const result = await testConnection({
+    const result = await actAs("issue", () => testConnection({
       host: toEcho ? "echo" : text("host"),
       port: toEcho ? undefined : text("port") || undefined,
       serverName: text("serverName") || undefined,
       caIds: trust.startsWith("ca:") ? [trust.slice(3)] : undefined,
       caPem: trust === "pasted" ? text("caPem") : undefined,
       clientCertificateId: text("clientCertificateId") || undefined,
-    });
+    }));
     return { ok: true, result, values: formValues(form) };
   } catch (error) {
     return formFailure(error, form);

@@ -1,3 +1,4 @@
+import { requireUser } from "@/lib/auth/request";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { tlsPageData } from "@/lib/data/tls";
@@ -6,6 +7,7 @@ import { DoctorForm, EchoForm } from "./forms";
 export const metadata: Metadata = { title: "Test TLS" };
 
 export default async function TlsPage() {
+  await requireUser("issue");
   const data = await tlsPageData();
   return (
     <div className="space-y-6">

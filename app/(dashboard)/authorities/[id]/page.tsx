@@ -1,3 +1,6 @@
+import { requireUser } from "@/lib/auth/request";
+import { can } from "@/lib/auth/roles";
+import { AuthorityOperators } from "./operators";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { Metadata } from "next";
@@ -14,8 +17,9 @@ export const metadata: Metadata = { title: "Authority" };
 
 export default async function AuthorityPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ created?: string }> }) {
   const [{ id }, { created }] = await Promise.all([params, searchParams]);
-  const ca = await getAuthority(id);
+  const [user, ca] = await Promise.all([requireUser(), getAuthority(id)]);
   if (!ca) notFound();
+  const mayManage = can(user.role!, "manage_cas");
   const base = fileBaseName(ca.commonName, ca.summary.serial);
   const isRoot = ca.chain.length === 1 && ca.summary.subject === ca.summary.issuer;
   return (
@@ -99,7 +103,9 @@ export default async function AuthorityPage({ params, searchParams }: { params: 
 
       <PemAndText pem={ca.certificatePem} text={ca.text} />
 
-      {!ca.isRoot && !ca.revokedAt && <RevokeAuthority id={ca.id} authorities={ca.beneath.authorities} certificates={ca.beneath.certificates} />}
+      {mayManage && <AuthorityOperators id={ca.id} operators={ca.operators} allowedIds={ca.operatorIds} />}
+
+      {mayManage && !ca.isRoot && !ca.revokedAt && <RevokeAuthority id={ca.id} authorities={ca.beneath.authorities} certificates={ca.beneath.certificates} />}
 
       <section className="card">
         <h2 className="mb-1">Trust this CA</h2>

@@ -1,3 +1,4 @@
+import { requireUser } from "@/lib/auth/request";
 import Link from "next/link";
 import type { Metadata } from "next";
 import { listAuthorities } from "@/lib/data/authorities";
@@ -12,6 +13,7 @@ const TABS = [
 ] as const;
 
 export default async function NewAuthorityPage({ searchParams }: { searchParams: Promise<{ type?: string; parentId?: string }> }) {
+  await requireUser("manage_cas");
   const { type: rawType, parentId } = await searchParams;
   const type = TABS.some((t) => t.type === rawType) ? rawType : "root";
   const parents = (await listAuthorities()).filter((a) => a.pathLength !== 0 && a.daysLeft > 0);

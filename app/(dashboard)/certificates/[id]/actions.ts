@@ -1,5 +1,6 @@
 "use server";
 
+import { actAs } from "@/lib/auth/request";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { formFailure, formValues, type FormState } from "@/lib/form-state";
@@ -13,7 +14,7 @@ export async function revokeAction(id: string, _: FormState, form: FormData): Pr
     if (form.get("confirm") !== "on") {
       return { ok: false, field: "confirm", message: "Tick the box to confirm: revocation cannot be undone (except a hold).", values: formValues(form) };
     }
-    await revokeCertificate(id, { reason: form.get("reason") });
+    await actAs("issue", () => revokeCertificate(id, { reason: form.get("reason") }));
   } catch (error) {
     return formFailure(error, form);
   }
@@ -23,7 +24,7 @@ export async function revokeAction(id: string, _: FormState, form: FormData): Pr
 
 export async function liftHoldAction(id: string, _: FormState, form: FormData): Promise<FormState> {
   try {
-    await liftHold(id);
+    await actAs("issue", () => liftHold(id));
   } catch (error) {
     return formFailure(error, form);
   }
@@ -34,7 +35,7 @@ export async function liftHoldAction(id: string, _: FormState, form: FormData): 
 export async function renewAction(id: string, _: IssueFormState, form: FormData): Promise<IssueFormState> {
   let newId: string;
   try {
-    const renewed = await renewCertificate(id, { revokeOld: form.get("revokeOld") === "on" });
+    const renewed = await actAs("issue", () => renewCertificate(id, { revokeOld: form.get("revokeOld") === "on" }));
     newId = renewed.certificate.id;
     if (renewed.privateKeyPem && !renewed.certificate.encryptedKey) {
       const filename = fileBaseName(renewed.certificate.commonName, renewed.certificate.serialHex) + ".key.pem";

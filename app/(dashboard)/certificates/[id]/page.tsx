@@ -1,3 +1,5 @@
+import { requireUser } from "@/lib/auth/request";
+import { can } from "@/lib/auth/roles";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { Metadata } from "next";
@@ -16,8 +18,10 @@ const DOWNLOADS = ["fullchain", "key", "pem", "crt", "der", "chain"] as const;
 
 export default async function CertificatePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ issued?: string }> }) {
   const [{ id }, { issued }] = await Promise.all([params, searchParams]);
-  const cert = await getCertificate(id);
+  const [user, cert] = await Promise.all([requireUser(), getCertificate(id)]);
   if (!cert) notFound();
+  const mayExportKey = can(user.role!, "export_keys");
+  const mayChange = can(user.role!, "issue");
   const { summary } = cert;
   const base = fileBaseName(cert.commonName, cert.serialHex);
   const profile = PROFILE_SPECS[cert.profile as LeafProfile];
@@ -76,7 +80,7 @@ export default async function CertificatePage({ params, searchParams }: { params
         </div>
         <table className="table">
           <tbody>
-            {DOWNLOADS.filter((f) => f !== "key" || cert.hasKey).map((f) => (
+            {DOWNLOADS.filter((f) => f !== "key" || (cert.hasKey && mayExportKey)).map((f) => (
               <tr key={f}>
                 <td className="w-72"><a className="btn btn-sm" href={`/download/certificates/${cert.id}?format=${f}`} download>{base}{FORMAT_FILES[f].suffix}</a></td>
                 <td className="text-slate-600 dark:text-slate-400">{FORMAT_FILES[f].explains}</td>
@@ -84,7 +88,9 @@ export default async function CertificatePage({ params, searchParams }: { params
             ))}
           </tbody>
         </table>
-        {cert.hasKey ? (
+        {cert.hasKey && !mayExportKey ? (
+          <p className="text-sm text-slate-500">cadesk holds this certificate&apos;s private key; only an admin can download it (key or PKCS#12).</p>
+        ) : cert.hasKey ? (
           <form method="post" action={`/download/certificates/${cert.id}/pkcs12`} className="flex flex-wrap items-end gap-3 border-t border-slate-100 pt-4 dark:border-slate-800">
             <div>
               <label className="label" htmlFor="p12-password">PKCS#12 password</label>
@@ -100,7 +106,7 @@ export default async function CertificatePage({ params, searchParams }: { params
         )}
       </section>
 
-      <Lifecycle id={cert.id} revoked={cert.status === "revoked"} onHold={cert.revocationReason === "certificateHold"} />
+      {mayChange && <Lifecycle id={cert.id} revoked={cert.status === "revoked"} onHold={cert.revocationReason === "certificateHold"} />}
 
       <PemAndText pem={cert.certificatePem} text={cert.text} />
 

@@ -1,3 +1,4 @@
+import { requireUser } from "@/lib/auth/request";
 import Link from "next/link";
 import type { Metadata } from "next";
 import { issuingCaOptions } from "../ca-options";
@@ -6,6 +7,7 @@ import { IssueForm } from "./issue-form";
 export const metadata: Metadata = { title: "Issue certificate" };
 
 export default async function IssuePage({ searchParams }: { searchParams: Promise<{ caId?: string }> }) {
+  await requireUser("issue");
   const [{ caId }, authorities] = await Promise.all([searchParams, issuingCaOptions()]);
   return (
     <div className="max-w-3xl space-y-6">

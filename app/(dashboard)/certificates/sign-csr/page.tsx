@@ -1,3 +1,4 @@
+import { requireUser } from "@/lib/auth/request";
 import Link from "next/link";
 import type { Metadata } from "next";
 import { issuingCaOptions } from "../ca-options";
@@ -6,6 +7,7 @@ import { SignCsrForm } from "./sign-csr-form";
 export const metadata: Metadata = { title: "Sign a CSR" };
 
 export default async function SignCsrPage() {
+  await requireUser("issue");
   const authorities = await issuingCaOptions();
   return (
     <div className="max-w-3xl space-y-6">

@@ -4,12 +4,12 @@ import { presentAuthority } from "@/lib/api/present";
 import { json } from "@/lib/api/respond";
 import { createAuthority } from "@/lib/services/create-authority";
 
-export const GET = apiRoute(async () => {
+export const GET = apiRoute("view", async () => {
   const all = await getDb().authority.findMany({ orderBy: { createdAt: "asc" } });
   return json({ items: all.map(presentAuthority) });
 });
 
-export const POST = apiRoute(async (request) => {
+export const POST = apiRoute("manage_cas", async (request) => {
   const { authority, warnings } = await createAuthority(await readJson(request));
   return json({ ...presentAuthority(authority), warnings }, 201);
 });

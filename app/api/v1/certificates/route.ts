@@ -6,7 +6,7 @@ import { parseCertificateQuery, searchCertificates } from "@/lib/data/certificat
 import { exportCertificate } from "@/lib/services/export-certificate";
 import { issueCertificate } from "@/lib/services/issue-certificate";
 
-export const GET = apiRoute(async (request) => {
+export const GET = apiRoute("view", async (request) => {
   const query = parseCertificateQuery(Object.fromEntries(new URL(request.url).searchParams));
   const page = await searchCertificates(query);
   const rows = await getDb().certificate.findMany({ where: { id: { in: page.rows.map((r) => r.id) } } });
@@ -19,7 +19,7 @@ export const GET = apiRoute(async (request) => {
   });
 });
 
-export const POST = apiRoute(async (request) => {
+export const POST = apiRoute("issue", async (request) => {
   const issued = await issueCertificate(await readJson(request));
   const chain = await exportCertificate(issued.certificate.id, "chain");
   return json(

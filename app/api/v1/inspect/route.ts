@@ -9,7 +9,7 @@ import { ZInspectInput } from "@/lib/validations/inspect";
  * JSON {pem | der, password?, hostname?, rootPem?}, or the file itself as the body (PEM, DER,
  * .p7b, .p12) with ?hostname= and an X-Pkcs12-Password header.
  */
-export const POST = apiRoute(async (request) => {
+export const POST = apiRoute("view", async (request) => {
   const type = request.headers.get("content-type") ?? "";
   if (type.toLowerCase().startsWith("application/json")) {
     const body = parseInput(ZInspectInput, await readJson(request));

@@ -3,4 +3,4 @@ import { presentAuthority } from "@/lib/api/present";
 import { json } from "@/lib/api/respond";
 import { findAuthority } from "@/lib/services/issuer";
 
-export const GET = apiRoute(async (_request, { id }) => json(presentAuthority(await findAuthority(id!, "id"))));
+export const GET = apiRoute("view", async (_request, { id }) => json(presentAuthority(await findAuthority(id!, "id"))));

@@ -4,10 +4,10 @@ import { json } from "@/lib/api/respond";
 import { getDb } from "@/lib/db";
 import { createChannel } from "@/lib/services/notification-channels";
 
-export const GET = apiRoute(async () => {
+export const GET = apiRoute("settings", async () => {
   const channels = await getDb().notificationChannel.findMany({ orderBy: { createdAt: "asc" }, include: { rules: true } });
   return json({ items: channels.map(presentChannel) });
 });
 
 /** {kind: "webhook", name, url, secret?} or {kind: "email", name, host, port, security, username?, password?, from, to}. */
-export const POST = apiRoute(async (request) => json(presentChannel(await createChannel(await readJson(request))), 201));
+export const POST = apiRoute("settings", async (request) => json(presentChannel(await createChannel(await readJson(request))), 201));

@@ -4,4 +4,4 @@ import { json } from "@/lib/api/respond";
 import { createRule } from "@/lib/services/notification-channels";
 
 /** {channelId, caId?, daysBefore?: number[]}: caId absent watches every CA; days default to [30, 7, 1]. */
-export const POST = apiRoute(async (request) => json(presentRule(await createRule(await readJson(request))), 201));
+export const POST = apiRoute("settings", async (request) => json(presentRule(await createRule(await readJson(request))), 201));

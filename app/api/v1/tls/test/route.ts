@@ -3,4 +3,4 @@ import { json } from "@/lib/api/respond";
 import { testConnection } from "@/lib/services/test-connection";
 
 /** {host ("echo" for the built-in server), port, serverName?, caIds? | caPem?, clientCertificateId?} */
-export const POST = apiRoute(async (request) => json(await testConnection(await readJson(request))));
+export const POST = apiRoute("issue", async (request) => json(await testConnection(await readJson(request))));

@@ -4,7 +4,7 @@ import { json } from "@/lib/api/respond";
 import { renewCertificate } from "@/lib/services/renew-certificate";
 
 /** {revokeOld?}: a renewed certificate, linked to the old one. */
-export const POST = apiRoute(async (request, { id }) => {
+export const POST = apiRoute("issue", async (request, { id }) => {
   const body = request.headers.get("content-length") === "0" ? {} : await readJson(request);
   const renewed = await renewCertificate(id!, body);
   return json({ ...presentCertificate(renewed.certificate), renewedFromId: id, ...(renewed.privateKeyPem ? { privateKeyPem: renewed.privateKeyPem } : {}), warnings: renewed.warnings }, 201);

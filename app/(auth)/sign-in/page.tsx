@@ -1,0 +1,14 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { sessionActor } from "@/lib/auth/request";
+import { hasUsers } from "@/lib/auth/setup";
+import { SignInForm } from "../forms";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  if (!(await hasUsers())) redirect("/setup");
+  if (await sessionActor()) redirect("/");
+  const { next } = await searchParams;
+  return <SignInForm next={typeof next === "string" ? next : "/"} />;
+}

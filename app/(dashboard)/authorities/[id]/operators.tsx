@@ -1,0 +1,39 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import type { FormState } from "@/lib/form-state";
+import { FormAlert, SubmitButton } from "../../../ui/form";
+import { setOperatorsAction } from "../actions";
+
+/** Admins choose whether every operator may issue from this CA, or only some. */
+export function AuthorityOperators({ id, operators, allowedIds }: { id: string; operators: { id: string; email: string }[]; allowedIds: string[] | null }) {
+  const [state, action] = useActionState<FormState, FormData>(setOperatorsAction.bind(null, id), { ok: true });
+  const [restrict, setRestrict] = useState(allowedIds !== null);
+  return (
+    <section className="card space-y-3" aria-labelledby="operators-heading">
+      <h2 id="operators-heading">Who may issue from this CA</h2>
+      <form action={action} className="space-y-3">
+        <FormAlert state={state} fields={[]} />
+        {state.ok && state.message && <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">{state.message}</p>}
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" name="restrict" checked={restrict} onChange={(e) => setRestrict(e.currentTarget.checked)} />
+          Only the operators ticked below (admins always may)
+        </label>
+        {restrict && (
+          operators.length === 0 ? <p className="hint">There are no operators yet: add users with the operator role under Users.</p> : (
+            <fieldset className="grid gap-1 sm:grid-cols-2">
+              <legend className="sr-only">Allowed operators</legend>
+              {operators.map((o) => (
+                <label key={o.id} className="flex items-center gap-2 text-sm">
+                  <input type="checkbox" name="operatorIds" value={o.id} defaultChecked={allowedIds?.includes(o.id)} />
+                  {o.email}
+                </label>
+              ))}
+            </fieldset>
+          )
+        )}
+        <div className="flex justify-end"><SubmitButton pendingText="Saving…">Save</SubmitButton></div>
+      </form>
+    </section>
+  );
+}

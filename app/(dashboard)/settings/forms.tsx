@@ -1,0 +1,101 @@
+"use client";
+
+import { useActionState } from "react";
+import { ROLE_LABELS, ROLES } from "@/lib/auth/roles";
+import type { FormState } from "@/lib/form-state";
+import { CopyButton } from "../../ui/copy-button";
+import { FormAlert, SelectField, SubmitButton, TextField, useRemountKey } from "../../ui/form";
+import { changePasswordAction, changeRoleAction, createTokenAction, createUserAction, deleteUserAction, type TokenFormState } from "./actions";
+
+const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
+
+function Done({ state }: { state: FormState }) {
+  return state.ok && state.message ? <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">{state.message}</p> : null;
+}
+
+export function CreateUserForm() {
+  const [state, action] = useActionState<FormState, FormData>(createUserAction, { ok: true });
+  const key = useRemountKey(state);
+  return (
+    <form key={key} action={action} className="card space-y-4">
+      <h2>Add a user</h2>
+      <FormAlert state={state} fields={["email", "role", "password"]} />
+      <Done state={state} />
+      <div className="grid gap-4 sm:grid-cols-3">
+        <TextField name="email" label="E-mail" type="email" required state={state} autoComplete="off" />
+        <SelectField name="role" label="Role" state={state} options={ROLE_OPTIONS} defaultValue="operator" />
+        <TextField name="password" label="Initial password" type="password" required minLength={12} autoComplete="new-password" state={state} hint="At least 12 characters." />
+      </div>
+      <div className="flex justify-end"><SubmitButton pendingText="Adding…">Add user</SubmitButton></div>
+    </form>
+  );
+}
+
+export function UserRowActions({ id, email, role, self }: { id: string; email: string; role: string; self: boolean }) {
+  const [roleState, roleAction] = useActionState<FormState, FormData>(changeRoleAction.bind(null, id), { ok: true });
+  const [deleteState, deleteAction] = useActionState<FormState, FormData>(deleteUserAction.bind(null, id), { ok: true });
+  return (
+    <div className="space-y-1">
+      <div className="flex flex-wrap items-center gap-2">
+        <form action={roleAction} className="flex items-center gap-2">
+          <select name="role" defaultValue={role} aria-label={`Role of ${email}`} className="input py-1 text-sm">
+            {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+          </select>
+          <button type="submit" className="btn btn-sm">Change role</button>
+        </form>
+        {!self && (
+          <form action={deleteAction}>
+            <button type="submit" className="btn btn-sm" aria-label={`Remove ${email}`}>Remove</button>
+          </form>
+        )}
+      </div>
+      <FormAlert state={roleState} fields={[]} />
+      <FormAlert state={deleteState} fields={[]} />
+      <Done state={roleState} />
+    </div>
+  );
+}
+
+export function CreateTokenForm() {
+  const [state, action] = useActionState<TokenFormState, FormData>(createTokenAction, { ok: true });
+  const key = useRemountKey(state);
+  return (
+    <form key={key} action={action} className="card space-y-4">
+      <h2>Create a token</h2>
+      <FormAlert state={state} fields={["name", "role", "expiresInDays"]} />
+      {state.ok && state.token && (
+        <div className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 dark:border-amber-800 dark:bg-amber-950" role="status">
+          <p className="text-sm font-medium">{state.message} Copy it now: it is shown only this once and stored only as a hash.</p>
+          <div className="flex items-center gap-2">
+            <code className="pem flex-1 break-all" aria-label="New API token">{state.token}</code>
+            <CopyButton text={state.token} />
+          </div>
+          <p className="hint">Use it as <code>Authorization: Bearer {state.token.slice(0, 10)}…</code></p>
+        </div>
+      )}
+      <div className="grid gap-4 sm:grid-cols-3">
+        <TextField name="name" label="Name" required maxLength={80} state={state} placeholder="ci-deploy" hint="What uses it, so you know what breaks when you revoke it." />
+        <SelectField name="role" label="Role" state={state} options={ROLE_OPTIONS} defaultValue="operator" />
+        <TextField name="expiresInDays" label="Expires after (days)" type="number" min={1} max={3650} state={state} placeholder="never" hint="Empty: no expiry." />
+      </div>
+      <div className="flex justify-end"><SubmitButton pendingText="Creating…">Create token</SubmitButton></div>
+    </form>
+  );
+}
+
+export function ChangePasswordForm() {
+  const [state, action] = useActionState<FormState, FormData>(changePasswordAction, { ok: true });
+  const key = useRemountKey(state);
+  return (
+    <form key={key} action={action} className="card space-y-4">
+      <h2>Change your password</h2>
+      <FormAlert state={state} fields={["currentPassword", "newPassword"]} />
+      <Done state={state} />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <TextField name="currentPassword" label="Current password" type="password" required autoComplete="current-password" state={state} />
+        <TextField name="newPassword" label="New password" type="password" required minLength={12} autoComplete="new-password" state={state} hint="At least 12 characters. Other sessions are signed out." />
+      </div>
+      <div className="flex justify-end"><SubmitButton pendingText="Saving…">Change password</SubmitButton></div>
+    </form>
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * The browser side of sign-in for pages, server actions and download routes: reads the session
+ * cookie, and runs work as the signed-in user. Everything here depends on Next's request scope.
+ */
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { clientIp } from "../api/auth";
+import { AppError } from "../errors";
+import { runAs, type Actor } from "./actor";
+import { can, isRole, type Permission } from "./roles";
+import { ABSOLUTE_MS, findSession, SESSION_COOKIE } from "./sessions";
+import { hasUsers } from "./setup";
+
+export async function requestMeta(): Promise<{ ip: string | null; userAgent: string | null }> {
+  const h = await headers();
+  return { ip: clientIp(h), userAgent: h.get("user-agent") };
+}
+
+/** The signed-in user as an actor, or null. */
+export async function sessionActor(): Promise<Actor | null> {
+  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  const found = await findSession(token);
+  if (!found || !isRole(found.user.role)) return null;
+  const { ip } = await requestMeta();
+  return {
+    type: "user",
+    id: found.user.id,
+    label: found.user.email,
+    role: found.user.role,
+    userId: found.user.id,
+    ip,
+    authenticatedAt: found.session.authenticatedAt,
+    sessionId: found.session.id,
+  };
+}
+
+/** For pages: the signed-in user allowed `permission`; otherwise off to sign-in, setup or "not allowed". */
+export async function requireUser(permission: Permission = "view"): Promise<Actor> {
+  const actor = await sessionActor();
+  if (!actor) redirect((await hasUsers()) ? "/sign-in" : "/setup");
+  if (!can(actor.role!, permission)) redirect("/forbidden");
+  return actor;
+}
+
+/** For server actions and download routes: runs `fn` as the signed-in user, or refuses. */
+export async function actAs<T>(permission: Permission, fn: () => Promise<T>): Promise<T> {
+  const actor = await sessionActor();
+  if (!actor) throw new AppError("UNAUTHORIZED", "Your session has ended: sign in again in another tab, then submit again (your input stays here).");
+  if (!can(actor.role!, permission)) throw new AppError("FORBIDDEN", `Your role (${actor.role}) may not do this. Ask an admin.`);
+  return runAs(actor, fn);
+}
+
+/** Sets the session cookie: httpOnly, SameSite=Lax, Secure when the dashboard is served over HTTPS. */
+export async function setSessionCookie(token: string): Promise<void> {
+  const h = await headers();
+  const secure = (h.get("x-forwarded-proto") ?? "").split(",")[0]!.trim() === "https";
+  (await cookies()).set(SESSION_COOKIE, token, { httpOnly: true, sameSite: "lax", secure, path: "/", maxAge: ABSOLUTE_MS / 1000 });
+}
+
+export async function clearSessionCookie(): Promise<string | undefined> {
+  const jar = await cookies();
+  const token = jar.get(SESSION_COOKIE)?.value;
+  jar.delete(SESSION_COOKIE);
+  return token;
+}

@@ -1,0 +1,43 @@
+import type { Prisma } from "@/generated/prisma/client";
+import { z } from "zod";
+import { getDb } from "../db";
+
+/** The groups the Audit page filters by: an action's first word. */
+export const AUDIT_GROUPS = ["auth", "ca", "certificate", "key", "pkcs12", "settings", "user", "token", "audit"] as const;
+
+export const ZAuditQuery = z.object({
+  group: z.enum(AUDIT_GROUPS).optional().catch(undefined),
+  actor: z.string().trim().max(320).optional().catch(undefined),
+  outcome: z.enum(["success", "failure"]).optional().catch(undefined),
+  from: z.iso.date().optional().catch(undefined),
+  to: z.iso.date().optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
+});
+export type TAuditQuery = z.infer<typeof ZAuditQuery>;
+
+export function parseAuditQuery(params: Record<string, string | string[] | undefined>): TAuditQuery {
+  const flat = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v || undefined]));
+  return ZAuditQuery.parse(flat);
+}
+
+export function auditWhere(query: TAuditQuery): Prisma.AuditEventWhereInput {
+  return {
+    ...(query.group ? { action: { startsWith: query.group + "." } } : {}),
+    ...(query.actor ? { actorLabel: { contains: query.actor.toLowerCase() } } : {}),
+    ...(query.outcome ? { outcome: query.outcome } : {}),
+    ...(query.from || query.to
+      ? { at: { ...(query.from ? { gte: new Date(query.from + "T00:00:00Z") } : {}), ...(query.to ? { lt: new Date(new Date(query.to + "T00:00:00Z").getTime() + 86_400_000) } : {}) } }
+      : {}),
+  };
+}
+
+export const AUDIT_PAGE_SIZE = 50;
+
+export async function searchAudit(query: TAuditQuery) {
+  const where = auditWhere(query);
+  const [events, total] = await Promise.all([
+    getDb().auditEvent.findMany({ where, orderBy: { id: "desc" }, skip: (query.page - 1) * AUDIT_PAGE_SIZE, take: AUDIT_PAGE_SIZE }),
+    getDb().auditEvent.count({ where }),
+  ]);
+  return { events, total };
+}
