@@ -8,6 +8,17 @@ const port = Number(process.env.E2E_PORT ?? 3123);
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), "cadesk-e2e-"));
 process.env.E2E_DATA_DIR = dataDir;
 export const E2E_API_TOKEN = "e2e-token-not-secret";
+export const ADMIN_STATE = "e2e/.artifacts/admin-session.json";
+
+const browser = {
+  ...devices["Desktop Chrome"],
+  viewport: { width: 1360, height: 900 },
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    // As root Chromium needs --no-sandbox; the rest keeps it off the (closed) network.
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  },
+};
 
 export default defineConfig({
   testDir: "e2e",
@@ -25,17 +36,13 @@ export default defineConfig({
     screenshot: "only-on-failure",
   },
   projects: [
+    // First run: claims the instance with the setup token and saves the admin's session for the rest.
+    { name: "setup", testMatch: /0-setup\.spec\.ts/, use: { ...browser } },
     {
       name: "chromium",
-      use: {
-        ...devices["Desktop Chrome"],
-        viewport: { width: 1360, height: 900 },
-        launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-          // As root Chromium needs --no-sandbox; the rest keeps it off the (closed) network.
-          args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        },
-      },
+      testIgnore: /0-setup\.spec\.ts/,
+      dependencies: ["setup"],
+      use: { ...browser, storageState: ADMIN_STATE },
     },
   ],
   webServer: {
@@ -43,7 +50,7 @@ export default defineConfig({
     url: `http://localhost:${port}/api/v1/openapi.json`,
     reuseExistingServer: false,
     timeout: 120_000,
-    env: { CADESK_DATA_DIR: dataDir, CADESK_API_TOKEN: E2E_API_TOKEN, CADESK_ECHO_PORT: String(port + 1), NEXT_TELEMETRY_DISABLED: "1" },
+    env: { CADESK_DATA_DIR: dataDir, CADESK_API_TOKEN: E2E_API_TOKEN, CADESK_ECHO_PORT: String(port + 1), NEXT_TELEMETRY_DISABLED: "1", CADESK_REAUTH_MINUTES: "60" },
     stdout: "ignore",
     stderr: "pipe",
   },

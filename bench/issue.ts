@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
+import { searchText } from "../lib/data/search-text";
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "cadesk-bench-"));
 process.env.CADESK_DATA_DIR = dataDir;
@@ -124,7 +125,7 @@ try {
         serialHex,
         commonName: name,
         sans: JSON.stringify([{ type: "dns", value: name }]),
-        searchText: `${name} ${name} ${serialHex}`,
+        searchText: searchText(`${name} ${name} ${serialHex}`),
         notAfter: new Date(now + ((i % 400) - 20) * 86_400_000),
         createdAt: new Date(now - i * 1000),
       });

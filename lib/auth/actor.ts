@@ -40,8 +40,10 @@ export function assertCan(permission: Permission, what: string): void {
   }
 }
 
-/** Sensitive actions need the password entered within this window. */
-export const REAUTH_MS = 5 * 60_000;
+/** Sensitive actions need the password entered within this window (CADESK_REAUTH_MINUTES, 5). */
+export function reauthMs(): number {
+  return Math.max(1, Number(process.env.CADESK_REAUTH_MINUTES) || 5) * 60_000;
+}
 
 /**
  * Sensitive actions (CAs, revocation, key export, users and tokens) need a recent password entry
@@ -50,7 +52,7 @@ export const REAUTH_MS = 5 * 60_000;
 export function assertRecentAuth(now = new Date()): void {
   const actor = currentActor();
   if (actor.type !== "user") return;
-  if (!actor.authenticatedAt || now.getTime() - actor.authenticatedAt.getTime() > REAUTH_MS) {
-    throw new AppError("REAUTH_REQUIRED", "This action needs your password again: your last sign-in is more than 5 minutes old. Confirm your password, then submit again (your input stays here).");
+  if (!actor.authenticatedAt || now.getTime() - actor.authenticatedAt.getTime() > reauthMs()) {
+    throw new AppError("REAUTH_REQUIRED", `This action needs your password again: you last entered it more than ${reauthMs() / 60_000} minutes ago. Confirm your password, then submit again (your input stays here).`);
   }
 }

@@ -1,3 +1,5 @@
+import { parseInput } from "../validations/parse";
+import { searchText } from "./search-text";
 import { getDb } from "../db";
 import type { San } from "../pki/names";
 import { parsePemBlocks } from "../pki/pem";
@@ -34,14 +36,16 @@ export interface CertificatePage {
 
 export function parseCertificateQuery(params: Record<string, string | string[] | undefined>): TCertificateQuery {
   const flat = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-  return ZCertificateQuery.parse(flat);
+  return parseInput(ZCertificateQuery, flat);
 }
 
 /** The filter of an inventory query, shared by the page, the API and the export. */
 export function certificateWhere(query: TCertificateQuery, now: Date) {
-  const q = query.q?.toLowerCase().replace(/:/g, "");
+  const raw = query.q?.toLowerCase().replace(/:/g, "");
+  // SQLite ends a LIKE pattern at a NUL, so "\0" would match everything; names hold no control characters.
+  const q = raw?.replace(/[\u0000-\u001f\u007f]/g, "");
   return {
-    ...(q ? { searchText: { contains: q } } : {}),
+    ...(raw ? (q ? { searchText: { contains: searchText(q) } } : { id: { in: [] } }) : {}),
     ...(query.caId ? { authorityId: query.caId } : {}),
     ...(query.status ? statusWhere(query.status, now) : {}),
   };

@@ -6,6 +6,7 @@ import { createAuthority } from "./create-authority";
 import { exportCertificate, exportPkcs12 } from "./export-certificate";
 import { issueCertificate } from "./issue-certificate";
 import { previewCsr } from "./sign-csr";
+import { searchCertificates } from "../data/certificates";
 
 let rootId: string;
 let intermediateId: string;
@@ -162,5 +163,17 @@ describe("bad input is refused with a clear message and leaves the store unchang
     await expectRefused({ caId: intermediateId, commonName: "My Service" }, /not a host name/);
     await expectRefused({ caId: intermediateId, commonName: "x.example.com", keyType: "rsa-1024" }, /keyType must be one of/);
     await expectRefused({ caId: intermediateId, commonName: "x.example.com", validityDays: -5 }, /at least 1/);
+  });
+});
+
+describe("inventory search", () => {
+  it("treats % and _ literally", async () => {
+    const ca = (await createAuthority({ commonName: `Search literal CA ${Date.now()}` })).authority;
+    await issueCertificate({ caId: ca.id, commonName: "plain.example.com" });
+    await issueCertificate({ caId: ca.id, commonName: "svc.example.com", sans: { uri: ["spiffe://example.org/ns/my_service"] } });
+    const search = (q: string) => searchCertificates({ q, caId: ca.id, status: undefined, sort: "newest", page: 1, pageSize: 25 }, new Date());
+    expect((await search("%")).total).toBe(0);
+    expect((await search("my_service")).rows.map((r) => r.commonName)).toEqual(["svc.example.com"]);
+    expect((await search("p_ain")).total).toBe(0);
   });
 });

@@ -2,6 +2,7 @@
  * The steps issuance and CSR signing share: which names go in the SAN, the validity window, and
  * saving the signed certificate (committed before anything is returned to the caller).
  */
+import { searchText } from "../data/search-text";
 import { randomUUID } from "node:crypto";
 import type { Certificate } from "@/generated/prisma/client";
 import { getDb } from "../db";
@@ -87,7 +88,7 @@ export async function signAndStoreLeaf(params: SignLeafParams): Promise<Certific
       serialHex,
       commonName,
       sans: JSON.stringify(sans),
-      searchText: [commonName, ...sans.map((s) => s.value), serialHex].join(" ").toLowerCase(),
+      searchText: searchText([commonName, ...sans.map((s) => s.value), serialHex].join(" ")),
       profile: params.profile,
       keyType: params.keyType,
       source: params.source,
