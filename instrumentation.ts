@@ -7,6 +7,8 @@ export async function register() {
     await announceFirstRun();
     const { startEchoFromSettings } = await import("./lib/services/echo-settings");
     await startEchoFromSettings();
+    const { startDashboardHttps } = await import("./lib/services/dashboard-tls");
+    await startDashboardHttps();
     const { startScheduler } = await import("./lib/services/scheduler");
     startScheduler();
   }

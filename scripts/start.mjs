@@ -16,8 +16,17 @@ try {
   ensureBuild();
 
   const port = process.env.PORT || "3000";
-  log(`Dashboard: http://localhost:${port}`);
-  const server = spawn(nextBin(), ["start", "-p", port], { cwd: root, env, stdio: "inherit" });
+  let args = ["start", "-p", port];
+  if (process.env.CADESK_TLS === "1") {
+    // HTTPS: cadesk's own TLS front listens on PORT and forwards to Next on a loopback-only port.
+    const internal = process.env.CADESK_INTERNAL_PORT || String(Number(port) + 10000);
+    Object.assign(env, { CADESK_HTTPS_PORT: port, PORT: internal });
+    args = ["start", "-p", internal, "-H", "127.0.0.1"];
+    log(`Dashboard: https://localhost:${port} (certificate from cadesk's own CA)`);
+  } else {
+    log(`Dashboard: http://localhost:${port}`);
+  }
+  const server = spawn(nextBin(), args, { cwd: root, env, stdio: "inherit" });
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
   server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } catch (error) {

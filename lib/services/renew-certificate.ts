@@ -1,3 +1,4 @@
+import { followRenewal } from "./dashboard-certificate";
 import { assertCan, assertRecentAuth } from "../auth/actor";
 import { audit } from "./audit";
 import { getDb } from "../db";
@@ -57,6 +58,7 @@ export async function renewCertificate(id: string, raw: unknown, now = new Date(
   if (echo.certificateId === old.id && certificate.encryptedKey) {
     await applyEchoSettings({ certificateId: certificate.id, clientCaIds: echo.clientCaIds, clientAuth: echo.clientAuth });
   }
+  if (certificate.encryptedKey) await followRenewal(old.id, certificate.id);
   await audit({ action: "certificate.renew", objectType: "certificate", objectId: certificate.id, objectLabel: certificate.commonName, detail: { renewedFromId: old.id, serialNumber: certificate.serialHex, revokedOld: revokeOld } });
   return { certificate, privateKeyPem: key ? privateKeyPem(key.pkcs8) : undefined, warnings: validity.warnings };
 }

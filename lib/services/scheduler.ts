@@ -1,3 +1,4 @@
+import { ensureDashboardCertificate } from "./dashboard-tls";
 import { getDb } from "../db";
 import { currentCrl } from "./crl";
 import { deliverDue } from "./deliver-notifications";
@@ -29,6 +30,8 @@ export interface ScheduledRun {
 
 /** One pass of the in-app scheduler: CRLs, then expiry notices, then deliveries and retries. */
 export async function runScheduledWork(now = new Date()): Promise<ScheduledRun> {
+  // The dashboard's own HTTPS certificate renews itself 30 days before it expires.
+  if (process.env.CADESK_TLS === "1") await ensureDashboardCertificate(now);
   const crlsSigned = await refreshCrls(now);
   const noticesQueued = await queueExpiryNotices(now);
   const deliveriesAttempted = (await deliverDue(now)).length;

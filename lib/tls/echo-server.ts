@@ -44,7 +44,7 @@ export interface EchoReport {
  * TLS 1.2+ with AEAD ciphers only (TLS 1.3 suites are all AEAD): the configuration we recommend
  * users copy, and what testssl.sh should find no fault with.
  */
-const TLS12_AEAD_CIPHERS = [
+export const TLS12_AEAD_CIPHERS = [
   "ECDHE-ECDSA-AES128-GCM-SHA256",
   "ECDHE-RSA-AES128-GCM-SHA256",
   "ECDHE-ECDSA-AES256-GCM-SHA384",

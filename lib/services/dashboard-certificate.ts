@@ -1,0 +1,20 @@
+import { getDb } from "../db";
+import { httpsFrontRuntime } from "../tls/https-front-runtime";
+
+/** The certificate the dashboard serves over HTTPS, if any. */
+export async function dashboardCertificateId(): Promise<string | null> {
+  return (await getDb().dashboardTls.findUnique({ where: { id: 1 } }))?.certificateId ?? null;
+}
+
+/** Makes `certificateId` the dashboard's certificate and serves it from the next handshake on. */
+export async function useDashboardCertificate(certificateId: string): Promise<void> {
+  await getDb().dashboardTls.upsert({ where: { id: 1 }, create: { id: 1, certificateId }, update: { certificateId } });
+  await httpsFrontRuntime().reload?.(certificateId);
+}
+
+/** After a renewal: if the old certificate was the dashboard's, the new one takes its place live. */
+export async function followRenewal(oldId: string, newId: string): Promise<boolean> {
+  if ((await dashboardCertificateId()) !== oldId) return false;
+  await useDashboardCertificate(newId);
+  return true;
+}
