@@ -9,7 +9,11 @@ import { relativeDays, StatusBadge } from "../ui/status-badge";
 export default async function OverviewPage() {
   const user = await requireUser();
   const overview = await getOverview();
-  if (overview.authorityCount === 0) return <FirstRun />;
+  if (overview.authorityCount === 0) {
+    return can(user.role!, "manage_cas") ? <FirstRun /> : (
+      <div className="card mx-auto mt-8 max-w-2xl text-sm">There is no CA yet. An admin creates or imports the first one; then the inventory appears here.</div>
+    );
+  }
   const { counts } = overview;
   return (
     <div className="space-y-6">

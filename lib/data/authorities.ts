@@ -22,6 +22,9 @@ export interface AuthorityRow {
   imported: boolean;
   /** Depth in the hierarchy: 0 for roots. */
   depth: number;
+  revoked: boolean;
+  /** Operators allowed to use it; null: all. */
+  operatorIds: string[] | null;
 }
 
 /** Every CA, ordered as a tree (each root followed by the CAs beneath it). */
@@ -30,6 +33,7 @@ export async function listAuthorities(now = new Date()): Promise<AuthorityRow[]>
     orderBy: { createdAt: "asc" },
     select: {
       id: true, commonName: true, subjectDn: true, parentId: true, keyType: true, pathLength: true, notAfter: true, imported: true,
+      status: true, operatorIds: true,
       parent: { select: { commonName: true } },
       _count: { select: { certificates: true } },
     },
@@ -44,6 +48,7 @@ export async function listAuthorities(now = new Date()): Promise<AuthorityRow[]>
         id: a.id, commonName: a.commonName, subjectDn: a.subjectDn, parentId: a.parentId, parentName: a.parent?.commonName ?? null,
         keyType: a.keyType, pathLength: a.pathLength, notAfter: a.notAfter, daysLeft: daysUntil(a.notAfter, now),
         issuedCount: a._count.certificates, imported: a.imported, depth,
+        revoked: a.status === "revoked", operatorIds: authorityOperatorIds(a),
       });
       walk(a.id, depth + 1);
     }

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { KEY_TYPES } from "../pki/key-types";
 import { MAX_CA_DAYS } from "../pki/profiles";
-import { optionalInt, optionalText, pemText } from "./common";
+import { optionalInt, optionalText, pemText, requiredText } from "./common";
 
 export const ZSubjectInput = z.object({
   // RFC 5280 upper bounds: CN, O, OU 64; ST, L 128.
-  commonName: z.string({ error: "Common Name is required." }).trim().min(1, "Common Name is required.").max(64, "Common Name can be at most 64 characters (RFC 5280)."),
+  commonName: requiredText(64, "Common Name"),
   organization: optionalText(64, "Organization"),
   organizationalUnit: optionalText(64, "Organizational unit"),
   country: optionalText(2, "Country").refine((v) => v === undefined || /^[A-Za-z]{2}$/.test(v), "Country is a two-letter ISO code, such as DE or US."),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SMTP_SECURITY } from "../notify/email";
-import { optionalText } from "./common";
+import { optionalText, requiredText } from "./common";
 
 export const CHANNEL_KINDS = ["webhook", "email"] as const;
 export const DEFAULT_DAYS_BEFORE = [30, 7, 1];
@@ -15,7 +15,7 @@ const addressList = z.preprocess(
 );
 
 const common = {
-  name: z.string({ error: "name is required." }).trim().min(1, "Give the channel a name (e.g. \"Platform on-call\").").max(80, "The name can be at most 80 characters."),
+  name: requiredText(80, "The name", 'Give the channel a name (e.g. "Platform on-call").'),
   /** A cadesk CA trusted for the receiver's TLS certificate, besides the system roots. */
   trustCaId: optionalText(100, "Trust"),
 };

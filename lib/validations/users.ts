@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { MAX_PASSWORD_LENGTH } from "../auth/password";
 import { ROLES } from "../auth/roles";
-import { optionalInt } from "./common";
+import { optionalInt, requiredText } from "./common";
 
 export const ZEmail = z
   .string({ error: "email is required." })
@@ -27,7 +27,7 @@ export const ZCreateUserInput = z.object({ email: ZEmail, role: ZRole.default("v
 export const ZChangePasswordInput = z.object({ currentPassword: password("Current password"), newPassword: password("New password") });
 
 export const ZCreateTokenInput = z.object({
-  name: z.string({ error: "name is required." }).trim().min(1, 'Name the token after what uses it, e.g. "ci-deploy".').max(80, "The name can be at most 80 characters."),
+  name: requiredText(80, "The name", 'Name the token after what uses it, e.g. "ci-deploy".'),
   role: ZRole.default("operator"),
   expiresInDays: optionalInt(1, 3650, "Expiry (days)"),
 });

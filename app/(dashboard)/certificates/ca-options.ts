@@ -1,9 +1,14 @@
+import type { Actor } from "@/lib/auth/actor";
 import { listAuthorities } from "@/lib/data/authorities";
 import type { CaOption } from "../../ui/leaf-fields";
 
-/** CAs that can issue now (not expired), labelled with their place in the hierarchy. */
-export async function issuingCaOptions(): Promise<CaOption[]> {
+/**
+ * CAs this user can issue from now (not expired or revoked, and, for an operator, not limited to
+ * others), labelled with their place in the hierarchy.
+ */
+export async function issuingCaOptions(user: Actor): Promise<CaOption[]> {
   return (await listAuthorities())
-    .filter((a) => a.daysLeft >= 0)
+    .filter((a) => a.daysLeft >= 0 && !a.revoked)
+    .filter((a) => user.role !== "operator" || a.operatorIds === null || a.operatorIds.includes(user.userId ?? ""))
     .map((a) => ({ value: a.id, label: `${"\u2003".repeat(a.depth)}${a.commonName}${a.depth === 0 ? " (root)" : ""}`, notAfter: a.notAfter.toISOString() }));
 }

@@ -7,8 +7,8 @@ import { IssueForm } from "./issue-form";
 export const metadata: Metadata = { title: "Issue certificate" };
 
 export default async function IssuePage({ searchParams }: { searchParams: Promise<{ caId?: string }> }) {
-  await requireUser("issue");
-  const [{ caId }, authorities] = await Promise.all([searchParams, issuingCaOptions()]);
+  const user = await requireUser("issue");
+  const [{ caId }, authorities] = await Promise.all([searchParams, issuingCaOptions(user)]);
   return (
     <div className="max-w-3xl space-y-6">
       <div>

@@ -7,8 +7,8 @@ import { SignCsrForm } from "./sign-csr-form";
 export const metadata: Metadata = { title: "Sign a CSR" };
 
 export default async function SignCsrPage() {
-  await requireUser("issue");
-  const authorities = await issuingCaOptions();
+  const user = await requireUser("issue");
+  const authorities = await issuingCaOptions(user);
   return (
     <div className="max-w-3xl space-y-6">
       <div>
