@@ -96,6 +96,26 @@ test("every API input refuses hostile and broken input with a 4xx, never a 500, 
     expect(response.status(), `search ${JSON.stringify(q.slice(0, 20))}`).toBeLessThan(500);
     if (response.ok()) expect((await response.json()).items, `search ${JSON.stringify(q.slice(0, 20))}`).toEqual([]);
   }
+  // Dashboard pages with hostile query parameters (as the signed-in admin).
+  const pages = [
+    "/certificates?page=-1&pageSize=99999999&sort=DROP%20TABLE&status=%3Cscript%3E",
+    "/certificates?q=%25&caId=..%2F..%2Fetc",
+    "/certificates?page=1e308",
+    "/certificates?q=" + "x".repeat(500),
+    "/audit?from=2026-13-45&to=yesterday&group=%00&page=-3",
+    "/audit?actor=" + "x".repeat(2000),
+    `/certificates/${encodeURIComponent("../../etc/passwd")}`,
+    "/authorities/%00",
+    "/download/certificates/nope?format=..%2F..%2Fkey",
+    "/download/audit?format=exe",
+  ];
+  for (const url of pages) {
+    const response = await request.get(url);
+    expect(response.status(), url).toBeLessThan(500);
+    expect(response.url(), url).not.toContain("/sign-in");
+    expect(await response.text(), url).not.toContain("Something went wrong");
+  }
+
   const tls = await request.post("/api/v1/tls/test", { headers: auth, data: { host: "http://evil/", port: 99999 } });
   expectRefused(tls.status(), await tls.text(), "tls: bad host");
 

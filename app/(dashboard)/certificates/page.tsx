@@ -1,3 +1,4 @@
+import { AppError } from "@/lib/errors";
 import { requireUser } from "@/lib/auth/request";
 import { can } from "@/lib/auth/roles";
 import Link from "next/link";
@@ -37,12 +38,23 @@ function exportHref(query: TCertificateQuery, format: "csv" | "json"): string {
 
 export default async function CertificatesPage({ searchParams }: { searchParams: Promise<Params> }) {
   const user = await requireUser();
-  const query = parseCertificateQuery(await searchParams);
+  const params = await searchParams;
+  // A search the API would refuse (too long, control characters) is dropped here with the reason.
+  let problem: string | undefined;
+  let query;
+  try {
+    query = parseCertificateQuery(params);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    problem = error.message;
+    query = parseCertificateQuery({ ...params, q: undefined });
+  }
   const [page, authorities] = await Promise.all([searchCertificates(query), listAuthorities()]);
   const expirySort = query.sort === "expiry" ? "-expiry" : "expiry";
   return (
     <div className="space-y-5">
       <PageHeader title="Certificates" actions={can(user.role!, "issue") ? CERTIFICATE_ACTIONS : []} />
+      {problem && <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-300">{problem}</p>}
 
       <form role="search" method="get" action="/certificates" className="card flex flex-wrap items-end gap-3 p-4">
         <div className="min-w-64 flex-1">
