@@ -5,6 +5,7 @@
  * Its certificate and client-CA set change with `update()`, for new connections at once, without
  * closing the listener or open connections (hot reload).
  */
+import { listen } from "./listen";
 import { X509Certificate } from "node:crypto";
 import tls from "node:tls";
 import type { AddressInfo } from "node:net";
@@ -123,13 +124,7 @@ export class EchoServer {
     // A client that fails the handshake (no or untrusted certificate) is logged by the client,
     // not by us: do not let it surface as an unhandled error.
     server.on("tlsClientError", () => undefined);
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    await listen(server, port, host);
   }
 
   /**

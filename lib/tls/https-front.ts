@@ -5,6 +5,7 @@
  * renewed certificate is served at once. It sets X-Forwarded-For/-Proto/-Host itself, replacing
  * whatever the client sent, so the audit log and the Secure cookie flag can trust them.
  */
+import { listen } from "./listen";
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -14,6 +15,10 @@ export interface FrontTlsConfig {
   /** The server certificate followed by its intermediates. */
   certificatePem: string;
   keyPem: string;
+}
+
+function contextOptions(config: FrontTlsConfig) {
+  return { cert: config.certificatePem, key: config.keyPem, minVersion: "TLSv1.2" as const, ciphers: TLS12_AEAD_CIPHERS, honorCipherOrder: true };
 }
 
 const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"];
@@ -28,23 +33,14 @@ export class HttpsFront {
   }
 
   async start(config: FrontTlsConfig, port: number, host = "0.0.0.0"): Promise<void> {
-    const server = https.createServer(
-      { cert: config.certificatePem, key: config.keyPem, minVersion: "TLSv1.2", ciphers: TLS12_AEAD_CIPHERS, honorCipherOrder: true },
-      (req, res) => this.forward(req, res),
-    );
+    const server = https.createServer(contextOptions(config), (req, res) => this.forward(req, res));
     server.on("tlsClientError", () => undefined);
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    await listen(server, port, host);
   }
 
   update(config: FrontTlsConfig): void {
-    this.server?.setSecureContext({ cert: config.certificatePem, key: config.keyPem, minVersion: "TLSv1.2", ciphers: TLS12_AEAD_CIPHERS, honorCipherOrder: true });
+    this.server?.setSecureContext(contextOptions(config));
   }
 
   async stop(): Promise<void> {
