@@ -2,10 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { ADMIN_STATE } from "../playwright.config";
-import { snap } from "./helpers";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, snap } from "./helpers";
 
-export const ADMIN_EMAIL = "admin@e2e.test";
-export const ADMIN_PASSWORD = "e2e setup passphrase 7";
 
 test("first run asks for the setup token from the log, creates the admin and signs in", async ({ page, request }) => {
   // Nothing is reachable before setup: pages send the browser to /setup.

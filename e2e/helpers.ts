@@ -3,6 +3,9 @@ import path from "node:path";
 import type { Download, Page } from "@playwright/test";
 
 export const API_TOKEN = "e2e-token-not-secret";
+/** The first admin, created by 0-setup.spec.ts; the other specs run with its session. */
+export const ADMIN_EMAIL = "admin@e2e.test";
+export const ADMIN_PASSWORD = "e2e setup passphrase 7";
 export const SCREENSHOTS = path.resolve("e2e/.artifacts/screenshots");
 
 /** Full-page screenshot, kept for a person to look at (e2e/.artifacts/screenshots). */

@@ -170,3 +170,34 @@ describe("audit log", () => {
     expect((await getDb().auditEvent.findFirstOrThrow({ where: { action: "test.noop" } })).actorLabel).toBe("cadesk");
   });
 });
+
+describe("first run", () => {
+  it("needs the setup token, works once, and CADESK_ADMIN_EMAIL/PASSWORD does the same at start", async () => {
+    const { completeSetup, bootstrapAdminFromEnv } = await import("./users");
+    const { setupToken } = await import("../auth/setup");
+    // Other tests already created users: setup is closed, whatever the token.
+    expect((await refusal(completeSetup({ setupToken: setupToken(), email: email("late"), password: PASSWORD }, meta))).code).toBe("CONFLICT");
+    expect(await bootstrapAdminFromEnv({ ...process.env, CADESK_ADMIN_EMAIL: email("env"), CADESK_ADMIN_PASSWORD: PASSWORD })).toBeNull();
+
+    // With no users, as on a new install; the users other tests made are put back afterwards.
+    const saved = await getDb().user.findMany();
+    await getDb().user.deleteMany();
+    try {
+      expect((await refusal(completeSetup({ setupToken: "guess", email: email("stranger"), password: PASSWORD }, meta))).message).toContain("setup token is not right");
+      const envAdmin = email("env");
+      await expect(bootstrapAdminFromEnv({ ...process.env, CADESK_ADMIN_EMAIL: envAdmin, CADESK_ADMIN_PASSWORD: "short" })).rejects.toThrow(/CADESK_ADMIN_PASSWORD is refused/);
+      const created = await bootstrapAdminFromEnv({ ...process.env, CADESK_ADMIN_EMAIL: envAdmin.toUpperCase(), CADESK_ADMIN_PASSWORD: PASSWORD });
+      expect(created).toMatchObject({ email: envAdmin, role: "admin" });
+      expect((await signIn({ email: envAdmin, password: PASSWORD }, meta)).user.id).toBe(created!.id);
+      await getDb().user.delete({ where: { id: created!.id } });
+
+      const { user, token } = await completeSetup({ setupToken: setupToken(), email: email("first"), password: PASSWORD }, meta);
+      expect(user.role).toBe("admin");
+      expect((await findSession(token))?.user.id).toBe(user.id);
+      expect((await refusal(completeSetup({ setupToken: setupToken(), email: email("second"), password: PASSWORD }, meta))).code).toBe("CONFLICT");
+      await getDb().user.delete({ where: { id: user.id } });
+    } finally {
+      for (const u of saved) await getDb().user.upsert({ where: { id: u.id }, create: u, update: {} });
+    }
+  });
+});
