@@ -14,19 +14,22 @@ export interface AuditEntry {
 
 /** Appends one event to the audit log (the table refuses updates and deletes). */
 export async function audit(entry: AuditEntry): Promise<void> {
+  await getDb().auditEvent.create({ data: auditEventData(entry) });
+}
+
+/** The row for an event, for writes that commit it together with what it records. */
+export function auditEventData(entry: AuditEntry) {
   const actor = entry.actor ?? currentActor();
-  await getDb().auditEvent.create({
-    data: {
-      actorType: actor.type,
-      actorId: actor.id,
-      actorLabel: actor.label.slice(0, 320),
-      action: entry.action,
-      outcome: entry.outcome ?? "success",
-      objectType: entry.objectType ?? null,
-      objectId: entry.objectId ?? null,
-      objectLabel: entry.objectLabel?.slice(0, 500) ?? null,
-      ip: actor.ip?.slice(0, 100) ?? null,
-      detail: entry.detail ? JSON.stringify(entry.detail).slice(0, 4000) : null,
-    },
-  });
+  return {
+    actorType: actor.type,
+    actorId: actor.id,
+    actorLabel: actor.label.slice(0, 320),
+    action: entry.action,
+    outcome: entry.outcome ?? "success",
+    objectType: entry.objectType ?? null,
+    objectId: entry.objectId ?? null,
+    objectLabel: entry.objectLabel?.slice(0, 500) ?? null,
+    ip: actor.ip?.slice(0, 100) ?? null,
+    detail: entry.detail ? JSON.stringify(entry.detail).slice(0, 4000) : null,
+  };
 }

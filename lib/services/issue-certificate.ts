@@ -1,5 +1,4 @@
 import { assertCan } from "../auth/actor";
-import { audit } from "./audit";
 import type { Certificate } from "@/generated/prisma/client";
 import { AppError } from "../errors";
 import { generateKeyPair, privateKeyPem } from "../pki/keys";
@@ -24,16 +23,7 @@ export interface IssuedCertificate {
 export async function issueCertificate(raw: unknown, now = new Date()): Promise<IssuedCertificate> {
   assertCan("issue", "issue certificates");
   const input = parseInput(ZIssueCertificateInput, raw);
-  const issued = await (input.csrPem ? signCsrWithInput(input, now) : issueWithNewKey(input, now));
-  const { certificate } = issued;
-  await audit({
-    action: input.csrPem ? "certificate.sign_csr" : "certificate.issue",
-    objectType: "certificate",
-    objectId: certificate.id,
-    objectLabel: certificate.commonName,
-    detail: { caId: certificate.authorityId, serialNumber: certificate.serialHex, profile: certificate.profile, keptKey: certificate.encryptedKey !== null },
-  });
-  return issued;
+  return input.csrPem ? signCsrWithInput(input, now) : issueWithNewKey(input, now);
 }
 
 /** validate -> resolve issuer -> SANs -> validity -> generate key -> sign -> save. */
@@ -53,6 +43,7 @@ async function issueWithNewKey(input: TIssueCertificateInput, now: Date): Promis
     keyType: input.keyType,
     source: "generated",
     keepKey: input.keepPrivateKey ? key.pkcs8 : undefined,
+    audit: { action: "certificate.issue" },
   });
   return { certificate, privateKeyPem: privateKeyPem(key.pkcs8), warnings: validity.warnings };
 }

@@ -2,6 +2,7 @@
  * The steps issuance and CSR signing share: which names go in the SAN, the validity window, and
  * saving the signed certificate (committed before anything is returned to the caller).
  */
+import { auditEventData } from "./audit";
 import { searchText } from "../data/search-text";
 import { randomUUID } from "node:crypto";
 import type { Certificate } from "@/generated/prisma/client";
@@ -63,9 +64,14 @@ export interface SignLeafParams {
   keepKey?: Uint8Array;
   /** The certificate this one renews. */
   renewedFromId?: string;
+  /** The audit event, committed in the same transaction as the certificate. */
+  audit: { action: string; detail?: Record<string, unknown> };
 }
 
-/** Signs with a fresh random serial and commits the certificate before returning it. */
+/**
+ * Signs with a fresh random serial and commits the certificate, with its audit event in the same
+ * transaction (one synchronous write, and never one without the other), before returning it.
+ */
 export async function signAndStoreLeaf(params: SignLeafParams): Promise<Certificate> {
   const { issuer, sans } = params;
   const certificate = await signLeafCertificate({
@@ -81,24 +87,37 @@ export async function signAndStoreLeaf(params: SignLeafParams): Promise<Certific
   const id = randomUUID();
   const commonName = certificate.subjectName.getField("CN")[0] ?? "";
   const serialHex = certificate.serialNumber.toLowerCase();
-  return getDb().certificate.create({
-    data: {
-      id,
-      authorityId: params.issuer.authority.id,
-      serialHex,
-      commonName,
-      sans: JSON.stringify(sans),
-      searchText: searchText([commonName, ...sans.map((s) => s.value), serialHex].join(" ")),
-      profile: params.profile,
-      keyType: params.keyType,
-      source: params.source,
-      subjectDn: certificate.subject,
-      notBefore: certificate.notBefore,
-      notAfter: certificate.notAfter,
-      certificatePem: certificatePem(certificate),
-      encryptedKey: params.keepKey ? sealKey(params.keepKey, certificateKeyContext(id)) : null,
-      renewedFromId: params.renewedFromId ?? null,
-      fingerprintSha256: await sha256Fingerprint(certificate),
-    },
-  });
+  const db = getDb();
+  const [stored] = await db.$transaction([
+    db.certificate.create({
+      data: {
+        id,
+        authorityId: params.issuer.authority.id,
+        serialHex,
+        commonName,
+        sans: JSON.stringify(sans),
+        searchText: searchText([commonName, ...sans.map((s) => s.value), serialHex].join(" ")),
+        profile: params.profile,
+        keyType: params.keyType,
+        source: params.source,
+        subjectDn: certificate.subject,
+        notBefore: certificate.notBefore,
+        notAfter: certificate.notAfter,
+        certificatePem: certificatePem(certificate),
+        encryptedKey: params.keepKey ? sealKey(params.keepKey, certificateKeyContext(id)) : null,
+        renewedFromId: params.renewedFromId ?? null,
+        fingerprintSha256: await sha256Fingerprint(certificate),
+      },
+    }),
+    db.auditEvent.create({
+      data: auditEventData({
+        action: params.audit.action,
+        objectType: "certificate",
+        objectId: id,
+        objectLabel: commonName,
+        detail: { caId: params.issuer.authority.id, serialNumber: serialHex, profile: params.profile, keptKey: !!params.keepKey, ...params.audit.detail },
+      }),
+    }),
+  ]);
+  return stored;
 }

@@ -1,6 +1,5 @@
 import { followRenewal } from "./dashboard-certificate";
 import { assertCan, assertRecentAuth } from "../auth/actor";
-import { audit } from "./audit";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { parseCertificate } from "../pki/certificate";
@@ -52,6 +51,7 @@ export async function renewCertificate(id: string, raw: unknown, now = new Date(
     source: old.source as "generated" | "csr",
     keepKey: key && old.encryptedKey ? key.pkcs8 : undefined,
     renewedFromId: old.id,
+    audit: { action: "certificate.renew", detail: { renewedFromId: old.id, revokedOld: revokeOld } },
   });
   if (revokeOld && old.status !== "revoked") await revokeCertificate(old.id, { reason: "superseded" }, now);
   const echo = await echoStatus();
@@ -59,6 +59,5 @@ export async function renewCertificate(id: string, raw: unknown, now = new Date(
     await applyEchoSettings({ certificateId: certificate.id, clientCaIds: echo.clientCaIds, clientAuth: echo.clientAuth });
   }
   if (certificate.encryptedKey) await followRenewal(old.id, certificate.id);
-  await audit({ action: "certificate.renew", objectType: "certificate", objectId: certificate.id, objectLabel: certificate.commonName, detail: { renewedFromId: old.id, serialNumber: certificate.serialHex, revokedOld: revokeOld } });
   return { certificate, privateKeyPem: key ? privateKeyPem(key.pkcs8) : undefined, warnings: validity.warnings };
 }

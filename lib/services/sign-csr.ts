@@ -27,6 +27,7 @@ export async function signCsrWithInput(input: TIssueCertificateInput, now: Date)
     validity,
     keyType: csr.keyInfo.keyType ?? csr.keyInfo.label,
     source: "csr",
+    audit: { action: "certificate.sign_csr" },
   });
   return { certificate, warnings: validity.warnings };
 }
