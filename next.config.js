@@ -18,6 +18,11 @@ const nextConfig = {
           { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
         ],
       },
+      // JSON, certificates, CRLs and OCSP answers: nothing in them may run or be framed.
+      ...["/api/:path*", "/crl/:path*", "/ocsp/:path*", "/ca/:path*"].map((source) => ({
+        source,
+        headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" }],
+      })),
     ];
   },
   experimental: {

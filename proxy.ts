@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 
 /** Paths that work without a session: sign-in itself, token-authenticated API, public PKI endpoints. */
-const PUBLIC = /^\/(sign-in|setup|api\/|crl\/|ocsp\/|ca\/|confirm-password\/done)/;
+const PUBLIC = /^\/(sign-in|setup|confirm-password\/done)/;
 const SESSION_COOKIE = "cadesk_session";
 
 function nonce(): string {
@@ -43,7 +43,7 @@ export function proxy(request: NextRequest) {
 
   const unsafe = !["GET", "HEAD", "OPTIONS"].includes(request.method);
   const origin = request.headers.get("origin");
-  if (unsafe && origin && !pathname.startsWith("/api/") && !pathname.startsWith("/ocsp/")) {
+  if (unsafe && origin) {
     const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
     let sameOrigin = false;
     try {
@@ -70,6 +70,8 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+// Not for static files, nor for the token-authenticated API and the public PKI endpoints: they
+// need no nonce, and next.config.js gives them a fixed "default-src 'none'" CSP instead.
 export const config = {
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|api/|crl/|ocsp/|ca/).*)" }],
 };
