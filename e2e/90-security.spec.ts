@@ -37,6 +37,8 @@ test("users, roles, API tokens and the audit log: the UI hides, the server refus
   expect(issued.status()).toBe(201);
   const refused = await request.post("/api/v1/cas", { headers: asOperator, data: { commonName: "Not allowed" } });
   expect(refused.status()).toBe(403);
+  expect(refused.headers()["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+  expect(refused.headers()["x-content-type-options"]).toBe("nosniff");
   expect((await refused.json()).error.message).toContain("role (operator) may not");
   await page.reload();
   await expect(page.getByRole("row", { name: new RegExp(`ci-${stamp}`) })).not.toContainText("never");
