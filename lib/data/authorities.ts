@@ -60,8 +60,8 @@ export async function listAuthorities(now = new Date()): Promise<AuthorityRow[]>
 }
 
 export interface AuthorityDetail {
-  /** Operators who may be allowed on this CA, and those who are (null: all of them). */
-  operators: { id: string; email: string }[];
+  /** Operators (people and operator API tokens) who may be allowed on this CA, and those who are (null: all). */
+  operators: { id: string; label: string }[];
   operatorIds: string[] | null;
   id: string;
   commonName: string;
@@ -96,7 +96,7 @@ export async function getAuthority(id: string, now = new Date()): Promise<Author
     db.authority.findMany({ where: { parentId: a.id }, select: { id: true, commonName: true, notAfter: true }, orderBy: { createdAt: "asc" } }),
     searchCertificates({ q: undefined, caId: a.id, status: undefined, sort: "newest", page: 1, pageSize: 10 }, now),
     beneathAuthority(a.id),
-    db.user.findMany({ where: { role: "operator" }, select: { id: true, email: true }, orderBy: { email: "asc" } }),
+    operatorCandidates(now),
   ]);
   return {
     id: a.id, commonName: a.commonName, keyType: a.keyType, pathLength: a.pathLength, imported: a.imported,
@@ -106,4 +106,13 @@ export async function getAuthority(id: string, now = new Date()): Promise<Author
     isRoot: a.parentId === null, revokedAt: a.revokedAt, revocationReason: a.revocationReason, beneath,
     operators, operatorIds: authorityOperatorIds(a),
   };
+}
+
+/** Everyone a CA's operator list can name: operator users, then live operator API tokens. */
+async function operatorCandidates(now: Date): Promise<{ id: string; label: string }[]> {
+  const [users, tokens] = await Promise.all([
+    getDb().user.findMany({ where: { role: "operator" }, select: { id: true, email: true }, orderBy: { email: "asc" } }),
+    getDb().apiToken.findMany({ where: { role: "operator", revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+  ]);
+  return [...users.map((u) => ({ id: u.id, label: u.email })), ...tokens.map((t) => ({ id: t.id, label: `API token "${t.name}"` }))];
 }

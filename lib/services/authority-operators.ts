@@ -12,13 +12,17 @@ const ZOperatorsInput = z.object({
   operatorIds: z.array(z.string().max(100)).max(1000).default([]),
 });
 
-/** Which operators may issue, renew and revoke with a CA (admins always may). */
+/** Which operators (people or operator API tokens) may issue, renew and revoke with a CA (admins always may). */
 export async function setAuthorityOperators(id: string, raw: unknown): Promise<void> {
   assertCan("manage_cas", "choose a CA's operators");
   const input = parseInput(ZOperatorsInput, raw);
   const authority = await findAuthority(id, "id");
-  const known = await getDb().user.findMany({ where: { id: { in: input.operatorIds }, role: "operator" }, select: { id: true, email: true } });
-  if (known.length !== new Set(input.operatorIds).size) throw new AppError("INVALID_INPUT", "Only existing operators can be allowed on a CA.", "operatorIds");
+  const [users, tokens] = await Promise.all([
+    getDb().user.findMany({ where: { id: { in: input.operatorIds }, role: "operator" }, select: { id: true, email: true } }),
+    getDb().apiToken.findMany({ where: { id: { in: input.operatorIds }, role: "operator", revokedAt: null }, select: { id: true, name: true } }),
+  ]);
+  const known = [...users.map((u) => ({ id: u.id, label: u.email })), ...tokens.map((t) => ({ id: t.id, label: `token "${t.name}"` }))];
+  if (known.length !== new Set(input.operatorIds).size) throw new AppError("INVALID_INPUT", "Only existing operators (people or operator API tokens) can be allowed on a CA.", "operatorIds");
   await getDb().authority.update({ where: { id }, data: { operatorIds: input.restrict ? JSON.stringify(known.map((u) => u.id)) : null } });
-  await audit({ action: "ca.operators", objectType: "authority", objectId: id, objectLabel: authority.commonName, detail: input.restrict ? { allowed: known.map((u) => u.email) } : { allowed: "all operators" } });
+  await audit({ action: "ca.operators", objectType: "authority", objectId: id, objectLabel: authority.commonName, detail: input.restrict ? { allowed: known.map((u) => u.label) } : { allowed: "all operators" } });
 }

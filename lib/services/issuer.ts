@@ -82,12 +82,13 @@ export function authorityOperatorIds(authority: Pick<Authority, "operatorIds">):
   return authority.operatorIds === null ? null : (JSON.parse(authority.operatorIds) as string[]);
 }
 
-/** An admin may use any CA; an operator only a CA that lists them or lists nobody. */
+/** An admin may use any CA; an operator (person or API token) only a CA that lists them or lists nobody. */
 export function assertMayUseAuthority(authority: Pick<Authority, "operatorIds" | "commonName">, field = "caId"): void {
   const actor = currentActor();
   if (actor.role !== "operator") return;
   const allowed = authorityOperatorIds(authority);
-  if (allowed && !allowed.includes(actor.userId ?? "")) {
+  const who = actor.type === "token" ? actor.id : actor.userId;
+  if (allowed && !allowed.includes(who ?? "")) {
     throw new AppError("FORBIDDEN", `You are not among the operators allowed to use the CA "${authority.commonName}". An admin can add you on the CA's page.`, field);
   }
 }

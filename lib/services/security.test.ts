@@ -125,6 +125,13 @@ describe("roles, enforced by the services themselves", () => {
     const refused = await refusal(runAs(other, () => issueCertificate({ caId: ca.id, commonName: "other.example.com" })));
     expect(refused.status).toBe(403);
     expect(refused.message).toContain(`not among the operators allowed to use the CA "${ca.commonName}"`);
+    // An operator API token is named on the list like a person.
+    const { token } = await runAs(admin(), () => createApiToken({ name: `limited-${counter++}`, role: "operator" }));
+    const tokenActor = await apiActor(new Request("http://cadesk.test/", { headers: { authorization: `Bearer ${token}` } }));
+    expect((await refusal(runAs(tokenActor, () => issueCertificate({ caId: ca.id, commonName: "token.example.com" })))).status).toBe(403);
+    await setAuthorityOperators(ca.id, { restrict: true, operatorIds: [allowed.userId, tokenActor.id] });
+    await runAs(tokenActor, () => issueCertificate({ caId: ca.id, commonName: "token.example.com" }));
+    await expect(setAuthorityOperators(ca.id, { restrict: true, operatorIds: ["not-an-operator"] })).rejects.toThrow(/Only existing operators/);
     await setAuthorityOperators(ca.id, { restrict: false });
     await runAs(other, () => issueCertificate({ caId: ca.id, commonName: "other.example.com" }));
   });

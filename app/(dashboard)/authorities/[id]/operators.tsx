@@ -6,7 +6,7 @@ import { FormAlert, SubmitButton } from "../../../ui/form";
 import { setOperatorsAction } from "../actions";
 
 /** Admins choose whether every operator may issue from this CA, or only some. */
-export function AuthorityOperators({ id, operators, allowedIds }: { id: string; operators: { id: string; email: string }[]; allowedIds: string[] | null }) {
+export function AuthorityOperators({ id, operators, allowedIds }: { id: string; operators: { id: string; label: string }[]; allowedIds: string[] | null }) {
   const [state, action] = useActionState<FormState, FormData>(setOperatorsAction.bind(null, id), { ok: true });
   const [restrict, setRestrict] = useState(allowedIds !== null);
   return (
@@ -20,13 +20,13 @@ export function AuthorityOperators({ id, operators, allowedIds }: { id: string; 
           Only the operators ticked below (admins always may)
         </label>
         {restrict && (
-          operators.length === 0 ? <p className="hint">There are no operators yet: add users with the operator role under Users.</p> : (
+          operators.length === 0 ? <p className="hint">There are no operators yet: add users or API tokens with the operator role.</p> : (
             <fieldset className="grid gap-1 sm:grid-cols-2">
               <legend className="sr-only">Allowed operators</legend>
               {operators.map((o) => (
                 <label key={o.id} className="flex items-center gap-2 text-sm">
                   <input type="checkbox" name="operatorIds" value={o.id} defaultChecked={allowedIds?.includes(o.id)} />
-                  {o.email}
+                  {o.label}
                 </label>
               ))}
             </fieldset>
