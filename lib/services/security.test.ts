@@ -136,6 +136,17 @@ describe("roles, enforced by the services themselves", () => {
     await runAs(other, () => issueCertificate({ caId: ca.id, commonName: "other.example.com" }));
   });
 
+  it("lets an admin reset someone's password, ending their sessions", async () => {
+    const { resetPassword } = await import("./users");
+    const viewer = await userActor("viewer");
+    const session = await signIn({ email: viewer.label, password: PASSWORD }, meta);
+    expect((await refusal(runAs(admin(), () => resetPassword(viewer.userId!, "short")))).message).toMatch(/at least 12/);
+    await runAs(admin(), () => resetPassword(viewer.userId!, "a fresh temporary passphrase"));
+    expect(await findSession(session.token)).toBeNull();
+    await signIn({ email: viewer.label, password: "a fresh temporary passphrase" }, meta);
+    expect((await refusal(runAs(viewer, () => resetPassword(viewer.userId!, "a fresh temporary passphrase")))).status).toBe(403);
+  });
+
   it("keeps at least one admin", async () => {
     const only = await userActor("admin");
     await getDb().user.updateMany({ where: { role: "admin", id: { not: only.userId! } }, data: { role: "viewer" } });

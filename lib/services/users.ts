@@ -161,3 +161,16 @@ export async function deleteUser(userId: string): Promise<void> {
   await getDb().user.delete({ where: { id: userId } });
   await audit({ action: "user.delete", objectType: "user", objectId: userId, objectLabel: user.email });
 }
+
+/** An admin sets a new password for someone who lost theirs; their sessions end. */
+export async function resetPassword(userId: string, password: unknown): Promise<void> {
+  assertCan("users", "manage users");
+  assertRecentAuth();
+  const user = await getDb().user.findUnique({ where: { id: userId } });
+  if (!user) throw new AppError("NOT_FOUND", "There is no such user.", "id");
+  if (typeof password !== "string" || !password) throw new AppError("INVALID_INPUT", "Enter the new password.", "password");
+  assertPassword(password, user.email);
+  await getDb().user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date() } });
+  await endUserSessions(userId, currentActor().userId === userId ? currentActor().sessionId : undefined);
+  await audit({ action: "user.password_reset", objectType: "user", objectId: userId, objectLabel: user.email });
+}

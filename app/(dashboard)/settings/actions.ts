@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { actAs } from "@/lib/auth/request";
 import { formFailure, formValues, type FormState } from "@/lib/form-state";
 import { createApiToken, revokeApiToken } from "@/lib/services/api-tokens";
-import { changeOwnPassword, changeRole, createUser, deleteUser } from "@/lib/services/users";
+import { changeOwnPassword, changeRole, createUser, deleteUser, resetPassword } from "@/lib/services/users";
 
 const text = (form: FormData, name: string) => (typeof form.get(name) === "string" ? (form.get(name) as string) : undefined);
 
@@ -33,6 +33,15 @@ export async function deleteUserAction(id: string, _: FormState, form: FormData)
     await actAs("users", () => deleteUser(id));
     revalidatePath("/settings/users");
     return { ok: true };
+  } catch (error) {
+    return formFailure(error, form);
+  }
+}
+
+export async function resetPasswordAction(id: string, _: FormState, form: FormData): Promise<FormState> {
+  try {
+    await actAs("users", () => resetPassword(id, text(form, "password")));
+    return { ok: true, message: "Password set; their sessions were signed out. Tell them over a separate channel." };
   } catch (error) {
     return formFailure(error, form);
   }

@@ -5,7 +5,7 @@ import { ROLE_LABELS, ROLES } from "@/lib/auth/roles";
 import type { FormState } from "@/lib/form-state";
 import { CopyButton } from "../../ui/copy-button";
 import { FormAlert, SelectField, SubmitButton, TextField, useRemountKey } from "../../ui/form";
-import { changePasswordAction, changeRoleAction, createTokenAction, createUserAction, deleteUserAction, type TokenFormState } from "./actions";
+import { changePasswordAction, changeRoleAction, createTokenAction, createUserAction, deleteUserAction, resetPasswordAction, type TokenFormState } from "./actions";
 
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 
@@ -34,6 +34,7 @@ export function CreateUserForm() {
 export function UserRowActions({ id, email, role, self }: { id: string; email: string; role: string; self: boolean }) {
   const [roleState, roleAction] = useActionState<FormState, FormData>(changeRoleAction.bind(null, id), { ok: true });
   const [deleteState, deleteAction] = useActionState<FormState, FormData>(deleteUserAction.bind(null, id), { ok: true });
+  const [resetState, resetAction] = useActionState<FormState, FormData>(resetPasswordAction.bind(null, id), { ok: true });
   return (
     <div className="space-y-1">
       <div className="flex flex-wrap items-center gap-2">
@@ -49,9 +50,20 @@ export function UserRowActions({ id, email, role, self }: { id: string; email: s
           </form>
         )}
       </div>
+      {!self && (
+        <details className="text-sm">
+          <summary className="cursor-pointer text-slate-600 dark:text-slate-400">Reset password</summary>
+          <form action={resetAction} className="mt-2 flex items-center gap-2">
+            <input name="password" type="password" required minLength={12} autoComplete="new-password" aria-label={`New password for ${email}`} className="input py-1 text-sm" />
+            <button type="submit" className="btn btn-sm">Set</button>
+          </form>
+        </details>
+      )}
       <FormAlert state={roleState} fields={[]} />
       <FormAlert state={deleteState} fields={[]} />
+      <FormAlert state={resetState} fields={[]} />
       <Done state={roleState} />
+      <Done state={resetState} />
     </div>
   );
 }
