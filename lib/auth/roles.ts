@@ -6,8 +6,8 @@ export const ROLES = ["admin", "operator", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_LABELS: Record<Role, string> = {
-  admin: "Admin: users, CAs, settings, key export, and everything an operator does",
-  operator: "Operator: issue, sign CSRs, renew and revoke certificates",
+  admin: "Admin: everything",
+  operator: "Operator: issue, renew, revoke",
   viewer: "Viewer: read-only",
 };
 

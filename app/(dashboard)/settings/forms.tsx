@@ -42,7 +42,7 @@ export function UserRowActions({ id, email, role, self }: { id: string; email: s
           <select name="role" defaultValue={role} aria-label={`Role of ${email}`} className="input py-1 text-sm">
             {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
           </select>
-          <button type="submit" className="btn btn-sm">Change role</button>
+          <button type="submit" className="btn btn-sm whitespace-nowrap">Change role</button>
         </form>
         {!self && (
           <form action={deleteAction}>
