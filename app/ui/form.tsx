@@ -35,6 +35,11 @@ export function FormAlert({ state, fields }: { state: FormState; fields: string[
   );
 }
 
+/** The form-level success message, announced to assistive tech. */
+export function FormDone({ state }: { state: FormState }) {
+  return state.ok && state.message ? <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">{state.message}</p> : null;
+}
+
 export function FieldError({ state, name }: { state: FormState; name: string | string[] }) {
   const names = Array.isArray(name) ? name : [name];
   if (state.ok || !state.field || !names.includes(state.field)) return null;

@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from "react";
 import type { FormState } from "@/lib/form-state";
-import { FormAlert, SelectField, SubmitButton, TextField, useRemountKey } from "../../ui/form";
+import { FormAlert, FormDone, SelectField, SubmitButton, TextField, useRemountKey } from "../../ui/form";
 import { createChannelAction, createRuleAction, deleteChannelAction, sendTestAction, type TestState } from "./actions";
 
 type Option = { value: string; label: string };
@@ -18,7 +18,7 @@ export function ChannelForm({ authorities }: { authorities: Option[] }) {
     <form key={key} action={action} className="card space-y-5">
       <h2>Add a channel</h2>
       <FormAlert state={state} fields={CHANNEL_FIELDS} />
-      {state.ok && state.message && <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">{state.message}</p>}
+      <FormDone state={state} />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField name="name" label="Name" required maxLength={80} state={state} placeholder="Platform on-call" />
         <SelectField

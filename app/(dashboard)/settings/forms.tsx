@@ -4,14 +4,10 @@ import { useActionState } from "react";
 import { ROLE_LABELS, ROLES } from "@/lib/auth/roles";
 import type { FormState } from "@/lib/form-state";
 import { CopyButton } from "../../ui/copy-button";
-import { FormAlert, SelectField, SubmitButton, TextField, useRemountKey } from "../../ui/form";
+import { FormAlert, FormDone, SelectField, SubmitButton, TextField, useRemountKey } from "../../ui/form";
 import { changePasswordAction, changeRoleAction, createTokenAction, createUserAction, deleteUserAction, resetPasswordAction, type TokenFormState } from "./actions";
 
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
-
-function Done({ state }: { state: FormState }) {
-  return state.ok && state.message ? <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">{state.message}</p> : null;
-}
 
 export function CreateUserForm() {
   const [state, action] = useActionState<FormState, FormData>(createUserAction, { ok: true });
@@ -20,7 +16,7 @@ export function CreateUserForm() {
     <form key={key} action={action} className="card space-y-4">
       <h2>Add a user</h2>
       <FormAlert state={state} fields={["email", "role", "password"]} />
-      <Done state={state} />
+      <FormDone state={state} />
       <div className="grid gap-4 sm:grid-cols-3">
         <TextField name="email" label="E-mail" type="email" required state={state} autoComplete="off" />
         <SelectField name="role" label="Role" state={state} options={ROLE_OPTIONS} defaultValue="operator" />
@@ -62,8 +58,8 @@ export function UserRowActions({ id, email, role, self }: { id: string; email: s
       <FormAlert state={roleState} fields={[]} />
       <FormAlert state={deleteState} fields={[]} />
       <FormAlert state={resetState} fields={[]} />
-      <Done state={roleState} />
-      <Done state={resetState} />
+      <FormDone state={roleState} />
+      <FormDone state={resetState} />
     </div>
   );
 }
@@ -102,7 +98,7 @@ export function ChangePasswordForm() {
     <form key={key} action={action} className="card space-y-4">
       <h2>Change your password</h2>
       <FormAlert state={state} fields={["currentPassword", "newPassword"]} />
-      <Done state={state} />
+      <FormDone state={state} />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField name="currentPassword" label="Current password" type="password" required autoComplete="current-password" state={state} />
         <TextField name="newPassword" label="New password" type="password" required minLength={12} autoComplete="new-password" state={state} hint="At least 12 characters. Other sessions are signed out." />

@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from "react";
 import type { FormState } from "@/lib/form-state";
-import { FormAlert, SubmitButton } from "../../../ui/form";
+import { FormAlert, FormDone, SubmitButton } from "../../../ui/form";
 import { setOperatorsAction } from "../actions";
 
 /** Admins choose whether every operator may issue from this CA, or only some. */
@@ -14,7 +14,7 @@ export function AuthorityOperators({ id, operators, allowedIds }: { id: string; 
       <h2 id="operators-heading">Who may issue from this CA</h2>
       <form action={action} className="space-y-3">
         <FormAlert state={state} fields={[]} />
-        {state.ok && state.message && <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">{state.message}</p>}
+        <FormDone state={state} />
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" name="restrict" checked={restrict} onChange={(e) => setRestrict(e.currentTarget.checked)} />
           Only the operators ticked below (admins always may)
