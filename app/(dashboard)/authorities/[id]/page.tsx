@@ -20,6 +20,8 @@ export default async function AuthorityPage({ params, searchParams }: { params: 
   const [user, ca] = await Promise.all([requireUser(), getAuthority(id)]);
   if (!ca) notFound();
   const mayManage = can(user.role!, "manage_cas");
+  // An operator limited away from this CA is not offered to issue from it (the server refuses it too).
+  const mayIssue = can(user.role!, "issue") && (user.role !== "operator" || ca.operatorIds === null || ca.operatorIds.includes(user.userId ?? ""));
   const base = fileBaseName(ca.commonName, ca.summary.serial);
   const isRoot = ca.chain.length === 1 && ca.summary.subject === ca.summary.issuer;
   return (
@@ -36,8 +38,8 @@ export default async function AuthorityPage({ params, searchParams }: { params: 
           <h1>{ca.commonName}</h1>
         </div>
         <div className="flex flex-wrap gap-2">
-          {ca.pathLength !== 0 && <Link className="btn" href={`/authorities/new?type=intermediate&parentId=${ca.id}`}>New intermediate under it</Link>}
-          <Link className="btn btn-primary" href={`/certificates/new?caId=${ca.id}`}>Issue from this CA</Link>
+          {mayManage && ca.pathLength !== 0 && <Link className="btn" href={`/authorities/new?type=intermediate&parentId=${ca.id}`}>New intermediate under it</Link>}
+          {mayIssue && <Link className="btn btn-primary" href={`/certificates/new?caId=${ca.id}`}>Issue from this CA</Link>}
         </div>
       </div>
 
@@ -82,7 +84,7 @@ export default async function AuthorityPage({ params, searchParams }: { params: 
           {ca.issuedCount > ca.recent.length && <Link href={`/certificates?caId=${ca.id}`}>All {ca.issuedCount} →</Link>}
         </div>
         {ca.recent.length === 0 ? (
-          <p className="text-sm text-slate-500">Nothing issued yet. <Link href={`/certificates/new?caId=${ca.id}`}>Issue a certificate</Link> from this CA.</p>
+          <p className="text-sm text-slate-500">Nothing issued yet.{mayIssue && <> <Link href={`/certificates/new?caId=${ca.id}`}>Issue a certificate</Link> from this CA.</>}</p>
         ) : (
           <table className="table">
             <thead><tr><th>Common Name</th><th>SANs</th><th>Issued</th><th>Expires</th><th>Status</th></tr></thead>
