@@ -93,6 +93,10 @@ test("users, roles, API tokens and the audit log: the UI hides, the server refus
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page).toHaveURL(/localhost:\d+\/$/); // never off-site
 
+  await page.goto("/account");
+  await expect(page.getByRole("region", { name: "Where you are signed in" })).toContainText("this browser");
+  await snap(page, "34-account");
+
   // The audit log has all of it, filterable and exportable.
   await page.goto("/audit");
   await page.getByLabel("Who").fill(viewerEmail);
@@ -108,4 +112,7 @@ test("users, roles, API tokens and the audit log: the UI hides, the server refus
   expect(text.split("\r\n")[0]).toBe("id,at,actorType,actorLabel,action,outcome,objectType,objectId,objectLabel,ip,detail");
   expect(text).toContain(`"token ""ci-${stamp}"""`);
   expect(text).toContain(`"token-${stamp}.e2e.test"`);
+  const api = await request.get(`/api/v1/audit?group=auth&actor=${encodeURIComponent(viewerEmail)}`, { headers: auth });
+  expect(api.headers()["content-type"]).toContain("application/json");
+  expect((await api.json()).map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`)).toEqual(["auth.sign_in:failure", "auth.sign_in:success", "auth.sign_out:success"]);
 });

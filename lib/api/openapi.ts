@@ -136,6 +136,13 @@ export const openApiDocument = {
     "/cas/{id}/revoke": {
       post: { summary: "Revoke an intermediate CA", parameters: [idParam], requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { reason: { type: "string" } } } } } }, responses: { 200: { description: "The revoked CA" }, ...errors(400, 401, 403, 404, 409) } },
     },
+    "/audit": {
+      get: {
+        summary: "The audit log (admin tokens), oldest first",
+        parameters: ["format", "group", "actor", "outcome", "from", "to"].map((name) => ({ name, in: "query", schema: { type: "string" } })),
+        responses: { 200: { description: "application/json (default) or text/csv" }, ...errors(400, 401, 403) },
+      },
+    },
     "/notifications/channels": {
       get: { summary: "Notification channels with their rules (secrets are never returned)", responses: { 200: { description: "{items}" }, ...errors(401) } },
       post: {

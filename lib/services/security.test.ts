@@ -136,6 +136,17 @@ describe("roles, enforced by the services themselves", () => {
     await runAs(other, () => issueCertificate({ caId: ca.id, commonName: "other.example.com" }));
   });
 
+  it("signs out everywhere else on request, keeping this session", async () => {
+    const { endOtherSessions } = await import("./users");
+    const viewer = await userActor("viewer");
+    const here = await signIn({ email: viewer.label, password: PASSWORD }, meta);
+    const elsewhere = await signIn({ email: viewer.label, password: PASSWORD }, meta);
+    const hereId = (await findSession(here.token))!.session.id;
+    await runAs({ ...viewer, sessionId: hereId }, () => endOtherSessions());
+    expect(await findSession(here.token)).not.toBeNull();
+    expect(await findSession(elsewhere.token)).toBeNull();
+  });
+
   it("lets an admin reset someone's password, ending their sessions", async () => {
     const { resetPassword } = await import("./users");
     const viewer = await userActor("viewer");

@@ -174,3 +174,11 @@ export async function resetPassword(userId: string, password: unknown): Promise<
   await endUserSessions(userId, currentActor().userId === userId ? currentActor().sessionId : undefined);
   await audit({ action: "user.password_reset", objectType: "user", objectId: userId, objectLabel: user.email });
 }
+
+/** "Sign out everywhere else": ends the signed-in user's other sessions. */
+export async function endOtherSessions(): Promise<void> {
+  const actor = currentActor();
+  if (actor.type !== "user" || !actor.userId) throw new AppError("UNAUTHORIZED", "Sign in first.");
+  await endUserSessions(actor.userId, actor.sessionId);
+  await audit({ action: "auth.sign_out_others" });
+}

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { actAs } from "@/lib/auth/request";
 import { formFailure, formValues, type FormState } from "@/lib/form-state";
 import { createApiToken, revokeApiToken } from "@/lib/services/api-tokens";
-import { changeOwnPassword, changeRole, createUser, deleteUser, resetPassword } from "@/lib/services/users";
+import { changeOwnPassword, changeRole, createUser, deleteUser, endOtherSessions, resetPassword } from "@/lib/services/users";
 
 const text = (form: FormData, name: string) => (typeof form.get(name) === "string" ? (form.get(name) as string) : undefined);
 
@@ -73,4 +73,9 @@ export async function changePasswordAction(_: FormState, form: FormData): Promis
   } catch (error) {
     return { ...formFailure(error, form), values: formValues(form) };
   }
+}
+
+export async function endOtherSessionsAction(): Promise<void> {
+  await actAs("view", () => endOtherSessions());
+  revalidatePath("/account");
 }

@@ -1,0 +1,6 @@
+import { apiRoute } from "@/lib/api/handler";
+import { fileResponse } from "@/lib/api/respond";
+import { exportAudit } from "@/lib/services/export-audit";
+
+/** The audit log as JSON or CSV (?format=json|csv, group, actor, outcome, from, to), for SIEMs and audits. */
+export const GET = apiRoute("audit", async (request) => fileResponse(await exportAudit({ format: "json", ...Object.fromEntries(new URL(request.url).searchParams) })));
