@@ -22,6 +22,13 @@ export async function refreshCrls(now = new Date()): Promise<number> {
   return stale.length;
 }
 
+/** Drops sessions past their expiry and sign-in failures older than a day: nothing reads them any more. */
+export async function forgetExpired(now = new Date()): Promise<void> {
+  const db = getDb();
+  await db.session.deleteMany({ where: { expiresAt: { lt: now } } });
+  await db.loginThrottle.deleteMany({ where: { lastFailure: { lt: new Date(now.getTime() - DAY) }, OR: [{ blockedUntil: null }, { blockedUntil: { lt: now } }] } });
+}
+
 export interface ScheduledRun {
   crlsSigned: number;
   noticesQueued: number;
@@ -33,6 +40,7 @@ export async function runScheduledWork(now = new Date()): Promise<ScheduledRun> 
   // The dashboard's own HTTPS certificate renews itself 30 days before it expires.
   if (process.env.CADESK_TLS === "1") await ensureDashboardCertificate(now);
   const crlsSigned = await refreshCrls(now);
+  await forgetExpired(now);
   const noticesQueued = await queueExpiryNotices(now);
   const deliveriesAttempted = (await deliverDue(now)).length;
   return { crlsSigned, noticesQueued, deliveriesAttempted };

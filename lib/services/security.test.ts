@@ -136,6 +136,16 @@ describe("roles, enforced by the services themselves", () => {
     await runAs(other, () => issueCertificate({ caId: ca.id, commonName: "other.example.com" }));
   });
 
+  it("forgets expired sessions and old sign-in failures", async () => {
+    const { forgetExpired } = await import("./scheduler");
+    const viewer = await userActor("viewer");
+    const { token } = await signIn({ email: viewer.label, password: PASSWORD }, meta);
+    const later = new Date(Date.now() + 13 * 3600_000);
+    await forgetExpired(later);
+    expect(await getDb().session.count({ where: { userId: viewer.userId! } })).toBe(0);
+    expect(await findSession(token)).toBeNull();
+  });
+
   it("signs out everywhere else on request, keeping this session", async () => {
     const { endOtherSessions } = await import("./users");
     const viewer = await userActor("viewer");
