@@ -105,6 +105,9 @@ test("users, roles, API tokens and the audit log: the UI hides, the server refus
   await expect(events.getByRole("row").filter({ hasText: "auth.sign_in" }).filter({ hasText: "failed" })).toHaveCount(1);
   await expect(events.getByRole("row").filter({ hasText: "auth.sign_out" })).toHaveCount(1);
   await snap(page, "33-audit");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await snap(page, "35-audit-dark");
+  await page.emulateMedia({ colorScheme: "light" });
   await page.goto("/audit?group=token");
   await expect(page.getByRole("region", { name: "Events" })).toContainText("token.revoke");
   const csv = await page.request.get("/download/audit?format=csv&group=certificate");

@@ -150,3 +150,38 @@ export async function sha256Fingerprint(certificate: x509.X509Certificate): Prom
 export async function sha1Fingerprint(certificate: x509.X509Certificate): Promise<string> {
   return Buffer.from(await certificate.getThumbprint("SHA-1")).toString("hex");
 }
+
+/** id-pkix-ocsp-nocheck (RFC 6960 4.2.2.2.1): clients need not check the responder's own status. */
+const OCSP_NOCHECK = "1.3.6.1.5.5.7.48.1.5";
+
+/**
+ * A delegated OCSP responder certificate (RFC 6960 4.2.2.2): signed by the CA it answers for, with
+ * only the OCSPSigning EKU and ocsp-nocheck, short-lived, so it needs no revocation checking.
+ */
+export async function signOcspResponderCertificate(params: {
+  issuer: Issuer;
+  subject: x509.Name;
+  publicKey: CryptoKey;
+  validity: { notBefore: Date; notAfter: Date };
+  serialNumber: string;
+}): Promise<x509.X509Certificate> {
+  const publicKey = await x509.PublicKey.create(params.publicKey);
+  return x509.X509CertificateGenerator.create({
+    serialNumber: params.serialNumber,
+    subject: params.subject,
+    issuer: params.issuer.certificate.subjectName,
+    notBefore: params.validity.notBefore,
+    notAfter: params.validity.notAfter,
+    publicKey,
+    signingKey: params.issuer.signingKey,
+    signingAlgorithm: signingAlgorithm(params.issuer.keyType),
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.ocspSigning], false),
+      new x509.Extension(OCSP_NOCHECK, false, new Uint8Array([0x05, 0x00])),
+      await x509.SubjectKeyIdentifierExtension.create(publicKey),
+      new x509.AuthorityKeyIdentifierExtension(await subjectKeyId(params.issuer.certificate), false),
+    ],
+  });
+}

@@ -119,14 +119,15 @@ const SIGNATURE_OIDS: Record<string, string> = {
 
 /** The signed response: one SingleResponse per request, the nonce echoed, valid until nextUpdate. */
 export async function signOcspResponse(params: {
-  issuer: Issuer;
-  issuerCertificateDer: Uint8Array;
+  /** The CA itself or its delegated responder (RFC 6960 4.2.2.2). */
+  signer: Issuer;
+  signerCertificateDer: Uint8Array;
   responses: { certId: CertId; status: CertStatus }[];
   nonce?: Uint8Array;
   now: Date;
   nextUpdate: Date;
 }): Promise<Uint8Array> {
-  const [tbs] = children(parseDer(params.issuerCertificateDer));
+  const [tbs] = children(parseDer(params.signerCertificateDer));
   const fields = children(tbs!);
   const spki = fields[(fields[0]!.cls === "context" ? 1 : 0) + 5]!;
   const keyHash = createHash("sha1").update(children(spki)[1]!.value.subarray(1)).digest();
@@ -151,14 +152,14 @@ export async function signOcspResponse(params: {
   );
   const tbsDer = der(responseData);
 
-  const algorithm = signingAlgorithm(params.issuer.keyType as KeyType) as Algorithm & { hash?: string };
+  const algorithm = signingAlgorithm(params.signer.keyType as KeyType) as Algorithm & { hash?: string };
   const hashName = typeof algorithm.hash === "string" ? algorithm.hash : "";
   const sigOid = SIGNATURE_OIDS[`${algorithm.name}/${hashName}`];
   if (!sigOid) throw new Error(`no OCSP signature algorithm for ${algorithm.name}`);
-  let signature: Uint8Array = new Uint8Array(await subtle.sign(algorithm, params.issuer.signingKey, tbsDer));
+  let signature: Uint8Array = new Uint8Array(await subtle.sign(algorithm, params.signer.signingKey, tbsDer));
   if (algorithm.name === "ECDSA") signature = ecdsaDer(signature);
   const sigAlg = algorithm.name === "RSASSA-PKCS1-v1_5" ? seq(oid(sigOid), asn1.create(U, T.NULL, false, "")) : seq(oid(sigOid));
   // The signer's certificate travels with the response, so clients find it without -issuer.
-  const basic = seq(raw(tbsDer), sigAlg, asn1.create(U, T.BITSTRING, false, "\x00" + bin(signature)), explicit(0, seq(raw(params.issuerCertificateDer))));
+  const basic = seq(raw(tbsDer), sigAlg, asn1.create(U, T.BITSTRING, false, "\x00" + bin(signature)), explicit(0, seq(raw(params.signerCertificateDer))));
   return der(seq(enumerated(0), explicit(0, seq(oid(OID.basic), octets(der(basic))))));
 }

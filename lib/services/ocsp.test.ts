@@ -75,3 +75,25 @@ describe("OCSP responder", () => {
     expect(openssl(["ocsp", "-respin", f["resp.der"]!, "-resp_text", "-noverify"]).stdout).toContain("malformedrequest");
   });
 });
+
+describe("delegated OCSP responder", () => {
+  it("signs with a short-lived OCSPSigning certificate from the CA, reused, and replaced a week before it ends", async () => {
+    const { certificate } = await issueCertificate({ caId, commonName: "delegated.example.com" });
+    const text = await ask(certificate.certificatePem);
+    expect(text).toContain("Response verify OK");
+    expect(text).toContain("Subject: CN=OCSP Issuing OCSP Responder");
+    expect(text).toContain("OCSP Signing");
+    expect(text).toContain("OCSP No Check");
+    const { getDb } = await import("../db");
+    const first = await getDb().ocspResponder.findUniqueOrThrow({ where: { authorityId: caId } });
+    expect(first.notAfter.getTime() - Date.now()).toBeGreaterThan(29 * 86_400_000);
+    await ask(certificate.certificatePem);
+    expect((await getDb().ocspResponder.findUniqueOrThrow({ where: { authorityId: caId } })).serialHex).toBe(first.serialHex);
+
+    const { ocspSigner } = await import("./ocsp-responder");
+    const later = new Date(first.notAfter.getTime() - 6 * 86_400_000);
+    const renewed = await ocspSigner(await loadIssuer(caId, later), later);
+    expect(renewed.certificate.serialNumber.toLowerCase()).not.toBe(first.serialHex);
+    expect((await getDb().ocspResponder.findUniqueOrThrow({ where: { authorityId: caId } })).serialHex).toBe(renewed.certificate.serialNumber.toLowerCase());
+  });
+});

@@ -3,13 +3,14 @@ import { parsePemBlocks } from "../pki/pem";
 import { matchesIssuer, ocspErrorResponse, parseOcspRequest, signOcspResponse, type CertStatus } from "../pki/ocsp";
 import type { RevocationReason } from "../pki/revocation-reasons";
 import { loadIssuer } from "./issuer";
+import { ocspSigner } from "./ocsp-responder";
 
 /** How long a response may be cached: revocation reaches OCSP clients within this. */
 const RESPONSE_LIFETIME_MS = 60 * 60 * 1000;
 
 /**
- * Answers an OCSP request for one of cadesk's CAs, signed by that CA: good, revoked (with time
- * and reason) or unknown for each certificate asked about.
+ * Answers an OCSP request for one of cadesk's CAs, signed by the CA's delegated responder: good,
+ * revoked (with time and reason) or unknown for each certificate asked about.
  */
 export async function answerOcsp(caId: string, request: Uint8Array, now = new Date()): Promise<Uint8Array> {
   const parsed = parseOcspRequest(request);
@@ -42,5 +43,6 @@ export async function answerOcsp(caId: string, request: Uint8Array, now = new Da
     return { certId, status };
   });
   const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
-  return signOcspResponse({ issuer, issuerCertificateDer: issuerDer, responses, nonce: parsed.nonce, now: thisUpdate, nextUpdate: new Date(thisUpdate.getTime() + RESPONSE_LIFETIME_MS) });
+  const signer = await ocspSigner(issuer, now);
+  return signOcspResponse({ signer, signerCertificateDer: new Uint8Array(signer.certificate.rawData), responses, nonce: parsed.nonce, now: thisUpdate, nextUpdate: new Date(thisUpdate.getTime() + RESPONSE_LIFETIME_MS) });
 }

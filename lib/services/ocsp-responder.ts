@@ -1,0 +1,60 @@
+import { getDb } from "../db";
+import { certificatePem, parseCertificate, signOcspResponderCertificate, type Issuer } from "../pki/certificate";
+import { generateKeyPair, importSigningKey } from "../pki/keys";
+import { buildName } from "../pki/names";
+import { readPemOrDer } from "../pki/pem";
+import { randomSerial } from "../pki/serial";
+import { openKey, sealKey, type LoadedIssuer } from "./issuer";
+
+const DAY = 86_400_000;
+/** A responder certificate lives 30 days and is replaced when fewer than 7 remain. */
+const LIFETIME_MS = 30 * DAY;
+const RENEW_WITHIN_MS = 7 * DAY;
+
+const keyContext = (authorityId: string) => `ocsp-responder:${authorityId}`;
+const signers = new Map<string, Promise<Issuer>>();
+
+function loaded(authorityId: string, serialHex: string, pem: string, sealed: string): Promise<Issuer> {
+  const cacheKey = `${authorityId}:${serialHex}`;
+  let signer = signers.get(cacheKey);
+  if (!signer) {
+    signer = (async () => ({
+      keyType: "ecdsa-p256" as const,
+      certificate: parseCertificate(readPemOrDer(pem, ["CERTIFICATE"], "certificate")),
+      signingKey: await importSigningKey(openKey(sealed, keyContext(authorityId)), "ecdsa-p256"),
+    }))();
+    signer.catch(() => signers.delete(cacheKey));
+    signers.set(cacheKey, signer);
+  }
+  return signer;
+}
+
+/**
+ * The CA's delegated OCSP signer: the stored one while it has a week left, otherwise a new P-256
+ * responder certificate signed by the CA (its validity never past the CA's).
+ */
+export async function ocspSigner(ca: LoadedIssuer, now = new Date()): Promise<Issuer> {
+  const db = getDb();
+  const stored = await db.ocspResponder.findUnique({ where: { authorityId: ca.authority.id } });
+  if (stored && stored.notAfter.getTime() - now.getTime() > RENEW_WITHIN_MS) {
+    return loaded(stored.authorityId, stored.serialHex, stored.certificatePem, stored.encryptedKey);
+  }
+  const key = await generateKeyPair("ecdsa-p256");
+  const notBefore = new Date(now.getTime() - 60_000);
+  const notAfter = new Date(Math.min(now.getTime() + LIFETIME_MS, ca.authority.notAfter.getTime()));
+  const certificate = await signOcspResponderCertificate({
+    issuer: ca,
+    subject: buildName({ commonName: `${ca.authority.commonName.slice(0, 49)} OCSP Responder` }),
+    publicKey: key.keys.publicKey,
+    validity: { notBefore, notAfter },
+    serialNumber: randomSerial(),
+  });
+  const row = {
+    serialHex: certificate.serialNumber.toLowerCase(),
+    notAfter,
+    certificatePem: certificatePem(certificate),
+    encryptedKey: sealKey(key.pkcs8, keyContext(ca.authority.id)),
+  };
+  await db.ocspResponder.upsert({ where: { authorityId: ca.authority.id }, create: { authorityId: ca.authority.id, ...row }, update: row });
+  return loaded(ca.authority.id, row.serialHex, row.certificatePem, row.encryptedKey);
+}
