@@ -119,3 +119,50 @@ test("users, roles, API tokens and the audit log: the UI hides, the server refus
   expect(api.headers()["content-type"]).toContain("application/json");
   expect((await api.json()).map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`)).toEqual(["auth.sign_in:failure", "auth.sign_in:success", "auth.sign_out:success"]);
 });
+
+test("a CA limited to chosen operators is not offered to others, and an operator cannot reconfigure the echo server", async ({ page, browser, request }) => {
+  const stamp = Date.now();
+  const open = await (await request.post("/api/v1/cas", { headers: auth, data: { commonName: `Open CA ${stamp}` } })).json();
+  const limited = await (await request.post("/api/v1/cas", { headers: auth, data: { commonName: `Limited CA ${stamp}` } })).json();
+  const operatorEmail = `operator-${stamp}@e2e.test`;
+
+  await page.goto("/settings/users");
+  await page.getByLabel("E-mail").fill(operatorEmail);
+  await page.getByLabel("Role", { exact: true }).selectOption("operator");
+  await page.getByLabel("Initial password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Add user" }).click();
+  await expect(page.getByRole("status")).toContainText(`${operatorEmail} can now sign in as operator`);
+
+  await page.goto(`/authorities/${limited.id}`);
+  const limits = page.getByRole("region", { name: "Who may issue from this CA" });
+  await limits.getByLabel("Only the operators ticked below").check();
+  await expect(limits.getByLabel(operatorEmail)).not.toBeChecked();
+  await limits.getByRole("button", { name: "Save" }).click();
+  await expect(limits.getByRole("status")).toHaveText("Saved.");
+  // What was saved is what the form shows afterwards.
+  await expect(limits.getByLabel("Only the operators ticked below")).toBeChecked();
+  await expect(limits.getByLabel(operatorEmail)).not.toBeChecked();
+  await snap(page, "36-ca-operators");
+
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const operator = await context.newPage();
+  await operator.goto("/sign-in");
+  await operator.getByLabel("E-mail").fill(operatorEmail);
+  await operator.getByLabel("Password").fill(PASSWORD);
+  await operator.getByRole("button", { name: "Sign in" }).click();
+  await expect(operator.getByRole("navigation", { name: "Main" })).toContainText(operatorEmail);
+  await operator.goto("/certificates/new");
+  const options = await operator.getByLabel("Issuing CA").locator("option").allTextContents();
+  expect(options.some((o) => o.includes(`Open CA ${stamp}`))).toBe(true);
+  expect(options.some((o) => o.includes(`Limited CA ${stamp}`))).toBe(false);
+  await operator.goto(`/authorities/${limited.id}`);
+  await expect(operator.getByRole("heading", { level: 1 })).toHaveText(`Limited CA ${stamp}`);
+  await expect(operator.getByRole("link", { name: "Issue from this CA" })).toHaveCount(0);
+  await expect(operator.getByRole("region", { name: "Who may issue from this CA" })).toHaveCount(0);
+  await operator.goto(`/authorities/${open.id}`);
+  await expect(operator.getByRole("link", { name: "Issue from this CA" })).toBeVisible();
+  await operator.goto("/tls");
+  await expect(operator.getByText("Only an admin can change the echo server")).toBeVisible();
+  await expect(operator.getByRole("button", { name: "Apply to the echo server" })).toHaveCount(0);
+  await context.close();
+});

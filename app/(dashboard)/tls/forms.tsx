@@ -13,7 +13,8 @@ const MODES = [
   { value: "none", label: "Ignored", hint: "Plain TLS: no client certificate is asked for." },
 ];
 
-export function EchoForm({ status, certificates, authorities }: { status: EchoStatus; certificates: Option[]; authorities: Option[] }) {
+/** The echo server's settings; read-only for roles that may test but not configure it. */
+export function EchoForm({ status, certificates, authorities, readOnly = false }: { status: EchoStatus; certificates: Option[]; authorities: Option[]; readOnly?: boolean }) {
   const [state, action] = useActionState<EchoFormState, FormData>(updateEchoAction, { ok: true });
   const key = useRemountKey(state);
   const current = state.status ?? status;
@@ -31,30 +32,36 @@ export function EchoForm({ status, certificates, authorities }: { status: EchoSt
         <code>openssl s_client</code>. Changes apply to new connections at once, without a restart.
       </p>
       <FormAlert state={state} fields={["certificateId", "clientCaIds", "clientAuth"]} />
-      <SelectField name="certificateId" label="Server certificate" state={state} options={certificates} defaultValue={current.certificateId ?? certificates[0]?.value} />
-      <fieldset>
-        <legend className="label">Client certificates must chain to</legend>
-        <div className="flex flex-wrap gap-3">
-          {authorities.map((a) => (
-            <label key={a.value} className="flex items-center gap-1.5 text-sm">
-              <input type="checkbox" name="clientCaIds" value={a.value} defaultChecked={current.clientCaIds.includes(a.value)} /> {a.label}
-            </label>
-          ))}
-        </div>
-        {!state.ok && state.field === "clientCaIds" && <p role="alert" className="field-error">{state.message}</p>}
+      <fieldset disabled={readOnly} className="space-y-4">
+        <SelectField name="certificateId" label="Server certificate" state={state} options={certificates} defaultValue={current.certificateId ?? certificates[0]?.value} />
+        <fieldset>
+          <legend className="label">Client certificates must chain to</legend>
+          <div className="flex flex-wrap gap-3">
+            {authorities.map((a) => (
+              <label key={a.value} className="flex items-center gap-1.5 text-sm">
+                <input type="checkbox" name="clientCaIds" value={a.value} defaultChecked={current.clientCaIds.includes(a.value)} /> {a.label}
+              </label>
+            ))}
+          </div>
+          {!state.ok && state.field === "clientCaIds" && <p role="alert" className="field-error">{state.message}</p>}
+        </fieldset>
+        <fieldset>
+          <legend className="label">Client certificate</legend>
+          <div className="space-y-1">
+            {MODES.map((m) => (
+              <label key={m.value} className="flex items-start gap-2 text-sm">
+                <input type="radio" name="clientAuth" value={m.value} defaultChecked={current.clientAuth === m.value} className="mt-1" />
+                <span><strong className="font-medium">{m.label}</strong> <span className="text-slate-500">{m.hint}</span></span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
       </fieldset>
-      <fieldset>
-        <legend className="label">Client certificate</legend>
-        <div className="space-y-1">
-          {MODES.map((m) => (
-            <label key={m.value} className="flex items-start gap-2 text-sm">
-              <input type="radio" name="clientAuth" value={m.value} defaultChecked={current.clientAuth === m.value} className="mt-1" />
-              <span><strong className="font-medium">{m.label}</strong> <span className="text-slate-500">{m.hint}</span></span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <div className="flex justify-end"><SubmitButton pendingText="Applying…">Apply to the echo server</SubmitButton></div>
+      {readOnly ? (
+        <p className="hint">Only an admin can change the echo server; you can test against it below.</p>
+      ) : (
+        <div className="flex justify-end"><SubmitButton pendingText="Applying…">Apply to the echo server</SubmitButton></div>
+      )}
     </form>
   );
 }

@@ -1,4 +1,5 @@
 import { requireUser } from "@/lib/auth/request";
+import { can } from "@/lib/auth/roles";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { tlsPageData } from "@/lib/data/tls";
@@ -7,7 +8,7 @@ import { DoctorForm, EchoForm } from "./forms";
 export const metadata: Metadata = { title: "Test TLS" };
 
 export default async function TlsPage() {
-  await requireUser("issue");
+  const user = await requireUser("issue");
   const data = await tlsPageData();
   return (
     <div className="space-y-6">
@@ -23,7 +24,7 @@ export default async function TlsPage() {
           The echo server needs a TLS server certificate whose key cadesk holds. <Link href="/certificates/new">Issue one</Link> first.
         </div>
       ) : (
-        <EchoForm status={data.echo} certificates={data.serverCertificates} authorities={data.authorities} />
+        <EchoForm status={data.echo} certificates={data.serverCertificates} authorities={data.authorities} readOnly={!can(user.role!, "settings")} />
       )}
       <DoctorForm echoListening={data.echo.listening} authorities={data.authorities} clientCertificates={data.clientCertificates} />
     </div>
