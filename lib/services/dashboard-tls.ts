@@ -3,11 +3,11 @@ import { hostname } from "node:os";
 import { runAs, SYSTEM_ACTOR } from "../auth/actor";
 import { readConfig } from "../config";
 import { getDb } from "../db";
-import { HttpsFront, type FrontTlsConfig } from "../tls/https-front";
+import { HttpsFront } from "../tls/https-front";
 import { httpsFrontRuntime } from "../tls/https-front-runtime";
 import { createAuthority } from "./create-authority";
 import { dashboardCertificateId, useDashboardCertificate } from "./dashboard-certificate";
-import { exportCertificate } from "./export-certificate";
+import { servingPems } from "./export-certificate";
 import { issueCertificate } from "./issue-certificate";
 import { renewCertificate } from "./renew-certificate";
 
@@ -50,13 +50,6 @@ export async function ensureDashboardCertificate(now = new Date()): Promise<stri
   });
 }
 
-async function tlsConfigFor(certificateId: string): Promise<FrontTlsConfig> {
-  return runAs(SYSTEM_ACTOR, async () => ({
-    certificatePem: String((await exportCertificate(certificateId, "fullchain")).body),
-    keyPem: String((await exportCertificate(certificateId, "key")).body),
-  }));
-}
-
 /**
  * CADESK_TLS=1: serves the dashboard over HTTPS on CADESK_HTTPS_PORT, forwarding to Next on the
  * loopback port it listens on (`npm start` arranges both).
@@ -67,8 +60,8 @@ export async function startDashboardHttps(env = process.env): Promise<HttpsFront
   const port = Number(env.CADESK_HTTPS_PORT || 3000);
   const front = new HttpsFront({ host: "127.0.0.1", port: Number(env.PORT || 13000) });
   runtime.front = front;
-  runtime.reload = async (certificateId) => front.update(await tlsConfigFor(certificateId));
-  await front.start(await tlsConfigFor(await ensureDashboardCertificate()), port, env.CADESK_HTTPS_HOST || "0.0.0.0");
+  runtime.reload = async (certificateId) => front.update(await servingPems(certificateId));
+  await front.start(await servingPems(await ensureDashboardCertificate()), port, env.CADESK_HTTPS_HOST || "0.0.0.0");
   console.log(`[cadesk] HTTPS on port ${front.port} for ${dashboardNames(env).join(", ")}. Trust the CA that issued it (${env.CADESK_TLS_CA_ID ? "CADESK_TLS_CA_ID" : `"${DASHBOARD_CA_NAME}"`}) to avoid browser warnings.`);
   return front;
 }

@@ -7,7 +7,7 @@ import { applyEchoConfig, echoRuntime } from "../tls/echo-runtime";
 import type { EchoTlsConfig } from "../tls/echo-server";
 import { parseInput } from "../validations/parse";
 import { ZEchoSettingsInput, type TEchoSettingsInput } from "../validations/tls";
-import { exportCertificate } from "./export-certificate";
+import { servingPems } from "./export-certificate";
 
 export interface EchoStatus {
   certificateId: string | null;
@@ -51,8 +51,7 @@ async function tlsConfig(settings: TEchoSettingsInput): Promise<EchoTlsConfig> {
     throw new AppError("INVALID_INPUT", "Choose at least one CA whose client certificates the echo server accepts, or set client certificates to \"none\".", "clientCaIds");
   }
   return {
-    certificatePem: String((await exportCertificate(certificate.id, "fullchain")).body),
-    keyPem: String((await exportCertificate(certificate.id, "key")).body),
+    ...(await servingPems(certificate.id)),
     clientCaPems: cas.map((ca) => ca.certificatePem),
     clientAuth: settings.clientAuth,
   };

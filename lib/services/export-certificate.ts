@@ -48,22 +48,43 @@ async function loadForExport(id: string) {
   return { certificate, issuers };
 }
 
-/**
- * The stored private key, for an admin who entered the password recently; every export is in the
- * audit log.
- */
-async function storedKey(certificate: { id: string; encryptedKey: string | null; source: string; commonName: string }, action: "key.export" | "pkcs12.export"): Promise<Uint8Array> {
-  assertCan("export_keys", "download private keys");
-  assertRecentAuth();
+type HeldKey = { id: string; encryptedKey: string | null; source: string; commonName: string };
+
+/** The stored private key, or why cadesk does not hold it. */
+function heldKey(certificate: HeldKey): Uint8Array {
   if (!certificate.encryptedKey) {
     const why = certificate.source === "csr"
       ? "it was issued from a CSR, so the key stayed with whoever made the CSR"
       : "it was issued with \"do not keep the private key\"";
     throw new AppError("NOT_FOUND", `cadesk does not hold this certificate's private key: ${why}.`, "format");
   }
-  const key = openKey(certificate.encryptedKey, certificateKeyContext(certificate.id));
+  return openKey(certificate.encryptedKey, certificateKeyContext(certificate.id));
+}
+
+/**
+ * The stored private key leaving cadesk: for an admin who entered the password recently, and every
+ * export is in the audit log.
+ */
+async function exportedKey(certificate: HeldKey, action: "key.export" | "pkcs12.export"): Promise<Uint8Array> {
+  assertCan("export_keys", "download private keys");
+  assertRecentAuth();
+  const key = heldKey(certificate);
   await audit({ action, objectType: "certificate", objectId: certificate.id, objectLabel: certificate.commonName });
   return key;
+}
+
+function fullchainPem(certificatePem: string, issuers: { certificatePem: string }[]): string {
+  return certificatePem + issuers.filter((a) => !isSelfSigned(a.certificatePem)).map((a) => a.certificatePem).join("");
+}
+
+/**
+ * What cadesk's own TLS listeners (the echo server, the dashboard over HTTPS) serve: the
+ * fullchain and key of a stored certificate. The key stays in this process, so this is not an
+ * export and needs no export rights.
+ */
+export async function servingPems(id: string): Promise<{ certificatePem: string; keyPem: string }> {
+  const { certificate, issuers } = await loadForExport(id);
+  return { certificatePem: fullchainPem(certificate.certificatePem, issuers), keyPem: privateKeyPem(heldKey(certificate)) };
 }
 
 /** One of the download formats (pem, crt, der, key, chain, fullchain) of a stored certificate. */
@@ -80,11 +101,11 @@ export async function exportCertificate(id: string, rawFormat: unknown): Promise
       case "der":
         return parsePemBlocks(certificate.certificatePem)[0]!.der;
       case "key":
-        return privateKeyPem(await storedKey(certificate, "key.export"));
+        return privateKeyPem(await exportedKey(certificate, "key.export"));
       case "chain":
         return issuers.map((a) => a.certificatePem).join("");
       case "fullchain":
-        return certificate.certificatePem + issuers.filter((a) => !isSelfSigned(a.certificatePem)).map((a) => a.certificatePem).join("");
+        return fullchainPem(certificate.certificatePem, issuers);
     }
   })();
   return { filename, contentType: file.contentType, body };
@@ -96,7 +117,7 @@ export async function exportPkcs12(id: string, raw: unknown): Promise<ExportedFi
   const { certificate, issuers } = await loadForExport(id);
   const der = (pem: string) => parsePemBlocks(pem)[0]!.der;
   const body = buildPkcs12({
-    pkcs8: await storedKey(certificate, "pkcs12.export"),
+    pkcs8: await exportedKey(certificate, "pkcs12.export"),
     certificates: [der(certificate.certificatePem), ...issuers.map((a) => der(a.certificatePem))],
     password,
     friendlyName: certificate.commonName || certificate.serialHex,

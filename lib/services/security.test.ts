@@ -240,3 +240,20 @@ describe("first run", () => {
     }
   });
 });
+
+describe("the server's own keys", () => {
+  it("load for the echo server and the dashboard's HTTPS without counting as a user's key export", async () => {
+    const { updateEchoSettings, echoStatus } = await import("./echo-settings");
+    const ca = (await createAuthority({ commonName: `Echo roles CA ${counter++}` })).authority;
+    const served = (await issueCertificate({ caId: ca.id, commonName: "echo-roles.example.com", sans: { dns: ["echo-roles.example.com"] } })).certificate;
+    const staleAdmin = await userActor("admin", new Date(Date.now() - 10 * 60_000));
+    // Changing settings is not a key export: no password confirmation, no key.export event.
+    await runAs(staleAdmin, () => updateEchoSettings({ certificateId: served.id, clientCaIds: [ca.id], clientAuth: "require" }));
+    const operator = await userActor("operator");
+    // An operator renewing the echo server's certificate: the echo server follows it.
+    const { renewCertificate } = await import("./renew-certificate");
+    const renewed = await runAs(operator, () => renewCertificate(served.id, {}));
+    expect((await echoStatus()).certificateId).toBe(renewed.certificate.id);
+    expect(await getDb().auditEvent.count({ where: { action: "key.export", objectId: { in: [served.id, renewed.certificate.id] } } })).toBe(0);
+  });
+});
