@@ -12,6 +12,12 @@ export interface FormState {
   reauth?: boolean;
 }
 
+/** A text field of a submitted form; undefined for a missing field or a file. */
+export function formText(form: FormData, name: string): string | undefined {
+  const value = form.get(name);
+  return typeof value === "string" ? value : undefined;
+}
+
 const SECRET_FIELDS = /pass(word|phrase)/i;
 
 export function formValues(form: FormData): Record<string, string> {

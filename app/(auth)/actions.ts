@@ -3,10 +3,8 @@
 import { redirect } from "next/navigation";
 import { runAs } from "@/lib/auth/actor";
 import { actAs, clearSessionCookie, requestMeta, sessionActor, setSessionCookie } from "@/lib/auth/request";
-import { formFailure, type FormState } from "@/lib/form-state";
+import { formFailure, formText, type FormState } from "@/lib/form-state";
 import { completeSetup, confirmPassword, signIn, signOut } from "@/lib/services/users";
-
-const text = (form: FormData, name: string) => (typeof form.get(name) === "string" ? (form.get(name) as string) : undefined);
 
 /** Only same-site paths: "next" must not send a signed-in user to another site. */
 function safeNext(value: string | undefined): string {
@@ -15,19 +13,19 @@ function safeNext(value: string | undefined): string {
 
 export async function signInAction(_: FormState, form: FormData): Promise<FormState> {
   try {
-    const { token } = await signIn({ email: text(form, "email"), password: text(form, "password") }, await requestMeta());
+    const { token } = await signIn({ email: formText(form, "email"), password: formText(form, "password") }, await requestMeta());
     await setSessionCookie(token);
   } catch (error) {
     return formFailure(error, form);
   }
-  redirect(safeNext(text(form, "next")));
+  redirect(safeNext(formText(form, "next")));
 }
 
 export async function setupAction(_: FormState, form: FormData): Promise<FormState> {
   try {
-    const password = text(form, "password");
-    if (password !== text(form, "confirmPassword")) return { ok: false, field: "confirmPassword", message: "The two passwords differ.", values: { email: text(form, "email") ?? "" } };
-    const { token } = await completeSetup({ setupToken: text(form, "setupToken"), email: text(form, "email"), password }, await requestMeta());
+    const password = formText(form, "password");
+    if (password !== formText(form, "confirmPassword")) return { ok: false, field: "confirmPassword", message: "The two passwords differ.", values: { email: formText(form, "email") ?? "" } };
+    const { token } = await completeSetup({ setupToken: formText(form, "setupToken"), email: formText(form, "email"), password }, await requestMeta());
     await setSessionCookie(token);
   } catch (error) {
     return formFailure(error, form);
@@ -37,11 +35,11 @@ export async function setupAction(_: FormState, form: FormData): Promise<FormSta
 
 export async function confirmPasswordAction(_: FormState, form: FormData): Promise<FormState> {
   try {
-    await actAs("view", () => confirmPassword(text(form, "password")));
+    await actAs("view", () => confirmPassword(formText(form, "password")));
   } catch (error) {
     return formFailure(error, form);
   }
-  redirect(safeNext(text(form, "next")));
+  redirect(safeNext(formText(form, "next")));
 }
 
 export async function signOutAction(): Promise<void> {
