@@ -40,3 +40,12 @@ export function can(role: string, permission: Permission): boolean {
 export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);
 }
+
+/**
+ * Whether an actor may use a CA whose operator list is `operatorIds` (null: every operator).
+ * Admins always may; operators (people by user id, API tokens by token id) only when listed.
+ */
+export function mayUseAuthority(actor: { type: string; role: string | null; id: string | null; userId: string | null }, operatorIds: string[] | null): boolean {
+  if (actor.role !== "operator" || operatorIds === null) return true;
+  return operatorIds.includes((actor.type === "token" ? actor.id : actor.userId) ?? "");
+}

@@ -109,7 +109,7 @@ export async function getAuthority(id: string, now = new Date()): Promise<Author
 }
 
 /** Everyone a CA's operator list can name: operator users, then live operator API tokens. */
-async function operatorCandidates(now: Date): Promise<{ id: string; label: string }[]> {
+export async function operatorCandidates(now = new Date()): Promise<{ id: string; label: string }[]> {
   const [users, tokens] = await Promise.all([
     getDb().user.findMany({ where: { role: "operator" }, select: { id: true, email: true }, orderBy: { email: "asc" } }),
     getDb().apiToken.findMany({ where: { role: "operator", revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }, select: { id: true, name: true }, orderBy: { name: "asc" } }),

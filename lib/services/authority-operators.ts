@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { assertCan } from "../auth/actor";
+import { operatorCandidates } from "../data/authorities";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { parseInput } from "../validations/parse";
@@ -17,11 +18,7 @@ export async function setAuthorityOperators(id: string, raw: unknown): Promise<v
   assertCan("manage_cas", "choose a CA's operators");
   const input = parseInput(ZOperatorsInput, raw);
   const authority = await findAuthority(id, "id");
-  const [users, tokens] = await Promise.all([
-    getDb().user.findMany({ where: { id: { in: input.operatorIds }, role: "operator" }, select: { id: true, email: true } }),
-    getDb().apiToken.findMany({ where: { id: { in: input.operatorIds }, role: "operator", revokedAt: null }, select: { id: true, name: true } }),
-  ]);
-  const known = [...users.map((u) => ({ id: u.id, label: u.email })), ...tokens.map((t) => ({ id: t.id, label: `token "${t.name}"` }))];
+  const known = (await operatorCandidates()).filter((c) => input.operatorIds.includes(c.id));
   if (known.length !== new Set(input.operatorIds).size) throw new AppError("INVALID_INPUT", "Only existing operators (people or operator API tokens) can be allowed on a CA.", "operatorIds");
   await getDb().authority.update({ where: { id }, data: { operatorIds: input.restrict ? JSON.stringify(known.map((u) => u.id)) : null } });
   await audit({ action: "ca.operators", objectType: "authority", objectId: id, objectLabel: authority.commonName, detail: input.restrict ? { allowed: known.map((u) => u.label) } : { allowed: "all operators" } });

@@ -1,5 +1,6 @@
 import type { Authority } from "@/generated/prisma/client";
 import { currentActor } from "../auth/actor";
+import { mayUseAuthority } from "../auth/roles";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { loadMasterKey } from "../master-key";
@@ -84,11 +85,7 @@ export function authorityOperatorIds(authority: Pick<Authority, "operatorIds">):
 
 /** An admin may use any CA; an operator (person or API token) only a CA that lists them or lists nobody. */
 export function assertMayUseAuthority(authority: Pick<Authority, "operatorIds" | "commonName">, field = "caId"): void {
-  const actor = currentActor();
-  if (actor.role !== "operator") return;
-  const allowed = authorityOperatorIds(authority);
-  const who = actor.type === "token" ? actor.id : actor.userId;
-  if (allowed && !allowed.includes(who ?? "")) {
+  if (!mayUseAuthority(currentActor(), authorityOperatorIds(authority))) {
     throw new AppError("FORBIDDEN", `You are not among the operators allowed to use the CA "${authority.commonName}". An admin can add you on the CA's page.`, field);
   }
 }

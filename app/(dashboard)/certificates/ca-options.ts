@@ -1,4 +1,5 @@
 import type { Actor } from "@/lib/auth/actor";
+import { mayUseAuthority } from "@/lib/auth/roles";
 import { listAuthorities } from "@/lib/data/authorities";
 import type { CaOption } from "../../ui/leaf-fields";
 
@@ -9,6 +10,6 @@ import type { CaOption } from "../../ui/leaf-fields";
 export async function issuingCaOptions(user: Actor): Promise<CaOption[]> {
   return (await listAuthorities())
     .filter((a) => a.daysLeft >= 0 && !a.revoked)
-    .filter((a) => user.role !== "operator" || a.operatorIds === null || a.operatorIds.includes(user.userId ?? ""))
+    .filter((a) => mayUseAuthority(user, a.operatorIds))
     .map((a) => ({ value: a.id, label: `${"\u2003".repeat(a.depth)}${a.commonName}${a.depth === 0 ? " (root)" : ""}`, notAfter: a.notAfter.toISOString() }));
 }

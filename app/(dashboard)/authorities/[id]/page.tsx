@@ -1,5 +1,5 @@
 import { requireUser } from "@/lib/auth/request";
-import { can } from "@/lib/auth/roles";
+import { can, mayUseAuthority } from "@/lib/auth/roles";
 import { AuthorityOperators } from "./operators";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -21,7 +21,7 @@ export default async function AuthorityPage({ params, searchParams }: { params: 
   if (!ca) notFound();
   const mayManage = can(user.role!, "manage_cas");
   // An operator limited away from this CA is not offered to issue from it (the server refuses it too).
-  const mayIssue = can(user.role!, "issue") && (user.role !== "operator" || ca.operatorIds === null || ca.operatorIds.includes(user.userId ?? ""));
+  const mayIssue = can(user.role!, "issue") && mayUseAuthority(user, ca.operatorIds);
   const base = fileBaseName(ca.commonName, ca.summary.serial);
   const isRoot = ca.chain.length === 1 && ca.summary.subject === ca.summary.issuer;
   return (
