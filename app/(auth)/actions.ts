@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { runAs } from "@/lib/auth/actor";
-import { actAs, clearSessionCookie, requestMeta, sessionActor, setSessionCookie } from "@/lib/auth/request";
+import { actAs, clearSessionCookie, readSessionActor, requestMeta, setSessionCookie } from "@/lib/auth/request";
 import { formFailure, formText, type FormState } from "@/lib/form-state";
 import { completeSetup, confirmPassword, signIn, signOut } from "@/lib/services/users";
 
@@ -43,7 +43,7 @@ export async function confirmPasswordAction(_: FormState, form: FormData): Promi
 }
 
 export async function signOutAction(): Promise<void> {
-  const actor = await sessionActor();
+  const actor = await readSessionActor();
   const token = await clearSessionCookie();
   if (actor) await runAs(actor, () => signOut(token));
   redirect("/sign-in");

@@ -15,11 +15,20 @@ import { findApiToken } from "../services/api-tokens";
 export function loadApiToken(config: Config = readConfig()): string {
   if (config.apiToken) return config.apiToken;
   const file = path.join(config.dataDir, "api-token");
+  // Read once per process, not on every API call; a new token file takes effect on restart.
+  if (fileToken?.file === file) return fileToken.token;
+  fileToken = { file, token: readOrCreateToken(file, config.dataDir) };
+  return fileToken.token;
+}
+
+let fileToken: { file: string; token: string } | undefined;
+
+function readOrCreateToken(file: string, dataDir: string): string {
   try {
     return readFileSync(file, "utf8").trim();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     try {
       writeFileSync(file, `cadesk_${randomBytes(24).toString("base64url")}\n`, { mode: 0o600, flag: "wx" });
     } catch (raced) {

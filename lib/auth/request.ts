@@ -3,6 +3,7 @@
  * cookie, and runs work as the signed-in user. Everything here depends on Next's request scope.
  */
 import { cookies, headers } from "next/headers";
+import { cache } from "react";
 import { redirect } from "next/navigation";
 import { clientIp } from "../api/auth";
 import { AppError } from "../errors";
@@ -16,8 +17,8 @@ export async function requestMeta(): Promise<{ ip: string | null; userAgent: str
   return { ip: clientIp(h), userAgent: h.get("user-agent") };
 }
 
-/** The signed-in user as an actor, or null. */
-export async function sessionActor(): Promise<Actor | null> {
+/** The signed-in user as an actor, or null, read now (actions that change the session use this). */
+export async function readSessionActor(): Promise<Actor | null> {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   const found = await findSession(token);
   if (!found || !isRole(found.user.role)) return null;
@@ -34,6 +35,12 @@ export async function sessionActor(): Promise<Actor | null> {
   };
 }
 
+/**
+ * The same for rendering, cached for the request: the layout and the page both ask, and one
+ * session look-up (and touch) is enough.
+ */
+export const sessionActor = cache(readSessionActor);
+
 /** For pages: the signed-in user allowed `permission`; otherwise off to sign-in, setup or "not allowed". */
 export async function requireUser(permission: Permission = "view"): Promise<Actor> {
   const actor = await sessionActor();
@@ -44,7 +51,7 @@ export async function requireUser(permission: Permission = "view"): Promise<Acto
 
 /** For server actions and download routes: runs `fn` as the signed-in user, or refuses. */
 export async function actAs<T>(permission: Permission, fn: () => Promise<T>): Promise<T> {
-  const actor = await sessionActor();
+  const actor = await readSessionActor();
   if (!actor) throw new AppError("UNAUTHORIZED", "Your session has ended: sign in again in another tab, then submit again (your input stays here).");
   if (!can(actor.role!, permission)) throw new AppError("FORBIDDEN", `Your role (${actor.role}) may not do this. Ask an admin.`);
   return runAs(actor, fn);
