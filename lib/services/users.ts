@@ -57,6 +57,25 @@ export async function bootstrapAdminFromEnv(env = process.env): Promise<User | n
   return user;
 }
 
+/** The signed-in person behind the current request. */
+function signedInUser(): Actor & { userId: string } {
+  const actor = currentActor();
+  if (actor.type !== "user" || !actor.userId) throw new AppError("UNAUTHORIZED", "Sign in first.");
+  return actor as Actor & { userId: string };
+}
+
+async function findUser(userId: string): Promise<User> {
+  const user = await getDb().user.findUnique({ where: { id: userId } });
+  if (!user) throw new AppError("NOT_FOUND", "There is no such user.", "id");
+  return user;
+}
+
+/** Sets a new password and signs the user out everywhere but `keepSessionId`. */
+async function replacePassword(user: User, password: string, keepSessionId: string | undefined): Promise<void> {
+  await getDb().user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date() } });
+  await endUserSessions(user.id, keepSessionId);
+}
+
 const SIGN_IN_REFUSED = "That e-mail and password do not match an account.";
 
 /**
@@ -93,8 +112,8 @@ export async function signOut(token: string | undefined): Promise<void> {
 
 /** "Confirm your password" before a sensitive action: refreshes the session's sign-in time. */
 export async function confirmPassword(password: unknown, now = new Date()): Promise<void> {
-  const actor = currentActor();
-  if (actor.type !== "user" || !actor.sessionId || !actor.userId) throw new AppError("UNAUTHORIZED", "Sign in first.");
+  const actor = signedInUser();
+  if (!actor.sessionId) throw new AppError("UNAUTHORIZED", "Sign in first.");
   const user = await getDb().user.findUniqueOrThrow({ where: { id: actor.userId } });
   const keys: ThrottleKey[] = [{ kind: "email", value: user.email }];
   const wait = await throttleWait(keys, now);
@@ -110,14 +129,12 @@ export async function confirmPassword(password: unknown, now = new Date()): Prom
 
 /** Changes the signed-in user's password and signs every other session out. */
 export async function changeOwnPassword(raw: unknown): Promise<void> {
-  const actor = currentActor();
-  if (actor.type !== "user" || !actor.userId) throw new AppError("UNAUTHORIZED", "Sign in first.");
+  const actor = signedInUser();
   const input = parseInput(ZChangePasswordInput, raw);
   const user = await getDb().user.findUniqueOrThrow({ where: { id: actor.userId } });
   if (!(await verifyPassword(input.currentPassword, user.passwordHash))) throw new AppError("UNAUTHORIZED", "The current password is not right.", "currentPassword");
   assertPassword(input.newPassword, user.email, "newPassword");
-  await getDb().user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(input.newPassword), passwordChangedAt: new Date() } });
-  await endUserSessions(user.id, actor.sessionId);
+  await replacePassword(user, input.newPassword, actor.sessionId);
   await audit({ action: "user.password", objectType: "user", objectId: user.id, objectLabel: user.email });
 }
 
@@ -139,8 +156,7 @@ export async function changeRole(userId: string, rawRole: unknown): Promise<User
   assertCan("users", "manage users");
   assertRecentAuth();
   const role = parseInput(ZRole, rawRole);
-  const user = await getDb().user.findUnique({ where: { id: userId } });
-  if (!user) throw new AppError("NOT_FOUND", "There is no such user.", "id");
+  const user = await findUser(userId);
   if (user.role === "admin" && role !== "admin" && (await otherAdmins(userId)) === 0) {
     throw new AppError("CONFLICT", "This is the only admin: make someone else admin first, or nobody could manage users.", "role");
   }
@@ -155,8 +171,7 @@ export async function deleteUser(userId: string): Promise<void> {
   assertCan("users", "manage users");
   assertRecentAuth();
   if (currentActor().userId === userId) throw new AppError("CONFLICT", "You cannot remove yourself; another admin can.", "id");
-  const user = await getDb().user.findUnique({ where: { id: userId } });
-  if (!user) throw new AppError("NOT_FOUND", "There is no such user.", "id");
+  const user = await findUser(userId);
   if (user.role === "admin" && (await otherAdmins(userId)) === 0) throw new AppError("CONFLICT", "This is the only admin.", "id");
   await getDb().user.delete({ where: { id: userId } });
   await audit({ action: "user.delete", objectType: "user", objectId: userId, objectLabel: user.email });
@@ -166,19 +181,16 @@ export async function deleteUser(userId: string): Promise<void> {
 export async function resetPassword(userId: string, password: unknown): Promise<void> {
   assertCan("users", "manage users");
   assertRecentAuth();
-  const user = await getDb().user.findUnique({ where: { id: userId } });
-  if (!user) throw new AppError("NOT_FOUND", "There is no such user.", "id");
+  const user = await findUser(userId);
   if (typeof password !== "string" || !password) throw new AppError("INVALID_INPUT", "Enter the new password.", "password");
   assertPassword(password, user.email);
-  await getDb().user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date() } });
-  await endUserSessions(userId, currentActor().userId === userId ? currentActor().sessionId : undefined);
+  await replacePassword(user, password, currentActor().userId === userId ? currentActor().sessionId : undefined);
   await audit({ action: "user.password_reset", objectType: "user", objectId: userId, objectLabel: user.email });
 }
 
 /** "Sign out everywhere else": ends the signed-in user's other sessions. */
 export async function endOtherSessions(): Promise<void> {
-  const actor = currentActor();
-  if (actor.type !== "user" || !actor.userId) throw new AppError("UNAUTHORIZED", "Sign in first.");
+  const actor = signedInUser();
   await endUserSessions(actor.userId, actor.sessionId);
   await audit({ action: "auth.sign_out_others" });
 }
