@@ -95,6 +95,31 @@ export async function signLeafCertificate(params: LeafCertificateParams): Promis
   let usage = x509.KeyUsageFlags.digitalSignature;
   if (isRsaKey && spec.needsHostName) usage |= x509.KeyUsageFlags.keyEncipherment;
   const subjectIsEmpty = params.subject.toJSON().length === 0;
+  return signEndEntity(
+    params,
+    publicKey,
+    [
+      new x509.KeyUsagesExtension(usage, true),
+      new x509.ExtendedKeyUsageExtension(spec.extendedKeyUsages, false),
+      new x509.SubjectAlternativeNameExtension(
+        params.sans.map((s) => ({ type: s.type === "uri" ? ("url" as const) : s.type, value: s.value })),
+        subjectIsEmpty,
+      ),
+    ],
+    urlExtensions(params.issuerUrls),
+  );
+}
+
+/**
+ * An end-entity certificate signed by `issuer`: not a CA (critical basic constraints), then what
+ * it is for, its key identifiers, then `trailing` (the CRL and AIA URLs of leaves).
+ */
+async function signEndEntity(
+  params: { issuer: Issuer; subject: x509.Name; validity: { notBefore: Date; notAfter: Date }; serialNumber: string },
+  publicKey: x509.PublicKey,
+  extensions: x509.Extension[],
+  trailing: x509.Extension[] = [],
+): Promise<x509.X509Certificate> {
   return x509.X509CertificateGenerator.create({
     serialNumber: params.serialNumber,
     subject: params.subject,
@@ -106,15 +131,10 @@ export async function signLeafCertificate(params: LeafCertificateParams): Promis
     signingAlgorithm: signingAlgorithm(params.issuer.keyType),
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(usage, true),
-      new x509.ExtendedKeyUsageExtension(spec.extendedKeyUsages, false),
-      new x509.SubjectAlternativeNameExtension(
-        params.sans.map((s) => ({ type: s.type === "uri" ? ("url" as const) : s.type, value: s.value })),
-        subjectIsEmpty,
-      ),
+      ...extensions,
       await x509.SubjectKeyIdentifierExtension.create(publicKey),
       new x509.AuthorityKeyIdentifierExtension(await subjectKeyId(params.issuer.certificate), false),
-      ...urlExtensions(params.issuerUrls),
+      ...trailing,
     ],
   });
 }
@@ -165,23 +185,9 @@ export async function signOcspResponderCertificate(params: {
   validity: { notBefore: Date; notAfter: Date };
   serialNumber: string;
 }): Promise<x509.X509Certificate> {
-  const publicKey = await x509.PublicKey.create(params.publicKey);
-  return x509.X509CertificateGenerator.create({
-    serialNumber: params.serialNumber,
-    subject: params.subject,
-    issuer: params.issuer.certificate.subjectName,
-    notBefore: params.validity.notBefore,
-    notAfter: params.validity.notAfter,
-    publicKey,
-    signingKey: params.issuer.signingKey,
-    signingAlgorithm: signingAlgorithm(params.issuer.keyType),
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.ocspSigning], false),
-      new x509.Extension(OCSP_NOCHECK, false, new Uint8Array([0x05, 0x00])),
-      await x509.SubjectKeyIdentifierExtension.create(publicKey),
-      new x509.AuthorityKeyIdentifierExtension(await subjectKeyId(params.issuer.certificate), false),
-    ],
-  });
+  return signEndEntity(params, await x509.PublicKey.create(params.publicKey), [
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.ocspSigning], false),
+    new x509.Extension(OCSP_NOCHECK, false, new Uint8Array([0x05, 0x00])),
+  ]);
 }
