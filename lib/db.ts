@@ -15,7 +15,7 @@ function createClient(): PrismaClient {
   }
   // The store holds encrypted keys and the inventory: readable by the service account only.
   chmodSync(file, 0o600);
-  useWriteAheadLog(file);
+  enableWriteAheadLog(file);
   return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}` }) });
 }
 
@@ -24,7 +24,7 @@ function createClient(): PrismaClient {
  * costs one sync of the log instead of syncing the journal and the database. synchronous stays
  * FULL, so an issued certificate is on disk before it is returned, even across a power cut.
  */
-function useWriteAheadLog(file: string): void {
+function enableWriteAheadLog(file: string): void {
   const sqlite = new Database(file);
   try {
     sqlite.pragma("journal_mode = WAL");

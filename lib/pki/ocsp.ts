@@ -8,7 +8,7 @@ import forge from "node-forge";
 import { subtle } from "./crypto-provider";
 import type { Issuer } from "./certificate";
 import { REASON_CODES, type RevocationReason } from "./revocation-reasons";
-import { children, oidOf, parseDer, TAG, type Tlv } from "./der";
+import { children, oidOf, parseDer, TAG } from "./der";
 import { signingAlgorithm, type KeyType } from "./key-types";
 
 const { asn1 } = forge;

@@ -7,7 +7,7 @@ export async function dashboardCertificateId(): Promise<string | null> {
 }
 
 /** Makes `certificateId` the dashboard's certificate and serves it from the next handshake on. */
-export async function useDashboardCertificate(certificateId: string): Promise<void> {
+export async function serveDashboardCertificate(certificateId: string): Promise<void> {
   await getDb().dashboardTls.upsert({ where: { id: 1 }, create: { id: 1, certificateId }, update: { certificateId } });
   await httpsFrontRuntime().reload?.(certificateId);
 }
@@ -15,6 +15,6 @@ export async function useDashboardCertificate(certificateId: string): Promise<vo
 /** After a renewal: if the old certificate was the dashboard's, the new one takes its place live. */
 export async function followRenewal(oldId: string, newId: string): Promise<boolean> {
   if ((await dashboardCertificateId()) !== oldId) return false;
-  await useDashboardCertificate(newId);
+  await serveDashboardCertificate(newId);
   return true;
 }

@@ -6,7 +6,7 @@ import { getDb } from "../db";
 import { HttpsFront } from "../tls/https-front";
 import { httpsFrontRuntime } from "../tls/https-front-runtime";
 import { createAuthority } from "./create-authority";
-import { dashboardCertificateId, useDashboardCertificate } from "./dashboard-certificate";
+import { dashboardCertificateId, serveDashboardCertificate } from "./dashboard-certificate";
 import { servingPems } from "./export-certificate";
 import { issueCertificate } from "./issue-certificate";
 import { renewCertificate } from "./renew-certificate";
@@ -45,7 +45,7 @@ export async function ensureDashboardCertificate(now = new Date()): Promise<stri
       { caId, profile: "server", commonName: names[0], sans: { dns: names.filter((n) => !isIP(n)), ip: names.filter((n) => isIP(n)) }, validityDays: 90 },
       now,
     );
-    await useDashboardCertificate(certificate.id);
+    await serveDashboardCertificate(certificate.id);
     return certificate.id;
   });
 }

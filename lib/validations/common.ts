@@ -7,7 +7,7 @@ import { MAX_UPLOAD_BYTES } from "../errors";
  */
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
-export const noInvisible = (label: string) => (v: string | undefined) => v === undefined || !INVISIBLE.test(v);
+export const noInvisible = (v: string | undefined) => v === undefined || !INVISIBLE.test(v);
 export const invisibleMessage = (label: string) => `${label} contains a control or invisible character: retype it rather than paste it.`;
 
 /** A required one-line text: trimmed, bounded, printable. */
@@ -17,7 +17,7 @@ export const requiredText = (max: number, label: string, missing = `${label} is 
     .trim()
     .min(1, missing)
     .max(max, `${label} can be at most ${max} characters.`)
-    .refine(noInvisible(label), invisibleMessage(label));
+    .refine(noInvisible, invisibleMessage(label));
 
 /** An optional form text: trimmed, empty means absent, printable. */
 export const optionalText = (max: number, label: string) =>
@@ -25,7 +25,7 @@ export const optionalText = (max: number, label: string) =>
     .string()
     .trim()
     .max(max, `${label} can be at most ${max} characters.`)
-    .refine(noInvisible(label), invisibleMessage(label))
+    .refine(noInvisible, invisibleMessage(label))
     .optional()
     .transform((v) => (v ? v : undefined));
 

@@ -2,7 +2,7 @@
  * A certificate as `openssl x509 -text -noout` prints it (OpenSSL 3.0, X509_print_ex with the
  * oneline name format), line for line. Pure: DER in, text out.
  */
-import { children, oidOf, parseDer, TAG, type Tlv } from "../der";
+import { children, parseDer, type Tlv } from "../der";
 import { printExtensionList } from "./extensions";
 import { printName } from "./name";
 import { printPublicKey } from "./public-key";

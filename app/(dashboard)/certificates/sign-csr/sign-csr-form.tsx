@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useState } from "react";
 import { FieldError, FileInput, FormAlert, SubmitButton, TextField, useRemountKey } from "../../../ui/form";
 import { IssuerAndProfile, SanField, ValidityField, type CaOption } from "../../../ui/leaf-fields";
 import { previewCsrAction, signCsrAction, type CsrFormState } from "../actions";
@@ -11,10 +11,13 @@ export function SignCsrForm({ authorities, defaultCaId }: { authorities: CaOptio
   const [signed, signAction] = useActionState<CsrFormState, FormData>(signCsrAction, { ok: true });
   const [csr, setCsr] = useState("");
   const reviewKey = useRemountKey(signed);
-  // An uploaded file comes back as PEM text: keep it in the box so the next step sends it.
-  useEffect(() => {
-    if (review.csrPem) setCsr(review.csrPem);
-  }, [review.csrPem]);
+  // An uploaded file comes back as PEM text: keep it in the box so the next step sends it
+  // (adjusted while rendering, as React recommends, rather than in an effect).
+  const [seenPem, setSeenPem] = useState<string | undefined>();
+  if (review.csrPem && review.csrPem !== seenPem) {
+    setSeenPem(review.csrPem);
+    setCsr(review.csrPem);
+  }
   const preview = review.ok ? review.preview : undefined;
   const state = signed.ok ? review : signed;
   const reviewed = preview && review.csrPem === csr;
