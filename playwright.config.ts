@@ -16,7 +16,14 @@ const browser = {
   launchOptions: {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     // As root Chromium needs --no-sandbox; the rest keeps it off the (closed) network.
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   },
 };
 
@@ -50,7 +57,13 @@ export default defineConfig({
     url: `http://localhost:${port}/api/v1/openapi.json`,
     reuseExistingServer: false,
     timeout: 120_000,
-    env: { CADESK_DATA_DIR: dataDir, CADESK_API_TOKEN: E2E_API_TOKEN, CADESK_ECHO_PORT: String(port + 1), NEXT_TELEMETRY_DISABLED: "1", CADESK_REAUTH_MINUTES: "60" },
+    env: {
+      CADESK_DATA_DIR: dataDir,
+      CADESK_API_TOKEN: E2E_API_TOKEN,
+      CADESK_ECHO_PORT: String(port + 1),
+      NEXT_TELEMETRY_DISABLED: "1",
+      CADESK_REAUTH_MINUTES: "60",
+    },
     stdout: "ignore",
     stderr: "pipe",
   },

@@ -49,7 +49,11 @@ export function proxy(request: NextRequest) {
     try {
       sameOrigin = new URL(origin).host === host;
     } catch {}
-    if (!sameOrigin) return new NextResponse("Cross-site request refused: submit the form from cadesk itself.", { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
+    if (!sameOrigin)
+      return new NextResponse("Cross-site request refused: submit the form from cadesk itself.", {
+        status: 403,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      });
   }
 
   if (!PUBLIC.test(pathname) && !request.cookies.has(SESSION_COOKIE)) {

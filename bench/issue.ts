@@ -61,14 +61,18 @@ function median(values: number[]): number {
 async function adminCookie(): Promise<string> {
   const { hashPassword } = await import("../lib/auth/password");
   const { createSession } = await import("../lib/auth/sessions");
-  const user = await getDb().user.create({ data: { id: randomUUID(), email: "bench@example.test", role: "admin", passwordHash: await hashPassword("bench passphrase 2026") } });
+  const user = await getDb().user.create({
+    data: { id: randomUUID(), email: "bench@example.test", role: "admin", passwordHash: await hashPassword("bench passphrase 2026") },
+  });
   return `cadesk_session=${(await createSession(user.id, { ip: null, userAgent: "bench" })).token}`;
 }
 
 async function timePage(url: string, cookie: string, runs = 7): Promise<{ median: number; min: number }> {
   const get = () => fetch(`${BASE}${url}`, { headers: { cookie }, redirect: "manual" });
   // The first request after the long seeding may land on a keep-alive socket the server closed.
-  await get().then((r) => r.text()).catch(() => undefined);
+  await get()
+    .then((r) => r.text())
+    .catch(() => undefined);
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
@@ -116,7 +120,9 @@ try {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  console.log(`CSR signing via API (P-256 CA, P-256 CSRs, ${CONCURRENCY} clients): ${(csrs.length / seconds).toFixed(0)} certificates/s (${csrs.length} in ${seconds.toFixed(2)} s)`);
+  console.log(
+    `CSR signing via API (P-256 CA, P-256 CSRs, ${CONCURRENCY} clients): ${(csrs.length / seconds).toFixed(0)} certificates/s (${csrs.length} in ${seconds.toFixed(2)} s)`,
+  );
 
   // Seed the inventory: copies of one real certificate under distinct serials and names.
   const db = getDb();

@@ -4,7 +4,6 @@ import { expect, test } from "@playwright/test";
 import { ADMIN_STATE } from "../playwright.config";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, snap } from "./helpers";
 
-
 test("first run asks for the setup token from the log, creates the admin and signs in", async ({ page, request }) => {
   // Nothing is reachable before setup: pages send the browser to /setup.
   await page.goto("/certificates");

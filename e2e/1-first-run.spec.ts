@@ -61,9 +61,21 @@ test("first run: root and intermediate CA, issue a server certificate, find it, 
 
   const [leaf, intermediate] = fullchain.text.split(/(?=-----BEGIN CERTIFICATE-----)/);
   const f = writeFiles(dir, { "leaf.pem": leaf!, "intermediate.pem": intermediate! });
-  const verify = openssl(["verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", root.file, "-untrusted", f["intermediate.pem"]!, f["leaf.pem"]!]);
+  const verify = openssl([
+    "verify",
+    "-x509_strict",
+    "-purpose",
+    "sslserver",
+    "-CAfile",
+    root.file,
+    "-untrusted",
+    f["intermediate.pem"]!,
+    f["leaf.pem"]!,
+  ]);
   expect(verify.status, verify.stderr).toBe(0);
-  expect(opensslOk(["x509", "-noout", "-ext", "subjectAltName"], leaf)).toContain("DNS:api.e2e.test, DNS:www.e2e.test, IP Address:10.20.30.40");
+  expect(opensslOk(["x509", "-noout", "-ext", "subjectAltName"], leaf)).toContain(
+    "DNS:api.e2e.test, DNS:www.e2e.test, IP Address:10.20.30.40",
+  );
   expect(opensslOk(["pkey", "-in", key.file, "-pubout"])).toBe(opensslOk(["x509", "-noout", "-pubkey"], leaf));
 
   // A PKCS#12 with the typed password

@@ -12,7 +12,21 @@ test.beforeAll(async ({ request }) => {
 
 test("sign an openssl CSR: review what it asks for, edit the SANs, sign", async ({ page }) => {
   const dir = tempDir("cadesk-e2e-csr-");
-  opensslOk(["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", `${dir}/svc.key`, "-out", `${dir}/svc.csr`, "-subj", "/O=Acme/CN=svc.e2e.test", "-addext", "subjectAltName=DNS:svc.e2e.test"]);
+  opensslOk([
+    "req",
+    "-new",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    `${dir}/svc.key`,
+    "-out",
+    `${dir}/svc.csr`,
+    "-subj",
+    "/O=Acme/CN=svc.e2e.test",
+    "-addext",
+    "subjectAltName=DNS:svc.e2e.test",
+  ]);
 
   await page.goto("/certificates/sign-csr");
   await page.getByLabel("CSR (PEM)").fill(readFileSync(`${dir}/svc.csr`, "utf8"));
@@ -34,7 +48,21 @@ test("sign an openssl CSR: review what it asks for, edit the SANs, sign", async 
 
 test("a DER CSR can be uploaded as a file", async ({ page }) => {
   const dir = tempDir("cadesk-e2e-der-");
-  opensslOk(["req", "-new", "-newkey", "ed25519", "-nodes", "-keyout", `${dir}/k.pem`, "-out", `${dir}/r.der`, "-outform", "DER", "-subj", "/CN=der.e2e.test"]);
+  opensslOk([
+    "req",
+    "-new",
+    "-newkey",
+    "ed25519",
+    "-nodes",
+    "-keyout",
+    `${dir}/k.pem`,
+    "-out",
+    `${dir}/r.der`,
+    "-outform",
+    "DER",
+    "-subj",
+    "/CN=der.e2e.test",
+  ]);
   await page.goto("/certificates/sign-csr");
   await page.getByLabel("Upload CSR file (PEM or DER)").setInputFiles(`${dir}/r.der`);
   await page.getByRole("button", { name: "Review CSR" }).click();

@@ -27,7 +27,21 @@ test("the CSR form explains malformed PEM and a certificate pasted as a CSR, and
   await snap(page, "11-csr-malformed");
 
   const dir = tempDir();
-  opensslOk(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${dir}/k.pem`, "-out", `${dir}/c.pem`, "-subj", "/CN=not-a-csr"]);
+  opensslOk([
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-keyout",
+    `${dir}/k.pem`,
+    "-out",
+    `${dir}/c.pem`,
+    "-subj",
+    "/CN=not-a-csr",
+  ]);
   await page.getByLabel("CSR (PEM)").fill(opensslOk(["x509", "-in", `${dir}/c.pem`]));
   await page.getByRole("button", { name: "Review CSR" }).click();
   await expect(page.getByRole("main").getByRole("alert")).toContainText("You pasted a certificate");
@@ -54,7 +68,9 @@ test("the issue form names the bad SAN and keeps every field", async ({ page, re
   await page.getByLabel("Organization (O)").fill("Keep Org");
   await page.getByLabel("Key type").selectOption("rsa-3072");
   await page.getByRole("button", { name: "Issue certificate" }).click();
-  await expect(page.getByRole("main").getByRole("alert")).toContainText('The DNS name "bad_name.e2e.test" is not valid: underscores are not allowed');
+  await expect(page.getByRole("main").getByRole("alert")).toContainText(
+    'The DNS name "bad_name.e2e.test" is not valid: underscores are not allowed',
+  );
   await expect(page.getByLabel("Common Name")).toHaveValue("keep.e2e.test");
   await expect(page.getByLabel("Subject Alternative Names")).toHaveValue("ok.e2e.test\nbad_name.e2e.test");
   await expect(page.getByLabel("Organization (O)")).toHaveValue("Keep Org");
@@ -81,7 +97,10 @@ test("the API refuses oversized, unknown and malformed input with JSON errors an
   const unknown = await request.post("/api/v1/certificates", { headers: auth, data: { caId: "no-such-ca", commonName: "x.e2e.test" } });
   expect(unknown.status()).toBe(404);
   expect((await unknown.json()).error.message).toContain('no CA with id "no-such-ca"');
-  const malformed = await request.post("/api/v1/certificates", { headers: auth, data: { caId, csrPem: "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----" } });
+  const malformed = await request.post("/api/v1/certificates", {
+    headers: auth,
+    data: { caId, csrPem: "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----" },
+  });
   expect(malformed.status()).toBe(400);
   expect((await malformed.json()).error.code).toBe("INVALID_CSR");
   const noToken = await request.get("/api/v1/certificates");

@@ -6,7 +6,21 @@ import { snap } from "./helpers";
 test("import a CA made with openssl req -x509; a key from another CA is refused", async ({ page }) => {
   const dir = tempDir("cadesk-e2e-import-");
   for (const name of ["Imported Ops CA", "Other CA"]) {
-    opensslOk(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${dir}/${name}.key`, "-out", `${dir}/${name}.pem`, "-days", "365", "-subj", `/O=Ops/CN=${name}`]);
+    opensslOk([
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      `${dir}/${name}.key`,
+      "-out",
+      `${dir}/${name}.pem`,
+      "-days",
+      "365",
+      "-subj",
+      `/O=Ops/CN=${name}`,
+    ]);
   }
   await page.goto("/authorities/new?type=import");
   await page.getByLabel("CA certificate (PEM)").fill(readFileSync(`${dir}/Imported Ops CA.pem`, "utf8"));

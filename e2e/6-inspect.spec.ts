@@ -7,8 +7,12 @@ const auth = { Authorization: `Bearer ${API_TOKEN}` };
 
 test("inspect a pasted chain for a host name, then a PKCS#12, then garbage", async ({ page, request }) => {
   const root = await (await request.post("/api/v1/cas", { headers: auth, data: { commonName: `Inspect E2E Root ${Date.now()}` } })).json();
-  const issuing = await (await request.post("/api/v1/cas", { headers: auth, data: { commonName: `Inspect E2E Issuing ${Date.now()}`, parentId: root.id } })).json();
-  const leaf = await (await request.post("/api/v1/certificates", { headers: auth, data: { caId: issuing.id, commonName: "inspect.e2e.test" } })).json();
+  const issuing = await (
+    await request.post("/api/v1/cas", { headers: auth, data: { commonName: `Inspect E2E Issuing ${Date.now()}`, parentId: root.id } })
+  ).json();
+  const leaf = await (
+    await request.post("/api/v1/certificates", { headers: auth, data: { caId: issuing.id, commonName: "inspect.e2e.test" } })
+  ).json();
   const fullchain = await (await request.get(`/api/v1/certificates/${leaf.id}/download?format=fullchain`, { headers: auth })).text();
 
   await page.goto("/inspect");
@@ -25,13 +29,26 @@ test("inspect a pasted chain for a host name, then a PKCS#12, then garbage", asy
   await page.getByLabel("Host name to check").fill("wrong.e2e.test");
   await page.getByRole("button", { name: "Inspect" }).click();
   await expect(page.getByRole("region", { name: "Chain verification" })).toContainText("HOSTNAME_MISMATCH");
-  await expect(page.getByRole("region", { name: "Chain verification" })).toContainText('valid for DNS:inspect.e2e.test, not for "wrong.e2e.test"');
+  await expect(page.getByRole("region", { name: "Chain verification" })).toContainText(
+    'valid for DNS:inspect.e2e.test, not for "wrong.e2e.test"',
+  );
   await snap(page, "17-inspect-mismatch");
 
   const dir = tempDir();
   const key = await (await request.get(`/api/v1/certificates/${leaf.id}/download?format=key`, { headers: auth })).text();
   const f = writeFiles(dir, { "chain.pem": fullchain, "key.pem": key });
-  opensslOk(["pkcs12", "-export", "-in", f["chain.pem"]!, "-inkey", f["key.pem"]!, "-out", `${dir}/bundle.p12`, "-passout", "pass:e2e-pass"]);
+  opensslOk([
+    "pkcs12",
+    "-export",
+    "-in",
+    f["chain.pem"]!,
+    "-inkey",
+    f["key.pem"]!,
+    "-out",
+    `${dir}/bundle.p12`,
+    "-passout",
+    "pass:e2e-pass",
+  ]);
   await page.getByLabel("PEM text (one or many blocks)").fill("");
   await page.getByLabel("Host name to check").fill("");
   await page.getByLabel("Upload a file (PEM, DER, .p7b, .p12)").setInputFiles(`${dir}/bundle.p12`);
@@ -60,7 +77,21 @@ test("a 10 MB paste gets a clear message, in the page and the API", async ({ pag
 
 test("POST /api/v1/inspect takes JSON or the raw file and answers with text, summary and lints", async ({ request }) => {
   const dir = tempDir();
-  opensslOk(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${dir}/k.pem`, "-out", `${dir}/c.pem`, "-subj", "/CN=api-inspect.e2e.test", "-addext", "basicConstraints=critical,CA:FALSE"]);
+  opensslOk([
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    `${dir}/k.pem`,
+    "-out",
+    `${dir}/c.pem`,
+    "-subj",
+    "/CN=api-inspect.e2e.test",
+    "-addext",
+    "basicConstraints=critical,CA:FALSE",
+  ]);
   opensslOk(["x509", "-in", `${dir}/c.pem`, "-outform", "DER", "-out", `${dir}/c.der`]);
   const pem = readFileSync(`${dir}/c.pem`, "utf8");
 
@@ -81,7 +112,10 @@ test("POST /api/v1/inspect takes JSON or the raw file and answers with text, sum
   expect(rawBody.objects[0].source).toBe("DER file");
   expect(rawBody.chain.code).toBe("UNKNOWN_AUTHORITY");
 
-  const bad = await request.post("/api/v1/inspect", { headers: auth, data: { pem: "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----" } });
+  const bad = await request.post("/api/v1/inspect", {
+    headers: auth,
+    data: { pem: "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----" },
+  });
   expect(bad.status()).toBe(400);
   expect((await bad.json()).error.message).toContain("not valid base64");
 });

@@ -8,7 +8,8 @@ const auth = { Authorization: `Bearer ${API_TOKEN}` };
 test("revoke from the page, check the CRL and OCSP with openssl, renew, and export the inventory", async ({ page, request }) => {
   const stamp = Date.now();
   const ca = await (await request.post("/api/v1/cas", { headers: auth, data: { commonName: `Lifecycle E2E ${stamp}` } })).json();
-  const issue = async (cn: string) => (await request.post("/api/v1/certificates", { headers: auth, data: { caId: ca.id, commonName: cn } })).json();
+  const issue = async (cn: string) =>
+    (await request.post("/api/v1/certificates", { headers: auth, data: { caId: ca.id, commonName: cn } })).json();
   const doomed = await issue(`doomed-${stamp}.e2e.test`);
   const kept = await issue(`kept-${stamp}.e2e.test`);
 
@@ -27,14 +28,20 @@ test("revoke from the page, check the CRL and OCSP with openssl, renew, and expo
   const crl = await (await request.get(`/crl/${ca.id}?format=pem`)).text();
   const der = await request.get(`/crl/${ca.id}`);
   expect(der.headers()["content-type"]).toBe("application/pkix-crl");
-  const f = writeFiles(tempDir(), { "ca.pem": ca.certificatePem, "crl.pem": crl, "doomed.pem": doomed.certificatePem, "kept.pem": kept.certificatePem });
+  const f = writeFiles(tempDir(), {
+    "ca.pem": ca.certificatePem,
+    "crl.pem": crl,
+    "doomed.pem": doomed.certificatePem,
+    "kept.pem": kept.certificatePem,
+  });
   const revoked = openssl(["verify", "-crl_check", "-CAfile", f["ca.pem"]!, "-CRLfile", f["crl.pem"]!, f["doomed.pem"]!]);
   expect(revoked.stdout + revoked.stderr).toContain("certificate revoked");
   expect(openssl(["verify", "-crl_check", "-CAfile", f["ca.pem"]!, "-CRLfile", f["crl.pem"]!, f["kept.pem"]!]).status).toBe(0);
 
   // OCSP over HTTP: openssl POSTs with a nonce; the GET form carries the request in the path.
   const base = test.info().project.use.baseURL!;
-  const ocsp = (file: string) => openssl(["ocsp", "-issuer", f["ca.pem"]!, "-cert", file, "-url", `${base}/ocsp/${ca.id}`, "-CAfile", f["ca.pem"]!]);
+  const ocsp = (file: string) =>
+    openssl(["ocsp", "-issuer", f["ca.pem"]!, "-cert", file, "-url", `${base}/ocsp/${ca.id}`, "-CAfile", f["ca.pem"]!]);
   expect(ocsp(f["doomed.pem"]!).stdout).toContain("doomed.pem: revoked");
   expect(ocsp(f["kept.pem"]!).stdout).toContain("kept.pem: good");
   const dir = tempDir();
@@ -63,7 +70,9 @@ test("revoke from the page, check the CRL and OCSP with openssl, renew, and expo
 test("revoking an intermediate CA says what stops working first", async ({ page, request }) => {
   const stamp = Date.now();
   const root = await (await request.post("/api/v1/cas", { headers: auth, data: { commonName: `CA Revoke Root ${stamp}` } })).json();
-  const mid = await (await request.post("/api/v1/cas", { headers: auth, data: { commonName: `CA Revoke Mid ${stamp}`, parentId: root.id } })).json();
+  const mid = await (
+    await request.post("/api/v1/cas", { headers: auth, data: { commonName: `CA Revoke Mid ${stamp}`, parentId: root.id } })
+  ).json();
   await request.post("/api/v1/certificates", { headers: auth, data: { caId: mid.id, commonName: `under-${stamp}.e2e.test` } });
 
   await page.goto(`/authorities/${root.id}`);

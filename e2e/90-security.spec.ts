@@ -33,7 +33,10 @@ test("users, roles, API tokens and the audit log: the UI hides, the server refus
   expect(token).toMatch(/^cdk_/);
   await snap(page, "31-api-token");
   const asOperator = { Authorization: `Bearer ${token}` };
-  const issued = await request.post("/api/v1/certificates", { headers: asOperator, data: { caId: ca.id, commonName: `token-${stamp}.e2e.test` } });
+  const issued = await request.post("/api/v1/certificates", {
+    headers: asOperator,
+    data: { caId: ca.id, commonName: `token-${stamp}.e2e.test` },
+  });
   expect(issued.status()).toBe(201);
   const refused = await request.post("/api/v1/cas", { headers: asOperator, data: { commonName: "Not allowed" } });
   expect(refused.status()).toBe(403);
@@ -71,7 +74,10 @@ test("users, roles, API tokens and the audit log: the UI hides, the server refus
   await snap(viewer, "32-viewer-certificate");
 
   // CSRF: a form posted from another site is refused before it reaches any action.
-  const forged = await viewer.request.post("/certificates/new", { headers: { Origin: "https://evil.example", "Content-Type": "application/x-www-form-urlencoded" }, data: "caId=x" });
+  const forged = await viewer.request.post("/certificates/new", {
+    headers: { Origin: "https://evil.example", "Content-Type": "application/x-www-form-urlencoded" },
+    data: "caId=x",
+  });
   expect(forged.status()).toBe(403);
 
   await nav.getByRole("button", { name: "Sign out" }).click();
@@ -117,10 +123,18 @@ test("users, roles, API tokens and the audit log: the UI hides, the server refus
   expect(text).toContain(`"token-${stamp}.e2e.test"`);
   const api = await request.get(`/api/v1/audit?group=auth&actor=${encodeURIComponent(viewerEmail)}`, { headers: auth });
   expect(api.headers()["content-type"]).toContain("application/json");
-  expect((await api.json()).map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`)).toEqual(["auth.sign_in:failure", "auth.sign_in:success", "auth.sign_out:success"]);
+  expect((await api.json()).map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`)).toEqual([
+    "auth.sign_in:failure",
+    "auth.sign_in:success",
+    "auth.sign_out:success",
+  ]);
 });
 
-test("a CA limited to chosen operators is not offered to others, and an operator cannot reconfigure the echo server", async ({ page, browser, request }) => {
+test("a CA limited to chosen operators is not offered to others, and an operator cannot reconfigure the echo server", async ({
+  page,
+  browser,
+  request,
+}) => {
   const stamp = Date.now();
   const open = await (await request.post("/api/v1/cas", { headers: auth, data: { commonName: `Open CA ${stamp}` } })).json();
   const limited = await (await request.post("/api/v1/cas", { headers: auth, data: { commonName: `Limited CA ${stamp}` } })).json();

@@ -17,7 +17,9 @@ function expectRefused(status: number, body: string, label: string) {
 test("every API input refuses hostile and broken input with a 4xx, never a 500, a hang or a record", async ({ request }) => {
   const ca = await (await request.post("/api/v1/cas", { headers: auth, data: { commonName: `Hostile E2E ${Date.now()}` } })).json();
   const before = await count(request);
-  const goodPem = (await (await request.post("/api/v1/certificates", { headers: auth, data: { caId: ca.id, commonName: "good.hostile.test" } })).json()).certificatePem as string;
+  const goodPem = (
+    await (await request.post("/api/v1/certificates", { headers: auth, data: { caId: ca.id, commonName: "good.hostile.test" } })).json()
+  ).certificatePem as string;
   const truncated = goodPem.slice(0, goodPem.length / 2) + "\n-----END CERTIFICATE-----\n";
   const nested = Buffer.concat([...Array(400)].map(() => Buffer.from([0x30, 0x80]))).toString("base64");
   const csrHeader = (b64: string) => `-----BEGIN CERTIFICATE REQUEST-----\n${b64}\n-----END CERTIFICATE REQUEST-----\n`;
@@ -62,7 +64,11 @@ test("every API input refuses hostile and broken input with a 4xx, never a 500, 
     ["huge body", "application/json", Buffer.alloc(3 * 1024 * 1024, 0x20)],
   ];
   for (const [label, type, body] of raw) {
-    const response = await request.post("/api/v1/certificates", { headers: { ...auth, "Content-Type": type }, data: body, timeout: 15_000 });
+    const response = await request.post("/api/v1/certificates", {
+      headers: { ...auth, "Content-Type": type },
+      data: body,
+      timeout: 15_000,
+    });
     expectRefused(response.status(), await response.text(), label);
   }
 
@@ -124,16 +130,25 @@ test("every API input refuses hostile and broken input with a 4xx, never a 500, 
 });
 
 test("hundreds of parallel issuances from several API clients: unique serials, all stored", async ({ playwright, baseURL }) => {
-  const ca = await (await (await playwright.request.newContext({ baseURL })).post("/api/v1/cas", { headers: auth, data: { commonName: `Concurrency E2E ${Date.now()}` } })).json();
+  const ca = await (
+    await (
+      await playwright.request.newContext({ baseURL })
+    ).post("/api/v1/cas", { headers: auth, data: { commonName: `Concurrency E2E ${Date.now()}` } })
+  ).json();
   const clients = await Promise.all([...Array(6)].map(() => playwright.request.newContext({ baseURL, extraHTTPHeaders: auth })));
   const perClient = 50;
   const results = await Promise.all(
     clients.map((client, c) =>
-      Promise.all([...Array(perClient)].map(async (_, i) => {
-        const response = await client.post("/api/v1/certificates", { data: { caId: ca.id, commonName: `c${c}-${i}.concurrency.test`, keepPrivateKey: false }, timeout: 60_000 });
-        expect(response.status()).toBe(201);
-        return (await response.json()) as { id: string; serialNumber: string };
-      })),
+      Promise.all(
+        [...Array(perClient)].map(async (_, i) => {
+          const response = await client.post("/api/v1/certificates", {
+            data: { caId: ca.id, commonName: `c${c}-${i}.concurrency.test`, keepPrivateKey: false },
+            timeout: 60_000,
+          });
+          expect(response.status()).toBe(201);
+          return (await response.json()) as { id: string; serialNumber: string };
+        }),
+      ),
     ),
   );
   const issued = results.flat();

@@ -21,7 +21,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || `file:${path.join(dataDir, "cadesk.db")}`,
     apiToken: env.CADESK_API_TOKEN || undefined,
     masterKeyHex: env.CADESK_MASTER_KEY || undefined,
-    publicUrl: (env.CADESK_PUBLIC_URL || (env.CADESK_TLS === "1" ? `https://localhost:${env.CADESK_HTTPS_PORT || env.PORT || 3000}` : `http://localhost:${env.PORT || 3000}`)).replace(/\/+$/, ""),
+    publicUrl: (
+      env.CADESK_PUBLIC_URL ||
+      (env.CADESK_TLS === "1" ? `https://localhost:${env.CADESK_HTTPS_PORT || env.PORT || 3000}` : `http://localhost:${env.PORT || 3000}`)
+    ).replace(/\/+$/, ""),
   };
 }
 

@@ -31,7 +31,13 @@ export function formValues(form: FormData): Record<string, string> {
 /** Turns an expected failure into form state; anything else is a bug and propagates. */
 export function formFailure(error: unknown, form: FormData): FormState {
   if (error instanceof AppError) {
-    return { ok: false, message: error.message, field: error.field, values: formValues(form), ...(error.code === "REAUTH_REQUIRED" ? { reauth: true } : {}) };
+    return {
+      ok: false,
+      message: error.message,
+      field: error.field,
+      values: formValues(form),
+      ...(error.code === "REAUTH_REQUIRED" ? { reauth: true } : {}),
+    };
   }
   throw error;
 }

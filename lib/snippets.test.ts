@@ -37,7 +37,12 @@ async function waitForPort(p: number, ms = 30_000): Promise<void> {
   while (Date.now() < until) {
     const open = await new Promise<boolean>((resolve) => {
       const socket = net.connect(p, "127.0.0.1");
-      socket.on("connect", () => { socket.destroy(); resolve(true); }).on("error", () => resolve(false));
+      socket
+        .on("connect", () => {
+          socket.destroy();
+          resolve(true);
+        })
+        .on("error", () => resolve(false));
     });
     if (open) return;
     await new Promise((r) => setTimeout(r, 100));
@@ -66,11 +71,23 @@ beforeAll(async () => {
   port = await freePort();
   const root = await createAuthority({ commonName: "Snippet Root" });
   const issuing = await createAuthority({ commonName: "Snippet Issuing CA", parentId: root.authority.id });
-  const serverCert = await issueCertificate({ caId: issuing.authority.id, profile: "server", commonName: "localhost", sans: { ip: ["127.0.0.1"] } });
+  const serverCert = await issueCertificate({
+    caId: issuing.authority.id,
+    profile: "server",
+    commonName: "localhost",
+    sans: { ip: ["127.0.0.1"] },
+  });
   const clientCert = await issueCertificate({ caId: issuing.authority.id, profile: "client", commonName: "billing" });
   await saveDownloads(serverCert.certificate.id);
   await saveDownloads(clientCert.certificate.id);
-  serverSnippets = usageSnippets({ base: "localhost", host: "localhost", port, isServer: true, isClient: false, secretName: "localhost-tls" });
+  serverSnippets = usageSnippets({
+    base: "localhost",
+    host: "localhost",
+    port,
+    isServer: true,
+    isClient: false,
+    secretName: "localhost-tls",
+  });
   clientSnippets = usageSnippets({ base: "billing", host: "localhost", port, isServer: false, isClient: true, secretName: "billing-tls" });
 
   const serverBin = goBuild("server", snippet(serverSnippets, "go-server"));
@@ -84,7 +101,10 @@ afterAll(() => {
 
 describe("the snippets on a certificate page", () => {
   it("Go client snippet completes an mTLS request to the Go server snippet", () => {
-    const body = snippet(clientSnippets, "go-client").split("\n").map((l) => `\t${l}`).join("\n");
+    const body = snippet(clientSnippets, "go-client")
+      .split("\n")
+      .map((l) => `\t${l}`)
+      .join("\n");
     const program = `package main
 
 import (
@@ -119,12 +139,22 @@ ${body}
 
   it("Node.js server snippet accepts the curl snippet's client certificate", async () => {
     const nodePort = await freePort();
-    const nodeSnippets = usageSnippets({ base: "localhost", host: "localhost", port: nodePort, isServer: true, isClient: false, secretName: "x" });
+    const nodeSnippets = usageSnippets({
+      base: "localhost",
+      host: "localhost",
+      port: nodePort,
+      isServer: true,
+      isClient: false,
+      secretName: "x",
+    });
     writeFileSync(path.join(dir, "server.mjs"), snippet(nodeSnippets, "node-server"));
     const nodeServer = spawn(process.execPath, ["server.mjs"], { cwd: dir, stdio: "ignore" });
     try {
       await waitForPort(nodePort);
-      const curl = snippet(usageSnippets({ base: "billing", host: "localhost", port: nodePort, isServer: false, isClient: true, secretName: "x" }), "curl");
+      const curl = snippet(
+        usageSnippets({ base: "billing", host: "localhost", port: nodePort, isServer: false, isClient: true, secretName: "x" }),
+        "curl",
+      );
       const r = spawnSync("sh", ["-c", curl + " --silent --show-error"], { cwd: dir, encoding: "utf8" });
       expect(r.stderr).toBe("");
       expect(r.stdout).toBe("hello billing\n");
@@ -134,7 +164,10 @@ ${body}
   });
 
   it("the server refuses a client without a certificate (RequireAndVerifyClientCert)", () => {
-    const r = spawnSync("curl", ["--silent", "--show-error", "--cacert", "localhost.chain.pem", `https://localhost:${port}/`], { cwd: dir, encoding: "utf8" });
+    const r = spawnSync("curl", ["--silent", "--show-error", "--cacert", "localhost.chain.pem", `https://localhost:${port}/`], {
+      cwd: dir,
+      encoding: "utf8",
+    });
     // Under TLS 1.3 the refusal comes after the handshake: curl sees an alert or a reset.
     expect(r.status).not.toBe(0);
     expect(r.stdout).toBe("");

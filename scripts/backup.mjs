@@ -29,7 +29,9 @@ chmodSync(file, 0o600);
 
 const check = new Database(file, { readonly: true });
 const integrity = check.pragma("integrity_check", { simple: true });
-const counts = Object.fromEntries(["Authority", "Certificate", "User", "AuditEvent"].map((t) => [t, check.prepare(`SELECT count(*) AS n FROM "${t}"`).get().n]));
+const counts = Object.fromEntries(
+  ["Authority", "Certificate", "User", "AuditEvent"].map((t) => [t, check.prepare(`SELECT count(*) AS n FROM "${t}"`).get().n]),
+);
 check.close();
 if (integrity !== "ok") {
   console.error(`The snapshot failed its integrity check: ${integrity}`);
@@ -42,7 +44,11 @@ if (includeKey && existsSync(keyFile)) {
   chmodSync(path.join(target, "master.key"), 0o600);
 }
 console.log(`Backup written to ${file} (${(statSync(file).size / 1024).toFixed(0)} KiB, integrity ok)`);
-console.log(`  ${Object.entries(counts).map(([t, n]) => `${n} ${t}`).join(", ")}`);
+console.log(
+  `  ${Object.entries(counts)
+    .map(([t, n]) => `${n} ${t}`)
+    .join(", ")}`,
+);
 console.log(
   includeKey
     ? "  master.key copied next to it: keep this backup as secret as the key itself."

@@ -1,7 +1,11 @@
 // Types for lib.mjs, which stays plain JavaScript so it runs before dependencies are installed.
 export const root: string;
 export function log(message: string): void;
-export function run(command: string, args: string[], options?: import("node:child_process").SpawnSyncOptions): import("node:child_process").SpawnSyncReturns<Buffer>;
+export function run(
+  command: string,
+  args: string[],
+  options?: import("node:child_process").SpawnSyncOptions,
+): import("node:child_process").SpawnSyncReturns<Buffer>;
 export function ensureDependencies(): void;
 export function ensurePrismaClient(): void;
 export function migrate(env?: NodeJS.ProcessEnv): void;

@@ -51,7 +51,11 @@ export function ensureDependencies() {
 }
 
 export function ensurePrismaClient() {
-  if (existsSync(path.join(root, "generated", "prisma", "client.ts")) && newestMtime(["generated/prisma"]) >= newestMtime(["prisma/schema.prisma"])) return;
+  if (
+    existsSync(path.join(root, "generated", "prisma", "client.ts")) &&
+    newestMtime(["generated/prisma"]) >= newestMtime(["prisma/schema.prisma"])
+  )
+    return;
   log("Generating the Prisma client…");
   run(bin("prisma"), ["generate"]);
 }

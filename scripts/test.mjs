@@ -9,7 +9,12 @@ const REQUIRED_TOOLS = [
   { command: "chromium", path: "/usr/bin/chromium", debian: "chromium", why: "the browser the e2e tests drive" },
   { command: "openssl", debian: "openssl", why: "checks certificates from outside" },
   { command: "curl", debian: "curl", why: "runs the curl snippets against a real server" },
-  { command: "ca-certificates", path: "/usr/share/ca-certificates/mozilla", debian: "ca-certificates", why: "the Mozilla roots the text view is compared on" },
+  {
+    command: "ca-certificates",
+    path: "/usr/share/ca-certificates/mozilla",
+    debian: "ca-certificates",
+    why: "the Mozilla roots the text view is compared on",
+  },
   { command: "keytool", debian: "default-jre-headless", why: "checks that Java reads our PKCS#12 files" },
   { command: "go", debian: "golang-go", why: "checks chains with Go's crypto/x509" },
   { command: "certtool", debian: "gnutls-bin", why: "checks chains with GnuTLS" },
@@ -27,9 +32,14 @@ function ensureSystemTools() {
   const asRoot = process.getuid?.() === 0;
   const sudo = asRoot ? [] : ["sudo", "-n"];
   if (!asRoot && spawnSync("sudo", ["-n", "true"]).status !== 0) {
-    throw new Error(`Missing ${packages.join(", ")}: install them with \`sudo apt-get install -y ${packages.join(" ")}\` and run npm test again.`);
+    throw new Error(
+      `Missing ${packages.join(", ")}: install them with \`sudo apt-get install -y ${packages.join(" ")}\` and run npm test again.`,
+    );
   }
-  const apt = (args) => run(sudo[0] ?? "apt-get", [...sudo.slice(1), ...(sudo.length ? ["apt-get"] : []), ...args], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  const apt = (args) =>
+    run(sudo[0] ?? "apt-get", [...sudo.slice(1), ...(sudo.length ? ["apt-get"] : []), ...args], {
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
   apt(["update", "-qq"]);
   apt(["install", "-y", "-qq", "--no-install-recommends", ...packages]);
 }
@@ -54,11 +64,19 @@ try {
   const e2eReport = path.join(reports, "playwright.json");
 
   log("Unit and integration tests (vitest)…");
-  const unit = spawnSync(path.join(root, "node_modules/.bin/vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${unitReport}`], { cwd: root, stdio: "inherit" });
+  const unit = spawnSync(
+    path.join(root, "node_modules/.bin/vitest"),
+    ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${unitReport}`],
+    { cwd: root, stdio: "inherit" },
+  );
 
   ensureBuild();
   log("End-to-end tests (Playwright + Chromium)…");
-  const e2e = spawnSync(path.join(root, "node_modules/.bin/playwright"), ["test"], { cwd: root, stdio: "inherit", env: { ...process.env, PLAYWRIGHT_JSON: e2eReport } });
+  const e2e = spawnSync(path.join(root, "node_modules/.bin/playwright"), ["test"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, PLAYWRIGHT_JSON: e2eReport },
+  });
 
   const u = readJson(unitReport);
   const p = readJson(e2eReport);
@@ -66,7 +84,9 @@ try {
   const failed = (u?.numFailedTests ?? 0) + (p?.stats?.unexpected ?? 0) + (p?.stats?.flaky ?? 0);
   const skipped = (u?.numPendingTests ?? 0) + (u?.numTodoTests ?? 0) + (p?.stats?.skipped ?? 0);
   const broken = unit.status !== 0 || e2e.status !== 0 || !u || !p;
-  log(`unit: ${u ? `${u.numPassedTests} passed, ${u.numFailedTests} failed` : "no report"}; e2e: ${p ? `${p.stats.expected} passed, ${p.stats.unexpected} failed` : "no report"}`);
+  log(
+    `unit: ${u ? `${u.numPassedTests} passed, ${u.numFailedTests} failed` : "no report"}; e2e: ${p ? `${p.stats.expected} passed, ${p.stats.unexpected} failed` : "no report"}`,
+  );
   if (broken) log("Screenshots and traces of failures: e2e/.artifacts/results");
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
   process.exit(broken || failed > 0 ? 1 : 0);

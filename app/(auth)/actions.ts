@@ -24,8 +24,17 @@ export async function signInAction(_: FormState, form: FormData): Promise<FormSt
 export async function setupAction(_: FormState, form: FormData): Promise<FormState> {
   try {
     const password = formText(form, "password");
-    if (password !== formText(form, "confirmPassword")) return { ok: false, field: "confirmPassword", message: "The two passwords differ.", values: { email: formText(form, "email") ?? "" } };
-    const { token } = await completeSetup({ setupToken: formText(form, "setupToken"), email: formText(form, "email"), password }, await requestMeta());
+    if (password !== formText(form, "confirmPassword"))
+      return {
+        ok: false,
+        field: "confirmPassword",
+        message: "The two passwords differ.",
+        values: { email: formText(form, "email") ?? "" },
+      };
+    const { token } = await completeSetup(
+      { setupToken: formText(form, "setupToken"), email: formText(form, "email"), password },
+      await requestMeta(),
+    );
     await setSessionCookie(token);
   } catch (error) {
     return formFailure(error, form);

@@ -27,13 +27,22 @@ export function SetupForm() {
     <form action={action} className="card space-y-4">
       <h1>Set up cadesk</h1>
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        Create the first admin. The setup token is in the server&apos;s log (the line starting with <code>[cadesk] First run</code>) and in the
-        data directory&apos;s <code>setup-token</code> file, so only whoever runs the server can claim this instance.
+        Create the first admin. The setup token is in the server&apos;s log (the line starting with <code>[cadesk] First run</code>) and in
+        the data directory&apos;s <code>setup-token</code> file, so only whoever runs the server can claim this instance.
       </p>
       <FormAlert state={state} fields={["setupToken", "email", "password", "confirmPassword"]} />
       <TextField name="setupToken" label="Setup token" autoComplete="off" required autoFocus state={state} />
       <TextField name="email" label="Your e-mail" type="email" autoComplete="username" required state={state} />
-      <TextField name="password" label="Password" type="password" autoComplete="new-password" required minLength={12} state={state} hint="At least 12 characters; a few random words work well." />
+      <TextField
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={12}
+        state={state}
+        hint="At least 12 characters; a few random words work well."
+      />
       <TextField name="confirmPassword" label="Password again" type="password" autoComplete="new-password" required state={state} />
       <div className="flex justify-end">
         <SubmitButton pendingText="Creating…">Create admin and sign in</SubmitButton>
@@ -53,7 +62,15 @@ export function ConfirmPasswordForm({ next, email }: { next: string; email: stri
       <FormAlert state={state} fields={["password"]} />
       <input type="hidden" name="next" value={next} />
       <input type="hidden" name="email" value={email} autoComplete="username" />
-      <TextField name="password" label={`Password for ${email}`} type="password" autoComplete="current-password" required autoFocus state={state} />
+      <TextField
+        name="password"
+        label={`Password for ${email}`}
+        type="password"
+        autoComplete="current-password"
+        required
+        autoFocus
+        state={state}
+      />
       <div className="flex justify-end">
         <SubmitButton pendingText="Checking…">Confirm</SubmitButton>
       </div>

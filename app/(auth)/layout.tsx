@@ -6,7 +6,9 @@ export default function AuthLayout({ children }: { children: React.ReactNode }) 
     <main className="grid min-h-screen place-items-center px-4 py-10">
       <div className="w-full max-w-md space-y-6">
         <div className="flex items-center justify-center gap-2 text-xl font-semibold">
-          <span aria-hidden className="grid h-8 w-8 place-items-center rounded-md bg-sky-700 text-sm text-white">ca</span>
+          <span aria-hidden className="grid h-8 w-8 place-items-center rounded-md bg-sky-700 text-sm text-white">
+            ca
+          </span>
           cadesk
         </div>
         {children}

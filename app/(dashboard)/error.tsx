@@ -7,7 +7,9 @@ export default function DashboardError({ error, reset }: { error: Error & { dige
       <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
         The page could not be shown. The server log has the details{error.digest ? ` (reference ${error.digest})` : ""}.
       </p>
-      <button className="btn mt-4" onClick={reset}>Try again</button>
+      <button className="btn mt-4" onClick={reset}>
+        Try again
+      </button>
     </div>
   );
 }

@@ -10,8 +10,12 @@ export default async function OverviewPage() {
   const user = await requireUser();
   const overview = await getOverview();
   if (overview.authorityCount === 0) {
-    return can(user.role!, "manage_cas") ? <FirstRun /> : (
-      <div className="card mx-auto mt-8 max-w-2xl text-sm">There is no CA yet. An admin creates or imports the first one; then the inventory appears here.</div>
+    return can(user.role!, "manage_cas") ? (
+      <FirstRun />
+    ) : (
+      <div className="card mx-auto mt-8 max-w-2xl text-sm">
+        There is no CA yet. An admin creates or imports the first one; then the inventory appears here.
+      </div>
     );
   }
   const { counts } = overview;
@@ -21,7 +25,12 @@ export default async function OverviewPage() {
       <div className="grid grid-cols-2 gap-4 md:grid-cols-5">
         <Stat label="Authorities" value={overview.authorityCount} href="/authorities" />
         <Stat label="Valid" value={counts.valid} href="/certificates?status=valid" />
-        <Stat label="Expiring < 30 days" value={counts.expiring} href="/certificates?status=expiring&sort=expiry" tone={counts.expiring ? "warn" : undefined} />
+        <Stat
+          label="Expiring < 30 days"
+          value={counts.expiring}
+          href="/certificates?status=expiring&sort=expiry"
+          tone={counts.expiring ? "warn" : undefined}
+        />
         <Stat label="Expired" value={counts.expired} href="/certificates?status=expired" tone={counts.expired ? "bad" : undefined} />
         <Stat label="Revoked" value={counts.revoked} href="/certificates?status=revoked" />
       </div>
@@ -37,7 +46,12 @@ export default async function OverviewPage() {
           ) : (
             <ul className="space-y-1 text-sm">
               {overview.expiringAuthorities.map((a) => (
-                <li key={a.id}><Link href={`/authorities/${a.id}`}>{a.commonName}</Link> <span className={a.daysLeft < 0 ? "text-red-700 dark:text-red-400" : "text-amber-700 dark:text-amber-400"}>{a.daysLeft < 0 ? "expired" : relativeDays(a.daysLeft)}</span></li>
+                <li key={a.id}>
+                  <Link href={`/authorities/${a.id}`}>{a.commonName}</Link>{" "}
+                  <span className={a.daysLeft < 0 ? "text-red-700 dark:text-red-400" : "text-amber-700 dark:text-amber-400"}>
+                    {a.daysLeft < 0 ? "expired" : relativeDays(a.daysLeft)}
+                  </span>
+                </li>
               ))}
             </ul>
           )}
@@ -48,14 +62,30 @@ export default async function OverviewPage() {
         <section className="card">
           <h2 className="mb-2">Recently issued</h2>
           <ul className="space-y-1 text-sm">
-            {overview.recentlyIssued.map((c) => <li key={c.id}><Link href={`/certificates/${c.id}`}>{c.commonName || c.id}</Link> <span className="text-slate-500">by {c.issuerName}, {c.createdAt.toISOString().slice(0, 10)}</span></li>)}
+            {overview.recentlyIssued.map((c) => (
+              <li key={c.id}>
+                <Link href={`/certificates/${c.id}`}>{c.commonName || c.id}</Link>{" "}
+                <span className="text-slate-500">
+                  by {c.issuerName}, {c.createdAt.toISOString().slice(0, 10)}
+                </span>
+              </li>
+            ))}
           </ul>
         </section>
         <section className="card">
           <h2 className="mb-2">Recently revoked</h2>
-          {overview.recentlyRevoked.length === 0 ? <p className="text-sm text-slate-500">Nothing revoked.</p> : (
+          {overview.recentlyRevoked.length === 0 ? (
+            <p className="text-sm text-slate-500">Nothing revoked.</p>
+          ) : (
             <ul className="space-y-1 text-sm">
-              {overview.recentlyRevoked.map((c) => <li key={c.id}><Link href={`/certificates/${c.id}`}>{c.commonName || c.id}</Link> <span className="text-slate-500">{c.reason}, {c.revokedAt.toISOString().slice(0, 10)}</span></li>)}
+              {overview.recentlyRevoked.map((c) => (
+                <li key={c.id}>
+                  <Link href={`/certificates/${c.id}`}>{c.commonName || c.id}</Link>{" "}
+                  <span className="text-slate-500">
+                    {c.reason}, {c.revokedAt.toISOString().slice(0, 10)}
+                  </span>
+                </li>
+              ))}
             </ul>
           )}
         </section>
@@ -66,14 +96,25 @@ export default async function OverviewPage() {
           <p className="text-sm text-slate-500">No certificate expires in the next 30 days.</p>
         ) : (
           <table className="table">
-            <thead><tr><th>Common Name</th><th>Issuer</th><th>Expires</th><th>Status</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Common Name</th>
+                <th>Issuer</th>
+                <th>Expires</th>
+                <th>Status</th>
+              </tr>
+            </thead>
             <tbody>
               {overview.expiringNext.map((c) => (
                 <tr key={c.id}>
-                  <td><Link href={`/certificates/${c.id}`}>{c.commonName || c.serialHex}</Link></td>
+                  <td>
+                    <Link href={`/certificates/${c.id}`}>{c.commonName || c.serialHex}</Link>
+                  </td>
                   <td>{c.issuerName}</td>
                   <td>{relativeDays(c.daysLeft)}</td>
-                  <td><StatusBadge status={c.status} /></td>
+                  <td>
+                    <StatusBadge status={c.status} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -106,17 +147,27 @@ function FirstRun() {
       <ol className="space-y-3">
         <li className="card">
           <h2>1. Create a root CA</h2>
-          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">The anchor every client will trust. It lives for years and signs only intermediates.</p>
-          <Link className="btn btn-primary mt-3" href="/authorities/new">Create a root CA</Link>
-          <span className="ml-3 text-sm">or <Link href="/authorities/new?type=import">import an existing one</Link></span>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+            The anchor every client will trust. It lives for years and signs only intermediates.
+          </p>
+          <Link className="btn btn-primary mt-3" href="/authorities/new">
+            Create a root CA
+          </Link>
+          <span className="ml-3 text-sm">
+            or <Link href="/authorities/new?type=import">import an existing one</Link>
+          </span>
         </li>
         <li className="card opacity-80">
           <h2>2. Create an intermediate CA</h2>
-          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">It issues day-to-day certificates, so the root key can stay unused.</p>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+            It issues day-to-day certificates, so the root key can stay unused.
+          </p>
         </li>
         <li className="card opacity-80">
           <h2>3. Issue certificates</h2>
-          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">From a form, or by signing a CSR so the private key never leaves your service.</p>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+            From a form, or by signing a CSR so the private key never leaves your service.
+          </p>
         </li>
       </ol>
     </div>

@@ -13,7 +13,12 @@ export function ExpiryTimeline({ bars }: { bars: TimelineBar[] }) {
   const plot = height - 28;
   return (
     <figure>
-      <svg role="img" aria-label={`Certificates expiring per week: ${bars.map((b) => b.count).join(", ")}`} viewBox={`0 0 ${width} ${height}`} className="w-full">
+      <svg
+        role="img"
+        aria-label={`Certificates expiring per week: ${bars.map((b) => b.count).join(", ")}`}
+        viewBox={`0 0 ${width} ${height}`}
+        className="w-full"
+      >
         {bars.map((b, i) => {
           const h = b.count ? Math.max(3, (b.count / max) * (plot - 14)) : 0;
           const x = i * (barWidth + gap);
@@ -22,8 +27,16 @@ export function ExpiryTimeline({ bars }: { bars: TimelineBar[] }) {
               <rect x={x} y={plot - h} width={barWidth} height={h} rx={3} className={i < 4 ? "fill-amber-500" : "fill-sky-600"}>
                 <title>{`${b.count} expiring in the week of ${b.start.toISOString().slice(0, 10)}`}</title>
               </rect>
-              {b.count > 0 && <text x={x + barWidth / 2} y={plot - h - 4} textAnchor="middle" className="fill-slate-600 text-[11px] dark:fill-slate-300">{b.count}</text>}
-              {i % 2 === 0 && <text x={x + barWidth / 2} y={height - 8} textAnchor="middle" className="fill-slate-500 text-[10px]">{b.start.toISOString().slice(5, 10)}</text>}
+              {b.count > 0 && (
+                <text x={x + barWidth / 2} y={plot - h - 4} textAnchor="middle" className="fill-slate-600 text-[11px] dark:fill-slate-300">
+                  {b.count}
+                </text>
+              )}
+              {i % 2 === 0 && (
+                <text x={x + barWidth / 2} y={height - 8} textAnchor="middle" className="fill-slate-500 text-[10px]">
+                  {b.start.toISOString().slice(5, 10)}
+                </text>
+              )}
             </g>
           );
         })}

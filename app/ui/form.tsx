@@ -6,7 +6,15 @@ import { useFormStatus } from "react-dom";
 import { MAX_UPLOAD_BYTES } from "@/lib/errors";
 import type { FormState } from "@/lib/form-state";
 
-export function SubmitButton({ children, pendingText, formAction }: { children: React.ReactNode; pendingText?: string; formAction?: (form: FormData) => void }) {
+export function SubmitButton({
+  children,
+  pendingText,
+  formAction,
+}: {
+  children: React.ReactNode;
+  pendingText?: string;
+  formAction?: (form: FormData) => void;
+}) {
   const { pending } = useFormStatus();
   return (
     <button type="submit" className="btn btn-primary" disabled={pending} aria-disabled={pending} formAction={formAction}>
@@ -20,13 +28,21 @@ export function FormAlert({ state, fields }: { state: FormState; fields: string[
   const pathname = usePathname();
   if (state.ok || !state.message || (state.field && fields.includes(state.field))) return null;
   return (
-    <div role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-300">
+    <div
+      role="alert"
+      className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-300"
+    >
       {state.message}
       {state.reauth && (
         <>
           {" "}
           {/* A new tab, so this form and what was typed into it stay as they are. */}
-          <a href={`/confirm-password?next=${encodeURIComponent(pathname)}&tab=1`} target="_blank" rel="noopener" className="font-medium underline">
+          <a
+            href={`/confirm-password?next=${encodeURIComponent(pathname)}&tab=1`}
+            target="_blank"
+            rel="noopener"
+            className="font-medium underline"
+          >
             Confirm your password
           </a>
         </>
@@ -37,7 +53,11 @@ export function FormAlert({ state, fields }: { state: FormState; fields: string[
 
 /** The form-level success message, announced to assistive tech. */
 export function FormDone({ state }: { state: FormState }) {
-  return state.ok && state.message ? <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">{state.message}</p> : null;
+  return state.ok && state.message ? (
+    <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+      {state.message}
+    </p>
+  ) : null;
 }
 
 export function FieldError({ state, name }: { state: FormState; name: string | string[] }) {
@@ -60,12 +80,21 @@ interface ShellProps {
 }
 
 /** Label, hint and error around one control; `invalid` marks the control for assistive tech. */
-function FieldShell({ name, label, hint, state, errorFields = [], children }: ShellProps & { children: (invalid: boolean) => React.ReactNode }) {
+function FieldShell({
+  name,
+  label,
+  hint,
+  state,
+  errorFields = [],
+  children,
+}: ShellProps & { children: (invalid: boolean) => React.ReactNode }) {
   const names = [name, ...errorFields];
   const invalid = !state.ok && !!state.field && names.includes(state.field);
   return (
     <div>
-      <label className="label" htmlFor={name}>{label}</label>
+      <label className="label" htmlFor={name}>
+        {label}
+      </label>
       {children(invalid)}
       {hint && <p className="hint">{hint}</p>}
       <FieldError state={state} name={names} />
@@ -78,7 +107,16 @@ type TextFieldProps = ShellProps & React.InputHTMLAttributes<HTMLInputElement>;
 export function TextField({ name, label, hint, state, errorFields, defaultValue, ...rest }: TextFieldProps) {
   return (
     <FieldShell name={name} label={label} hint={hint} state={state} errorFields={errorFields}>
-      {(invalid) => <input id={name} name={name} className="input" aria-invalid={invalid} defaultValue={state.values?.[name] ?? defaultValue} {...rest} />}
+      {(invalid) => (
+        <input
+          id={name}
+          name={name}
+          className="input"
+          aria-invalid={invalid}
+          defaultValue={state.values?.[name] ?? defaultValue}
+          {...rest}
+        />
+      )}
     </FieldShell>
   );
 }
@@ -89,9 +127,18 @@ export function SelectField({ name, label, hint, state, options, defaultValue, .
   return (
     <FieldShell name={name} label={label} hint={hint} state={state}>
       {(invalid) => (
-        <select id={name} name={name} className="input" aria-invalid={invalid} defaultValue={rest.value === undefined ? (state.values?.[name] ?? defaultValue) : undefined} {...rest}>
+        <select
+          id={name}
+          name={name}
+          className="input"
+          aria-invalid={invalid}
+          defaultValue={rest.value === undefined ? (state.values?.[name] ?? defaultValue) : undefined}
+          {...rest}
+        >
           {options.map((o) => (
-            <option key={o.value} value={o.value}>{o.label}</option>
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
           ))}
         </select>
       )}
@@ -104,7 +151,16 @@ type TextAreaFieldProps = ShellProps & React.TextareaHTMLAttributes<HTMLTextArea
 export function TextAreaField({ name, label, hint, state, errorFields, defaultValue, ...rest }: TextAreaFieldProps) {
   return (
     <FieldShell name={name} label={label} hint={hint} state={state} errorFields={errorFields}>
-      {(invalid) => <textarea id={name} name={name} className="input font-mono text-xs" aria-invalid={invalid} defaultValue={state.values?.[name] ?? defaultValue} {...rest} />}
+      {(invalid) => (
+        <textarea
+          id={name}
+          name={name}
+          className="input font-mono text-xs"
+          aria-invalid={invalid}
+          defaultValue={state.values?.[name] ?? defaultValue}
+          {...rest}
+        />
+      )}
     </FieldShell>
   );
 }
@@ -138,14 +194,19 @@ export function FileInput(props: Omit<React.InputHTMLAttributes<HTMLInputElement
         {...props}
         onChange={(e) => {
           const file = e.currentTarget.files?.[0];
-          const message = file && file.size > MAX_UPLOAD_BYTES
-            ? `This file is ${(file.size / 1024 / 1024).toFixed(1)} MiB; the limit is 1 MiB. A certificate, key or CSR is a few KiB: check that you picked the right file.`
-            : "";
+          const message =
+            file && file.size > MAX_UPLOAD_BYTES
+              ? `This file is ${(file.size / 1024 / 1024).toFixed(1)} MiB; the limit is 1 MiB. A certificate, key or CSR is a few KiB: check that you picked the right file.`
+              : "";
           e.currentTarget.setCustomValidity(message);
           setProblem(message);
         }}
       />
-      {problem && <p role="alert" className="field-error">{problem}</p>}
+      {problem && (
+        <p role="alert" className="field-error">
+          {problem}
+        </p>
+      )}
     </span>
   );
 }

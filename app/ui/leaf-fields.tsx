@@ -56,8 +56,19 @@ export function ValidityField({ state, maxNote }: { state: FormState; maxNote?: 
       <legend className="label">Validity</legend>
       <div className="flex flex-wrap items-center gap-2" role="radiogroup">
         {VALIDITY_PRESETS.map((d) => (
-          <label key={d} className="flex cursor-pointer items-center gap-1.5 rounded-md border border-slate-300 px-2.5 py-1 text-sm has-[:checked]:border-sky-700 has-[:checked]:bg-sky-50 dark:border-slate-700 dark:has-[:checked]:bg-sky-950">
-            <input type="radio" name="validityPreset" checked={!custom && days === d} onChange={() => { setCustom(false); setDays(d); }} />
+          <label
+            key={d}
+            className="flex cursor-pointer items-center gap-1.5 rounded-md border border-slate-300 px-2.5 py-1 text-sm has-[:checked]:border-sky-700 has-[:checked]:bg-sky-50 dark:border-slate-700 dark:has-[:checked]:bg-sky-950"
+          >
+            <input
+              type="radio"
+              name="validityPreset"
+              checked={!custom && days === d}
+              onChange={() => {
+                setCustom(false);
+                setDays(d);
+              }}
+            />
             {d} days
           </label>
         ))}
@@ -78,7 +89,8 @@ export function ValidityField({ state, maxNote }: { state: FormState; maxNote?: 
       </div>
       {days > LONG_LEAF_WARNING_DAYS && (
         <p className="mt-1.5 text-sm text-amber-700 dark:text-amber-400">
-          Longer than {LONG_LEAF_WARNING_DAYS} days, the public CA limit since March 2026. Short lifetimes limit the damage of a leaked key; automate renewal instead.
+          Longer than {LONG_LEAF_WARNING_DAYS} days, the public CA limit since March 2026. Short lifetimes limit the damage of a leaked key;
+          automate renewal instead.
         </p>
       )}
       <p className="hint">{maxNote ?? "Never beyond the issuing CA's own expiry: a longer request is shortened to it."}</p>

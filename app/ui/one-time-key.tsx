@@ -6,12 +6,19 @@ export function OneTimeKey({ certificateId, privateKeyPem, filename }: { certifi
   const href = `data:application/x-pem-file;charset=utf-8,${encodeURIComponent(privateKeyPem)}`;
   return (
     <div className="card space-y-4">
-      <div role="status" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
+      <div
+        role="status"
+        className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200"
+      >
         The certificate is issued. Save the private key now: cadesk did not keep it and cannot show it again.
       </div>
       <div className="flex gap-2">
-        <a className="btn btn-primary" href={href} download={filename}>Download {filename}</a>
-        <Link className="btn" href={`/certificates/${certificateId}?issued=1`}>Continue to the certificate</Link>
+        <a className="btn btn-primary" href={href} download={filename}>
+          Download {filename}
+        </a>
+        <Link className="btn" href={`/certificates/${certificateId}?issued=1`}>
+          Continue to the certificate
+        </Link>
       </div>
       <PemBlock title="Private key (PKCS#8)" text={privateKeyPem} />
     </div>

@@ -19,7 +19,9 @@ export function PageHeader({ title, actions = [] }: { title: React.ReactNode; ac
       {actions.length > 0 && (
         <div className="flex flex-wrap gap-2">
           {actions.map((a) => (
-            <Link key={a.href} className={a.primary ? "btn btn-primary" : "btn"} href={a.href}>{a.label}</Link>
+            <Link key={a.href} className={a.primary ? "btn btn-primary" : "btn"} href={a.href}>
+              {a.label}
+            </Link>
           ))}
         </div>
       )}

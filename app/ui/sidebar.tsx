@@ -28,7 +28,10 @@ export function Sidebar({ role, email, signOut }: { role: Role; email: string; s
   const pathname = usePathname();
   const all = [...NAV, ...ADMIN_NAV];
   const active = (href: string) =>
-    href === "/" ? pathname === "/" : pathname === href || (pathname.startsWith(href + "/") && !all.some((n) => n.href !== href && n.href.startsWith(href) && pathname.startsWith(n.href)));
+    href === "/"
+      ? pathname === "/"
+      : pathname === href ||
+        (pathname.startsWith(href + "/") && !all.some((n) => n.href !== href && n.href.startsWith(href) && pathname.startsWith(n.href)));
   const link = (item: (typeof NAV)[number]) => (
     <Link key={item.href} href={item.href} aria-current={active(item.href) ? "page" : undefined} className={LINK}>
       {item.label}
@@ -37,8 +40,13 @@ export function Sidebar({ role, email, signOut }: { role: Role; email: string; s
   const admin = ADMIN_NAV.filter((n) => can(role, n.needs));
   return (
     <nav aria-label="Main" className="flex h-screen flex-col gap-1 p-3">
-      <Link href="/" className="mb-4 flex items-center gap-2 px-2 py-1 text-lg font-semibold text-slate-900 no-underline hover:no-underline dark:text-white">
-        <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-sky-700 text-sm text-white">ca</span>
+      <Link
+        href="/"
+        className="mb-4 flex items-center gap-2 px-2 py-1 text-lg font-semibold text-slate-900 no-underline hover:no-underline dark:text-white"
+      >
+        <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-sky-700 text-sm text-white">
+          ca
+        </span>
         cadesk
       </Link>
       {NAV.filter((n) => can(role, n.needs)).map(link)}
@@ -50,7 +58,10 @@ export function Sidebar({ role, email, signOut }: { role: Role; email: string; s
           <span className="block text-xs text-slate-500">{role}</span>
         </Link>
         <form action={signOut}>
-          <button type="submit" className="mt-1 w-full rounded-md px-2 py-1.5 text-left text-sm text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
+          <button
+            type="submit"
+            className="mt-1 w-full rounded-md px-2 py-1.5 text-left text-sm text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
+          >
             Sign out
           </button>
         </form>

@@ -53,10 +53,21 @@ export async function apiActor(request: Request): Promise<Actor> {
   if (bearer) {
     // Compare digests so the comparison takes the same time whatever the token's length.
     if (timingSafeEqual(digest(bearer), digest(loadApiToken()))) {
-      return { type: "token", id: null, label: readConfig().apiToken ? "CADESK_API_TOKEN" : "data-dir api-token", role: "admin", userId: null, ip };
+      return {
+        type: "token",
+        id: null,
+        label: readConfig().apiToken ? "CADESK_API_TOKEN" : "data-dir api-token",
+        role: "admin",
+        userId: null,
+        ip,
+      };
     }
     const token = await findApiToken(bearer);
-    if (token && isRole(token.role)) return { type: "token", id: token.id, label: `token "${token.name}"`, role: token.role, userId: null, ip };
+    if (token && isRole(token.role))
+      return { type: "token", id: token.id, label: `token "${token.name}"`, role: token.role, userId: null, ip };
   }
-  throw new AppError("UNAUTHORIZED", "Missing, wrong, expired or revoked API token: send `Authorization: Bearer <token>` with a token from Settings → API tokens (or CADESK_API_TOKEN).");
+  throw new AppError(
+    "UNAUTHORIZED",
+    "Missing, wrong, expired or revoked API token: send `Authorization: Bearer <token>` with a token from Settings → API tokens (or CADESK_API_TOKEN).",
+  );
 }

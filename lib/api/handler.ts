@@ -16,7 +16,10 @@ export function apiRoute(permission: Permission, handler: (request: Request, par
     try {
       const actor = await apiActor(request);
       if (!can(actor.role ?? "", permission)) {
-        throw new AppError("FORBIDDEN", `This token's role (${actor.role}) may not do this; it needs a role with "${permission}". Create a token with a broader role in Settings → API tokens.`);
+        throw new AppError(
+          "FORBIDDEN",
+          `This token's role (${actor.role}) may not do this; it needs a role with "${permission}". Create a token with a broader role in Settings → API tokens.`,
+        );
       }
       const params = await context.params;
       return await runAs(actor, () => handler(request, params));
@@ -30,7 +33,10 @@ export function apiRoute(permission: Permission, handler: (request: Request, par
 export async function readJson(request: Request): Promise<Record<string, unknown>> {
   const type = request.headers.get("content-type") ?? "";
   if (!type.toLowerCase().startsWith("application/json")) {
-    throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Send the body as JSON with "Content-Type: application/json" (got "${type.slice(0, 60) || "none"}").`);
+    throw new AppError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `Send the body as JSON with "Content-Type: application/json" (got "${type.slice(0, 60) || "none"}").`,
+    );
   }
   const declared = Number(request.headers.get("content-length") ?? 0);
   const limit = MAX_UPLOAD_BYTES + 64 * 1024;
@@ -42,7 +48,8 @@ export async function readJson(request: Request): Promise<Record<string, unknown
   } catch {
     throw new AppError("INVALID_INPUT", "The request body is not valid JSON.");
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new AppError("INVALID_INPUT", "The request body must be a JSON object.");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new AppError("INVALID_INPUT", "The request body must be a JSON object.");
   return body as Record<string, unknown>;
 }
 

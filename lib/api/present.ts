@@ -57,7 +57,13 @@ export function presentChannel(c: NotificationChannel & { rules?: NotificationRu
 }
 
 export function presentRule(r: NotificationRule) {
-  return { id: r.id, channelId: r.channelId, caId: r.authorityId, daysBefore: JSON.parse(r.daysBefore) as number[], createdAt: r.createdAt.toISOString() };
+  return {
+    id: r.id,
+    channelId: r.channelId,
+    caId: r.authorityId,
+    daysBefore: JSON.parse(r.daysBefore) as number[],
+    createdAt: r.createdAt.toISOString(),
+  };
 }
 
 export function presentDelivery(d: NotificationDelivery) {

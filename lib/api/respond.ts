@@ -6,10 +6,16 @@ const NO_STORE = { "Cache-Control": "no-store", "X-Content-Type-Options": "nosni
 /** JSON errors take one shape: {error: {code, message, field?}} with the code's HTTP status. */
 export function errorResponse(error: unknown): Response {
   if (error instanceof AppError) {
-    return Response.json({ error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } }, { status: error.status, headers: NO_STORE });
+    return Response.json(
+      { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } },
+      { status: error.status, headers: NO_STORE },
+    );
   }
   console.error(error);
-  return Response.json({ error: { code: "INTERNAL", message: "An unexpected error occurred; the server log has the details." } }, { status: 500, headers: NO_STORE });
+  return Response.json(
+    { error: { code: "INTERNAL", message: "An unexpected error occurred; the server log has the details." } },
+    { status: 500, headers: NO_STORE },
+  );
 }
 
 export function json(body: unknown, status = 200): Response {
@@ -26,7 +32,14 @@ export function fileResponse(file: ExportedFile): Response {
 
 /** For browser downloads: the message as plain text, readable when the browser shows it. */
 export function textErrorResponse(error: unknown): Response {
-  if (error instanceof AppError) return new Response(error.message + "\n", { status: error.status, headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" } });
+  if (error instanceof AppError)
+    return new Response(error.message + "\n", {
+      status: error.status,
+      headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" },
+    });
   console.error(error);
-  return new Response("An unexpected error occurred; the server log has the details.\n", { status: 500, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  return new Response("An unexpected error occurred; the server log has the details.\n", {
+    status: 500,
+    headers: { "Content-Type": "text/plain; charset=utf-8" },
+  });
 }

@@ -53,6 +53,9 @@ export function assertRecentAuth(now = new Date()): void {
   const actor = currentActor();
   if (actor.type !== "user") return;
   if (!actor.authenticatedAt || now.getTime() - actor.authenticatedAt.getTime() > reauthMs()) {
-    throw new AppError("REAUTH_REQUIRED", `This action needs your password again: you last entered it more than ${reauthMs() / 60_000} minutes ago. Confirm your password, then submit again (your input stays here).`);
+    throw new AppError(
+      "REAUTH_REQUIRED",
+      `This action needs your password again: you last entered it more than ${reauthMs() / 60_000} minutes ago. Confirm your password, then submit again (your input stays here).`,
+    );
   }
 }

@@ -52,7 +52,8 @@ export async function requireUser(permission: Permission = "view"): Promise<Acto
 /** For server actions and download routes: runs `fn` as the signed-in user, or refuses. */
 export async function actAs<T>(permission: Permission, fn: () => Promise<T>): Promise<T> {
   const actor = await readSessionActor();
-  if (!actor) throw new AppError("UNAUTHORIZED", "Your session has ended: sign in again in another tab, then submit again (your input stays here).");
+  if (!actor)
+    throw new AppError("UNAUTHORIZED", "Your session has ended: sign in again in another tab, then submit again (your input stays here).");
   if (!can(actor.role!, permission)) throw new AppError("FORBIDDEN", `Your role (${actor.role}) may not do this. Ask an admin.`);
   return runAs(actor, fn);
 }

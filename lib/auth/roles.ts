@@ -45,7 +45,10 @@ export function isRole(value: unknown): value is Role {
  * Whether an actor may use a CA whose operator list is `operatorIds` (null: every operator).
  * Admins always may; operators (people by user id, API tokens by token id) only when listed.
  */
-export function mayUseAuthority(actor: { type: string; role: string | null; id: string | null; userId: string | null }, operatorIds: string[] | null): boolean {
+export function mayUseAuthority(
+  actor: { type: string; role: string | null; id: string | null; userId: string | null },
+  operatorIds: string[] | null,
+): boolean {
   if (actor.role !== "operator" || operatorIds === null) return true;
   return operatorIds.includes((actor.type === "token" ? actor.id : actor.userId) ?? "");
 }

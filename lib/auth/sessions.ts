@@ -8,7 +8,11 @@ export const IDLE_MS = 12 * 3600_000;
 export const ABSOLUTE_MS = 7 * 24 * 3600_000;
 const TOUCH_MS = 60_000;
 
-export async function createSession(userId: string, meta: { ip: string | null; userAgent: string | null }, now = new Date()): Promise<{ token: string; session: Session }> {
+export async function createSession(
+  userId: string,
+  meta: { ip: string | null; userAgent: string | null },
+  now = new Date(),
+): Promise<{ token: string; session: Session }> {
   const token = newToken("s_");
   const session = await getDb().session.create({
     data: {

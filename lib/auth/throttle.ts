@@ -27,7 +27,11 @@ export async function recordFailure(keys: ThrottleKey[], now = new Date()): Prom
     const failures = row && now.getTime() - row.lastFailure.getTime() < MEMORY_MS ? row.failures + 1 : 1;
     const over = failures - FREE[key.kind];
     const blockedUntil = over > 0 ? new Date(now.getTime() + Math.min(MAX_WAIT_MS, 1000 * 2 ** (over - 1))) : null;
-    await db.loginThrottle.upsert({ where: { key: id(key) }, create: { key: id(key), failures, lastFailure: now, blockedUntil }, update: { failures, lastFailure: now, blockedUntil } });
+    await db.loginThrottle.upsert({
+      where: { key: id(key) },
+      create: { key: id(key), failures, lastFailure: now, blockedUntil },
+      update: { failures, lastFailure: now, blockedUntil },
+    });
   }
 }
 

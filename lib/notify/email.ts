@@ -26,7 +26,11 @@ const TIMEOUT_MS = 15_000;
  * Sends one message over SMTP. `ca` (PEM) is trusted besides the system roots, so a mail relay
  * with a certificate from one of cadesk's CAs is verified rather than waved through.
  */
-export async function sendEmail(settings: SmtpSettings, message: EmailMessage, options: { password?: string; ca?: string[] } = {}): Promise<SendResult> {
+export async function sendEmail(
+  settings: SmtpSettings,
+  message: EmailMessage,
+  options: { password?: string; ca?: string[] } = {},
+): Promise<SendResult> {
   const transport = createTransport({
     host: settings.host,
     port: settings.port,

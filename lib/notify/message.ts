@@ -32,16 +32,21 @@ function inDays(notAfter: Date, now: Date): string {
 }
 
 /** The notice for a certificate or CA that crossed a "N days before expiry" threshold. */
-export function expiryNotice(object: ExpiringObject, thresholdDays: number, options: { now: Date; baseUrl: string; deliveryId: string }): Notice {
+export function expiryNotice(
+  object: ExpiringObject,
+  thresholdDays: number,
+  options: { now: Date; baseUrl: string; deliveryId: string },
+): Notice {
   const path = object.kind === "certificate" ? `/certificates/${object.id}` : `/authorities/${object.id}`;
   const url = options.baseUrl + path;
   const what = object.kind === "certificate" ? "Certificate" : "CA";
   const when = inDays(object.notAfter, options.now);
   const date = object.notAfter.toISOString().slice(0, 16).replace("T", " ") + " UTC";
   const subject = `[cadesk] ${what} ${object.commonName} expires ${when} (${date.slice(0, 10)})`;
-  const fix = object.kind === "certificate"
-    ? "Renew it on its page (Renew), deploy the new files, and the old one can be revoked as superseded."
-    : "Create a successor CA and move issuance to it before this one expires: certificates it signed stop validating with it.";
+  const fix =
+    object.kind === "certificate"
+      ? "Renew it on its page (Renew), deploy the new files, and the old one can be revoked as superseded."
+      : "Create a successor CA and move issuance to it before this one expires: certificates it signed stop validating with it.";
   const text = [
     `${what} "${object.commonName}" expires ${when}, on ${date}.`,
     "",
@@ -83,6 +88,12 @@ export function testNotice(channelName: string, options: { now: Date; baseUrl: s
   return {
     subject,
     text: `This is a test from cadesk (${options.baseUrl}). Expiry notices for the channel "${channelName}" will arrive here.\n\nSent ${options.now.toISOString()}.`,
-    payload: { type: "test", deliveryId: options.deliveryId, createdAt: options.now.toISOString(), channel: channelName, summary: subject.replace("[cadesk] ", "") },
+    payload: {
+      type: "test",
+      deliveryId: options.deliveryId,
+      createdAt: options.now.toISOString(),
+      channel: channelName,
+      summary: subject.replace("[cadesk] ", ""),
+    },
   };
 }

@@ -48,7 +48,11 @@ export function sendWebhook(
         const status = response.statusCode ?? 0;
         const detail = `HTTP ${status}${response.statusMessage ? " " + response.statusMessage : ""}`;
         if (status >= 200 && status < 300) resolve({ ok: true, detail });
-        else if (status >= 300 && status < 400) resolve({ ok: false, detail: `${detail}: the receiver redirects; use the final URL (${response.headers.location ?? "no Location"}).` });
+        else if (status >= 300 && status < 400)
+          resolve({
+            ok: false,
+            detail: `${detail}: the receiver redirects; use the final URL (${response.headers.location ?? "no Location"}).`,
+          });
         else resolve({ ok: false, detail });
       },
     );

@@ -8,7 +8,17 @@ describe("signCaCertificate + signLeafCertificate", () => {
     it(`builds a ${keyType} root -> intermediate -> server chain that openssl verifies strictly`, async () => {
       const h = await buildTestHierarchy(keyType);
       const f = writeFiles(tempDir(), { "root.pem": h.rootPem, "int.pem": h.intermediatePem, "leaf.pem": h.leafPem });
-      const r = openssl(["verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", f["root.pem"]!, "-untrusted", f["int.pem"]!, f["leaf.pem"]!]);
+      const r = openssl([
+        "verify",
+        "-x509_strict",
+        "-purpose",
+        "sslserver",
+        "-CAfile",
+        f["root.pem"]!,
+        "-untrusted",
+        f["int.pem"]!,
+        f["leaf.pem"]!,
+      ]);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain(": OK");
     });

@@ -21,7 +21,13 @@ export interface IssuerUrls {
 
 function urlExtensions(urls: IssuerUrls | undefined): x509.Extension[] {
   if (!urls) return [];
-  return [new x509.CRLDistributionPointsExtension([urls.crl], false), new x509.AuthorityInfoAccessExtension({ ocsp: new x509.GeneralName("url", urls.ocsp), caIssuers: new x509.GeneralName("url", urls.caIssuers) }, false)];
+  return [
+    new x509.CRLDistributionPointsExtension([urls.crl], false),
+    new x509.AuthorityInfoAccessExtension(
+      { ocsp: new x509.GeneralName("url", urls.ocsp), caIssuers: new x509.GeneralName("url", urls.caIssuers) },
+      false,
+    ),
+  ];
 }
 
 export interface CaCertificateParams {

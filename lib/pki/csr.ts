@@ -27,13 +27,16 @@ export function parseCsr(input: string | Uint8Array): ParsedCsr {
   try {
     request = new x509.Pkcs10CertificateRequest(der);
   } catch {
-    throw new AppError("INVALID_CSR", "The data is not a valid PKCS#10 certificate signing request (it could not be decoded). Create one with `openssl req -new`.", "csr");
+    throw new AppError(
+      "INVALID_CSR",
+      "The data is not a valid PKCS#10 certificate signing request (it could not be decoded). Create one with `openssl req -new`.",
+      "csr",
+    );
   }
   const lists: SanLists = { dns: [], ip: [], email: [], uri: [] };
   const ignoredSans: string[] = [];
   const sanExt = request.extensions.find((e) => e instanceof x509.SubjectAlternativeNameExtension) as
-    | x509.SubjectAlternativeNameExtension
-    | undefined;
+    x509.SubjectAlternativeNameExtension | undefined;
   for (const name of sanExt?.names.items ?? []) {
     if (name.type === "dns") lists.dns!.push(name.value);
     else if (name.type === "ip") lists.ip!.push(name.value);
@@ -82,14 +85,22 @@ export async function verifyCsrSignature(csr: ParsedCsr): Promise<void> {
 /** Refuses keys that modern TLS stacks reject or that cadesk cannot put in a certificate. */
 export function checkCsrKey(info: PublicKeyInfo): void {
   if (info.algorithm === "RSA" && (info.bits ?? 0) < 2048) {
-    throw new AppError("INVALID_CSR", `The CSR's key is ${info.label}: RSA keys under 2048 bits are too weak and rejected by browsers and Go. Use RSA 2048+ or ECDSA P-256.`, "csr");
+    throw new AppError(
+      "INVALID_CSR",
+      `The CSR's key is ${info.label}: RSA keys under 2048 bits are too weak and rejected by browsers and Go. Use RSA 2048+ or ECDSA P-256.`,
+      "csr",
+    );
   }
   const supported =
     info.algorithm === "RSA" ||
     info.algorithm === "Ed25519" ||
     (info.algorithm === "EC" && ["P-256", "P-384", "P-521"].includes(info.curve ?? ""));
   if (!supported) {
-    throw new AppError("INVALID_CSR", `The CSR's key type (${info.label}) is not supported. Use ECDSA P-256/P-384/P-521, RSA 2048-8192 or Ed25519.`, "csr");
+    throw new AppError(
+      "INVALID_CSR",
+      `The CSR's key type (${info.label}) is not supported. Use ECDSA P-256/P-384/P-521, RSA 2048-8192 or Ed25519.`,
+      "csr",
+    );
   }
   if (info.algorithm === "RSA" && (info.bits ?? 0) > 8192) {
     throw new AppError("INVALID_CSR", `The CSR's key is ${info.label}: over 8192 bits is not supported.`, "csr");

@@ -14,7 +14,10 @@ let goVerify: string;
 
 beforeAll(() => {
   goVerify = path.join(tempDir("cadesk-go-"), "verify-chain");
-  execFileSync("go", ["build", "-o", goVerify, path.resolve("lib/testing/verify-chain.go")], { stdio: "pipe", env: { ...process.env, GOFLAGS: "-mod=mod", GO111MODULE: "off" } });
+  execFileSync("go", ["build", "-o", goVerify, path.resolve("lib/testing/verify-chain.go")], {
+    stdio: "pipe",
+    env: { ...process.env, GOFLAGS: "-mod=mod", GO111MODULE: "off" },
+  });
 }, 120_000);
 
 function sh(command: string, args: string[]) {
@@ -38,11 +41,23 @@ describe.each(KEY_TYPES)("a %s hierarchy", (keyType) => {
     const r = sh(goVerify, [files["root.pem"]!, files["intermediate.pem"]!, files["leaf.pem"]!, "api.example.com", "server"]);
     expect(r.output.trim()).toBe("ok");
     // and is refused for a name it does not hold, as a real client would
-    expect(sh(goVerify, [files["root.pem"]!, files["intermediate.pem"]!, files["leaf.pem"]!, "other.example.com", "server"]).output).toMatch(/certificate is valid for api.example.com, not other.example.com/);
+    expect(
+      sh(goVerify, [files["root.pem"]!, files["intermediate.pem"]!, files["leaf.pem"]!, "other.example.com", "server"]).output,
+    ).toMatch(/certificate is valid for api.example.com, not other.example.com/);
   });
 
   it("verifies in GnuTLS (certtool) for its host name", () => {
-    const r = sh("certtool", ["--verify", "--load-ca-certificate", files["root.pem"]!, "--infile", files["chain.pem"]!, "--verify-hostname", "api.example.com", "--verify-purpose", "1.3.6.1.5.5.7.3.1"]);
+    const r = sh("certtool", [
+      "--verify",
+      "--load-ca-certificate",
+      files["root.pem"]!,
+      "--infile",
+      files["chain.pem"]!,
+      "--verify-hostname",
+      "api.example.com",
+      "--verify-purpose",
+      "1.3.6.1.5.5.7.3.1",
+    ]);
     expect(r.output).toContain("Chain verification output: Verified.");
     expect(r.status).toBe(0);
   });

@@ -69,7 +69,13 @@ function describeKeyObject(key: KeyObject): PublicKeyInfo {
       return { keyType, algorithm: "RSA", bits, curve: null, label: `RSA ${bits}` };
     }
     case "rsa-pss":
-      return { keyType: null, algorithm: "RSA-PSS", bits: details.modulusLength ?? null, curve: null, label: `RSA-PSS ${details.modulusLength}` };
+      return {
+        keyType: null,
+        algorithm: "RSA-PSS",
+        bits: details.modulusLength ?? null,
+        curve: null,
+        label: `RSA-PSS ${details.modulusLength}`,
+      };
     case "ec": {
       const curve = CURVES[details.namedCurve ?? ""];
       const keyType: KeyType | null = curve?.name === "P-256" ? "ecdsa-p256" : curve?.name === "P-384" ? "ecdsa-p384" : null;

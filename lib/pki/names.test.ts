@@ -51,6 +51,8 @@ describe("SAN validation", () => {
 
 describe("buildName", () => {
   it("orders attributes C, ST, L, O, OU, CN and drops empty ones", () => {
-    expect(buildName({ commonName: "Root", organization: "Acme", country: "de", organizationalUnit: " " }).toString()).toBe("C=DE, O=Acme, CN=Root");
+    expect(buildName({ commonName: "Root", organization: "Acme", country: "de", organizationalUnit: " " }).toString()).toBe(
+      "C=DE, O=Acme, CN=Root",
+    );
   });
 });

@@ -66,7 +66,11 @@ export function normaliseDnsName(input: string): string {
   if (ascii.length > 253) throw sanError("dns", input, "it is longer than 253 characters");
   const bad = labels.find((l) => !LABEL.test(l));
   if (bad !== undefined) {
-    throw sanError("dns", input, bad === "" ? "it has an empty label (two dots in a row)" : `the label "${bad}" is not valid (letters, digits and inner hyphens only)`);
+    throw sanError(
+      "dns",
+      input,
+      bad === "" ? "it has an empty label (two dots in a row)" : `the label "${bad}" is not valid (letters, digits and inner hyphens only)`,
+    );
   }
   if (wildcard && labels.length < 2) {
     throw sanError("dns", input, "a wildcard needs at least two labels after it (*.example.com, not *.com)");
@@ -102,7 +106,8 @@ function normaliseEmail(input: string): string {
 function normaliseUri(input: string): string {
   const raw = input.trim();
   if (CONTROL_OR_SPACE.test(raw)) throw sanError("uri", input, "it contains a space or control character");
-  if (!/^[a-z][a-z0-9+.-]*:/i.test(raw)) throw sanError("uri", input, "it needs a scheme, as in spiffe://example.org/service or https://example.com");
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(raw))
+    throw sanError("uri", input, "it needs a scheme, as in spiffe://example.org/service or https://example.com");
   try {
     new URL(raw);
   } catch {
@@ -174,4 +179,3 @@ export function sansToLists(sans: San[]): Required<SanLists> {
   for (const s of sans) lists[s.type].push(s.value);
   return lists;
 }
-

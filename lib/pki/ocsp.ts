@@ -29,7 +29,16 @@ const seq = (...items: Node[]) => asn1.create(U, T.SEQUENCE, true, items);
 const oid = (v: string) => asn1.create(U, T.OID, false, asn1.oidToDer(v).getBytes());
 const octets = (b: Uint8Array) => asn1.create(U, T.OCTETSTRING, false, bin(b));
 const explicit = (tag: number, node: Node) => asn1.create(asn1.Class.CONTEXT_SPECIFIC, tag, true, [node]);
-const genTime = (d: Date) => asn1.create(U, T.GENERALIZEDTIME, false, d.toISOString().replace(/[-:T]/g, "").replace(/\.\d+Z$/, "Z"));
+const genTime = (d: Date) =>
+  asn1.create(
+    U,
+    T.GENERALIZEDTIME,
+    false,
+    d
+      .toISOString()
+      .replace(/[-:T]/g, "")
+      .replace(/\.\d+Z$/, "Z"),
+  );
 const enumerated = (n: number) => asn1.create(U, T.ENUMERATED, false, String.fromCharCode(n));
 const der = (node: Node) => new Uint8Array(Buffer.from(asn1.toDer(node).getBytes(), "binary"));
 const raw = (bytes: Uint8Array) => asn1.fromDer(forge.util.createBuffer(bin(bytes)));
@@ -65,7 +74,14 @@ export function parseOcspRequest(bytes: Uint8Array): OcspRequest | null {
       if (!hash) throw new Error("unsupported hash");
       let s = serial!.value;
       while (s.length > 1 && s[0] === 0) s = s.subarray(1);
-      return { hash, hashOid, issuerNameHash: nameHash!.value, issuerKeyHash: keyHash!.value, serialHex: Buffer.from(s).toString("hex"), der: certId.der };
+      return {
+        hash,
+        hashOid,
+        issuerNameHash: nameHash!.value,
+        issuerKeyHash: keyHash!.value,
+        serialHex: Buffer.from(s).toString("hex"),
+        der: certId.der,
+      };
     });
     let nonce: Uint8Array | undefined;
     const extensions = tbs.find((f) => f.cls === "context" && f.tagNumber === 2);
@@ -160,6 +176,11 @@ export async function signOcspResponse(params: {
   if (algorithm.name === "ECDSA") signature = ecdsaDer(signature);
   const sigAlg = algorithm.name === "RSASSA-PKCS1-v1_5" ? seq(oid(sigOid), asn1.create(U, T.NULL, false, "")) : seq(oid(sigOid));
   // The signer's certificate travels with the response, so clients find it without -issuer.
-  const basic = seq(raw(tbsDer), sigAlg, asn1.create(U, T.BITSTRING, false, "\x00" + bin(signature)), explicit(0, seq(raw(params.signerCertificateDer))));
+  const basic = seq(
+    raw(tbsDer),
+    sigAlg,
+    asn1.create(U, T.BITSTRING, false, "\x00" + bin(signature)),
+    explicit(0, seq(raw(params.signerCertificateDer))),
+  );
   return der(seq(enumerated(0), explicit(0, seq(oid(OID.basic), octets(der(basic))))));
 }

@@ -18,7 +18,9 @@ describe("PEM", () => {
   it("says when a certificate was pasted where a CSR is expected", () => {
     const pem = toPem(new Uint8Array([0x30, 0]), "CERTIFICATE");
     expect(() => readPemOrDer(pem, ["CERTIFICATE REQUEST"], "certificate signing request")).toThrow(/You pasted a certificate/);
-    expect(() => readPemOrDer("hello", ["CERTIFICATE REQUEST"], "certificate signing request")).toThrow(/not a PEM certificate signing request/);
+    expect(() => readPemOrDer("hello", ["CERTIFICATE REQUEST"], "certificate signing request")).toThrow(
+      /not a PEM certificate signing request/,
+    );
   });
 
   it("passes DER bytes through", () => {

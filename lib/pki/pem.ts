@@ -24,7 +24,10 @@ export function parsePemBlocks(text: string): PemBlock[] {
     if (begin !== end) {
       throw new AppError("INVALID_PEM", `PEM block ${index} begins with "${begin}" but ends with "${end}".`);
     }
-    const lines = body.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+    const lines = body
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0);
     // Encrypted legacy keys carry RFC 1421 headers ("Proc-Type: ...") before the base64 body.
     const base64 = lines.filter((l) => !/^[A-Za-z-]+:/.test(l)).join("");
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 !== 0 || base64.length === 0) {

@@ -8,7 +8,12 @@ describe("buildPkcs12", () => {
   for (const keyType of ["ecdsa-p256", "rsa-2048", "ed25519"] as const) {
     it(`holds a ${keyType} key, its certificate and the chain, readable by openssl`, async () => {
       const h = await buildTestHierarchy(keyType);
-      const p12 = buildPkcs12({ pkcs8: h.leafKey, certificates: [h.leafDer, h.intermediateDer, h.rootDer], password: "s3cret-pass", friendlyName: "api.example.com" });
+      const p12 = buildPkcs12({
+        pkcs8: h.leafKey,
+        certificates: [h.leafDer, h.intermediateDer, h.rootDer],
+        password: "s3cret-pass",
+        friendlyName: "api.example.com",
+      });
       const files = writeFiles(tempDir(), { "bundle.p12": p12 });
 
       const dump = openssl(["pkcs12", "-in", files["bundle.p12"]!, "-passin", "pass:s3cret-pass", "-nodes"]);
@@ -34,9 +39,18 @@ describe("buildPkcs12", () => {
 
   it.each(["ecdsa-p256", "rsa-2048"] as const)("opens in Java keytool as a private key entry with its chain (%s)", async (keyType) => {
     const h = await buildTestHierarchy(keyType);
-    const p12 = buildPkcs12({ pkcs8: h.leafKey, certificates: [h.leafDer, h.intermediateDer, h.rootDer], password: "changeit", friendlyName: "api" });
+    const p12 = buildPkcs12({
+      pkcs8: h.leafKey,
+      certificates: [h.leafDer, h.intermediateDer, h.rootDer],
+      password: "changeit",
+      friendlyName: "api",
+    });
     const files = writeFiles(tempDir(), { "bundle.p12": p12 });
-    const out = execFileSync("keytool", ["-list", "-v", "-storetype", "PKCS12", "-keystore", files["bundle.p12"]!, "-storepass", "changeit"], { encoding: "utf8" });
+    const out = execFileSync(
+      "keytool",
+      ["-list", "-v", "-storetype", "PKCS12", "-keystore", files["bundle.p12"]!, "-storepass", "changeit"],
+      { encoding: "utf8" },
+    );
     expect(out).toContain("Entry type: PrivateKeyEntry");
     expect(out).toContain("Certificate chain length: 3");
   });

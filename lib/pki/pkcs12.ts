@@ -53,15 +53,16 @@ export interface Pkcs12Input {
  */
 export function buildPkcs12(input: Pkcs12Input): Uint8Array {
   if (input.password.length < MIN_PKCS12_PASSWORD) {
-    throw new AppError("INVALID_INPUT", `Choose a PKCS#12 password of at least ${MIN_PKCS12_PASSWORD} characters: Java keytool and macOS refuse shorter or empty ones.`, "password");
+    throw new AppError(
+      "INVALID_INPUT",
+      `Choose a PKCS#12 password of at least ${MIN_PKCS12_PASSWORD} characters: Java keytool and macOS refuse shorter or empty ones.`,
+      "password",
+    );
   }
   const [leaf, ...chain] = input.certificates;
   if (!leaf) throw new Error("buildPkcs12 needs at least the certificate");
   const localKeyId = createHash("sha1").update(leaf).digest();
-  const keyAttributes = set(
-    seq(oid(OID.friendlyName), set(bmp(input.friendlyName))),
-    seq(oid(OID.localKeyId), set(octets(localKeyId))),
-  );
+  const keyAttributes = set(seq(oid(OID.friendlyName), set(bmp(input.friendlyName))), seq(oid(OID.localKeyId), set(octets(localKeyId))));
 
   const keyBag = seq(oid(OID.pkcs8ShroudedKeyBag), explicit0(encryptPrivateKeyInfo(input.pkcs8, input.password)), keyAttributes);
   const certBag = (cert: Uint8Array, attributes?: Node) =>
@@ -103,7 +104,14 @@ const HASH_SIZES: Record<Pkcs12Hash, { u: number; v: number }> = {
  * The PKCS#12 key derivation (RFC 7292 appendix B.2): MAC keys, and keys and IVs of the legacy
  * PBE schemes. node-forge has one too, but it hard-codes SHA-1's sizes.
  */
-export function pkcs12Kdf(password: string, salt: Uint8Array, id: number, iterations: number, length: number, hash: Pkcs12Hash = "sha256"): Buffer {
+export function pkcs12Kdf(
+  password: string,
+  salt: Uint8Array,
+  id: number,
+  iterations: number,
+  length: number,
+  hash: Pkcs12Hash = "sha256",
+): Buffer {
   const { u, v } = HASH_SIZES[hash];
   const pass = Buffer.concat([Buffer.from(password, "utf16le").swap16(), Buffer.alloc(2)]);
   const fill = (src: Buffer) => {

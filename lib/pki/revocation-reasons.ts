@@ -33,4 +33,7 @@ const LABELS: Record<RevocationReason, string> = {
 };
 
 /** The reasons a person can pick: removeFromCRL is what lifting a hold does, not a choice. */
-export const REVOCATION_REASON_OPTIONS = REVOCATION_REASONS.filter((r) => r !== "removeFromCRL").map((value) => ({ value, label: LABELS[value] }));
+export const REVOCATION_REASON_OPTIONS = REVOCATION_REASONS.filter((r) => r !== "removeFromCRL").map((value) => ({
+  value,
+  label: LABELS[value],
+}));

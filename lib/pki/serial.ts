@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
  */
 export function randomSerial(random: (size: number) => Uint8Array = randomBytes): string {
   const bytes = random(16);
-  bytes[0] = (bytes[0]! & 0x7f) || 0x01;
+  bytes[0] = bytes[0]! & 0x7f || 0x01;
   return Buffer.from(bytes).toString("hex");
 }
 

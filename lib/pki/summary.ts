@@ -40,7 +40,16 @@ const EKU_NAMES: Record<string, string> = {
   [x509.ExtendedKeyUsage.ocspSigning]: "OCSP Signing",
 };
 
-const SAN_PREFIX: Record<string, string> = { dns: "DNS", ip: "IP", email: "email", url: "URI", dn: "DirName", upn: "UPN", guid: "GUID", id: "RID" };
+const SAN_PREFIX: Record<string, string> = {
+  dns: "DNS",
+  ip: "IP",
+  email: "email",
+  url: "URI",
+  dn: "DirName",
+  upn: "UPN",
+  guid: "GUID",
+  id: "RID",
+};
 
 /** The facts people look for first in a certificate, with OpenSSL's names for usages. */
 export async function summarizeCertificate(der: Bytes): Promise<CertificateSummary> {

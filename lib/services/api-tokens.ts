@@ -28,7 +28,13 @@ export async function createApiToken(raw: unknown, now = new Date()): Promise<{ 
       expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * DAY) : null,
     },
   });
-  await audit({ action: "token.create", objectType: "token", objectId: record.id, objectLabel: record.name, detail: { role: record.role, expiresAt: record.expiresAt } });
+  await audit({
+    action: "token.create",
+    objectType: "token",
+    objectId: record.id,
+    objectLabel: record.name,
+    detail: { role: record.role, expiresAt: record.expiresAt },
+  });
   return { token, record };
 }
 

@@ -19,7 +19,14 @@ export async function setAuthorityOperators(id: string, raw: unknown): Promise<v
   const input = parseInput(ZOperatorsInput, raw);
   const authority = await findAuthority(id, "id");
   const known = (await operatorCandidates()).filter((c) => input.operatorIds.includes(c.id));
-  if (known.length !== new Set(input.operatorIds).size) throw new AppError("INVALID_INPUT", "Only existing operators (people or operator API tokens) can be allowed on a CA.", "operatorIds");
+  if (known.length !== new Set(input.operatorIds).size)
+    throw new AppError("INVALID_INPUT", "Only existing operators (people or operator API tokens) can be allowed on a CA.", "operatorIds");
   await getDb().authority.update({ where: { id }, data: { operatorIds: input.restrict ? JSON.stringify(known.map((u) => u.id)) : null } });
-  await audit({ action: "ca.operators", objectType: "authority", objectId: id, objectLabel: authority.commonName, detail: input.restrict ? { allowed: known.map((u) => u.label) } : { allowed: "all operators" } });
+  await audit({
+    action: "ca.operators",
+    objectType: "authority",
+    objectId: id,
+    objectLabel: authority.commonName,
+    detail: input.restrict ? { allowed: known.map((u) => u.label) } : { allowed: "all operators" },
+  });
 }

@@ -6,7 +6,24 @@ import { importAuthority } from "./import-authority";
 import { issueCertificate } from "./issue-certificate";
 
 function opensslCa(dir: string, name: string, extra: string[] = []) {
-  opensslOk(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${dir}/${name}.key`, "-out", `${dir}/${name}.pem`, "-days", "365", "-subj", `/CN=${name}`, ...extra]);
+  opensslOk([
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-keyout",
+    `${dir}/${name}.key`,
+    "-out",
+    `${dir}/${name}.pem`,
+    "-days",
+    "365",
+    "-subj",
+    `/CN=${name}`,
+    ...extra,
+  ]);
   return { cert: opensslOk(["x509", "-in", `${dir}/${name}.pem`]), key: opensslOk(["pkey", "-in", `${dir}/${name}.key`]) };
 }
 
@@ -61,7 +78,9 @@ describe("importAuthority", () => {
     const { cert } = opensslCa(dir, "Encrypted Root");
     const encrypted = opensslOk(["pkey", "-in", `${dir}/Encrypted Root.key`, "-aes256", "-passout", "pass:hunter22"]);
     await expect(importAuthority({ certificatePem: cert, privateKeyPem: encrypted })).rejects.toThrow(/encrypted: enter its passphrase/);
-    await expect(importAuthority({ certificatePem: cert, privateKeyPem: encrypted, keyPassphrase: "wrong" })).rejects.toThrow(/passphrase is wrong/);
+    await expect(importAuthority({ certificatePem: cert, privateKeyPem: encrypted, keyPassphrase: "wrong" })).rejects.toThrow(
+      /passphrase is wrong/,
+    );
     const { authority } = await importAuthority({ certificatePem: cert, privateKeyPem: encrypted, keyPassphrase: "hunter22" });
     expect(authority.commonName).toBe("Encrypted Root");
   });
@@ -77,10 +96,43 @@ describe("importAuthority", () => {
     const dir = tempDir();
     // Sign an intermediate outside cadesk with a root we also import.
     const r = opensslCa(dir, "Outside Root");
-    opensslOk(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${dir}/int.key`, "-out", `${dir}/int.csr`, "-subj", "/CN=Outside Intermediate"]);
-    opensslOk(["x509", "-req", "-in", `${dir}/int.csr`, "-CA", `${dir}/Outside Root.pem`, "-CAkey", `${dir}/Outside Root.key`, "-CAcreateserial", "-out", `${dir}/int.pem`, "-days", "100", "-extfile", writeFiles(dir, { "ext.cnf": "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n" })["ext.cnf"]!]);
+    opensslOk([
+      "req",
+      "-new",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      `${dir}/int.key`,
+      "-out",
+      `${dir}/int.csr`,
+      "-subj",
+      "/CN=Outside Intermediate",
+    ]);
+    opensslOk([
+      "x509",
+      "-req",
+      "-in",
+      `${dir}/int.csr`,
+      "-CA",
+      `${dir}/Outside Root.pem`,
+      "-CAkey",
+      `${dir}/Outside Root.key`,
+      "-CAcreateserial",
+      "-out",
+      `${dir}/int.pem`,
+      "-days",
+      "100",
+      "-extfile",
+      writeFiles(dir, { "ext.cnf": "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n" })["ext.cnf"]!,
+    ]);
     const importedRoot = await importAuthority({ certificatePem: r.cert, privateKeyPem: r.key });
-    const int = await importAuthority({ certificatePem: opensslOk(["x509", "-in", `${dir}/int.pem`]), privateKeyPem: opensslOk(["pkey", "-in", `${dir}/int.key`]) });
+    const int = await importAuthority({
+      certificatePem: opensslOk(["x509", "-in", `${dir}/int.pem`]),
+      privateKeyPem: opensslOk(["pkey", "-in", `${dir}/int.key`]),
+    });
     expect(int.authority.parentId).toBe(importedRoot.authority.id);
     expect(root.authority.id).not.toBe(int.authority.parentId);
   });

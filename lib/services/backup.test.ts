@@ -20,7 +20,9 @@ describe("npm run backup", () => {
     expect(snapshot.pragma("integrity_check", { simple: true })).toBe("ok");
     // One moment's state: the CA, and whole certificates only (between none and all of the 40).
     expect((snapshot.prepare(`SELECT count(*) AS n FROM "Authority" WHERE id = ?`).get(ca.id) as { n: number }).n).toBe(1);
-    const rows = snapshot.prepare(`SELECT "certificatePem" FROM "Certificate" WHERE "authorityId" = ?`).all(ca.id) as { certificatePem: string }[];
+    const rows = snapshot.prepare(`SELECT "certificatePem" FROM "Certificate" WHERE "authorityId" = ?`).all(ca.id) as {
+      certificatePem: string;
+    }[];
     expect(rows.length).toBeLessThanOrEqual(40);
     expect(rows.every((r) => r.certificatePem.trim().endsWith("-----END CERTIFICATE-----"))).toBe(true);
     snapshot.close();

@@ -64,9 +64,17 @@ export async function createAuthority(raw: unknown, now = new Date()): Promise<C
     },
   });
   const warnings = validity.capped
-    ? [`The validity was shortened to end with the parent CA "${parent!.authority.commonName}" on ${validity.notAfter.toISOString().slice(0, 10)}.`]
+    ? [
+        `The validity was shortened to end with the parent CA "${parent!.authority.commonName}" on ${validity.notAfter.toISOString().slice(0, 10)}.`,
+      ]
     : [];
-  await audit({ action: "ca.create", objectType: "authority", objectId: id, objectLabel: authority.commonName, detail: { parentId: authority.parentId, keyType: authority.keyType, notAfter: authority.notAfter } });
+  await audit({
+    action: "ca.create",
+    objectType: "authority",
+    objectId: id,
+    objectLabel: authority.commonName,
+    detail: { parentId: authority.parentId, keyType: authority.keyType, notAfter: authority.notAfter },
+  });
   return { authority, warnings };
 }
 

@@ -16,8 +16,15 @@ export async function publishCrl(authorityId: string, now = new Date()): Promise
   const issuer = await loadIssuer(authorityId, now, "caId");
   const [previous, revokedLeaves, revokedCas] = await Promise.all([
     db.crl.findUnique({ where: { authorityId }, select: { number: true } }),
-    db.certificate.findMany({ where: { authorityId, status: "revoked" }, select: { serialHex: true, revokedAt: true, revocationReason: true }, orderBy: { revokedAt: "asc" } }),
-    db.authority.findMany({ where: { parentId: authorityId, status: "revoked" }, select: { serialHex: true, revokedAt: true, revocationReason: true } }),
+    db.certificate.findMany({
+      where: { authorityId, status: "revoked" },
+      select: { serialHex: true, revokedAt: true, revocationReason: true },
+      orderBy: { revokedAt: "asc" },
+    }),
+    db.authority.findMany({
+      where: { parentId: authorityId, status: "revoked" },
+      select: { serialHex: true, revokedAt: true, revocationReason: true },
+    }),
   ]);
   const revoked = [...revokedLeaves, ...revokedCas];
   const number = (previous?.number ?? 0) + 1;
@@ -28,10 +35,18 @@ export async function publishCrl(authorityId: string, now = new Date()): Promise
     number,
     thisUpdate,
     nextUpdate,
-    entries: revoked.map((c) => ({ serialHex: c.serialHex, revokedAt: c.revokedAt ?? thisUpdate, reason: (c.revocationReason ?? "unspecified") as RevocationReason })),
+    entries: revoked.map((c) => ({
+      serialHex: c.serialHex,
+      revokedAt: c.revokedAt ?? thisUpdate,
+      reason: (c.revocationReason ?? "unspecified") as RevocationReason,
+    })),
   });
   const pem = crl.toString("pem").replace(/(BEGIN|END) CRL/g, "$1 X509 CRL") + "\n";
-  await db.crl.upsert({ where: { authorityId }, create: { authorityId, number, thisUpdate, nextUpdate, pem }, update: { number, thisUpdate, nextUpdate, pem } });
+  await db.crl.upsert({
+    where: { authorityId },
+    create: { authorityId, number, thisUpdate, nextUpdate, pem },
+    update: { number, thisUpdate, nextUpdate, pem },
+  });
   return pem;
 }
 

@@ -16,10 +16,18 @@ let caPem: string;
 
 beforeAll(async () => {
   // Stands in for Next: answers with the headers it received.
-  upstream = createServer((req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ url: req.url, headers: req.headers })));
+  upstream = createServer((req, res) =>
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ url: req.url, headers: req.headers })),
+  );
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
   process.env.CADESK_TLS_NAMES = "localhost,127.0.0.1";
-  const front = await startDashboardHttps({ ...process.env, CADESK_TLS: "1", CADESK_HTTPS_PORT: "0", CADESK_HTTPS_HOST: "127.0.0.1", PORT: String((upstream.address() as AddressInfo).port) });
+  const front = await startDashboardHttps({
+    ...process.env,
+    CADESK_TLS: "1",
+    CADESK_HTTPS_PORT: "0",
+    CADESK_HTTPS_HOST: "127.0.0.1",
+    PORT: String((upstream.address() as AddressInfo).port),
+  });
   port = front!.port!;
   caPem = (await getDb().authority.findFirstOrThrow({ where: { commonName: DASHBOARD_CA_NAME } })).certificatePem;
 });
@@ -29,7 +37,10 @@ afterAll(async () => {
   await new Promise((resolve) => upstream.close(resolve));
 });
 
-function get(agent: https.Agent, headers: Record<string, string> = {}): Promise<{ serial: string; body: { url: string; headers: Record<string, string> }; socket: TLSSocket }> {
+function get(
+  agent: https.Agent,
+  headers: Record<string, string> = {},
+): Promise<{ serial: string; body: { url: string; headers: Record<string, string> }; socket: TLSSocket }> {
   return new Promise((resolve, reject) => {
     const req = https.get({ host: "localhost", port, path: "/certificates?x=1", ca: caPem, agent, headers }, (res) => {
       const socket = res.socket as TLSSocket;
@@ -49,11 +60,22 @@ describe("HTTPS for the dashboard (CADESK_TLS=1)", () => {
     const certificate = await getDb().certificate.findUniqueOrThrow({ where: { id } });
     expect(JSON.parse(certificate.sans).map((s: { value: string }) => s.value)).toEqual(["localhost", "127.0.0.1"]);
     const f = writeFiles(tempDir(), { "ca.pem": caPem });
-    const curl = await runAsync("curl", ["-sS", "--cacert", f["ca.pem"]!, "-H", "X-Forwarded-For: 6.6.6.6", `https://localhost:${port}/audit`]);
+    const curl = await runAsync("curl", [
+      "-sS",
+      "--cacert",
+      f["ca.pem"]!,
+      "-H",
+      "X-Forwarded-For: 6.6.6.6",
+      `https://localhost:${port}/audit`,
+    ]);
     expect(curl.status, curl.stderr).toBe(0);
     const seen = JSON.parse(curl.stdout);
     expect(seen.url).toBe("/audit");
-    expect(seen.headers).toMatchObject({ "x-forwarded-proto": "https", "x-forwarded-for": "127.0.0.1", "x-forwarded-host": `localhost:${port}` });
+    expect(seen.headers).toMatchObject({
+      "x-forwarded-proto": "https",
+      "x-forwarded-for": "127.0.0.1",
+      "x-forwarded-host": `localhost:${port}`,
+    });
   });
 
   it("serves a renewed certificate from the next handshake on, without dropping open connections", async () => {

@@ -37,12 +37,23 @@ export async function ensureDashboardCertificate(now = new Date()): Promise<stri
     if (usable && current.notAfter.getTime() - now.getTime() > RENEW_BEFORE_MS) return current.id;
     // renewCertificate follows the dashboard certificate itself (followRenewal).
     if (usable) return (await renewCertificate(current.id, {}, now)).certificate.id;
-    const caId = process.env.CADESK_TLS_CA_ID
-      || (await db.authority.findFirst({ where: { commonName: DASHBOARD_CA_NAME, status: "active", notAfter: { gt: new Date(now.getTime() + 90 * DAY) } } }))?.id
-      || (await createAuthority({ commonName: DASHBOARD_CA_NAME, organization: "cadesk" }, now)).authority.id;
+    const caId =
+      process.env.CADESK_TLS_CA_ID ||
+      (
+        await db.authority.findFirst({
+          where: { commonName: DASHBOARD_CA_NAME, status: "active", notAfter: { gt: new Date(now.getTime() + 90 * DAY) } },
+        })
+      )?.id ||
+      (await createAuthority({ commonName: DASHBOARD_CA_NAME, organization: "cadesk" }, now)).authority.id;
     const names = dashboardNames();
     const { certificate } = await issueCertificate(
-      { caId, profile: "server", commonName: names[0], sans: { dns: names.filter((n) => !isIP(n)), ip: names.filter((n) => isIP(n)) }, validityDays: 90 },
+      {
+        caId,
+        profile: "server",
+        commonName: names[0],
+        sans: { dns: names.filter((n) => !isIP(n)), ip: names.filter((n) => isIP(n)) },
+        validityDays: 90,
+      },
       now,
     );
     await serveDashboardCertificate(certificate.id);
@@ -62,6 +73,8 @@ export async function startDashboardHttps(env = process.env): Promise<HttpsFront
   runtime.front = front;
   runtime.reload = async (certificateId) => front.update(await servingPems(certificateId));
   await front.start(await servingPems(await ensureDashboardCertificate()), port, env.CADESK_HTTPS_HOST || "0.0.0.0");
-  console.log(`[cadesk] HTTPS on port ${front.port} for ${dashboardNames(env).join(", ")}. Trust the CA that issued it (${env.CADESK_TLS_CA_ID ? "CADESK_TLS_CA_ID" : `"${DASHBOARD_CA_NAME}"`}) to avoid browser warnings.`);
+  console.log(
+    `[cadesk] HTTPS on port ${front.port} for ${dashboardNames(env).join(", ")}. Trust the CA that issued it (${env.CADESK_TLS_CA_ID ? "CADESK_TLS_CA_ID" : `"${DASHBOARD_CA_NAME}"`}) to avoid browser warnings.`,
+  );
   return front;
 }

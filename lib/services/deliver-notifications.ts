@@ -16,7 +16,13 @@ export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 const CLAIM_MS = 2 * MINUTE;
 
 /** Stores a notice as a pending delivery due now. Expiry notices carry a unique dedupe key. */
-export async function queueDelivery(channelId: string, kind: "expiry" | "test", notice: Notice & { id: string }, now: Date, dedupeKey?: string): Promise<NotificationDelivery> {
+export async function queueDelivery(
+  channelId: string,
+  kind: "expiry" | "test",
+  notice: Notice & { id: string },
+  now: Date,
+  dedupeKey?: string,
+): Promise<NotificationDelivery> {
   return getDb().notificationDelivery.create({
     data: {
       id: notice.id,

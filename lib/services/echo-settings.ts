@@ -37,18 +37,31 @@ export async function echoStatus(): Promise<EchoStatus> {
 async function tlsConfig(settings: TEchoSettingsInput): Promise<EchoTlsConfig> {
   const db = getDb();
   const certificate = await db.certificate.findUnique({ where: { id: settings.certificateId } });
-  if (!certificate) throw new AppError("NOT_FOUND", `There is no certificate with id "${settings.certificateId.slice(0, 100)}".`, "certificateId");
+  if (!certificate)
+    throw new AppError("NOT_FOUND", `There is no certificate with id "${settings.certificateId.slice(0, 100)}".`, "certificateId");
   if (!PROFILE_SPECS[certificate.profile as LeafProfile]?.needsHostName) {
-    throw new AppError("INVALID_INPUT", `"${certificate.commonName}" is a TLS client certificate: the echo server needs a server (or server+client) certificate.`, "certificateId");
+    throw new AppError(
+      "INVALID_INPUT",
+      `"${certificate.commonName}" is a TLS client certificate: the echo server needs a server (or server+client) certificate.`,
+      "certificateId",
+    );
   }
   if (!certificate.encryptedKey) {
-    throw new AppError("INVALID_INPUT", `cadesk does not hold the private key of "${certificate.commonName}" (issued from a CSR or without keeping the key), so it cannot serve it. Issue a server certificate here.`, "certificateId");
+    throw new AppError(
+      "INVALID_INPUT",
+      `cadesk does not hold the private key of "${certificate.commonName}" (issued from a CSR or without keeping the key), so it cannot serve it. Issue a server certificate here.`,
+      "certificateId",
+    );
   }
   const cas = await db.authority.findMany({ where: { id: { in: settings.clientCaIds } }, select: { id: true, certificatePem: true } });
   const missing = settings.clientCaIds.find((id) => !cas.some((ca) => ca.id === id));
   if (missing) throw new AppError("NOT_FOUND", `There is no CA with id "${missing.slice(0, 100)}".`, "clientCaIds");
   if (settings.clientAuth !== "none" && cas.length === 0) {
-    throw new AppError("INVALID_INPUT", "Choose at least one CA whose client certificates the echo server accepts, or set client certificates to \"none\".", "clientCaIds");
+    throw new AppError(
+      "INVALID_INPUT",
+      'Choose at least one CA whose client certificates the echo server accepts, or set client certificates to "none".',
+      "clientCaIds",
+    );
   }
   return {
     ...(await servingPems(certificate.id)),
@@ -61,7 +74,12 @@ async function tlsConfig(settings: TEchoSettingsInput): Promise<EchoTlsConfig> {
 export async function updateEchoSettings(raw: unknown): Promise<EchoStatus> {
   assertCan("settings", "change the echo server");
   const status = await applyEchoSettings(raw);
-  await audit({ action: "settings.echo", objectType: "certificate", objectId: status.certificateId, detail: { clientAuth: status.clientAuth, clientCaIds: status.clientCaIds } });
+  await audit({
+    action: "settings.echo",
+    objectType: "certificate",
+    objectId: status.certificateId,
+    detail: { clientAuth: status.clientAuth, clientCaIds: status.clientCaIds },
+  });
   return status;
 }
 
@@ -69,7 +87,11 @@ export async function updateEchoSettings(raw: unknown): Promise<EchoStatus> {
 export async function applyEchoSettings(raw: unknown): Promise<EchoStatus> {
   const settings = parseInput(ZEchoSettingsInput, raw);
   const config = await tlsConfig(settings);
-  const data = { certificateId: settings.certificateId, clientCaIds: JSON.stringify(settings.clientCaIds), clientAuth: settings.clientAuth };
+  const data = {
+    certificateId: settings.certificateId,
+    clientCaIds: JSON.stringify(settings.clientCaIds),
+    clientAuth: settings.clientAuth,
+  };
   await getDb().echoSettings.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
   try {
     await applyEchoConfig(config);
@@ -84,7 +106,9 @@ export async function startEchoFromSettings(): Promise<void> {
   const status = await echoStatus();
   if (!status.certificateId) return;
   try {
-    await applyEchoConfig(await tlsConfig({ certificateId: status.certificateId, clientCaIds: status.clientCaIds, clientAuth: status.clientAuth }));
+    await applyEchoConfig(
+      await tlsConfig({ certificateId: status.certificateId, clientCaIds: status.clientCaIds, clientAuth: status.clientAuth }),
+    );
     console.log(`[cadesk] TLS echo server listening on port ${status.port}`);
   } catch (error) {
     console.error(`[cadesk] TLS echo server not started: ${echoRuntime().error ?? (error as Error).message}`);

@@ -32,11 +32,26 @@ async function candidates(authorityId: string | null, horizon: Date, now: Date):
     db.certificate.findMany({
       // A certificate already renewed by an active successor needs no reminder.
       where: { status: "active", notAfter: expiring, renewals: { none: { status: "active" } }, ...(authorityId ? { authorityId } : {}) },
-      select: { id: true, commonName: true, serialHex: true, sans: true, notBefore: true, notAfter: true, authority: { select: { id: true, commonName: true } } },
+      select: {
+        id: true,
+        commonName: true,
+        serialHex: true,
+        sans: true,
+        notBefore: true,
+        notAfter: true,
+        authority: { select: { id: true, commonName: true } },
+      },
     }),
     db.authority.findMany({
       where: { status: "active", notAfter: expiring, ...(authorityId ? { id: authorityId } : {}) },
-      select: { id: true, commonName: true, serialHex: true, notBefore: true, notAfter: true, parent: { select: { id: true, commonName: true } } },
+      select: {
+        id: true,
+        commonName: true,
+        serialHex: true,
+        notBefore: true,
+        notAfter: true,
+        parent: { select: { id: true, commonName: true } },
+      },
     }),
   ]);
   return [
@@ -82,13 +97,21 @@ export async function queueExpiryNotices(now = new Date()): Promise<number> {
       .map((d) => ({ ...d, key: `${rule.id}:${d.object.kind}:${d.object.id}:${d.threshold}` }));
     if (due.length === 0) continue;
     const sent = new Set(
-      (await db.notificationDelivery.findMany({ where: { dedupeKey: { in: due.map((d) => d.key) } }, select: { dedupeKey: true } })).map((d) => d.dedupeKey),
+      (await db.notificationDelivery.findMany({ where: { dedupeKey: { in: due.map((d) => d.key) } }, select: { dedupeKey: true } })).map(
+        (d) => d.dedupeKey,
+      ),
     );
     for (const { object, threshold, key } of due) {
       if (sent.has(key)) continue;
       const id = randomUUID();
       try {
-        await queueDelivery(rule.channelId, "expiry", { ...expiryNotice(object, threshold, { now, baseUrl, deliveryId: id }), id }, now, key);
+        await queueDelivery(
+          rule.channelId,
+          "expiry",
+          { ...expiryNotice(object, threshold, { now, baseUrl, deliveryId: id }), id },
+          now,
+          key,
+        );
         queued++;
       } catch (error) {
         // Another run queued it between our read and this insert: that one stands.

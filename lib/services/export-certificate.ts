@@ -21,18 +21,50 @@ export interface ExportedFile {
  * "*.example.com" becomes "wildcard.example.com", anything unusual an underscore.
  */
 export function fileBaseName(commonName: string, serialHex: string): string {
-  const base = commonName.replace(/^\*\./, "wildcard.").replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._]+/, "").slice(0, 80);
+  const base = commonName
+    .replace(/^\*\./, "wildcard.")
+    .replace(/[^A-Za-z0-9._-]+/g, "_")
+    .replace(/^[._]+/, "")
+    .slice(0, 80);
   return base || `certificate-${serialHex.slice(0, 8)}`;
 }
 
 export const FORMAT_FILES: Record<TExportFormat | "p12", { suffix: string; contentType: string; explains: string }> = {
-  pem: { suffix: ".pem", contentType: "application/x-pem-file", explains: "The certificate alone (PEM). What most servers call the certificate file." },
-  crt: { suffix: ".crt", contentType: "application/x-x509-ca-cert", explains: "The same PEM with the .crt name Windows, Debian and many guides expect." },
-  der: { suffix: ".cer", contentType: "application/pkix-cert", explains: "The certificate in binary DER, for Java and Windows tools that want it." },
-  key: { suffix: ".key.pem", contentType: "application/x-pem-file", explains: "The private key (PKCS#8 PEM). Keep it secret, readable only by the service." },
-  chain: { suffix: ".chain.pem", contentType: "application/x-pem-file", explains: "The issuing CAs up to the root, for peers that must trust or verify this certificate." },
-  fullchain: { suffix: ".fullchain.pem", contentType: "application/x-pem-file", explains: "Certificate then intermediates (no root): what nginx, HAProxy and Go servers should present." },
-  p12: { suffix: ".p12", contentType: "application/x-pkcs12", explains: "Key, certificate and chain in one password-protected file, for Java, Windows and macOS." },
+  pem: {
+    suffix: ".pem",
+    contentType: "application/x-pem-file",
+    explains: "The certificate alone (PEM). What most servers call the certificate file.",
+  },
+  crt: {
+    suffix: ".crt",
+    contentType: "application/x-x509-ca-cert",
+    explains: "The same PEM with the .crt name Windows, Debian and many guides expect.",
+  },
+  der: {
+    suffix: ".cer",
+    contentType: "application/pkix-cert",
+    explains: "The certificate in binary DER, for Java and Windows tools that want it.",
+  },
+  key: {
+    suffix: ".key.pem",
+    contentType: "application/x-pem-file",
+    explains: "The private key (PKCS#8 PEM). Keep it secret, readable only by the service.",
+  },
+  chain: {
+    suffix: ".chain.pem",
+    contentType: "application/x-pem-file",
+    explains: "The issuing CAs up to the root, for peers that must trust or verify this certificate.",
+  },
+  fullchain: {
+    suffix: ".fullchain.pem",
+    contentType: "application/x-pem-file",
+    explains: "Certificate then intermediates (no root): what nginx, HAProxy and Go servers should present.",
+  },
+  p12: {
+    suffix: ".p12",
+    contentType: "application/x-pkcs12",
+    explains: "Key, certificate and chain in one password-protected file, for Java, Windows and macOS.",
+  },
 };
 
 /** A root is left out of a fullchain: clients must already trust it, and sending it is wasted bytes. */
@@ -53,9 +85,10 @@ type HeldKey = { id: string; encryptedKey: string | null; source: string; common
 /** The stored private key, or why cadesk does not hold it. */
 function heldKey(certificate: HeldKey): Uint8Array {
   if (!certificate.encryptedKey) {
-    const why = certificate.source === "csr"
-      ? "it was issued from a CSR, so the key stayed with whoever made the CSR"
-      : "it was issued with \"do not keep the private key\"";
+    const why =
+      certificate.source === "csr"
+        ? "it was issued from a CSR, so the key stayed with whoever made the CSR"
+        : 'it was issued with "do not keep the private key"';
     throw new AppError("NOT_FOUND", `cadesk does not hold this certificate's private key: ${why}.`, "format");
   }
   return openKey(certificate.encryptedKey, certificateKeyContext(certificate.id));
@@ -74,7 +107,13 @@ async function exportedKey(certificate: HeldKey, action: "key.export" | "pkcs12.
 }
 
 function fullchainPem(certificatePem: string, issuers: { certificatePem: string }[]): string {
-  return certificatePem + issuers.filter((a) => !isSelfSigned(a.certificatePem)).map((a) => a.certificatePem).join("");
+  return (
+    certificatePem +
+    issuers
+      .filter((a) => !isSelfSigned(a.certificatePem))
+      .map((a) => a.certificatePem)
+      .join("")
+  );
 }
 
 /**
@@ -122,7 +161,11 @@ export async function exportPkcs12(id: string, raw: unknown): Promise<ExportedFi
     password,
     friendlyName: certificate.commonName || certificate.serialHex,
   });
-  return { filename: fileBaseName(certificate.commonName, certificate.serialHex) + ".p12", contentType: FORMAT_FILES.p12.contentType, body };
+  return {
+    filename: fileBaseName(certificate.commonName, certificate.serialHex) + ".p12",
+    contentType: FORMAT_FILES.p12.contentType,
+    body,
+  };
 }
 
 /** A CA's own certificate, to install in trust stores: PEM (.crt) or DER (.cer). Never its key. */

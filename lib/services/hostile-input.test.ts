@@ -16,20 +16,54 @@ import { createUser, signIn } from "./users";
 
 /** Values no form or API client should send, each a different way of being wrong. */
 const JUNK: unknown[] = [
-  undefined, null, 0, -1, 1e309, NaN, true, "", " ", "\u0000", "a\u0000b", "\u202e\u0007", "x".repeat(100_000),
-  [], [null], ["x".repeat(5000)], {}, { __proto__: { polluted: true } }, { toString: 1 },
-  JSON.parse('{"a":'.repeat(50) + "1" + "}".repeat(50)), "../../etc/passwd", "' OR '1'='1", "<script>alert(1)</script>", "*.*.example.com",
+  undefined,
+  null,
+  0,
+  -1,
+  1e309,
+  NaN,
+  true,
+  "",
+  " ",
+  "\u0000",
+  "a\u0000b",
+  "\u202e\u0007",
+  "x".repeat(100_000),
+  [],
+  [null],
+  ["x".repeat(5000)],
+  {},
+  { __proto__: { polluted: true } },
+  { toString: 1 },
+  JSON.parse('{"a":'.repeat(50) + "1" + "}".repeat(50)),
+  "../../etc/passwd",
+  "' OR '1'='1",
+  "<script>alert(1)</script>",
+  "*.*.example.com",
 ];
 
 /** Ids arrive as path segments: always text. */
 const asId = (v: unknown) => (typeof v === "string" ? v : (JSON.stringify(v) ?? "undefined"));
 
-const admin: Actor = { type: "user", id: "fuzz-admin", label: "fuzz@example.test", role: "admin", userId: "fuzz-admin", ip: null, authenticatedAt: new Date() };
+const admin: Actor = {
+  type: "user",
+  id: "fuzz-admin",
+  label: "fuzz@example.test",
+  role: "admin",
+  userId: "fuzz-admin",
+  ip: null,
+  authenticatedAt: new Date(),
+};
 
 async function rowCounts() {
   const db = getDb();
   const [authorities, certificates, users, tokens, channels, rules] = await Promise.all([
-    db.authority.count(), db.certificate.count(), db.user.count(), db.apiToken.count(), db.notificationChannel.count(), db.notificationRule.count(),
+    db.authority.count(),
+    db.certificate.count(),
+    db.user.count(),
+    db.apiToken.count(),
+    db.notificationChannel.count(),
+    db.notificationRule.count(),
   ]);
   return { authorities, certificates, users, tokens, channels, rules };
 }
@@ -64,7 +98,10 @@ describe("hostile input at every service boundary", () => {
     ];
     for (const [name, call] of surfaces) {
       for (const [i, value] of JUNK.entries()) {
-        const error = await runAs(admin, () => call(value)).then(() => null, (e: unknown) => e);
+        const error = await runAs(admin, () => call(value)).then(
+          () => null,
+          (e: unknown) => e,
+        );
         const label = `${name} with junk #${i}`;
         // Some junk is merely odd text ("<script>" is a legal CA name): it may be stored as text.
         if (error === null) {
@@ -78,7 +115,9 @@ describe("hostile input at every service boundary", () => {
       }
     }
     const after = await rowCounts();
-    expect(after.certificates - before.certificates + after.authorities - before.authorities + after.channels - before.channels).toBeLessThanOrEqual(accepted);
+    expect(
+      after.certificates - before.certificates + after.authorities - before.authorities + after.channels - before.channels,
+    ).toBeLessThanOrEqual(accepted);
     expect(accepted).toBeLessThan(20);
     // Nothing stored carries a control or invisible character.
     const names = [

@@ -36,7 +36,11 @@ export async function importAuthority(raw: unknown, now = new Date()): Promise<C
     throw new AppError("INVALID_INPUT", `This CA's key is ${key.info.label}; cadesk signs with ${supported}.`, "privateKeyPem");
   }
   if (certificate.notAfter <= now) {
-    throw new AppError("INVALID_INPUT", `This CA certificate expired on ${certificate.notAfter.toISOString().slice(0, 10)}: it cannot issue valid certificates.`, "certificatePem");
+    throw new AppError(
+      "INVALID_INPUT",
+      `This CA certificate expired on ${certificate.notAfter.toISOString().slice(0, 10)}: it cannot issue valid certificates.`,
+      "certificatePem",
+    );
   }
   const fingerprint = await sha256Fingerprint(certificate);
   const db = getDb();
@@ -68,7 +72,13 @@ export async function importAuthority(raw: unknown, now = new Date()): Promise<C
   if (!authority.parentId && !(await certificate.isSelfSigned())) {
     warnings.push(`Its issuer "${certificate.issuer}" is not in the store: import that CA too so chains reach the root.`);
   }
-  await audit({ action: "ca.import", objectType: "authority", objectId: authority.id, objectLabel: authority.commonName, detail: { fingerprintSha256: authority.fingerprintSha256 } });
+  await audit({
+    action: "ca.import",
+    objectType: "authority",
+    objectId: authority.id,
+    objectLabel: authority.commonName,
+    detail: { fingerprintSha256: authority.fingerprintSha256 },
+  });
   return { authority, warnings };
 }
 
@@ -78,7 +88,11 @@ function readCaCertificate(pem: string): x509.X509Certificate {
   try {
     certificate = parseCertificate(der);
   } catch {
-    throw new AppError("INVALID_PEM", "The CA certificate could not be decoded as X.509. Paste the whole PEM block of the certificate.", "certificatePem");
+    throw new AppError(
+      "INVALID_PEM",
+      "The CA certificate could not be decoded as X.509. Paste the whole PEM block of the certificate.",
+      "certificatePem",
+    );
   }
   const basic = certificate.getExtension(x509.BasicConstraintsExtension);
   if (!basic?.ca) {

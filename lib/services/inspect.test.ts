@@ -30,7 +30,10 @@ describe("inspect", () => {
     expect(leafOnly.chain!.explanation).toContain('its issuer "CN=Inspect Issuing" is missing');
     expect(leafOnly.chain!.explanation).toContain('"Inspect Issuing" is a cadesk CA');
 
-    const reversed = await inspect({ input: issuing.authority.certificatePem + leaf.certificate.certificatePem, hostname: "inspect.example.com" });
+    const reversed = await inspect({
+      input: issuing.authority.certificatePem + leaf.certificate.certificatePem,
+      hostname: "inspect.example.com",
+    });
     expect(reversed.chain).toMatchObject({ ok: false, code: "BROKEN_ORDER" });
   });
 
@@ -56,16 +59,40 @@ describe("inspect", () => {
       opensslOk(["req", "-x509", "-nodes", "-keyout", `${dir}/${name}.key`, "-out", `${dir}/${name}.pem`, ...args]);
       return readFileSync(`${dir}/${name}.pem`, "utf8");
     };
-    const cnOnly = make("cn", ["-newkey", "rsa:1024", "-sha1", "-subj", "/CN=legacy.example.com", "-days", "825", "-addext", "basicConstraints=CA:FALSE", "-addext", "extendedKeyUsage=serverAuth"]);
+    const cnOnly = make("cn", [
+      "-newkey",
+      "rsa:1024",
+      "-sha1",
+      "-subj",
+      "/CN=legacy.example.com",
+      "-days",
+      "825",
+      "-addext",
+      "basicConstraints=CA:FALSE",
+      "-addext",
+      "extendedKeyUsage=serverAuth",
+    ]);
     const codes = (await inspect({ input: cnOnly })).objects[0]!.lints.map((l) => l.code);
     expect(codes).toEqual(expect.arrayContaining(["NO_SAN", "LONG_VALIDITY", "WEAK_RSA"]));
-    const badCa = make("ca", ["-newkey", "ed25519", "-subj", "/CN=Bad CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,digitalSignature"]);
+    const badCa = make("ca", [
+      "-newkey",
+      "ed25519",
+      "-subj",
+      "/CN=Bad CA",
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=critical,digitalSignature",
+    ]);
     expect((await inspect({ input: badCa })).objects[0]!.lints.map((l) => l.code)).toContain("CA_WITHOUT_KEY_CERT_SIGN");
   });
 
   it("reads CSRs, PKCS#7 and DER, and PKCS#12 with its password", async () => {
     const h = await buildTestHierarchy("rsa-2048");
-    const f = writeFiles(tempDir(), { "chain.pem": h.leafPem + h.intermediatePem, "leaf.key": opensslOk(["pkey", "-inform", "DER"], h.leafKey) });
+    const f = writeFiles(tempDir(), {
+      "chain.pem": h.leafPem + h.intermediatePem,
+      "leaf.key": opensslOk(["pkey", "-inform", "DER"], h.leafKey),
+    });
     const p7b = opensslOk(["crl2pkcs7", "-nocrl", "-certfile", f["chain.pem"]!]);
     expect((await inspect({ input: p7b })).objects.map((o) => o.source)).toEqual(["PKCS#7 certificate 1", "PKCS#7 certificate 2"]);
 
@@ -73,13 +100,39 @@ describe("inspect", () => {
     expect((await inspect({ input: der })).objects[0]!.source).toBe("DER file");
 
     const dir = tempDir();
-    opensslOk(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${dir}/r.key`, "-out", `${dir}/r.csr`, "-subj", "/CN=csr.example.com"]);
+    opensslOk([
+      "req",
+      "-new",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      `${dir}/r.key`,
+      "-out",
+      `${dir}/r.csr`,
+      "-subj",
+      "/CN=csr.example.com",
+    ]);
     const csr = await inspect({ input: readFileSync(`${dir}/r.csr`, "utf8") });
     expect(csr.objects[0]!.kind).toBe("csr");
     expect(csr.objects[0]!.lints.map((l) => l.code)).toEqual(["NO_SAN"]);
 
     for (const legacy of [[], ["-legacy"]]) {
-      opensslOk(["pkcs12", "-export", "-in", f["chain.pem"]!, "-inkey", f["leaf.key"]!, "-out", `${dir}/b.p12`, "-passout", "pass:p12-pass", ...legacy]);
+      opensslOk([
+        "pkcs12",
+        "-export",
+        "-in",
+        f["chain.pem"]!,
+        "-inkey",
+        f["leaf.key"]!,
+        "-out",
+        `${dir}/b.p12`,
+        "-passout",
+        "pass:p12-pass",
+        ...legacy,
+      ]);
       const p12 = new Uint8Array(readFileSync(`${dir}/b.p12`));
       await expect(inspect({ input: p12 })).rejects.toThrow(/enter its password/);
       await expect(inspect({ input: p12, password: "wrong" })).rejects.toThrow(/password is wrong/);
@@ -112,10 +165,14 @@ describe("inspect", () => {
   it("refuses garbage, truncated DER, broken base64 and huge pastes with clear messages", async () => {
     await expect(inspect({ input: new Uint8Array([1, 2, 3, 4, 5]) })).rejects.toThrow(/not a certificate, CSR, CRL, PKCS#7 or PKCS#12/);
     const h = await buildTestHierarchy("ecdsa-p256");
-    await expect(inspect({ input: h.leafDer.subarray(0, 100) })).rejects.toThrow(/not a certificate, CSR, CRL, PKCS#7 or PKCS#12 .* truncated/);
+    await expect(inspect({ input: h.leafDer.subarray(0, 100) })).rejects.toThrow(
+      /not a certificate, CSR, CRL, PKCS#7 or PKCS#12 .* truncated/,
+    );
     await expect(inspect({ input: "-----BEGIN CERTIFICATE-----\nMIIB%%%\n-----END CERTIFICATE-----" })).rejects.toThrow(/not valid base64/);
     await expect(inspect({ input: "x".repeat(10 * 1024 * 1024) })).rejects.toThrow(/limit is 1 MiB/);
-    await expect(inspect({ input: "-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----" })).rejects.toThrow(/does not decode as one/);
+    await expect(inspect({ input: "-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----" })).rejects.toThrow(
+      /does not decode as one/,
+    );
     const keyOnly = await inspect({ input: h.leafPem + "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" });
     expect(keyOnly.skipped[0]).toContain("private keys are not inspected");
   });

@@ -75,7 +75,15 @@ async function inspectCertificate(found: FoundObject, now: Date): Promise<Inspec
     { label: "SHA-256", value: s.sha256 },
     { label: "SHA-1", value: s.sha1 },
   ];
-  return { kind: "certificate", source: found.source, title: cn ?? s.subject, text: certificateText(found.der), pem: toPem(found.der, "CERTIFICATE"), summary, lints: lintCertificate(found.der, now) };
+  return {
+    kind: "certificate",
+    source: found.source,
+    title: cn ?? s.subject,
+    text: certificateText(found.der),
+    pem: toPem(found.der, "CERTIFICATE"),
+    summary,
+    lints: lintCertificate(found.der, now),
+  };
 }
 
 async function inspectCsr(found: FoundObject): Promise<InspectedObject> {
@@ -87,31 +95,74 @@ async function inspectCsr(found: FoundObject): Promise<InspectedObject> {
     await verifyCsrSignature(csr);
   } catch (error) {
     signature = "INVALID";
-    lints.push({ severity: "error", code: "BAD_CSR_SIGNATURE", message: error instanceof Error ? error.message : "The CSR's signature does not verify." });
+    lints.push({
+      severity: "error",
+      code: "BAD_CSR_SIGNATURE",
+      message: error instanceof Error ? error.message : "The CSR's signature does not verify.",
+    });
   }
-  if (csr.sans.length === 0) lints.push({ severity: "warning", code: "NO_SAN", message: "The CSR asks for no Subject Alternative Names: add the host names when signing, or clients will accept it for no name." });
-  if (csr.keyInfo.algorithm === "RSA" && (csr.keyInfo.bits ?? 0) < 2048) lints.push({ severity: "error", code: "WEAK_RSA", message: `The key is ${csr.keyInfo.label}: RSA under 2048 bits is refused by modern clients.` });
+  if (csr.sans.length === 0)
+    lints.push({
+      severity: "warning",
+      code: "NO_SAN",
+      message: "The CSR asks for no Subject Alternative Names: add the host names when signing, or clients will accept it for no name.",
+    });
+  if (csr.keyInfo.algorithm === "RSA" && (csr.keyInfo.bits ?? 0) < 2048)
+    lints.push({
+      severity: "error",
+      code: "WEAK_RSA",
+      message: `The key is ${csr.keyInfo.label}: RSA under 2048 bits is refused by modern clients.`,
+    });
   const summary: SummaryField[] = [
     { label: "Subject", value: csr.subjectText || "(empty)" },
     { label: "Asks for names", value: csr.sans.map((n) => `${n.type.toUpperCase()}:${n.value}`).join(", ") || "(none)" },
     { label: "Key", value: csr.keyInfo.label },
     { label: "Signature", value: `${csr.signatureAlgorithm}, ${signature}` },
   ];
-  return { kind: "csr", source: found.source, title: csr.commonName || csr.subjectText || "CSR", text: csrText(found.der), pem, summary, lints };
+  return {
+    kind: "csr",
+    source: found.source,
+    title: csr.commonName || csr.subjectText || "CSR",
+    text: csrText(found.der),
+    pem,
+    summary,
+    lints,
+  };
 }
 
 function inspectCrl(found: FoundObject, now: Date): InspectedObject {
   const { issuer: issuerName, thisUpdate: lastUpdate, nextUpdate: next, revoked: entries } = crlFields(found.der);
   const issuer = printName(issuerName);
   const lints: Lint[] = [];
-  if (next && parseTime(next) < now) lints.push({ severity: "error", code: "CRL_STALE", message: `Its next update was due ${printTime(next!)}: clients that check revocation treat a stale CRL as a failure. Publish a fresh CRL.` });
+  if (next && parseTime(next) < now)
+    lints.push({
+      severity: "error",
+      code: "CRL_STALE",
+      message: `Its next update was due ${printTime(next!)}: clients that check revocation treat a stale CRL as a failure. Publish a fresh CRL.`,
+    });
   const summary: SummaryField[] = [
     { label: "Issuer", value: issuer },
     { label: "Last update", value: printTime(lastUpdate) },
     { label: "Next update", value: next ? printTime(next) : "none" },
-    { label: "Revoked", value: entries.length ? entries.slice(0, 20).map((e) => integerHex(children(e)[0]!)).join(", ") + (entries.length > 20 ? ` … (${entries.length} in all)` : "") : "none" },
+    {
+      label: "Revoked",
+      value: entries.length
+        ? entries
+            .slice(0, 20)
+            .map((e) => integerHex(children(e)[0]!))
+            .join(", ") + (entries.length > 20 ? ` … (${entries.length} in all)` : "")
+        : "none",
+    },
   ];
-  return { kind: "crl", source: found.source, title: `CRL of ${issuer}`, text: crlText(found.der), pem: toPem(found.der, PEM_LABELS.crl), summary, lints };
+  return {
+    kind: "crl",
+    source: found.source,
+    title: `CRL of ${issuer}`,
+    text: crlText(found.der),
+    pem: toPem(found.der, PEM_LABELS.crl),
+    summary,
+    lints,
+  };
 }
 
 /**
@@ -132,35 +183,78 @@ async function trustAnchors(rootPem: string | undefined): Promise<Anchor[]> {
 async function withStoreHint(chain: ChainResult): Promise<ChainResult> {
   if (!chain.missingIssuer) return chain;
   const known = await getDb().authority.findUnique({ where: { subjectDn: chain.missingIssuer }, select: { commonName: true } });
-  return known ? { ...chain, explanation: `${chain.explanation} "${known.commonName}" is a cadesk CA: its certificate is in every fullchain and chain download.` } : chain;
+  return known
+    ? {
+        ...chain,
+        explanation: `${chain.explanation} "${known.commonName}" is a cadesk CA: its certificate is in every fullchain and chain download.`,
+      }
+    : chain;
 }
 
 export async function inspect({ input, password, hostname, rootPem }: InspectInput, now = new Date()): Promise<InspectResult> {
   assertUploadSize(typeof input === "string" ? Buffer.byteLength(input) : input.length, "input");
-  if (typeof input === "string" ? !input.trim() : input.length === 0) throw new AppError("INVALID_INPUT", "Paste a certificate, CSR, CRL or chain in PEM, or choose a file.", "input");
+  if (typeof input === "string" ? !input.trim() : input.length === 0)
+    throw new AppError("INVALID_INPUT", "Paste a certificate, CSR, CRL or chain in PEM, or choose a file.", "input");
   if (rootPem) assertUploadSize(Buffer.byteLength(rootPem), "rootPem");
   const detected = detectObjects(input);
   if (detected.pkcs12) {
-    if (!password) throw new AppError("INVALID_INPUT", "This is a PKCS#12 (.p12/.pfx) file: enter its password to read the certificates inside.", "password");
-    detected.objects.push(...readPkcs12Certificates(detected.pkcs12, password).map((der, i) => ({ kind: "certificate" as const, der, source: `PKCS#12 certificate ${i + 1}` })));
+    if (!password)
+      throw new AppError(
+        "INVALID_INPUT",
+        "This is a PKCS#12 (.p12/.pfx) file: enter its password to read the certificates inside.",
+        "password",
+      );
+    detected.objects.push(
+      ...readPkcs12Certificates(detected.pkcs12, password).map((der, i) => ({
+        kind: "certificate" as const,
+        der,
+        source: `PKCS#12 certificate ${i + 1}`,
+      })),
+    );
   }
-  if (detected.objects.length === 0) throw new AppError("INVALID_INPUT", `Nothing to inspect: ${detected.skipped.join(" ") || "no certificate, CSR or CRL found."}`, "input");
+  if (detected.objects.length === 0)
+    throw new AppError(
+      "INVALID_INPUT",
+      `Nothing to inspect: ${detected.skipped.join(" ") || "no certificate, CSR or CRL found."}`,
+      "input",
+    );
 
   const objects: InspectedObject[] = [];
   for (const found of detected.objects) {
     try {
-      objects.push(found.kind === "certificate" ? await inspectCertificate(found, now) : found.kind === "csr" ? await inspectCsr(found) : inspectCrl(found, now));
+      objects.push(
+        found.kind === "certificate"
+          ? await inspectCertificate(found, now)
+          : found.kind === "csr"
+            ? await inspectCsr(found)
+            : inspectCrl(found, now),
+      );
     } catch (error) {
       if (error instanceof AppError) throw error;
-      throw new AppError("INVALID_INPUT", `${found.source} could not be decoded as a ${found.kind}: it may be truncated or corrupted.`, "input");
+      throw new AppError(
+        "INVALID_INPUT",
+        `${found.source} could not be decoded as a ${found.kind}: it may be truncated or corrupted.`,
+        "input",
+      );
     }
   }
 
   const certificates = detected.objects.filter((o) => o.kind === "certificate");
   const host = hostname?.trim().toLowerCase() || undefined;
-  if (host && (host.length > 253 || /[\s/]/.test(host))) throw new AppError("INVALID_INPUT", `"${host.slice(0, 60)}" is not a host name or IP address.`, "hostname");
+  if (host && (host.length > 253 || /[\s/]/.test(host)))
+    throw new AppError("INVALID_INPUT", `"${host.slice(0, 60)}" is not a host name or IP address.`, "hostname");
   // Only CAs and no host name: there is no leaf to check.
   const allCas = certificates.every((c) => isCaCertificate(c.der));
-  const chain = certificates.length && (!allCas || host) ? await withStoreHint(verifyChain(certificates.map((c) => c.der), await trustAnchors(rootPem), host, now)) : undefined;
+  const chain =
+    certificates.length && (!allCas || host)
+      ? await withStoreHint(
+          verifyChain(
+            certificates.map((c) => c.der),
+            await trustAnchors(rootPem),
+            host,
+            now,
+          ),
+        )
+      : undefined;
   return { objects, chain, skipped: detected.skipped };
 }

@@ -14,7 +14,11 @@ let rootPem: string;
 
 beforeAll(async () => {
   const root = await createAuthority({ commonName: "Issuance Test Root", organization: "cadesk" });
-  const intermediate = await createAuthority({ commonName: "Issuance Test Issuing CA", parentId: root.authority.id, keyType: "ecdsa-p256" });
+  const intermediate = await createAuthority({
+    commonName: "Issuance Test Issuing CA",
+    parentId: root.authority.id,
+    keyType: "ecdsa-p256",
+  });
   rootId = root.authority.id;
   intermediateId = intermediate.authority.id;
   rootPem = root.authority.certificatePem;
@@ -25,12 +29,27 @@ const text = (body: Uint8Array | string) => (typeof body === "string" ? body : B
 function verifyFullchain(dir: string, fullchain: string, purpose: string) {
   const [leaf, ...rest] = fullchain.split(/(?=-----BEGIN CERTIFICATE-----)/);
   const f = writeFiles(dir, { "root.pem": rootPem, "leaf.pem": leaf!, "untrusted.pem": rest.join("") });
-  return openssl(["verify", "-x509_strict", "-purpose", purpose, "-CAfile", f["root.pem"]!, "-untrusted", f["untrusted.pem"]!, f["leaf.pem"]!]);
+  return openssl([
+    "verify",
+    "-x509_strict",
+    "-purpose",
+    purpose,
+    "-CAfile",
+    f["root.pem"]!,
+    "-untrusted",
+    f["untrusted.pem"]!,
+    f["leaf.pem"]!,
+  ]);
 }
 
 describe("issueCertificate with a generated key", () => {
   it("issues a server certificate whose fullchain and key openssl accepts, and stores it first", async () => {
-    const issued = await issueCertificate({ caId: intermediateId, profile: "server", commonName: "api.example.com", sans: { dns: ["api.internal"], ip: ["10.1.2.3"] } });
+    const issued = await issueCertificate({
+      caId: intermediateId,
+      profile: "server",
+      commonName: "api.example.com",
+      sans: { dns: ["api.internal"], ip: ["10.1.2.3"] },
+    });
     const stored = await getDb().certificate.findUnique({ where: { id: issued.certificate.id } });
     expect(stored?.certificatePem).toBe(issued.certificate.certificatePem);
 
@@ -43,7 +62,9 @@ describe("issueCertificate with a generated key", () => {
     const key = await exportCertificate(issued.certificate.id, "key");
     expect(key.filename).toBe("api.example.com.key.pem");
     const f = writeFiles(dir, { "k.pem": text(key.body) });
-    expect(opensslOk(["pkey", "-in", f["k.pem"]!, "-pubout"])).toBe(opensslOk(["x509", "-noout", "-pubkey"], issued.certificate.certificatePem));
+    expect(opensslOk(["pkey", "-in", f["k.pem"]!, "-pubout"])).toBe(
+      opensslOk(["x509", "-noout", "-pubkey"], issued.certificate.certificatePem),
+    );
 
     // The CN went into the SAN too: clients ignore the CN.
     const san = opensslOk(["x509", "-noout", "-ext", "subjectAltName"], issued.certificate.certificatePem);
@@ -52,10 +73,16 @@ describe("issueCertificate with a generated key", () => {
 
   it("names every download for what it is", async () => {
     const issued = await issueCertificate({ caId: intermediateId, commonName: "*.apps.example.com" });
-    const names = await Promise.all(["pem", "crt", "der", "key", "chain", "fullchain"].map(async (f) => (await exportCertificate(issued.certificate.id, f)).filename));
+    const names = await Promise.all(
+      ["pem", "crt", "der", "key", "chain", "fullchain"].map(async (f) => (await exportCertificate(issued.certificate.id, f)).filename),
+    );
     expect(names).toEqual([
-      "wildcard.apps.example.com.pem", "wildcard.apps.example.com.crt", "wildcard.apps.example.com.cer",
-      "wildcard.apps.example.com.key.pem", "wildcard.apps.example.com.chain.pem", "wildcard.apps.example.com.fullchain.pem",
+      "wildcard.apps.example.com.pem",
+      "wildcard.apps.example.com.crt",
+      "wildcard.apps.example.com.cer",
+      "wildcard.apps.example.com.key.pem",
+      "wildcard.apps.example.com.chain.pem",
+      "wildcard.apps.example.com.fullchain.pem",
     ]);
     const chain = text((await exportCertificate(issued.certificate.id, "chain")).body);
     expect(chain.match(/BEGIN CERTIFICATE/g)).toHaveLength(2); // intermediate + root
@@ -98,7 +125,20 @@ describe("issueCertificate with a CSR made by openssl", () => {
   for (const [label, keyArgs] of algorithms) {
     it(`signs a ${label} CSR, keeping its SANs and returning no key`, async () => {
       const dir = tempDir();
-      opensslOk(["req", "-new", ...keyArgs, "-nodes", "-keyout", `${dir}/k.pem`, "-out", `${dir}/r.csr`, "-subj", "/O=Acme/CN=svc.example.com", "-addext", "subjectAltName=DNS:svc.example.com,IP:192.0.2.7"]);
+      opensslOk([
+        "req",
+        "-new",
+        ...keyArgs,
+        "-nodes",
+        "-keyout",
+        `${dir}/k.pem`,
+        "-out",
+        `${dir}/r.csr`,
+        "-subj",
+        "/O=Acme/CN=svc.example.com",
+        "-addext",
+        "subjectAltName=DNS:svc.example.com,IP:192.0.2.7",
+      ]);
       const csrPem = opensslOk(["req", "-in", `${dir}/r.csr`]);
       expect((await previewCsr(csrPem)).key).toBe(label);
 
@@ -112,15 +152,36 @@ describe("issueCertificate with a CSR made by openssl", () => {
       expect(cert).toContain("DNS:svc.example.com, IP Address:192.0.2.7");
       expect(cert).toContain("TLS Web Server Authentication, TLS Web Client Authentication");
       // It certifies the CSR's own key.
-      expect(opensslOk(["x509", "-noout", "-pubkey"], issued.certificate.certificatePem)).toBe(opensslOk(["pkey", "-in", `${dir}/k.pem`, "-pubout"]));
+      expect(opensslOk(["x509", "-noout", "-pubkey"], issued.certificate.certificatePem)).toBe(
+        opensslOk(["pkey", "-in", `${dir}/k.pem`, "-pubout"]),
+      );
       await expect(exportCertificate(issued.certificate.id, "key")).rejects.toThrow(/issued from a CSR/);
     });
   }
 
   it("lets the operator replace the CSR's SANs and CN", async () => {
     const dir = tempDir();
-    opensslOk(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${dir}/k.pem`, "-out", `${dir}/r.csr`, "-subj", "/CN=old.example.com"]);
-    const issued = await issueCertificate({ caId: intermediateId, csrPem: opensslOk(["req", "-in", `${dir}/r.csr`]), commonName: "new.example.com", sans: { dns: ["alt.example.com"] } });
+    opensslOk([
+      "req",
+      "-new",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      `${dir}/k.pem`,
+      "-out",
+      `${dir}/r.csr`,
+      "-subj",
+      "/CN=old.example.com",
+    ]);
+    const issued = await issueCertificate({
+      caId: intermediateId,
+      csrPem: opensslOk(["req", "-in", `${dir}/r.csr`]),
+      commonName: "new.example.com",
+      sans: { dns: ["alt.example.com"] },
+    });
     const cert = opensslOk(["x509", "-noout", "-subject", "-ext", "subjectAltName"], issued.certificate.certificatePem);
     expect(cert).toContain("CN = new.example.com");
     expect(cert).toContain("DNS:new.example.com, DNS:alt.example.com");
@@ -136,7 +197,23 @@ describe("bad input is refused with a clear message and leaves the store unchang
 
   it("a tampered CSR (signature no longer matches)", async () => {
     const dir = tempDir();
-    opensslOk(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${dir}/k.pem`, "-out", `${dir}/r.csr`, "-outform", "DER", "-subj", "/CN=aaaa.example.com"]);
+    opensslOk([
+      "req",
+      "-new",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      `${dir}/k.pem`,
+      "-out",
+      `${dir}/r.csr`,
+      "-outform",
+      "DER",
+      "-subj",
+      "/CN=aaaa.example.com",
+    ]);
     const der = readFileSync(`${dir}/r.csr`);
     const at = der.indexOf(Buffer.from("aaaa.example.com"));
     der.write("bbbb", at); // same length, so it still parses
@@ -146,12 +223,27 @@ describe("bad input is refused with a clear message and leaves the store unchang
 
   it("a weak RSA 1024 CSR", async () => {
     const dir = tempDir();
-    opensslOk(["req", "-new", "-newkey", "rsa:1024", "-nodes", "-keyout", `${dir}/k.pem`, "-out", `${dir}/r.csr`, "-subj", "/CN=weak.example.com"]);
+    opensslOk([
+      "req",
+      "-new",
+      "-newkey",
+      "rsa:1024",
+      "-nodes",
+      "-keyout",
+      `${dir}/k.pem`,
+      "-out",
+      `${dir}/r.csr`,
+      "-subj",
+      "/CN=weak.example.com",
+    ]);
     await expectRefused({ caId: intermediateId, csrPem: opensslOk(["req", "-in", `${dir}/r.csr`]) }, /RSA keys under 2048 bits/);
   });
 
   it("malformed PEM, a certificate instead of a CSR, garbage, an oversized paste", async () => {
-    await expectRefused({ caId: intermediateId, csrPem: "-----BEGIN CERTIFICATE REQUEST-----\nnot base64!!\n-----END CERTIFICATE REQUEST-----" }, /not valid base64/);
+    await expectRefused(
+      { caId: intermediateId, csrPem: "-----BEGIN CERTIFICATE REQUEST-----\nnot base64!!\n-----END CERTIFICATE REQUEST-----" },
+      /not valid base64/,
+    );
     await expectRefused({ caId: intermediateId, csrPem: rootPem }, /You pasted a certificate/);
     await expectRefused({ caId: intermediateId, csrPem: "hello world" }, /not a PEM certificate signing request/);
     await expectRefused({ caId: intermediateId, csrPem: "A".repeat(1024 * 1024 + 1) }, /larger than 1 MiB/);
@@ -159,7 +251,10 @@ describe("bad input is refused with a clear message and leaves the store unchang
 
   it("an unknown CA id and SAN syntax errors", async () => {
     await expectRefused({ caId: "no-such-ca", commonName: "x.example.com" }, /no CA with id "no-such-ca"/);
-    await expectRefused({ caId: intermediateId, commonName: "ok.example.com", sans: { dns: ["bad_name.example.com"] } }, /"bad_name.example.com" is not valid/);
+    await expectRefused(
+      { caId: intermediateId, commonName: "ok.example.com", sans: { dns: ["bad_name.example.com"] } },
+      /"bad_name.example.com" is not valid/,
+    );
     await expectRefused({ caId: intermediateId, commonName: "My Service" }, /not a host name/);
     await expectRefused({ caId: intermediateId, commonName: "x.example.com", keyType: "rsa-1024" }, /keyType must be one of/);
     await expectRefused({ caId: intermediateId, commonName: "x.example.com", validityDays: -5 }, /at least 1/);
@@ -171,7 +266,8 @@ describe("inventory search", () => {
     const ca = (await createAuthority({ commonName: `Search literal CA ${Date.now()}` })).authority;
     await issueCertificate({ caId: ca.id, commonName: "plain.example.com" });
     await issueCertificate({ caId: ca.id, commonName: "svc.example.com", sans: { uri: ["spiffe://example.org/ns/my_service"] } });
-    const search = (q: string) => searchCertificates({ q, caId: ca.id, status: undefined, sort: "newest", page: 1, pageSize: 25 }, new Date());
+    const search = (q: string) =>
+      searchCertificates({ q, caId: ca.id, status: undefined, sort: "newest", page: 1, pageSize: 25 }, new Date());
     expect((await search("%")).total).toBe(0);
     expect((await search("my_service")).rows.map((r) => r.commonName)).toEqual(["svc.example.com"]);
     expect((await search("p_ain")).total).toBe(0);

@@ -34,7 +34,11 @@ export function openKey(sealed: string, context: string): Uint8Array<ArrayBuffer
 export async function findAuthority(id: string, field = "caId"): Promise<Authority> {
   const authority = await getDb().authority.findUnique({ where: { id } });
   if (!authority) {
-    throw new AppError("NOT_FOUND", `There is no CA with id "${id.slice(0, 100)}". List them on the Authorities page or with GET /api/v1/cas.`, field);
+    throw new AppError(
+      "NOT_FOUND",
+      `There is no CA with id "${id.slice(0, 100)}". List them on the Authorities page or with GET /api/v1/cas.`,
+      field,
+    );
   }
   return authority;
 }
@@ -69,10 +73,18 @@ function signerFor(authority: Authority): Promise<Issuer> {
 export async function loadIssuer(id: string, now: Date, field = "caId"): Promise<LoadedIssuer> {
   const authority = await findAuthority(id, field);
   if (authority.status === "revoked") {
-    throw new AppError("INVALID_INPUT", `The CA "${authority.commonName}" was revoked on ${authority.revokedAt?.toISOString().slice(0, 10)}: it can no longer sign. Issue from another CA.`, field);
+    throw new AppError(
+      "INVALID_INPUT",
+      `The CA "${authority.commonName}" was revoked on ${authority.revokedAt?.toISOString().slice(0, 10)}: it can no longer sign. Issue from another CA.`,
+      field,
+    );
   }
   if (authority.notAfter <= now) {
-    throw new AppError("INVALID_INPUT", `The CA "${authority.commonName}" expired on ${authority.notAfter.toISOString().slice(0, 10)}: it can no longer issue. Create or renew a CA.`, field);
+    throw new AppError(
+      "INVALID_INPUT",
+      `The CA "${authority.commonName}" expired on ${authority.notAfter.toISOString().slice(0, 10)}: it can no longer issue. Create or renew a CA.`,
+      field,
+    );
   }
   assertMayUseAuthority(authority, field);
   return { authority, ...(await signerFor(authority)) };
@@ -86,7 +98,11 @@ export function authorityOperatorIds(authority: Pick<Authority, "operatorIds">):
 /** An admin may use any CA; an operator (person or API token) only a CA that lists them or lists nobody. */
 export function assertMayUseAuthority(authority: Pick<Authority, "operatorIds" | "commonName">, field = "caId"): void {
   if (!mayUseAuthority(currentActor(), authorityOperatorIds(authority))) {
-    throw new AppError("FORBIDDEN", `You are not among the operators allowed to use the CA "${authority.commonName}". An admin can add you on the CA's page.`, field);
+    throw new AppError(
+      "FORBIDDEN",
+      `You are not among the operators allowed to use the CA "${authority.commonName}". An admin can add you on the CA's page.`,
+      field,
+    );
   }
 }
 

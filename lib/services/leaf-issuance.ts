@@ -27,10 +27,18 @@ export function leafSans(profile: LeafProfile, commonName: string | undefined, r
   if (fromCn && !present && (PROFILE_SPECS[profile].needsHostName || sans.length === 0)) sans.unshift(fromCn);
   if (PROFILE_SPECS[profile].needsHostName && !sans.some((s) => s.type === "dns" || s.type === "ip")) {
     const why = commonName ? `The Common Name "${commonName}" is not a host name, and clients ignore the CN anyway. ` : "";
-    throw new AppError("INVALID_INPUT", `${why}A TLS server certificate needs at least one DNS name or IP address in its Subject Alternative Names.`, "sans");
+    throw new AppError(
+      "INVALID_INPUT",
+      `${why}A TLS server certificate needs at least one DNS name or IP address in its Subject Alternative Names.`,
+      "sans",
+    );
   }
   if (sans.length === 0) {
-    throw new AppError("INVALID_INPUT", "Add at least one Subject Alternative Name (a DNS name, e-mail or URI such as spiffe://example.org/service): peers identify a client by its SAN.", "sans");
+    throw new AppError(
+      "INVALID_INPUT",
+      "Add at least one Subject Alternative Name (a DNS name, e-mail or URI such as spiffe://example.org/service): peers identify a client by its SAN.",
+      "sans",
+    );
   }
   return sans;
 }
@@ -43,10 +51,14 @@ export function leafValidity(days: number, issuer: LoadedIssuer, now: Date): Lea
   const validity = computeValidity(days, now, issuer.authority);
   const warnings: string[] = [];
   if (validity.capped) {
-    warnings.push(`The validity was shortened to end with the CA "${issuer.authority.commonName}" on ${validity.notAfter.toISOString().slice(0, 10)}: a certificate cannot outlive its issuer.`);
+    warnings.push(
+      `The validity was shortened to end with the CA "${issuer.authority.commonName}" on ${validity.notAfter.toISOString().slice(0, 10)}: a certificate cannot outlive its issuer.`,
+    );
   }
   if (days > LONG_LEAF_WARNING_DAYS) {
-    warnings.push(`${days} days is longer than the ${LONG_LEAF_WARNING_DAYS}-day limit public CAs apply since March 2026; shorter lifetimes limit the damage of a leaked key.`);
+    warnings.push(
+      `${days} days is longer than the ${LONG_LEAF_WARNING_DAYS}-day limit public CAs apply since March 2026; shorter lifetimes limit the damage of a leaked key.`,
+    );
   }
   return { ...validity, warnings };
 }
@@ -115,7 +127,13 @@ export async function signAndStoreLeaf(params: SignLeafParams): Promise<Certific
         objectType: "certificate",
         objectId: id,
         objectLabel: commonName,
-        detail: { caId: params.issuer.authority.id, serialNumber: serialHex, profile: params.profile, keptKey: !!params.keepKey, ...params.audit.detail },
+        detail: {
+          caId: params.issuer.authority.id,
+          serialNumber: serialHex,
+          profile: params.profile,
+          keptKey: !!params.keepKey,
+          ...params.audit.detail,
+        },
       }),
     }),
   ]);

@@ -74,7 +74,9 @@ describe("renewal", () => {
     expect(renewed.privateKeyPem).toContain("BEGIN PRIVATE KEY");
     const pub = (pem: string) => opensslOk(["x509", "-noout", "-pubkey"], pem);
     expect(pub(renewed.certificate.certificatePem)).not.toBe(pub(old.certificate.certificatePem));
-    expect(renewed.certificate.notAfter.getTime() - renewed.certificate.notBefore.getTime()).toBe(old.certificate.notAfter.getTime() - old.certificate.notBefore.getTime());
+    expect(renewed.certificate.notAfter.getTime() - renewed.certificate.notBefore.getTime()).toBe(
+      old.certificate.notAfter.getTime() - old.certificate.notBefore.getTime(),
+    );
     const oldNow = await getDb().certificate.findUnique({ where: { id: old.certificate.id } });
     expect(oldNow).toMatchObject({ status: "revoked", revocationReason: "superseded" });
     // The renewed key is kept like the old one: downloadable.
@@ -83,11 +85,27 @@ describe("renewal", () => {
 
   it("re-signs the same public key for a CSR-issued certificate", async () => {
     const dir = tempDir();
-    opensslOk(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${dir}/k.pem`, "-out", `${dir}/r.csr`, "-subj", "/CN=csr-renew.example.com"]);
+    opensslOk([
+      "req",
+      "-new",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      `${dir}/k.pem`,
+      "-out",
+      `${dir}/r.csr`,
+      "-subj",
+      "/CN=csr-renew.example.com",
+    ]);
     const old = await issueCertificate({ caId, csrPem: opensslOk(["req", "-in", `${dir}/r.csr`]) });
     const renewed = await renewCertificate(old.certificate.id, {});
     expect(renewed.privateKeyPem).toBeUndefined();
-    expect(opensslOk(["x509", "-noout", "-pubkey"], renewed.certificate.certificatePem)).toBe(opensslOk(["pkey", "-in", `${dir}/k.pem`, "-pubout"]));
+    expect(opensslOk(["x509", "-noout", "-pubkey"], renewed.certificate.certificatePem)).toBe(
+      opensslOk(["pkey", "-in", `${dir}/k.pem`, "-pubout"]),
+    );
   });
 });
 
@@ -96,7 +114,9 @@ describe("inventory export", () => {
     const { certificate } = await issueCertificate({ caId, commonName: "export.example.com" });
     const csv = await exportInventory({ format: "csv", q: "export.example.com" });
     const lines = String(csv.body).trim().split("\r\n");
-    expect(lines[0]).toBe("id,commonName,sans,issuer,profile,keyType,source,serialNumber,notBefore,notAfter,status,revokedAt,revocationReason,fingerprintSha256,createdAt");
+    expect(lines[0]).toBe(
+      "id,commonName,sans,issuer,profile,keyType,source,serialNumber,notBefore,notAfter,status,revokedAt,revocationReason,fingerprintSha256,createdAt",
+    );
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(`"${certificate.id}","export.example.com","DNS:export.example.com","Lifecycle Issuing","server"`);
     expect(csv.filename).toMatch(/^cadesk-inventory-\d{4}-\d{2}-\d{2}\.csv$/);
@@ -137,7 +157,9 @@ describe("revoking a CA", () => {
     expect(verify.status).not.toBe(0);
     expect(verify.stdout + verify.stderr).toContain("certificate revoked");
 
-    await expect(issueCertificate({ caId: mid.authority.id, commonName: "more.example.com" })).rejects.toThrow(/was revoked .* can no longer sign/);
+    await expect(issueCertificate({ caId: mid.authority.id, commonName: "more.example.com" })).rejects.toThrow(
+      /was revoked .* can no longer sign/,
+    );
     await expect(revokeAuthority(root.authority.id, {})).rejects.toThrow(/root CA: no CRL above it/);
   });
 });

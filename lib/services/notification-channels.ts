@@ -27,17 +27,38 @@ export async function createChannel(raw: unknown): Promise<NotificationChannel> 
   const id = randomUUID();
   const { name, kind } = input;
   const secret = input.kind === "webhook" ? input.secret : input.password;
-  const settings = input.kind === "webhook"
-    ? { url: input.url, trustCaId: input.trustCaId }
-    : { host: input.host, port: input.port, security: input.security, username: input.username, from: input.from, to: input.to, trustCaId: input.trustCaId };
+  const settings =
+    input.kind === "webhook"
+      ? { url: input.url, trustCaId: input.trustCaId }
+      : {
+          host: input.host,
+          port: input.port,
+          security: input.security,
+          username: input.username,
+          from: input.from,
+          to: input.to,
+          trustCaId: input.trustCaId,
+        };
   const db = getDb();
   if (await db.notificationChannel.findUnique({ where: { name } })) {
     throw new AppError("CONFLICT", `A channel named "${name}" exists already: choose another name.`, "name");
   }
   const channel = await db.notificationChannel.create({
-    data: { id, name, kind, settings: JSON.stringify(settings), encryptedSecret: secret ? sealKey(Buffer.from(secret, "utf8"), secretContext(id)) : null },
+    data: {
+      id,
+      name,
+      kind,
+      settings: JSON.stringify(settings),
+      encryptedSecret: secret ? sealKey(Buffer.from(secret, "utf8"), secretContext(id)) : null,
+    },
   });
-  await audit({ action: "settings.notification_channel.create", objectType: "notification_channel", objectId: id, objectLabel: name, detail: { kind } });
+  await audit({
+    action: "settings.notification_channel.create",
+    objectType: "notification_channel",
+    objectId: id,
+    objectLabel: name,
+    detail: { kind },
+  });
   return channel;
 }
 
@@ -45,7 +66,12 @@ export async function deleteChannel(id: string): Promise<void> {
   assertCan("settings", "change notification settings");
   const channel = await findChannel(id, "id");
   await getDb().notificationChannel.delete({ where: { id } });
-  await audit({ action: "settings.notification_channel.delete", objectType: "notification_channel", objectId: id, objectLabel: channel.name });
+  await audit({
+    action: "settings.notification_channel.delete",
+    objectType: "notification_channel",
+    objectId: id,
+    objectLabel: channel.name,
+  });
 }
 
 export async function findChannel(id: string, field = "channelId"): Promise<NotificationChannel> {
@@ -55,7 +81,9 @@ export async function findChannel(id: string, field = "channelId"): Promise<Noti
 }
 
 export function openChannel(channel: NotificationChannel): OpenChannel {
-  const secret = channel.encryptedSecret ? Buffer.from(openKey(channel.encryptedSecret, secretContext(channel.id))).toString("utf8") : undefined;
+  const secret = channel.encryptedSecret
+    ? Buffer.from(openKey(channel.encryptedSecret, secretContext(channel.id))).toString("utf8")
+    : undefined;
   const settings = JSON.parse(channel.settings);
   return channel.kind === "email"
     ? { id: channel.id, name: channel.name, kind: "email", settings: settings as EmailSettings, secret }
@@ -77,7 +105,13 @@ export async function createRule(raw: unknown): Promise<NotificationRule> {
   const rule = await getDb().notificationRule.create({
     data: { id: randomUUID(), channelId: input.channelId, authorityId: input.caId ?? null, daysBefore: JSON.stringify(input.daysBefore) },
   });
-  await audit({ action: "settings.notification_rule.create", objectType: "notification_rule", objectId: rule.id, objectLabel: channel.name, detail: { caId: rule.authorityId, daysBefore: input.daysBefore } });
+  await audit({
+    action: "settings.notification_rule.create",
+    objectType: "notification_rule",
+    objectId: rule.id,
+    objectLabel: channel.name,
+    detail: { caId: rule.authorityId, daysBefore: input.daysBefore },
+  });
   return rule;
 }
 

@@ -16,7 +16,10 @@ import { refreshCrls } from "./scheduler";
 const DAY = 86_400_000;
 const SECRET = "a-webhook-secret-of-32-characters";
 
-interface Received { headers: IncomingHttpHeaders; body: string }
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
 const received: Received[] = [];
 /** Status codes the receiver answers with on a path, one per request, then 200. */
 const answers = new Map<string, number[]>();
@@ -68,7 +71,10 @@ describe("webhook notifications", () => {
     const channel = await createChannel({ kind: "webhook", name: "Platform hooks", url: receiverUrl, secret: SECRET });
     await createRule({ channelId: channel.id, caId, daysBefore: "30, 7, 1" });
     const now = new Date();
-    const { certificate } = await issueCertificate({ caId, commonName: "expiring.example.com", sans: { dns: ["expiring.example.com", "alt.example.com"] }, validityDays: 40 }, now);
+    const { certificate } = await issueCertificate(
+      { caId, commonName: "expiring.example.com", sans: { dns: ["expiring.example.com", "alt.example.com"] }, validityDays: 40 },
+      now,
+    );
 
     const day11 = new Date(now.getTime() + 11 * DAY);
     // Two schedulers racing (or a restart mid-run) queue the notice once.
@@ -82,7 +88,12 @@ describe("webhook notifications", () => {
       type: "certificate.expiring",
       thresholdDays: 30,
       daysLeft: 29,
-      certificate: { commonName: "expiring.example.com", sans: ["expiring.example.com", "alt.example.com"], serialNumber: certificate.serialHex, issuer: { id: caId, commonName: "Notify Root" } },
+      certificate: {
+        commonName: "expiring.example.com",
+        sans: ["expiring.example.com", "alt.example.com"],
+        serialNumber: certificate.serialHex,
+        issuer: { id: caId, commonName: "Notify Root" },
+      },
     });
     expect(hit.json.certificate.url).toBe(`http://localhost:3000/certificates/${certificate.id}`);
     expect(hit.headers["content-type"]).toBe("application/json");
@@ -174,7 +185,15 @@ describe("webhook notifications", () => {
     await expect(createChannel({ kind: "webhook", name: "x", url: "https://u:p@example.com/" })).rejects.toThrow(/credentials/);
     await expect(createChannel({ kind: "webhook", name: "x", url: receiverUrl, secret: "short" })).rejects.toThrow(/at least 16/);
     await expect(createChannel({ kind: "webhook", name: "Platform hooks", url: receiverUrl })).rejects.toThrow(/exists already/);
-    await expect(createChannel({ kind: "email", name: "y", host: "smtp.example.com", from: "cadesk@example.com", to: "ops@example.com, not-an-address" })).rejects.toThrow(/"not-an-address" is not an e-mail address/);
+    await expect(
+      createChannel({
+        kind: "email",
+        name: "y",
+        host: "smtp.example.com",
+        from: "cadesk@example.com",
+        to: "ops@example.com, not-an-address",
+      }),
+    ).rejects.toThrow(/"not-an-address" is not an e-mail address/);
     await expect(createChannel({ kind: "pager", name: "z" })).rejects.toThrow(/kind must be one of webhook, email/);
     const channel = await createChannel({ kind: "webhook", name: "Rules", url: receiverUrl });
     await expect(createRule({ channelId: channel.id, daysBefore: "30, soon" })).rejects.toThrow(/whole numbers/);
@@ -187,7 +206,12 @@ describe("webhook notifications", () => {
 });
 
 describe("e-mail notifications", () => {
-  interface Mail { raw: string; secure: boolean; user?: string; to: string[] }
+  interface Mail {
+    raw: string;
+    secure: boolean;
+    user?: string;
+    to: string[];
+  }
   const mails: Mail[] = [];
   let smtp: SMTPServer;
   let port: number;
@@ -210,7 +234,12 @@ describe("e-mail notifications", () => {
         let raw = "";
         stream.on("data", (c) => (raw += c));
         stream.on("end", () => {
-          mails.push({ raw, secure: session.secure, user: session.user as string | undefined, to: session.envelope.rcptTo.map((r) => r.address) });
+          mails.push({
+            raw,
+            secure: session.secure,
+            user: session.user as string | undefined,
+            to: session.envelope.rcptTo.map((r) => r.address),
+          });
           callback();
         });
       },
@@ -222,12 +251,25 @@ describe("e-mail notifications", () => {
   afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
 
   const channelInput = (name: string, extra: Record<string, unknown> = {}) => ({
-    kind: "email", name, host: "localhost", port, security: "starttls", username: "cadesk", password: "mail-password",
-    from: "cadesk@example.internal", to: "oncall@example.internal, pki@example.internal", trustCaId, ...extra,
+    kind: "email",
+    name,
+    host: "localhost",
+    port,
+    security: "starttls",
+    username: "cadesk",
+    password: "mail-password",
+    from: "cadesk@example.internal",
+    to: "oncall@example.internal, pki@example.internal",
+    trustCaId,
+    ...extra,
   });
 
   /** The message body with quoted-printable soft breaks and escapes undone. */
-  const decoded = (raw: string) => raw.replace(/\r?\n[ \t]+/g, " ").replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  const decoded = (raw: string) =>
+    raw
+      .replace(/\r?\n[ \t]+/g, " ")
+      .replace(/=\r?\n/g, "")
+      .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 
   it("sends expiry notices over STARTTLS with authentication to every recipient", async () => {
     const ca = (await createAuthority({ commonName: "Mail Notify CA" })).authority.id;

@@ -38,7 +38,9 @@ async function ask(leafPem: string, askCaId = caId) {
 describe("OCSP responder", () => {
   it("puts its URL in issued certificates", async () => {
     const { certificate } = await issueCertificate({ caId, commonName: "aia.example.com" });
-    expect(opensslOk(["x509", "-noout", "-ext", "authorityInfoAccess"], certificate.certificatePem)).toContain(`OCSP - URI:http://localhost:3000/ocsp/${caId}`);
+    expect(opensslOk(["x509", "-noout", "-ext", "authorityInfoAccess"], certificate.certificatePem)).toContain(
+      `OCSP - URI:http://localhost:3000/ocsp/${caId}`,
+    );
   });
 
   it("answers good, then revoked with time and reason, in a response openssl verifies with the nonce", async () => {
@@ -60,7 +62,15 @@ describe("OCSP responder", () => {
   it("answers unknown for a serial it never issued, and refuses to speak for another CA", async () => {
     const issuer = await loadIssuer(caId, new Date());
     const key = await generateKeyPair("ecdsa-p256");
-    const stray = await signLeafCertificate({ issuer, subject: buildName({ commonName: "stray.example.com" }), publicKey: key.keys.publicKey, sans: [{ type: "dns", value: "stray.example.com" }], profile: "server", validity: computeValidity(30, new Date()), serialNumber: randomSerial() });
+    const stray = await signLeafCertificate({
+      issuer,
+      subject: buildName({ commonName: "stray.example.com" }),
+      publicKey: key.keys.publicKey,
+      sans: [{ type: "dns", value: "stray.example.com" }],
+      profile: "server",
+      validity: computeValidity(30, new Date()),
+      serialNumber: randomSerial(),
+    });
     const unknown = await ask(certificatePem(stray));
     expect(unknown).toContain("Response verify OK");
     expect(unknown).toContain("Cert Status: unknown");
@@ -94,6 +104,8 @@ describe("delegated OCSP responder", () => {
     const later = new Date(first.notAfter.getTime() - 6 * 86_400_000);
     const renewed = await ocspSigner(await loadIssuer(caId, later), later);
     expect(renewed.certificate.serialNumber.toLowerCase()).not.toBe(first.serialHex);
-    expect((await getDb().ocspResponder.findUniqueOrThrow({ where: { authorityId: caId } })).serialHex).toBe(renewed.certificate.serialNumber.toLowerCase());
+    expect((await getDb().ocspResponder.findUniqueOrThrow({ where: { authorityId: caId } })).serialHex).toBe(
+      renewed.certificate.serialNumber.toLowerCase(),
+    );
   });
 });

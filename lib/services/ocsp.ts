@@ -38,11 +38,22 @@ export async function answerOcsp(caId: string, request: Uint8Array, now = new Da
     const status: CertStatus = !certificate
       ? { status: "unknown" }
       : certificate.status === "revoked"
-        ? { status: "revoked", revokedAt: certificate.revokedAt ?? now, reason: (certificate.revocationReason ?? "unspecified") as RevocationReason }
+        ? {
+            status: "revoked",
+            revokedAt: certificate.revokedAt ?? now,
+            reason: (certificate.revocationReason ?? "unspecified") as RevocationReason,
+          }
         : { status: "good" };
     return { certId, status };
   });
   const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const signer = await ocspSigner(issuer, now);
-  return signOcspResponse({ signer, signerCertificateDer: new Uint8Array(signer.certificate.rawData), responses, nonce: parsed.nonce, now: thisUpdate, nextUpdate: new Date(thisUpdate.getTime() + RESPONSE_LIFETIME_MS) });
+  return signOcspResponse({
+    signer,
+    signerCertificateDer: new Uint8Array(signer.certificate.rawData),
+    responses,
+    nonce: parsed.nonce,
+    now: thisUpdate,
+    nextUpdate: new Date(thisUpdate.getTime() + RESPONSE_LIFETIME_MS),
+  });
 }

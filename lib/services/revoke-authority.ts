@@ -35,7 +35,11 @@ export async function revokeAuthority(id: string, raw: unknown, now = new Date()
   const { reason } = parseInput(ZRevokeInput, raw);
   const authority = await findAuthority(id, "id");
   if (!authority.parentId) {
-    throw new AppError("INVALID_INPUT", `"${authority.commonName}" is a root CA: no CRL above it can revoke it. Remove it from the trust stores that hold it, and stop issuing from it.`, "id");
+    throw new AppError(
+      "INVALID_INPUT",
+      `"${authority.commonName}" is a root CA: no CRL above it can revoke it. Remove it from the trust stores that hold it, and stop issuing from it.`,
+      "id",
+    );
   }
   if (authority.status === "revoked") throw new AppError("CONFLICT", `"${authority.commonName}" is already revoked.`, "id");
   const updated = await getDb().authority.update({ where: { id }, data: { status: "revoked", revokedAt: now, revocationReason: reason } });

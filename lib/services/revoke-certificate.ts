@@ -9,7 +9,10 @@ import { ZRevokeInput } from "../validations/lifecycle";
 import { publishCrl } from "./crl";
 
 async function findCertificate(id: string): Promise<Certificate> {
-  const certificate = await getDb().certificate.findUnique({ where: { id }, include: { authority: { select: { operatorIds: true, commonName: true } } } });
+  const certificate = await getDb().certificate.findUnique({
+    where: { id },
+    include: { authority: { select: { operatorIds: true, commonName: true } } },
+  });
   if (!certificate) throw new AppError("NOT_FOUND", `There is no certificate with id "${id.slice(0, 100)}".`, "id");
   assertMayUseAuthority(certificate.authority, "id");
   return certificate;
@@ -28,14 +31,24 @@ export async function revokeCertificate(id: string, raw: unknown, now = new Date
   }
   const certificate = await findCertificate(id);
   if (certificate.status === "revoked" && certificate.revocationReason !== "certificateHold") {
-    throw new AppError("CONFLICT", `This certificate was already revoked on ${certificate.revokedAt?.toISOString().slice(0, 10)} (${certificate.revocationReason}).`, "id");
+    throw new AppError(
+      "CONFLICT",
+      `This certificate was already revoked on ${certificate.revokedAt?.toISOString().slice(0, 10)} (${certificate.revocationReason}).`,
+      "id",
+    );
   }
   const updated = await getDb().certificate.update({
     where: { id },
     data: { status: "revoked", revokedAt: certificate.revokedAt ?? now, revocationReason: reason },
   });
   await publishCrl(certificate.authorityId, now);
-  await audit({ action: "certificate.revoke", objectType: "certificate", objectId: id, objectLabel: certificate.commonName, detail: { reason, serialNumber: certificate.serialHex } });
+  await audit({
+    action: "certificate.revoke",
+    objectType: "certificate",
+    objectId: id,
+    objectLabel: certificate.commonName,
+    detail: { reason, serialNumber: certificate.serialHex },
+  });
   return updated;
 }
 

@@ -9,7 +9,11 @@ const DAY = 86_400_000;
 /** Signs a new CRL for every active CA whose current one is missing or within a day of nextUpdate. */
 export async function refreshCrls(now = new Date()): Promise<number> {
   const stale = await getDb().authority.findMany({
-    where: { status: "active", notAfter: { gt: now }, OR: [{ crl: null }, { crl: { nextUpdate: { lte: new Date(now.getTime() + DAY) } } }] },
+    where: {
+      status: "active",
+      notAfter: { gt: now },
+      OR: [{ crl: null }, { crl: { nextUpdate: { lte: new Date(now.getTime() + DAY) } } }],
+    },
     select: { id: true, commonName: true },
   });
   for (const authority of stale) {
@@ -26,7 +30,9 @@ export async function refreshCrls(now = new Date()): Promise<number> {
 export async function forgetExpired(now = new Date()): Promise<void> {
   const db = getDb();
   await db.session.deleteMany({ where: { expiresAt: { lt: now } } });
-  await db.loginThrottle.deleteMany({ where: { lastFailure: { lt: new Date(now.getTime() - DAY) }, OR: [{ blockedUntil: null }, { blockedUntil: { lt: now } }] } });
+  await db.loginThrottle.deleteMany({
+    where: { lastFailure: { lt: new Date(now.getTime() - DAY) }, OR: [{ blockedUntil: null }, { blockedUntil: { lt: now } }] },
+  });
 }
 
 export interface ScheduledRun {

@@ -24,10 +24,21 @@ async function userActor(role: "admin" | "operator" | "viewer", authenticatedAt 
   return { type: "user", id: user.id, label: user.email, role, userId: user.id, ip: meta.ip, authenticatedAt, sessionId: "test" };
 }
 function admin(): Actor {
-  return { type: "user", id: "bootstrap", label: "bootstrap@example.test", role: "admin", userId: "bootstrap", ip: null, authenticatedAt: new Date() };
+  return {
+    type: "user",
+    id: "bootstrap",
+    label: "bootstrap@example.test",
+    role: "admin",
+    userId: "bootstrap",
+    ip: null,
+    authenticatedAt: new Date(),
+  };
 }
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AppError);
   return error as AppError;
 }
@@ -44,8 +55,12 @@ describe("passwords", () => {
   });
 
   it("refuses short and trivial passwords with the reason", async () => {
-    expect((await refusal(runAs(admin(), () => createUser({ email: email("short"), role: "viewer", password: "short" })))).message).toMatch(/at least 12 characters/);
-    expect((await refusal(runAs(admin(), () => createUser({ email: email("rep"), role: "viewer", password: "aaaaaaaaaaaaaaa" })))).message).toMatch(/repeats too few/);
+    expect((await refusal(runAs(admin(), () => createUser({ email: email("short"), role: "viewer", password: "short" })))).message).toMatch(
+      /at least 12 characters/,
+    );
+    expect(
+      (await refusal(runAs(admin(), () => createUser({ email: email("rep"), role: "viewer", password: "aaaaaaaaaaaaaaa" })))).message,
+    ).toMatch(/repeats too few/);
   });
 });
 
@@ -82,7 +97,9 @@ describe("sign-in", () => {
     const first = await signIn({ email: viewer.label, password: PASSWORD }, meta);
     const second = await signIn({ email: viewer.label, password: PASSWORD }, meta);
     const keep = (await findSession(second.token))!.session.id;
-    await runAs({ ...viewer, sessionId: keep }, () => changeOwnPassword({ currentPassword: PASSWORD, newPassword: "a new and longer passphrase" }));
+    await runAs({ ...viewer, sessionId: keep }, () =>
+      changeOwnPassword({ currentPassword: PASSWORD, newPassword: "a new and longer passphrase" }),
+    );
     expect(await findSession(first.token)).toBeNull();
     expect(await findSession(second.token)).not.toBeNull();
     await expect(signIn({ email: viewer.label, password: PASSWORD }, meta)).rejects.toThrow(/do not match/);
@@ -111,7 +128,9 @@ describe("roles, enforced by the services themselves", () => {
     const error = await refusal(runAs(stale, () => createAuthority({ commonName: "Stale admin CA" })));
     expect(error.code).toBe("REAUTH_REQUIRED");
     const cert = await issueCertificate({ caId: ca.id, commonName: "stale.example.com" });
-    expect((await refusal(runAs(stale, () => revokeCertificate(cert.certificate.id, { reason: "superseded" })))).code).toBe("REAUTH_REQUIRED");
+    expect((await refusal(runAs(stale, () => revokeCertificate(cert.certificate.id, { reason: "superseded" })))).code).toBe(
+      "REAUTH_REQUIRED",
+    );
     expect((await refusal(runAs(stale, () => exportCertificate(cert.certificate.id, "key")))).code).toBe("REAUTH_REQUIRED");
     expect((await getDb().certificate.findUniqueOrThrow({ where: { id: cert.certificate.id } })).status).toBe("active");
   });
@@ -131,7 +150,9 @@ describe("roles, enforced by the services themselves", () => {
     expect((await refusal(runAs(tokenActor, () => issueCertificate({ caId: ca.id, commonName: "token.example.com" })))).status).toBe(403);
     await setAuthorityOperators(ca.id, { restrict: true, operatorIds: [allowed.userId, tokenActor.id] });
     await runAs(tokenActor, () => issueCertificate({ caId: ca.id, commonName: "token.example.com" }));
-    await expect(setAuthorityOperators(ca.id, { restrict: true, operatorIds: ["not-an-operator"] })).rejects.toThrow(/Only existing operators/);
+    await expect(setAuthorityOperators(ca.id, { restrict: true, operatorIds: ["not-an-operator"] })).rejects.toThrow(
+      /Only existing operators/,
+    );
     await setAuthorityOperators(ca.id, { restrict: false });
     await runAs(other, () => issueCertificate({ caId: ca.id, commonName: "other.example.com" }));
   });
@@ -176,7 +197,8 @@ describe("roles, enforced by the services themselves", () => {
 });
 
 describe("API tokens", () => {
-  const request = (token: string) => new Request("http://cadesk.test/api/v1/cas", { headers: { authorization: `Bearer ${token}`, "x-forwarded-for": "192.0.2.1" } });
+  const request = (token: string) =>
+    new Request("http://cadesk.test/api/v1/cas", { headers: { authorization: `Bearer ${token}`, "x-forwarded-for": "192.0.2.1" } });
 
   it("are shown once, stored hashed, carry a role, note their last use, and stop working when revoked or expired", async () => {
     const { token, record } = await runAs(admin(), () => createApiToken({ name: "ci-deploy", role: "operator", expiresInDays: 30 }));
@@ -188,7 +210,9 @@ describe("API tokens", () => {
     await runAs(admin(), () => revokeApiToken(record.id));
     expect((await refusal(apiActor(request(token)))).status).toBe(401);
 
-    const expiring = await runAs(admin(), () => createApiToken({ name: "short", role: "viewer", expiresInDays: 1 }, new Date(Date.now() - 2 * 86_400_000)));
+    const expiring = await runAs(admin(), () =>
+      createApiToken({ name: "short", role: "viewer", expiresInDays: 1 }, new Date(Date.now() - 2 * 86_400_000)),
+    );
     expect((await refusal(apiActor(request(expiring.token)))).status).toBe(401);
     expect((await refusal(apiActor(request("cdk_made-up")))).status).toBe(401);
   });
@@ -200,9 +224,17 @@ describe("audit log", () => {
     const ca = (await createAuthority({ commonName: `Audit CA ${counter++}` })).authority;
     const issued = await runAs(operator, () => issueCertificate({ caId: ca.id, commonName: "audited.example.com" }));
     const event = await getDb().auditEvent.findFirstOrThrow({ where: { action: "certificate.issue", objectId: issued.certificate.id } });
-    expect(event).toMatchObject({ actorType: "user", actorLabel: operator.label, ip: meta.ip, objectLabel: "audited.example.com", outcome: "success" });
+    expect(event).toMatchObject({
+      actorType: "user",
+      actorLabel: operator.label,
+      ip: meta.ip,
+      objectLabel: "audited.example.com",
+      outcome: "success",
+    });
     // The triggers RAISE(ABORT); the SQLite adapter reports it as a constraint violation.
-    await expect(getDb().auditEvent.update({ where: { id: event.id }, data: { actorLabel: "someone else" } })).rejects.toThrow(/constraint/);
+    await expect(getDb().auditEvent.update({ where: { id: event.id }, data: { actorLabel: "someone else" } })).rejects.toThrow(
+      /constraint/,
+    );
     await expect(getDb().auditEvent.deleteMany({ where: { id: event.id } })).rejects.toThrow(/constraint/);
     expect(await getDb().auditEvent.findUniqueOrThrow({ where: { id: event.id } })).toEqual(event);
     await audit({ action: "test.noop" });
@@ -215,17 +247,27 @@ describe("first run", () => {
     const { completeSetup, bootstrapAdminFromEnv } = await import("./users");
     const { setupToken } = await import("../auth/setup");
     // Other tests already created users: setup is closed, whatever the token.
-    expect((await refusal(completeSetup({ setupToken: setupToken(), email: email("late"), password: PASSWORD }, meta))).code).toBe("CONFLICT");
+    expect((await refusal(completeSetup({ setupToken: setupToken(), email: email("late"), password: PASSWORD }, meta))).code).toBe(
+      "CONFLICT",
+    );
     expect(await bootstrapAdminFromEnv({ ...process.env, CADESK_ADMIN_EMAIL: email("env"), CADESK_ADMIN_PASSWORD: PASSWORD })).toBeNull();
 
     // With no users, as on a new install; the users other tests made are put back afterwards.
     const saved = await getDb().user.findMany();
     await getDb().user.deleteMany();
     try {
-      expect((await refusal(completeSetup({ setupToken: "guess", email: email("stranger"), password: PASSWORD }, meta))).message).toContain("setup token is not right");
+      expect((await refusal(completeSetup({ setupToken: "guess", email: email("stranger"), password: PASSWORD }, meta))).message).toContain(
+        "setup token is not right",
+      );
       const envAdmin = email("env");
-      await expect(bootstrapAdminFromEnv({ ...process.env, CADESK_ADMIN_EMAIL: envAdmin, CADESK_ADMIN_PASSWORD: "short" })).rejects.toThrow(/CADESK_ADMIN_PASSWORD is refused/);
-      const created = await bootstrapAdminFromEnv({ ...process.env, CADESK_ADMIN_EMAIL: envAdmin.toUpperCase(), CADESK_ADMIN_PASSWORD: PASSWORD });
+      await expect(bootstrapAdminFromEnv({ ...process.env, CADESK_ADMIN_EMAIL: envAdmin, CADESK_ADMIN_PASSWORD: "short" })).rejects.toThrow(
+        /CADESK_ADMIN_PASSWORD is refused/,
+      );
+      const created = await bootstrapAdminFromEnv({
+        ...process.env,
+        CADESK_ADMIN_EMAIL: envAdmin.toUpperCase(),
+        CADESK_ADMIN_PASSWORD: PASSWORD,
+      });
       expect(created).toMatchObject({ email: envAdmin, role: "admin" });
       expect((await signIn({ email: envAdmin, password: PASSWORD }, meta)).user.id).toBe(created!.id);
       await getDb().user.delete({ where: { id: created!.id } });
@@ -233,7 +275,9 @@ describe("first run", () => {
       const { user, token } = await completeSetup({ setupToken: setupToken(), email: email("first"), password: PASSWORD }, meta);
       expect(user.role).toBe("admin");
       expect((await findSession(token))?.user.id).toBe(user.id);
-      expect((await refusal(completeSetup({ setupToken: setupToken(), email: email("second"), password: PASSWORD }, meta))).code).toBe("CONFLICT");
+      expect((await refusal(completeSetup({ setupToken: setupToken(), email: email("second"), password: PASSWORD }, meta))).code).toBe(
+        "CONFLICT",
+      );
       await getDb().user.delete({ where: { id: user.id } });
     } finally {
       for (const u of saved) await getDb().user.upsert({ where: { id: u.id }, create: u, update: {} });
@@ -245,7 +289,9 @@ describe("the server's own keys", () => {
   it("load for the echo server and the dashboard's HTTPS without counting as a user's key export", async () => {
     const { updateEchoSettings, echoStatus } = await import("./echo-settings");
     const ca = (await createAuthority({ commonName: `Echo roles CA ${counter++}` })).authority;
-    const served = (await issueCertificate({ caId: ca.id, commonName: "echo-roles.example.com", sans: { dns: ["echo-roles.example.com"] } })).certificate;
+    const served = (
+      await issueCertificate({ caId: ca.id, commonName: "echo-roles.example.com", sans: { dns: ["echo-roles.example.com"] } })
+    ).certificate;
     const staleAdmin = await userActor("admin", new Date(Date.now() - 10 * 60_000));
     // Changing settings is not a key export: no password confirmation, no key.export event.
     await runAs(staleAdmin, () => updateEchoSettings({ certificateId: served.id, clientCaIds: [ca.id], clientAuth: "require" }));
@@ -254,6 +300,8 @@ describe("the server's own keys", () => {
     const { renewCertificate } = await import("./renew-certificate");
     const renewed = await runAs(operator, () => renewCertificate(served.id, {}));
     expect((await echoStatus()).certificateId).toBe(renewed.certificate.id);
-    expect(await getDb().auditEvent.count({ where: { action: "key.export", objectId: { in: [served.id, renewed.certificate.id] } } })).toBe(0);
+    expect(await getDb().auditEvent.count({ where: { action: "key.export", objectId: { in: [served.id, renewed.certificate.id] } } })).toBe(
+      0,
+    );
   });
 });

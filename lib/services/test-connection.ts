@@ -9,9 +9,16 @@ import { exportCertificate, fileBaseName } from "./export-certificate";
 
 /** The name the echo server's certificate is valid for, for SNI and the host check. */
 async function echoServerName(): Promise<string> {
-  const settings = await getDb().echoSettings.findUnique({ where: { id: 1 }, include: { certificate: { select: { sans: true, commonName: true } } } });
+  const settings = await getDb().echoSettings.findUnique({
+    where: { id: 1 },
+    include: { certificate: { select: { sans: true, commonName: true } } },
+  });
   if (!settings?.certificate || !echoRuntime().server.listening) {
-    throw new AppError("INVALID_INPUT", "The built-in echo server is not running: choose its certificate on the TLS page (or PUT /api/v1/echo) first.", "host");
+    throw new AppError(
+      "INVALID_INPUT",
+      "The built-in echo server is not running: choose its certificate on the TLS page (or PUT /api/v1/echo) first.",
+      "host",
+    );
   }
   const sans = JSON.parse(settings.certificate.sans) as { type: string; value: string }[];
   return sans.find((s) => s.type === "dns" && !s.value.startsWith("*"))?.value ?? sans[0]?.value ?? settings.certificate.commonName;
@@ -26,9 +33,16 @@ export async function testConnection(raw: unknown): Promise<DoctorResult> {
 
   let trust: DoctorInput["trust"] = "system";
   if (input.caIds?.length) {
-    const cas = await db.authority.findMany({ where: { id: { in: input.caIds } }, select: { commonName: true, certificatePem: true, serialHex: true } });
+    const cas = await db.authority.findMany({
+      where: { id: { in: input.caIds } },
+      select: { commonName: true, certificatePem: true, serialHex: true },
+    });
     if (cas.length !== input.caIds.length) throw new AppError("NOT_FOUND", "One of the chosen CAs does not exist.", "caIds");
-    trust = { pems: cas.map((c) => c.certificatePem), label: cas.map((c) => `cadesk CA "${c.commonName}"`).join(", "), file: `${fileBaseName(cas[0]!.commonName, cas[0]!.serialHex)}.crt` };
+    trust = {
+      pems: cas.map((c) => c.certificatePem),
+      label: cas.map((c) => `cadesk CA "${c.commonName}"`).join(", "),
+      file: `${fileBaseName(cas[0]!.commonName, cas[0]!.serialHex)}.crt`,
+    };
   } else if (input.caPem?.trim()) {
     try {
       new X509Certificate(input.caPem);
@@ -40,8 +54,16 @@ export async function testConnection(raw: unknown): Promise<DoctorResult> {
 
   let client: DoctorInput["client"];
   if (input.clientCertificateId) {
-    const certificate = await db.certificate.findUnique({ where: { id: input.clientCertificateId }, select: { id: true, commonName: true, serialHex: true } });
-    if (!certificate) throw new AppError("NOT_FOUND", `There is no certificate with id "${input.clientCertificateId.slice(0, 100)}".`, "clientCertificateId");
+    const certificate = await db.certificate.findUnique({
+      where: { id: input.clientCertificateId },
+      select: { id: true, commonName: true, serialHex: true },
+    });
+    if (!certificate)
+      throw new AppError(
+        "NOT_FOUND",
+        `There is no certificate with id "${input.clientCertificateId.slice(0, 100)}".`,
+        "clientCertificateId",
+      );
     client = {
       certificatePem: String((await exportCertificate(certificate.id, "fullchain")).body),
       keyPem: String((await exportCertificate(certificate.id, "key")).body),

@@ -24,7 +24,8 @@ function assertPassword(password: string, email: string, field = "password"): vo
 
 async function insertUser(email: string, role: string, password: string): Promise<User> {
   const db = getDb();
-  if (await db.user.findUnique({ where: { email } })) throw new AppError("CONFLICT", `There is already a user with the e-mail ${email}.`, "email");
+  if (await db.user.findUnique({ where: { email } }))
+    throw new AppError("CONFLICT", `There is already a user with the e-mail ${email}.`, "email");
   return db.user.create({ data: { id: randomUUID(), email, role, passwordHash: await hashPassword(password) } });
 }
 
@@ -33,8 +34,17 @@ export async function completeSetup(raw: unknown, meta: RequestMeta): Promise<{ 
   const input = parseInput(ZSetupInput, raw);
   if (await hasUsers()) throw new AppError("CONFLICT", "Setup is already done: sign in instead.");
   if (!setupTokenMatches(input.setupToken)) {
-    await audit({ action: "auth.setup", outcome: "failure", actor: { ...SYSTEM_ACTOR, type: "anonymous", label: input.email, ip: meta.ip }, detail: { reason: "wrong setup token" } });
-    throw new AppError("UNAUTHORIZED", "That setup token is not right: copy it from the server log line \"First run: ... setup token\" (or the data dir's setup-token file).", "setupToken");
+    await audit({
+      action: "auth.setup",
+      outcome: "failure",
+      actor: { ...SYSTEM_ACTOR, type: "anonymous", label: input.email, ip: meta.ip },
+      detail: { reason: "wrong setup token" },
+    });
+    throw new AppError(
+      "UNAUTHORIZED",
+      'That setup token is not right: copy it from the server log line "First run: ... setup token" (or the data dir\'s setup-token file).',
+      "setupToken",
+    );
   }
   assertPassword(input.password, input.email);
   const user = await insertUser(input.email, "admin", input.password);
@@ -53,7 +63,13 @@ export async function bootstrapAdminFromEnv(env = process.env): Promise<User | n
   if (problem) throw new Error(`CADESK_ADMIN_PASSWORD is refused: ${problem}`);
   const user = await insertUser(email, "admin", password);
   forgetSetupToken();
-  await audit({ action: "user.create", objectType: "user", objectId: user.id, objectLabel: email, detail: { role: "admin", from: "CADESK_ADMIN_EMAIL" } });
+  await audit({
+    action: "user.create",
+    objectType: "user",
+    objectId: user.id,
+    objectLabel: email,
+    detail: { role: "admin", from: "CADESK_ADMIN_EMAIL" },
+  });
   return user;
 }
 
@@ -72,7 +88,10 @@ async function findUser(userId: string): Promise<User> {
 
 /** Sets a new password and signs the user out everywhere but `keepSessionId`. */
 async function replacePassword(user: User, password: string, keepSessionId: string | undefined): Promise<void> {
-  await getDb().user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date() } });
+  await getDb().user.update({
+    where: { id: user.id },
+    data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date() },
+  });
   await endUserSessions(user.id, keepSessionId);
 }
 
@@ -96,12 +115,20 @@ export async function signIn(raw: unknown, meta: RequestMeta, now = new Date()):
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash()));
   if (!user || !ok) {
     await recordFailure(keys, now);
-    await audit({ action: "auth.sign_in", outcome: "failure", actor: anonymous, detail: { reason: user ? "wrong password" : "unknown e-mail" } });
+    await audit({
+      action: "auth.sign_in",
+      outcome: "failure",
+      actor: anonymous,
+      detail: { reason: user ? "wrong password" : "unknown e-mail" },
+    });
     throw new AppError("UNAUTHORIZED", SIGN_IN_REFUSED);
   }
   await clearFailures(keys[0]!);
   const { token } = await createSession(user.id, meta, now);
-  await audit({ action: "auth.sign_in", actor: { type: "user", id: user.id, label: user.email, role: isRole(user.role) ? user.role : null, userId: user.id, ip: meta.ip } });
+  await audit({
+    action: "auth.sign_in",
+    actor: { type: "user", id: user.id, label: user.email, role: isRole(user.role) ? user.role : null, userId: user.id, ip: meta.ip },
+  });
   return { user, token };
 }
 
@@ -132,7 +159,8 @@ export async function changeOwnPassword(raw: unknown): Promise<void> {
   const actor = signedInUser();
   const input = parseInput(ZChangePasswordInput, raw);
   const user = await getDb().user.findUniqueOrThrow({ where: { id: actor.userId } });
-  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) throw new AppError("UNAUTHORIZED", "The current password is not right.", "currentPassword");
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash)))
+    throw new AppError("UNAUTHORIZED", "The current password is not right.", "currentPassword");
   assertPassword(input.newPassword, user.email, "newPassword");
   await replacePassword(user, input.newPassword, actor.sessionId);
   await audit({ action: "user.password", objectType: "user", objectId: user.id, objectLabel: user.email });
@@ -163,7 +191,13 @@ export async function changeRole(userId: string, rawRole: unknown): Promise<User
   const updated = await getDb().user.update({ where: { id: userId }, data: { role } });
   // A changed role takes effect now: existing sessions carry no role, but sign them out to be plain.
   if (role !== user.role) await endUserSessions(userId, currentActor().userId === userId ? currentActor().sessionId : undefined);
-  await audit({ action: "user.role", objectType: "user", objectId: userId, objectLabel: user.email, detail: { from: user.role, to: role } });
+  await audit({
+    action: "user.role",
+    objectType: "user",
+    objectId: userId,
+    objectLabel: user.email,
+    detail: { from: user.role, to: role },
+  });
   return updated;
 }
 

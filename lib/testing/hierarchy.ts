@@ -38,9 +38,17 @@ export async function buildTestHierarchy(keyType: KeyType, now = new Date()) {
   });
   const der = (c: { rawData: ArrayBuffer }) => new Uint8Array(c.rawData);
   return {
-    root, intermediate, leaf,
-    rootKey: rootKey.pkcs8, intermediateKey: intermediateKey.pkcs8, leafKey: leafKey.pkcs8,
-    rootDer: der(root), intermediateDer: der(intermediate), leafDer: der(leaf),
-    rootPem: certificatePem(root), intermediatePem: certificatePem(intermediate), leafPem: certificatePem(leaf),
+    root,
+    intermediate,
+    leaf,
+    rootKey: rootKey.pkcs8,
+    intermediateKey: intermediateKey.pkcs8,
+    leafKey: leafKey.pkcs8,
+    rootDer: der(root),
+    intermediateDer: der(intermediate),
+    leafDer: der(leaf),
+    rootPem: certificatePem(root),
+    intermediatePem: certificatePem(intermediate),
+    leafPem: certificatePem(leaf),
   };
 }

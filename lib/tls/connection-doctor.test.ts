@@ -7,7 +7,11 @@ import { buildTestHierarchy } from "../testing/hierarchy";
 import { diagnose, type DoctorInput } from "./connection-doctor";
 import { EchoServer } from "./echo-server";
 
-interface Files { full: string; key: string; leaf: string }
+interface Files {
+  full: string;
+  key: string;
+  leaf: string;
+}
 let echo: EchoServer;
 let rootPem: string;
 let strangerRootPem: string;
@@ -65,21 +69,60 @@ describe("diagnose", () => {
   it("succeeds with a trusted client certificate and shows every step and the echo reply", async () => {
     const r = await diagnose(base());
     expect(r).toMatchObject({ ok: true });
-    expect(r.steps.map((s) => s.title)).toEqual(["TCP connect", "TLS handshake", "Server's certificate chain", "Chain verification and host name", "Client certificate", "Echo server's verdict", "Reply"]);
+    expect(r.steps.map((s) => s.title)).toEqual([
+      "TCP connect",
+      "TLS handshake",
+      "Server's certificate chain",
+      "Chain verification and host name",
+      "Client certificate",
+      "Echo server's verdict",
+      "Reply",
+    ]);
     expect(r.steps.every((s) => s.ok)).toBe(true);
     expect(JSON.parse(r.reply!).clientCertificate.subject).toBe("CN=billing");
     expect(r.serverChain[0]!.text).toContain("DNS:localhost, IP Address:127.0.0.1");
-    expect(r.commands.curl).toBe("curl -v --cacert Doctor_Root.crt --cert billing.fullchain.pem --key billing.key.pem --resolve localhost:" + echo.port + ":127.0.0.1 https://localhost:" + echo.port + "/");
+    expect(r.commands.curl).toBe(
+      "curl -v --cacert Doctor_Root.crt --cert billing.fullchain.pem --key billing.key.pem --resolve localhost:" +
+        echo.port +
+        ":127.0.0.1 https://localhost:" +
+        echo.port +
+        "/",
+    );
     expect(r.commands.openssl).toContain("-servername localhost -CAfile Doctor_Root.crt -cert billing.fullchain.pem -key billing.key.pem");
   });
 
   it.each([
     ["without a client certificate", () => base({ client: undefined }), "CLIENT_CERT_REQUIRED", /requires a client certificate/],
-    ["with a client certificate from another CA", () => base({ client: { certificatePem: stranger.full, keyPem: stranger.key, file: "intruder.fullchain.pem" } }), "CLIENT_CERT_REJECTED", /bad certificate/],
-    ["with a client certificate lacking clientAuth", () => base({ client: { certificatePem: serverProfileAsClient.full, keyPem: serverProfileAsClient.key, file: "x.fullchain.pem" } }), "CLIENT_CERT_WRONG_USAGE", /lacks the clientAuth/],
-    ["with a key that is not the certificate's", () => base({ client: { certificatePem: client.full, keyPem: stranger.key, file: "billing.fullchain.pem" } }), "CLIENT_KEY_MISMATCH", /key values mismatch/],
-    ["to a name the certificate does not hold", () => base({ serverName: "wrong.example.com" }), "HOSTNAME_MISMATCH", /valid for DNS:localhost, IP Address:127.0.0.1, not for "wrong.example.com"/],
-    ["trusting another CA", () => base({ trust: { pems: [strangerRootPem], label: "the stranger root", file: "s.crt" } }), "UNKNOWN_AUTHORITY", /Trusted here: the stranger root/],
+    [
+      "with a client certificate from another CA",
+      () => base({ client: { certificatePem: stranger.full, keyPem: stranger.key, file: "intruder.fullchain.pem" } }),
+      "CLIENT_CERT_REJECTED",
+      /bad certificate/,
+    ],
+    [
+      "with a client certificate lacking clientAuth",
+      () => base({ client: { certificatePem: serverProfileAsClient.full, keyPem: serverProfileAsClient.key, file: "x.fullchain.pem" } }),
+      "CLIENT_CERT_WRONG_USAGE",
+      /lacks the clientAuth/,
+    ],
+    [
+      "with a key that is not the certificate's",
+      () => base({ client: { certificatePem: client.full, keyPem: stranger.key, file: "billing.fullchain.pem" } }),
+      "CLIENT_KEY_MISMATCH",
+      /key values mismatch/,
+    ],
+    [
+      "to a name the certificate does not hold",
+      () => base({ serverName: "wrong.example.com" }),
+      "HOSTNAME_MISMATCH",
+      /valid for DNS:localhost, IP Address:127.0.0.1, not for "wrong.example.com"/,
+    ],
+    [
+      "trusting another CA",
+      () => base({ trust: { pems: [strangerRootPem], label: "the stranger root", file: "s.crt" } }),
+      "UNKNOWN_AUTHORITY",
+      /Trusted here: the stranger root/,
+    ],
   ] as const)("explains a failure %s", async (_label, input, code, message) => {
     const r = await diagnose(input());
     expect(r).toMatchObject({ ok: false, code });
@@ -101,7 +144,9 @@ describe("diagnose", () => {
     const old = await buildTestHierarchy("ecdsa-p256", new Date("2019-01-01T00:00:00Z"));
     const { privateKeyPem } = await import("../pki/keys");
     const r = await withEcho(old.leafPem + old.intermediatePem, privateKeyPem(old.leafKey), () =>
-      diagnose(base({ serverName: "api.example.com", trust: { pems: [old.rootPem], label: "old root", file: "old.crt" }, client: undefined })),
+      diagnose(
+        base({ serverName: "api.example.com", trust: { pems: [old.rootPem], label: "old root", file: "old.crt" }, client: undefined }),
+      ),
     );
     expect(r).toMatchObject({ ok: false, code: "CERT_EXPIRED" });
     expect(r.explanation).toContain("expired on 2019-04-01");

@@ -11,9 +11,19 @@ import { parsePemBlocks } from "../pki/pem";
 import { certificateText } from "../pki/text/certificate";
 
 export type DoctorCode =
-  | "CONNECTION_REFUSED" | "TIMEOUT" | "UNKNOWN_AUTHORITY" | "MISSING_INTERMEDIATE" | "HOSTNAME_MISMATCH"
-  | "CERT_EXPIRED" | "CERT_NOT_YET_VALID" | "SERVER_CERT_WRONG_USAGE" | "CLIENT_CERT_REQUIRED"
-  | "CLIENT_CERT_REJECTED" | "CLIENT_CERT_WRONG_USAGE" | "CLIENT_KEY_MISMATCH" | "PROTOCOL_MISMATCH";
+  | "CONNECTION_REFUSED"
+  | "TIMEOUT"
+  | "UNKNOWN_AUTHORITY"
+  | "MISSING_INTERMEDIATE"
+  | "HOSTNAME_MISMATCH"
+  | "CERT_EXPIRED"
+  | "CERT_NOT_YET_VALID"
+  | "SERVER_CERT_WRONG_USAGE"
+  | "CLIENT_CERT_REQUIRED"
+  | "CLIENT_CERT_REJECTED"
+  | "CLIENT_CERT_WRONG_USAGE"
+  | "CLIENT_KEY_MISMATCH"
+  | "PROTOCOL_MISMATCH";
 
 export interface DoctorStep {
   title: string;
@@ -49,7 +59,11 @@ export interface DoctorResult {
 const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
 const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 function pemsToDers(pems: string[]): Uint8Array[] {
-  return pems.flatMap((pem) => parsePemBlocks(pem).filter((b) => b.label === "CERTIFICATE").map((b) => b.der));
+  return pems.flatMap((pem) =>
+    parsePemBlocks(pem)
+      .filter((b) => b.label === "CERTIFICATE")
+      .map((b) => b.der),
+  );
 }
 
 export function commandsFor(input: DoctorInput): DoctorResult["commands"] {
@@ -60,10 +74,14 @@ export function commandsFor(input: DoctorInput): DoctorResult["commands"] {
   const curl = `curl -v${caFile ? ` --cacert ${caFile}` : ""}${input.client ? ` --cert ${input.client.file} --key ${key}` : ""}${resolve} https://${name}:${input.port}/`;
   const openssl = `openssl s_client -connect ${input.host}:${input.port} -servername ${name}${caFile ? ` -CAfile ${caFile}` : ""}${input.client ? ` -cert ${input.client.file} -key ${key}` : ""} -verify_hostname ${name} -verify_return_error`;
   const go = [
-    caFile ? `caPEM, _ := os.ReadFile("${caFile}")\nroots := x509.NewCertPool()\nroots.AppendCertsFromPEM(caPEM)` : "roots, _ := x509.SystemCertPool()",
+    caFile
+      ? `caPEM, _ := os.ReadFile("${caFile}")\nroots := x509.NewCertPool()\nroots.AppendCertsFromPEM(caPEM)`
+      : "roots, _ := x509.SystemCertPool()",
     input.client ? `cert, err := tls.LoadX509KeyPair("${input.client.file}", "${key}")\nif err != nil {\n\tlog.Fatal(err)\n}` : "",
     `conn, err := tls.Dial("tcp", "${input.host}:${input.port}", &tls.Config{\n\tRootCAs:    roots,${input.client ? "\n\tCertificates: []tls.Certificate{cert}," : ""}\n\tServerName: "${name}",\n\tMinVersion: tls.VersionTLS12,\n})`,
-  ].filter(Boolean).join("\n");
+  ]
+    .filter(Boolean)
+    .join("\n");
   return { curl, openssl, go };
 }
 
@@ -74,8 +92,14 @@ function connectTcp(host: string, port: number, timeoutMs: number): Promise<net.
       socket.destroy();
       reject(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" }));
     }, timeoutMs);
-    socket.once("connect", () => { clearTimeout(timer); resolve(socket); });
-    socket.once("error", (error) => { clearTimeout(timer); reject(error); });
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
   });
 }
 
@@ -123,13 +147,21 @@ function handshake(raw: net.Socket, input: DoctorInput, timeoutMs: number): Prom
         chain.push(new X509Certificate(peer.raw));
         peer = peer.issuerCertificate;
       }
-      result.negotiated = { protocol: socket.getProtocol() ?? "?", cipher: socket.getCipher()?.name ?? "?", alpn: socket.alpnProtocol, chain };
+      result.negotiated = {
+        protocol: socket.getProtocol() ?? "?",
+        cipher: socket.getCipher()?.name ?? "?",
+        alpn: socket.alpnProtocol,
+        chain,
+      };
       socket.write(`GET / HTTP/1.1\r\nHost: ${name}\r\nUser-Agent: cadesk-connection-doctor\r\nConnection: close\r\n\r\n`);
     });
     socket.on("data", (chunk: Buffer) => {
       if (result.reply.length < 65_536) result.reply += chunk.toString("utf8");
     });
-    socket.on("error", (error) => { result.error = error; finish(); });
+    socket.on("error", (error) => {
+      result.error = error;
+      finish();
+    });
     socket.on("close", () => {
       result.closedWithoutReply = !!result.socket && result.reply === "";
       finish();
@@ -139,7 +171,8 @@ function handshake(raw: net.Socket, input: DoctorInput, timeoutMs: number): Prom
 
 const REJECTION = /bad certificate|unknown ca|certificate unknown|unsupported certificate|certificate revoked|decrypt error|access denied/i;
 const REQUIRED = /certificate required|handshake failure/i;
-const PROTOCOL = /wrong version number|unsupported protocol|no protocols available|version too low|protocol version|packet length too long|unexpected eof while reading/i;
+const PROTOCOL =
+  /wrong version number|unsupported protocol|no protocols available|version too low|protocol version|packet length too long|unexpected eof while reading/i;
 
 export async function diagnose(input: DoctorInput): Promise<DoctorResult> {
   const now = input.now ?? new Date();
@@ -147,8 +180,15 @@ export async function diagnose(input: DoctorInput): Promise<DoctorResult> {
   const name = input.serverName || input.host;
   const steps: DoctorStep[] = [];
   const commands = commandsFor(input);
-  const result = (code: DoctorCode | undefined, explanation: string | undefined, extra: Partial<DoctorResult> = {}): DoctorResult =>
-    ({ ok: !code, code, explanation, steps, serverChain: [], commands, ...extra });
+  const result = (code: DoctorCode | undefined, explanation: string | undefined, extra: Partial<DoctorResult> = {}): DoctorResult => ({
+    ok: !code,
+    code,
+    explanation,
+    steps,
+    serverChain: [],
+    commands,
+    ...extra,
+  });
 
   // Before the network: a client key that does not belong to its certificate can only fail.
   let clientEkus: string[] | undefined;
@@ -157,13 +197,18 @@ export async function diagnose(input: DoctorInput): Promise<DoctorResult> {
     clientEkus = cert.keyUsage;
     let matches = false;
     try {
-      matches = createPublicKey(createPrivateKey(input.client.keyPem)).export({ type: "spki", format: "der" }).equals(cert.publicKey.export({ type: "spki", format: "der" }));
+      matches = createPublicKey(createPrivateKey(input.client.keyPem))
+        .export({ type: "spki", format: "der" })
+        .equals(cert.publicKey.export({ type: "spki", format: "der" }));
     } catch {
       matches = false;
     }
     if (!matches) {
       steps.push({ title: "Client certificate and key", ok: false, detail: "The private key does not belong to the client certificate." });
-      return result("CLIENT_KEY_MISMATCH", `The private key given for "${oneLine(cert.subject)}" is not that certificate's key ("key values mismatch"): TLS cannot use the pair. Use the key file downloaded with this certificate.`);
+      return result(
+        "CLIENT_KEY_MISMATCH",
+        `The private key given for "${oneLine(cert.subject)}" is not that certificate's key ("key values mismatch"): TLS cannot use the pair. Use the key file downloaded with this certificate.`,
+      );
     }
   }
 
@@ -174,9 +219,17 @@ export async function diagnose(input: DoctorInput): Promise<DoctorResult> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     steps.push({ title: "TCP connect", ok: false, detail: String((error as Error).message) });
-    if (code === "ETIMEDOUT") return result("TIMEOUT", `No answer from ${input.host}:${input.port} within ${timeoutMs / 1000} s: a firewall drops the packets, or the address is wrong.`);
-    if (code === "ENOTFOUND" || code === "EAI_AGAIN") return result("CONNECTION_REFUSED", `The host name "${input.host}" does not resolve: check its spelling and DNS.`);
-    return result("CONNECTION_REFUSED", `Nothing listens on ${input.host}:${input.port} ("connection refused"): the port is wrong or the service is not running.`);
+    if (code === "ETIMEDOUT")
+      return result(
+        "TIMEOUT",
+        `No answer from ${input.host}:${input.port} within ${timeoutMs / 1000} s: a firewall drops the packets, or the address is wrong.`,
+      );
+    if (code === "ENOTFOUND" || code === "EAI_AGAIN")
+      return result("CONNECTION_REFUSED", `The host name "${input.host}" does not resolve: check its spelling and DNS.`);
+    return result(
+      "CONNECTION_REFUSED",
+      `Nothing listens on ${input.host}:${input.port} ("connection refused"): the port is wrong or the service is not running.`,
+    );
   }
 
   const hs = await handshake(raw, input, timeoutMs);
@@ -184,51 +237,99 @@ export async function diagnose(input: DoctorInput): Promise<DoctorResult> {
   const errorText = hs.error ? String(hs.error.message) : "";
   if (!socket && hs.timedOut) {
     steps.push({ title: "TLS handshake", ok: false, detail: `No TLS answer within ${timeoutMs / 1000} s.` });
-    return result("TIMEOUT", `${input.host}:${input.port} accepted the connection but never answered the TLS handshake: the service may expect plain text first, or be stuck.`);
+    return result(
+      "TIMEOUT",
+      `${input.host}:${input.port} accepted the connection but never answered the TLS handshake: the service may expect plain text first, or be stuck.`,
+    );
   }
   if (!socket) {
     steps.push({ title: "TLS handshake", ok: false, detail: errorText || "The server closed the connection during the handshake." });
     if (PROTOCOL.test(errorText) || !errorText) {
-      return result("PROTOCOL_MISMATCH", `The TLS handshake failed before any certificate was exchanged (${errorText || "connection closed"}): the port may not speak TLS at all (plain HTTP?), or the server only offers TLS versions older than 1.2.`);
+      return result(
+        "PROTOCOL_MISMATCH",
+        `The TLS handshake failed before any certificate was exchanged (${errorText || "connection closed"}): the port may not speak TLS at all (plain HTTP?), or the server only offers TLS versions older than 1.2.`,
+      );
     }
-    if (REQUIRED.test(errorText) && !input.client) return result("CLIENT_CERT_REQUIRED", "The server requires a client certificate and none was sent (mTLS). Pick a client certificate issued by a CA the server trusts.");
+    if (REQUIRED.test(errorText) && !input.client)
+      return result(
+        "CLIENT_CERT_REQUIRED",
+        "The server requires a client certificate and none was sent (mTLS). Pick a client certificate issued by a CA the server trusts.",
+      );
     if (REJECTION.test(errorText)) return rejected();
     return result("PROTOCOL_MISMATCH", `The TLS handshake failed: ${errorText}.`);
   }
 
   const { protocol, cipher, alpn, chain } = hs.negotiated!;
   steps.push({ title: "TLS handshake", ok: true, detail: `${protocol}, ${cipher}${alpn ? `, ALPN ${alpn}` : ""}.` });
-  const serverChain = chain.map((c) => ({ subject: oneLine(c.subject), issuer: oneLine(c.issuer), validTo: c.validTo, fingerprintSha256: c.fingerprint256, text: certificateText(new Uint8Array(c.raw)) }));
+  const serverChain = chain.map((c) => ({
+    subject: oneLine(c.subject),
+    issuer: oneLine(c.issuer),
+    validTo: c.validTo,
+    fingerprintSha256: c.fingerprint256,
+    text: certificateText(new Uint8Array(c.raw)),
+  }));
   // Node completes the peer chain from the trusted CAs, so a root may appear that was not sent.
-  steps.push({ title: "Server's certificate chain", ok: chain.length > 0, detail: serverChain.map((c) => c.subject).join(" ← ") || "(none)" });
+  steps.push({
+    title: "Server's certificate chain",
+    ok: chain.length > 0,
+    detail: serverChain.map((c) => c.subject).join(" ← ") || "(none)",
+  });
   socket.destroy();
 
-  const anchors: Anchor[] = input.trust === "system"
-    ? tls.rootCertificates.map((pem) => ({ der: new Uint8Array(new X509Certificate(pem).raw), name: "the system roots" }))
-    : pemsToDers(input.trust.pems).map((der) => ({ der, name: (input.trust as { label: string }).label }));
+  const anchors: Anchor[] =
+    input.trust === "system"
+      ? tls.rootCertificates.map((pem) => ({ der: new Uint8Array(new X509Certificate(pem).raw), name: "the system roots" }))
+      : pemsToDers(input.trust.pems).map((der) => ({ der, name: (input.trust as { label: string }).label }));
   // Only what the server sent counts: a self-signed root it sent is no anchor.
   const sent = chain.map((c) => new Uint8Array(c.raw));
   const verdict = verifyChain(sent, anchors, name, now);
-  const codes: Record<string, DoctorCode> = { UNKNOWN_AUTHORITY: "UNKNOWN_AUTHORITY", HOSTNAME_MISMATCH: "HOSTNAME_MISMATCH", EXPIRED: "CERT_EXPIRED", NOT_YET_VALID: "CERT_NOT_YET_VALID", WRONG_USAGE: "SERVER_CERT_WRONG_USAGE" };
+  const codes: Record<string, DoctorCode> = {
+    UNKNOWN_AUTHORITY: "UNKNOWN_AUTHORITY",
+    HOSTNAME_MISMATCH: "HOSTNAME_MISMATCH",
+    EXPIRED: "CERT_EXPIRED",
+    NOT_YET_VALID: "CERT_NOT_YET_VALID",
+    WRONG_USAGE: "SERVER_CERT_WRONG_USAGE",
+  };
   if (!verdict.ok && verdict.code !== "BROKEN_ORDER") {
     steps.push({ title: "Chain verification and host name", ok: false, detail: verdict.explanation });
     const missingIntermediate = verdict.missingIssuer && input.knownIntermediates?.includes(verdict.missingIssuer);
     if (missingIntermediate) {
-      return result("MISSING_INTERMEDIATE", `The server sent its certificate without the intermediate CA "${verdict.missingIssuer}", so clients cannot link it to the root. Configure the server with the fullchain file (certificate followed by the intermediate), not the certificate alone.`, { serverChain });
+      return result(
+        "MISSING_INTERMEDIATE",
+        `The server sent its certificate without the intermediate CA "${verdict.missingIssuer}", so clients cannot link it to the root. Configure the server with the fullchain file (certificate followed by the intermediate), not the certificate alone.`,
+        { serverChain },
+      );
     }
-    return result(codes[verdict.code!] ?? "UNKNOWN_AUTHORITY", verdict.explanation + (verdict.code === "UNKNOWN_AUTHORITY" && input.trust !== "system" ? ` Trusted here: ${input.trust.label}.` : ""), { serverChain });
+    return result(
+      codes[verdict.code!] ?? "UNKNOWN_AUTHORITY",
+      verdict.explanation +
+        (verdict.code === "UNKNOWN_AUTHORITY" && input.trust !== "system" ? ` Trusted here: ${input.trust.label}.` : ""),
+      { serverChain },
+    );
   }
-  steps.push({ title: "Chain verification and host name", ok: true, detail: verdict.ok ? verdict.explanation : `${verdict.explanation} (accepted, but fix the order)` });
+  steps.push({
+    title: "Chain verification and host name",
+    ok: true,
+    detail: verdict.ok ? verdict.explanation : `${verdict.explanation} (accepted, but fix the order)`,
+  });
   const leafEku = chain[0]?.keyUsage;
   if (leafEku && !leafEku.includes(SERVER_AUTH)) {
-    return result("SERVER_CERT_WRONG_USAGE", "The server's certificate has no serverAuth usage: clients refuse it as a server certificate. Reissue it with the TLS server profile.", { serverChain });
+    return result(
+      "SERVER_CERT_WRONG_USAGE",
+      "The server's certificate has no serverAuth usage: clients refuse it as a server certificate. Reissue it with the TLS server profile.",
+      { serverChain },
+    );
   }
 
   // The client side: a refusal arrives as an alert, or (Node servers) as a close with no reply.
   if (hs.error && REJECTION.test(errorText)) return rejected(serverChain);
   if (hs.error && REQUIRED.test(errorText)) return clientRequired(serverChain);
   if (hs.closedWithoutReply) return input.client ? rejected(serverChain) : clientRequired(serverChain);
-  steps.push({ title: "Client certificate", ok: true, detail: input.client ? "Sent, and the server went on to answer." : "None sent; the server did not require one." });
+  steps.push({
+    title: "Client certificate",
+    ok: true,
+    detail: input.client ? "Sent, and the server went on to answer." : "None sent; the server did not require one.",
+  });
 
   let reply = hs.reply;
   const json = reply.slice(reply.indexOf("\r\n\r\n") + 4);
@@ -237,9 +338,17 @@ export async function diagnose(input: DoctorInput): Promise<DoctorResult> {
     if ("clientCertificateAccepted" in report) {
       reply = json;
       if (report.clientCertificate && !report.clientCertificateAccepted) {
-        steps.push({ title: "Echo server's verdict", ok: false, detail: `The client certificate was received but not trusted (${report.clientCertificateError}); the echo server only reports it in "request" mode.` });
+        steps.push({
+          title: "Echo server's verdict",
+          ok: false,
+          detail: `The client certificate was received but not trusted (${report.clientCertificateError}); the echo server only reports it in "request" mode.`,
+        });
       } else {
-        steps.push({ title: "Echo server's verdict", ok: true, detail: report.clientCertificate ? `Client certificate ${report.clientCertificate.subject} accepted.` : "No client certificate." });
+        steps.push({
+          title: "Echo server's verdict",
+          ok: true,
+          detail: report.clientCertificate ? `Client certificate ${report.clientCertificate.subject} accepted.` : "No client certificate.",
+        });
       }
     }
   } catch {
@@ -249,15 +358,31 @@ export async function diagnose(input: DoctorInput): Promise<DoctorResult> {
   return result(undefined, undefined, { serverChain, reply });
 
   function rejected(chainSummary: DoctorResult["serverChain"] = []): DoctorResult {
-    steps.push({ title: "Client certificate", ok: false, detail: errorText || "The server closed the connection right after the handshake without answering." });
+    steps.push({
+      title: "Client certificate",
+      ok: false,
+      detail: errorText || "The server closed the connection right after the handshake without answering.",
+    });
     if (clientEkus && !clientEkus.includes(CLIENT_AUTH) && !clientEkus.includes("2.5.29.37.0")) {
-      return result("CLIENT_CERT_WRONG_USAGE", "The server refused the client certificate: it lacks the clientAuth extended key usage, so TLS servers will not accept it for mTLS. Issue it with the TLS client or server+client profile.", { serverChain: chainSummary });
+      return result(
+        "CLIENT_CERT_WRONG_USAGE",
+        "The server refused the client certificate: it lacks the clientAuth extended key usage, so TLS servers will not accept it for mTLS. Issue it with the TLS client or server+client profile.",
+        { serverChain: chainSummary },
+      );
     }
-    return result("CLIENT_CERT_REJECTED", `The server refused the client certificate ("remote error: tls: bad certificate"): it does not chain to a CA the server trusts for clients, or it is expired. Use a certificate from the CA in the server's client-CA list, or add its CA there.`, { serverChain: chainSummary });
+    return result(
+      "CLIENT_CERT_REJECTED",
+      `The server refused the client certificate ("remote error: tls: bad certificate"): it does not chain to a CA the server trusts for clients, or it is expired. Use a certificate from the CA in the server's client-CA list, or add its CA there.`,
+      { serverChain: chainSummary },
+    );
   }
 
   function clientRequired(chainSummary: DoctorResult["serverChain"]): DoctorResult {
     steps.push({ title: "Client certificate", ok: false, detail: errorText || "None sent, and the server closed the connection." });
-    return result("CLIENT_CERT_REQUIRED", "The server requires a client certificate and none was sent (mTLS). Pick a client certificate issued by a CA the server trusts.", { serverChain: chainSummary });
+    return result(
+      "CLIENT_CERT_REQUIRED",
+      "The server requires a client certificate and none was sent (mTLS). Pick a client certificate issued by a CA the server trusts.",
+      { serverChain: chainSummary },
+    );
   }
 }

@@ -26,9 +26,10 @@ export async function applyEchoConfig(config: EchoTlsConfig): Promise<void> {
     else await runtime.server.start(config, runtime.port);
     runtime.error = null;
   } catch (error) {
-    runtime.error = (error as NodeJS.ErrnoException).code === "EADDRINUSE"
-      ? `Port ${runtime.port} is already in use: set CADESK_ECHO_PORT to a free port and restart.`
-      : `The echo server could not start: ${(error as Error).message}`;
+    runtime.error =
+      (error as NodeJS.ErrnoException).code === "EADDRINUSE"
+        ? `Port ${runtime.port} is already in use: set CADESK_ECHO_PORT to a free port and restart.`
+        : `The echo server could not start: ${(error as Error).message}`;
     throw error;
   }
 }

@@ -6,7 +6,12 @@ import { issueCertificate } from "../services/issue-certificate";
 import { runAsync, tempDir, writeFiles } from "../testing/openssl";
 import { EchoServer, type EchoTlsConfig } from "./echo-server";
 
-interface Pair { full: string; key: string; chain: string; fingerprint: string }
+interface Pair {
+  full: string;
+  key: string;
+  chain: string;
+  fingerprint: string;
+}
 let server: EchoServer;
 let serverA: Pair;
 let serverB: Pair;
@@ -17,10 +22,20 @@ let clientCaPem: string;
 async function pair(caId: string, profile: "server" | "client", commonName: string, sans?: { ip?: string[] }): Promise<Pair> {
   const issued = await issueCertificate({ caId, profile, commonName, sans });
   const text = async (format: string) => String((await exportCertificate(issued.certificate.id, format)).body);
-  return { full: await text("fullchain"), key: await text("key"), chain: await text("chain"), fingerprint: issued.certificate.fingerprintSha256 };
+  return {
+    full: await text("fullchain"),
+    key: await text("key"),
+    chain: await text("chain"),
+    fingerprint: issued.certificate.fingerprintSha256,
+  };
 }
 
-const config = (s: Pair, clientAuth: EchoTlsConfig["clientAuth"]): EchoTlsConfig => ({ certificatePem: s.full, keyPem: s.key, clientCaPems: [clientCaPem], clientAuth });
+const config = (s: Pair, clientAuth: EchoTlsConfig["clientAuth"]): EchoTlsConfig => ({
+  certificatePem: s.full,
+  keyPem: s.key,
+  clientCaPems: [clientCaPem],
+  clientAuth,
+});
 
 /** One TLS handshake + an HTTP request; resolves with the peer fingerprint and the reply. */
 function request(options: tls.ConnectionOptions): Promise<{ fingerprint: string; body: string }> {
@@ -31,7 +46,11 @@ function request(options: tls.ConnectionOptions): Promise<{ fingerprint: string;
       let data = "";
       socket.on("data", (c) => (data += c));
       // Under TLS 1.3 a refused client certificate arrives as an alert after the handshake.
-      socket.on("close", () => (data ? resolve({ fingerprint, body: data.slice(data.indexOf("\r\n\r\n") + 4) }) : reject(lastError ?? new Error("closed without a reply"))));
+      socket.on("close", () =>
+        data
+          ? resolve({ fingerprint, body: data.slice(data.indexOf("\r\n\r\n") + 4) })
+          : reject(lastError ?? new Error("closed without a reply")),
+      );
     });
     let lastError: Error | undefined;
     socket.on("error", (error) => {
@@ -60,7 +79,12 @@ describe("EchoServer", () => {
   it("reports what it saw as JSON over HTTP/1.1, client certificate included", async () => {
     const { body } = await request({ cert: client.full, key: client.key });
     const report = JSON.parse(body);
-    expect(report).toMatchObject({ tlsVersion: "TLSv1.3", serverName: "localhost", clientCertificateAccepted: true, clientAuth: "require" });
+    expect(report).toMatchObject({
+      tlsVersion: "TLSv1.3",
+      serverName: "localhost",
+      clientCertificateAccepted: true,
+      clientAuth: "require",
+    });
     expect(report.clientCertificate.subject).toBe("CN=billing");
   });
 
@@ -68,7 +92,9 @@ describe("EchoServer", () => {
     await expect(request({})).rejects.toThrow(/certificate required|alert/i);
     // Node verifies the chain after the handshake and closes without an alert (Go or nginx would
     // send "bad certificate"): either way the client gets no reply.
-    await expect(request({ cert: strangerClient.full, key: strangerClient.key })).rejects.toThrow(/closed without a reply|alert|ECONNRESET/i);
+    await expect(request({ cert: strangerClient.full, key: strangerClient.key })).rejects.toThrow(
+      /closed without a reply|alert|ECONNRESET/i,
+    );
   });
 
   it("in request mode accepts the connection and says why the certificate was not accepted", async () => {
@@ -83,13 +109,30 @@ describe("EchoServer", () => {
   });
 
   it("works with curl and openssl s_client using the downloaded files", async () => {
-    const f = writeFiles(tempDir(), { "billing.fullchain.pem": client.full, "billing.key.pem": client.key, "localhost.chain.pem": serverA.chain });
-    const curl = await runAsync("curl", ["--silent", "--show-error", "--cacert", f["localhost.chain.pem"]!, "--cert", f["billing.fullchain.pem"]!, "--key", f["billing.key.pem"]!, `https://localhost:${server.port}/`]);
+    const f = writeFiles(tempDir(), {
+      "billing.fullchain.pem": client.full,
+      "billing.key.pem": client.key,
+      "localhost.chain.pem": serverA.chain,
+    });
+    const curl = await runAsync("curl", [
+      "--silent",
+      "--show-error",
+      "--cacert",
+      f["localhost.chain.pem"]!,
+      "--cert",
+      f["billing.fullchain.pem"]!,
+      "--key",
+      f["billing.key.pem"]!,
+      `https://localhost:${server.port}/`,
+    ]);
     expect(curl.stderr).toBe("");
     expect(JSON.parse(curl.stdout).clientCertificate.subject).toBe("CN=billing");
 
     // s_client sends the line and closes at end of input; the pause leaves time for the echo.
-    const sClient = await runAsync("sh", ["-c", `(printf 'hello echo\\n'; sleep 1) | openssl s_client -connect 127.0.0.1:${server.port} -servername localhost -CAfile ${f["localhost.chain.pem"]} -cert ${f["billing.fullchain.pem"]} -key ${f["billing.key.pem"]} -quiet -no_ign_eof -verify_return_error`]);
+    const sClient = await runAsync("sh", [
+      "-c",
+      `(printf 'hello echo\\n'; sleep 1) | openssl s_client -connect 127.0.0.1:${server.port} -servername localhost -CAfile ${f["localhost.chain.pem"]} -cert ${f["billing.fullchain.pem"]} -key ${f["billing.key.pem"]} -quiet -no_ign_eof -verify_return_error`,
+    ]);
     expect(sClient.stdout).toContain("cadesk echo: TLSv1.3");
     expect(sClient.stdout).toContain("client certificate: CN=billing");
     expect(sClient.stdout).toContain("hello echo");
@@ -150,12 +193,23 @@ func main() {
   it("accepts TLS 1.2 only with AEAD ciphers, and refuses TLS 1.1", async () => {
     const tls12 = await request({ cert: client.full, key: client.key, maxVersion: "TLSv1.2" });
     expect(JSON.parse(tls12.body).cipher).toMatch(/GCM|CHACHA20/);
-    await expect(request({ cert: client.full, key: client.key, maxVersion: "TLSv1.2", ciphers: "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA" })).rejects.toThrow();
-    await expect(request({ cert: client.full, key: client.key, minVersion: "TLSv1", maxVersion: "TLSv1.1", ciphers: "DEFAULT@SECLEVEL=0" })).rejects.toThrow();
+    await expect(
+      request({ cert: client.full, key: client.key, maxVersion: "TLSv1.2", ciphers: "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA" }),
+    ).rejects.toThrow();
+    await expect(
+      request({ cert: client.full, key: client.key, minVersion: "TLSv1", maxVersion: "TLSv1.1", ciphers: "DEFAULT@SECLEVEL=0" }),
+    ).rejects.toThrow();
   });
 
   it("swaps its certificate ten times under a client loop with zero failed handshakes; open connections stay up", async () => {
-    const open = tls.connect({ host: "127.0.0.1", port: server.port!, servername: "localhost", ca: serverA.chain, cert: client.full, key: client.key });
+    const open = tls.connect({
+      host: "127.0.0.1",
+      port: server.port!,
+      servername: "localhost",
+      ca: serverA.chain,
+      cert: client.full,
+      key: client.key,
+    });
     await new Promise((resolve) => open.once("secureConnect", resolve));
     let running = true;
     let handshakes = 0;
@@ -187,7 +241,10 @@ func main() {
     open.write("still here\n");
     const echoed = await new Promise<string>((resolve) => {
       let data = "";
-      open.on("data", (c) => { data += c; if (data.includes("still here")) resolve(data); });
+      open.on("data", (c) => {
+        data += c;
+        if (data.includes("still here")) resolve(data);
+      });
     });
     expect(echoed).toContain("still here");
     open.destroy();

@@ -65,7 +65,6 @@ function secureContextOptions(config: EchoTlsConfig): tls.SecureContextOptions {
   };
 }
 
-
 export function reportFor(socket: tls.TLSSocket, clientAuth: ClientAuthMode): EchoReport {
   const peer = socket.getPeerX509Certificate?.() as X509Certificate | undefined;
   return {
@@ -74,7 +73,14 @@ export function reportFor(socket: tls.TLSSocket, clientAuth: ClientAuthMode): Ec
     serverName: (socket as tls.TLSSocket & { servername?: string | false }).servername || null,
     alpn: socket.alpnProtocol || null,
     clientCertificate: peer
-      ? { subject: oneLine(peer.subject), issuer: oneLine(peer.issuer), serialNumber: peer.serialNumber.toLowerCase(), validFrom: peer.validFrom, validTo: peer.validTo, fingerprintSha256: peer.fingerprint256 }
+      ? {
+          subject: oneLine(peer.subject),
+          issuer: oneLine(peer.issuer),
+          serialNumber: peer.serialNumber.toLowerCase(),
+          validFrom: peer.validFrom,
+          validTo: peer.validTo,
+          fingerprintSha256: peer.fingerprint256,
+        }
       : null,
     clientCertificateAccepted: !!peer && socket.authorized,
     clientCertificateError: peer && !socket.authorized ? String(socket.authorizationError) : null,
@@ -97,7 +103,9 @@ const SECURITY_HEADERS = [
   "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'",
   "Referrer-Policy: no-referrer",
   "Cache-Control: no-store",
-].map((h) => h + "\r\n").join("");
+]
+  .map((h) => h + "\r\n")
+  .join("");
 
 const HTTP_REQUEST = /^(GET|POST|HEAD|PUT|OPTIONS) \S+ HTTP\/1\.[01]\r?\n/;
 
@@ -178,7 +186,9 @@ export class EchoServer {
       if (mode === "http" && /\r?\n\r?\n/.test(buffered)) {
         clearTimeout(timer);
         const body = JSON.stringify(report, null, 2) + "\n";
-        socket.end(`HTTP/1.1 200 OK\r\n${SECURITY_HEADERS}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        socket.end(
+          `HTTP/1.1 200 OK\r\n${SECURITY_HEADERS}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
       }
     });
     socket.on("close", () => clearTimeout(timer));

@@ -18,7 +18,13 @@ export interface FrontTlsConfig {
 }
 
 function contextOptions(config: FrontTlsConfig) {
-  return { cert: config.certificatePem, key: config.keyPem, minVersion: "TLSv1.2" as const, ciphers: TLS12_AEAD_CIPHERS, honorCipherOrder: true };
+  return {
+    cert: config.certificatePem,
+    key: config.keyPem,
+    minVersion: "TLSv1.2" as const,
+    ciphers: TLS12_AEAD_CIPHERS,
+    honorCipherOrder: true,
+  };
 }
 
 const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"];

@@ -20,7 +20,11 @@ beforeAll(async () => {
   const text = async (format: string) => String((await exportCertificate(server.certificate.id, format)).body);
   echo = new EchoServer();
   // "request": testssl presents no client certificate, and must still complete its handshakes.
-  await echo.start({ certificatePem: await text("fullchain"), keyPem: await text("key"), clientCaPems: [rootPem], clientAuth: "request" }, 0, "127.0.0.1");
+  await echo.start(
+    { certificatePem: await text("fullchain"), keyPem: await text("key"), clientCaPems: [rootPem], clientAuth: "request" },
+    0,
+    "127.0.0.1",
+  );
 });
 
 afterAll(() => echo.stop());
@@ -28,7 +32,25 @@ afterAll(() => echo.stop());
 it("passes testssl.sh with no finding of MEDIUM or higher but the missing revocation URL", async () => {
   const dir = tempDir("cadesk-testssl-");
   const f = writeFiles(dir, { "root.pem": rootPem });
-  const run = await runAsync("testssl", ["--quiet", "--color", "0", "--warnings", "off", "--severity", "MEDIUM", "--jsonfile", `${dir}/out.json`, "--add-ca", f["root.pem"]!, `127.0.0.1:${echo.port}`], undefined, 280_000);
+  const run = await runAsync(
+    "testssl",
+    [
+      "--quiet",
+      "--color",
+      "0",
+      "--warnings",
+      "off",
+      "--severity",
+      "MEDIUM",
+      "--jsonfile",
+      `${dir}/out.json`,
+      "--add-ca",
+      f["root.pem"]!,
+      `127.0.0.1:${echo.port}`,
+    ],
+    undefined,
+    280_000,
+  );
   const findings = JSON.parse(readFileSync(`${dir}/out.json`, "utf8")) as { id: string; severity: string; finding: string }[];
   // The one tolerated finding: no OCSP URL (cadesk certificates carry a CRL URL; OCSP comes later).
   const tolerated = (x: { id: string; finding: string }) => x.id === "cert_revocation" && /OCSP/.test(x.finding);

@@ -8,7 +8,10 @@ export const ZSubjectInput = z.object({
   commonName: requiredText(64, "Common Name"),
   organization: optionalText(64, "Organization"),
   organizationalUnit: optionalText(64, "Organizational unit"),
-  country: optionalText(2, "Country").refine((v) => v === undefined || /^[A-Za-z]{2}$/.test(v), "Country is a two-letter ISO code, such as DE or US."),
+  country: optionalText(2, "Country").refine(
+    (v) => v === undefined || /^[A-Za-z]{2}$/.test(v),
+    "Country is a two-letter ISO code, such as DE or US.",
+  ),
   state: optionalText(128, "State"),
   locality: optionalText(128, "Locality"),
 });

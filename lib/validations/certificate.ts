@@ -5,7 +5,10 @@ import { MIN_PKCS12_PASSWORD } from "../pki/pkcs12";
 import { optionalInt, optionalText, pemText } from "./common";
 
 const sanList = (label: string) =>
-  z.array(z.string({ error: `Each ${label} must be a string.` }).max(1024, `A ${label} can be at most 1024 characters.`)).max(100, `At most 100 ${label}s.`).optional();
+  z
+    .array(z.string({ error: `Each ${label} must be a string.` }).max(1024, `A ${label} can be at most 1024 characters.`))
+    .max(100, `At most 100 ${label}s.`)
+    .optional();
 
 export const ZSanLists = z.object({
   dns: sanList("DNS name"),
@@ -34,7 +37,10 @@ export const ZExportFormat = z.enum(EXPORT_FORMATS, { error: `format must be one
 export type TExportFormat = z.infer<typeof ZExportFormat>;
 
 export const ZPkcs12Input = z.object({
-  password: z.string({ error: "A password is required." }).min(MIN_PKCS12_PASSWORD, `The password needs at least ${MIN_PKCS12_PASSWORD} characters.`).max(1024),
+  password: z
+    .string({ error: "A password is required." })
+    .min(MIN_PKCS12_PASSWORD, `The password needs at least ${MIN_PKCS12_PASSWORD} characters.`)
+    .max(1024),
 });
 
 export const CERTIFICATE_STATUSES = ["valid", "expiring", "expired", "revoked"] as const;

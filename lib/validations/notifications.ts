@@ -27,31 +27,70 @@ export const ZWebhookChannelInput = z.object({
     .string({ error: "url is required." })
     .trim()
     .max(2000, "The URL can be at most 2000 characters.")
-    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "Enter an http:// or https:// URL, e.g. https://hooks.example.internal/cadesk.")
-    .refine((v) => !URL.canParse(v) || (!new URL(v).username && !new URL(v).password), "Leave credentials out of the URL: use the signing secret to authenticate deliveries."),
-  secret: optionalText(200, "Signing secret").refine((v) => v === undefined || v.length >= 16, "A signing secret needs at least 16 characters (openssl rand -hex 32)."),
+    .refine(
+      (v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol),
+      "Enter an http:// or https:// URL, e.g. https://hooks.example.internal/cadesk.",
+    )
+    .refine(
+      (v) => !URL.canParse(v) || (!new URL(v).username && !new URL(v).password),
+      "Leave credentials out of the URL: use the signing secret to authenticate deliveries.",
+    ),
+  secret: optionalText(200, "Signing secret").refine(
+    (v) => v === undefined || v.length >= 16,
+    "A signing secret needs at least 16 characters (openssl rand -hex 32).",
+  ),
 });
 
 export const ZEmailChannelInput = z.object({
   ...common,
   kind: z.literal("email"),
-  host: z.string({ error: "host is required." }).trim().min(1, "Enter the SMTP server's host name.").max(253).regex(/^[A-Za-z0-9.:_-]+$/, "host must be a host name or IP address."),
-  port: z.coerce.number({ error: "port must be a number." }).int().min(1, "port must be 1-65535.").max(65535, "port must be 1-65535.").default(587),
+  host: z
+    .string({ error: "host is required." })
+    .trim()
+    .min(1, "Enter the SMTP server's host name.")
+    .max(253)
+    .regex(/^[A-Za-z0-9.:_-]+$/, "host must be a host name or IP address."),
+  port: z.coerce
+    .number({ error: "port must be a number." })
+    .int()
+    .min(1, "port must be 1-65535.")
+    .max(65535, "port must be 1-65535.")
+    .default(587),
   security: z.enum(SMTP_SECURITY, { error: `security must be one of ${SMTP_SECURITY.join(", ")}.` }).default("starttls"),
   username: optionalText(200, "User name"),
-  password: z.string().max(500).optional().transform((v) => v || undefined),
+  password: z
+    .string()
+    .max(500)
+    .optional()
+    .transform((v) => v || undefined),
   from: z.email({ error: "from must be an e-mail address, e.g. cadesk@example.internal." }),
   to: addressList,
 });
 
-export const ZChannelInput = z.discriminatedUnion("kind", [ZWebhookChannelInput, ZEmailChannelInput], { error: `kind must be one of ${CHANNEL_KINDS.join(", ")}.` });
+export const ZChannelInput = z.discriminatedUnion("kind", [ZWebhookChannelInput, ZEmailChannelInput], {
+  error: `kind must be one of ${CHANNEL_KINDS.join(", ")}.`,
+});
 export type TChannelInput = z.infer<typeof ZChannelInput>;
 
 /** "30, 7, 1" from a form or [30, 7, 1] from JSON: distinct whole days, largest first. */
 const daysList = z.preprocess(
-  (v) => (typeof v === "string" ? (v.trim() ? v.split(/[,;\s]+/).filter(Boolean).map((d) => (/^\d+$/.test(d) ? Number(d) : d)) : undefined) : v),
+  (v) =>
+    typeof v === "string"
+      ? v.trim()
+        ? v
+            .split(/[,;\s]+/)
+            .filter(Boolean)
+            .map((d) => (/^\d+$/.test(d) ? Number(d) : d))
+        : undefined
+      : v,
   z
-    .array(z.number({ error: "Days before expiry must be whole numbers, e.g. 30, 7, 1." }).int("Days before expiry must be whole numbers.").min(1, "Days before expiry must be at least 1.").max(3650, "Days before expiry can be at most 3650."))
+    .array(
+      z
+        .number({ error: "Days before expiry must be whole numbers, e.g. 30, 7, 1." })
+        .int("Days before expiry must be whole numbers.")
+        .min(1, "Days before expiry must be at least 1.")
+        .max(3650, "Days before expiry can be at most 3650."),
+    )
     .min(1, "Enter at least one number of days.")
     .max(10, "At most 10 thresholds per rule.")
     .default(DEFAULT_DAYS_BEFORE)

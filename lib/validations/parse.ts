@@ -11,9 +11,10 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = issue.path.map(String).join(".") || undefined;
-  const message = issue.code === "invalid_type" && issue.input === undefined && !issue.message.includes("required")
-    ? `${field ?? "A value"} is required.`
-    : issue.message;
+  const message =
+    issue.code === "invalid_type" && issue.input === undefined && !issue.message.includes("required")
+      ? `${field ?? "A value"} is required.`
+      : issue.message;
   // A PEM field over the upload limit is a size problem (413), not a syntax one.
   const tooLarge = issue.code === "too_big" && Number(issue.maximum) >= MAX_UPLOAD_BYTES;
   throw new AppError(tooLarge ? "PAYLOAD_TOO_LARGE" : "INVALID_INPUT", message, field);

@@ -12,12 +12,20 @@ export const ZEmail = z
 
 export const ZRole = z.enum(ROLES, { error: `role must be one of ${ROLES.join(", ")}.` });
 
-const password = (label: string) => z.string({ error: `${label} is required.` }).min(1, `${label} is required.`).max(MAX_PASSWORD_LENGTH, `${label} is too long.`);
+const password = (label: string) =>
+  z
+    .string({ error: `${label} is required.` })
+    .min(1, `${label} is required.`)
+    .max(MAX_PASSWORD_LENGTH, `${label} is too long.`);
 
 export const ZSignInInput = z.object({ email: ZEmail, password: password("Password") });
 
 export const ZSetupInput = z.object({
-  setupToken: z.string({ error: "The setup token is required." }).trim().min(1, "Enter the setup token printed in the server log.").max(200),
+  setupToken: z
+    .string({ error: "The setup token is required." })
+    .trim()
+    .min(1, "Enter the setup token printed in the server log.")
+    .max(200),
   email: ZEmail,
   password: password("Password"),
 });

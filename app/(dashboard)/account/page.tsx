@@ -14,20 +14,34 @@ export default async function AccountPage() {
     <div className="space-y-6">
       <div>
         <h1>Your account</h1>
-        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">Signed in as {me.label}, role {me.role}.</p>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          Signed in as {me.label}, role {me.role}.
+        </p>
       </div>
       <ChangePasswordForm />
       <section className="card space-y-3" aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Where you are signed in</h2>
         <table className="table">
-          <thead><tr><th>Signed in</th><th>Last seen</th><th>Address</th><th>Browser</th><th><span className="sr-only">This one</span></th></tr></thead>
+          <thead>
+            <tr>
+              <th>Signed in</th>
+              <th>Last seen</th>
+              <th>Address</th>
+              <th>Browser</th>
+              <th>
+                <span className="sr-only">This one</span>
+              </th>
+            </tr>
+          </thead>
           <tbody>
             {sessions.map((s) => (
               <tr key={s.id}>
                 <td className="text-xs">{formatDate(s.createdAt)}</td>
                 <td className="text-xs">{formatDate(s.lastSeenAt)}</td>
                 <td className="font-mono text-xs">{s.ip}</td>
-                <td className="max-w-xs truncate text-xs" title={s.userAgent ?? ""}>{s.userAgent}</td>
+                <td className="max-w-xs truncate text-xs" title={s.userAgent ?? ""}>
+                  {s.userAgent}
+                </td>
                 <td className="text-xs">{s.id === me.sessionId ? "this browser" : ""}</td>
               </tr>
             ))}
@@ -35,7 +49,9 @@ export default async function AccountPage() {
         </table>
         {sessions.length > 1 && (
           <form action={endOtherSessionsAction}>
-            <button type="submit" className="btn">Sign out everywhere else</button>
+            <button type="submit" className="btn">
+              Sign out everywhere else
+            </button>
           </form>
         )}
       </section>

@@ -24,7 +24,12 @@ export async function createAuthorityAction(_: FormState, form: FormData): Promi
 export async function revokeAuthorityAction(id: string, _: FormState, form: FormData): Promise<FormState> {
   try {
     if (form.get("confirm") !== "on") {
-      return { ok: false, field: "confirm", message: "Tick the box to confirm: everything beneath this CA stops being trusted.", values: formValues(form) };
+      return {
+        ok: false,
+        field: "confirm",
+        message: "Tick the box to confirm: everything beneath this CA stops being trusted.",
+        values: formValues(form),
+      };
     }
     await actAs("manage_cas", () => revokeAuthority(id, { reason: form.get("reason") }));
   } catch (error) {
@@ -52,7 +57,10 @@ export async function importAuthorityAction(_: FormState, form: FormData): Promi
 export async function setOperatorsAction(id: string, _: FormState, form: FormData): Promise<FormState> {
   try {
     await actAs("manage_cas", () =>
-      setAuthorityOperators(id, { restrict: form.get("restrict") === "on", operatorIds: form.getAll("operatorIds").filter((v) => typeof v === "string") }),
+      setAuthorityOperators(id, {
+        restrict: form.get("restrict") === "on",
+        operatorIds: form.getAll("operatorIds").filter((v) => typeof v === "string"),
+      }),
     );
   } catch (error) {
     return formFailure(error, form);

@@ -11,5 +11,9 @@ export async function issuingCaOptions(user: Actor): Promise<CaOption[]> {
   return (await listAuthorities())
     .filter((a) => a.daysLeft >= 0 && !a.revoked)
     .filter((a) => mayUseAuthority(user, a.operatorIds))
-    .map((a) => ({ value: a.id, label: `${"\u2003".repeat(a.depth)}${a.commonName}${a.depth === 0 ? " (root)" : ""}`, notAfter: a.notAfter.toISOString() }));
+    .map((a) => ({
+      value: a.id,
+      label: `${"\u2003".repeat(a.depth)}${a.commonName}${a.depth === 0 ? " (root)" : ""}`,
+      notAfter: a.notAfter.toISOString(),
+    }));
 }

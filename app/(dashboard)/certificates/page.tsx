@@ -54,56 +54,107 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
   return (
     <div className="space-y-5">
       <PageHeader title="Certificates" actions={can(user.role!, "issue") ? CERTIFICATE_ACTIONS : []} />
-      {problem && <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-300">{problem}</p>}
+      {problem && (
+        <p
+          role="alert"
+          className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-300"
+        >
+          {problem}
+        </p>
+      )}
 
       <form role="search" method="get" action="/certificates" className="card flex flex-wrap items-end gap-3 p-4">
         <div className="min-w-64 flex-1">
-          <label className="label" htmlFor="q">Search</label>
+          <label className="label" htmlFor="q">
+            Search
+          </label>
           <input id="q" name="q" type="search" className="input" defaultValue={query.q} placeholder="Common Name, SAN or serial" />
         </div>
         <div>
-          <label className="label" htmlFor="caId">CA</label>
+          <label className="label" htmlFor="caId">
+            CA
+          </label>
           <select id="caId" name="caId" className="input" defaultValue={query.caId ?? ""}>
             <option value="">All CAs</option>
-            {authorities.map((a) => <option key={a.id} value={a.id}>{a.commonName}</option>)}
+            {authorities.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.commonName}
+              </option>
+            ))}
           </select>
         </div>
         <div>
-          <label className="label" htmlFor="status">Status</label>
+          <label className="label" htmlFor="status">
+            Status
+          </label>
           <select id="status" name="status" className="input" defaultValue={query.status ?? ""}>
             <option value="">Any status</option>
-            {CERTIFICATE_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+            {CERTIFICATE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
           </select>
         </div>
         {query.sort !== "newest" && <input type="hidden" name="sort" value={query.sort} />}
-        <button type="submit" className="btn btn-primary">Search</button>
-        {(query.q || query.caId || query.status) && <Link className="btn" href="/certificates">Clear</Link>}
+        <button type="submit" className="btn btn-primary">
+          Search
+        </button>
+        {(query.q || query.caId || query.status) && (
+          <Link className="btn" href="/certificates">
+            Clear
+          </Link>
+        )}
       </form>
 
       <div className="card overflow-x-auto p-0">
         {page.rows.length === 0 ? (
           <p className="p-5 text-sm text-slate-500">
-            {page.total === 0 && !query.q && !query.caId && !query.status ? <>No certificates yet. <Link href="/certificates/new">Issue one</Link>.</> : "No certificate matches."}
+            {page.total === 0 && !query.q && !query.caId && !query.status ? (
+              <>
+                No certificates yet. <Link href="/certificates/new">Issue one</Link>.
+              </>
+            ) : (
+              "No certificate matches."
+            )}
           </p>
         ) : (
           <table className="table">
             <thead>
               <tr>
-                <th>Common Name</th><th>SANs</th><th>Issuer</th><th>Profile</th><th>Serial</th>
-                <th><Link href={href(query, { sort: expirySort, page: 1 })} className="text-inherit">Not after {query.sort === "expiry" ? "↑" : query.sort === "-expiry" ? "↓" : ""}</Link></th>
+                <th>Common Name</th>
+                <th>SANs</th>
+                <th>Issuer</th>
+                <th>Profile</th>
+                <th>Serial</th>
+                <th>
+                  <Link href={href(query, { sort: expirySort, page: 1 })} className="text-inherit">
+                    Not after {query.sort === "expiry" ? "↑" : query.sort === "-expiry" ? "↓" : ""}
+                  </Link>
+                </th>
                 <th>Status</th>
               </tr>
             </thead>
             <tbody>
               {page.rows.map((c) => (
                 <tr key={c.id}>
-                  <td className="font-medium"><Link href={`/certificates/${c.id}`}>{c.commonName || "(none)"}</Link></td>
-                  <td className="max-w-xs truncate font-mono text-xs" title={formatSans(c.sans)}>{formatSans(c.sans)}</td>
+                  <td className="font-medium">
+                    <Link href={`/certificates/${c.id}`}>{c.commonName || "(none)"}</Link>
+                  </td>
+                  <td className="max-w-xs truncate font-mono text-xs" title={formatSans(c.sans)}>
+                    {formatSans(c.sans)}
+                  </td>
                   <td>{c.issuerName}</td>
                   <td className="whitespace-nowrap">{PROFILE_SPECS[c.profile as LeafProfile]?.label ?? c.profile}</td>
-                  <td className="font-mono text-xs" title={c.serialHex}>{c.serialHex.slice(0, 12)}…</td>
-                  <td className="whitespace-nowrap">{c.notAfter.toISOString().slice(0, 10)} <span className="text-slate-500">{relativeDays(c.daysLeft)}</span></td>
-                  <td><StatusBadge status={c.status} /></td>
+                  <td className="font-mono text-xs" title={c.serialHex}>
+                    {c.serialHex.slice(0, 12)}…
+                  </td>
+                  <td className="whitespace-nowrap">
+                    {c.notAfter.toISOString().slice(0, 10)} <span className="text-slate-500">{relativeDays(c.daysLeft)}</span>
+                  </td>
+                  <td>
+                    <StatusBadge status={c.status} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -113,13 +164,31 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
 
       <nav aria-label="Pages" className="flex items-center justify-between text-sm">
         <span className="text-slate-500">
-          {page.total} certificate{page.total === 1 ? "" : "s"}{page.pageCount > 1 ? ` · page ${query.page} of ${page.pageCount}` : ""}
-          {page.total > 0 && <> · export <a href={exportHref(query, "csv")}>CSV</a> or <a href={exportHref(query, "json")}>JSON</a></>}
+          {page.total} certificate{page.total === 1 ? "" : "s"}
+          {page.pageCount > 1 ? ` · page ${query.page} of ${page.pageCount}` : ""}
+          {page.total > 0 && (
+            <>
+              {" "}
+              · export <a href={exportHref(query, "csv")}>CSV</a> or <a href={exportHref(query, "json")}>JSON</a>
+            </>
+          )}
         </span>
         {page.pageCount > 1 && (
           <span className="flex gap-2">
-            {query.page > 1 ? <Link className="btn btn-sm" href={href(query, { page: query.page - 1 })}>Previous</Link> : <span className="btn btn-sm opacity-50">Previous</span>}
-            {query.page < page.pageCount ? <Link className="btn btn-sm" href={href(query, { page: query.page + 1 })}>Next</Link> : <span className="btn btn-sm opacity-50">Next</span>}
+            {query.page > 1 ? (
+              <Link className="btn btn-sm" href={href(query, { page: query.page - 1 })}>
+                Previous
+              </Link>
+            ) : (
+              <span className="btn btn-sm opacity-50">Previous</span>
+            )}
+            {query.page < page.pageCount ? (
+              <Link className="btn btn-sm" href={href(query, { page: query.page + 1 })}>
+                Next
+              </Link>
+            ) : (
+              <span className="btn btn-sm opacity-50">Next</span>
+            )}
           </span>
         )}
       </nav>

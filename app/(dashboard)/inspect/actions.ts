@@ -14,7 +14,9 @@ export async function inspectAction(_: InspectFormState, form: FormData): Promis
     const text = form.get("input");
     const input = file instanceof File && file.size > 0 ? new Uint8Array(await file.arrayBuffer()) : typeof text === "string" ? text : "";
     const value = (name: string) => (typeof form.get(name) === "string" ? (form.get(name) as string) : undefined);
-    const result = await actAs("view", () => inspect({ input, password: value("password") || undefined, hostname: value("hostname"), rootPem: value("rootPem") }));
+    const result = await actAs("view", () =>
+      inspect({ input, password: value("password") || undefined, hostname: value("hostname"), rootPem: value("rootPem") }),
+    );
     return { ok: true, result, values: formValues(form) };
   } catch (error) {
     return formFailure(error, form);

@@ -29,7 +29,9 @@ export function InspectForm() {
             const size = field ? new Blob([field.value]).size : 0;
             if (size > MAX_UPLOAD_BYTES) {
               e.preventDefault();
-              setTooLarge(`The pasted text is ${(size / 1024 / 1024).toFixed(1)} MiB; the limit is 1 MiB. A certificate chain is a few KiB: check what was copied.`);
+              setTooLarge(
+                `The pasted text is ${(size / 1024 / 1024).toFixed(1)} MiB; the limit is 1 MiB. A certificate chain is a few KiB: check what was copied.`,
+              );
               return;
             }
           }
@@ -46,19 +48,51 @@ export function InspectForm() {
         }}
       >
         <FormAlert state={state} fields={["input", "password", "hostname", "rootPem"]} />
-        {tooLarge && <p role="alert" className="field-error">{tooLarge}</p>}
-        <TextAreaField name="input" label="PEM text (one or many blocks)" rows={8} state={state} placeholder={"-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----"} hint="Or drop a file anywhere on this form." />
+        {tooLarge && (
+          <p role="alert" className="field-error">
+            {tooLarge}
+          </p>
+        )}
+        <TextAreaField
+          name="input"
+          label="PEM text (one or many blocks)"
+          rows={8}
+          state={state}
+          placeholder={"-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----"}
+          hint="Or drop a file anywhere on this form."
+        />
         <div className="flex flex-wrap items-center gap-3">
-          <FileInput name="file" aria-label="Upload a file (PEM, DER, .p7b, .p12)" accept=".pem,.crt,.cer,.der,.csr,.crl,.p7b,.p7c,.p12,.pfx" />
+          <FileInput
+            name="file"
+            aria-label="Upload a file (PEM, DER, .p7b, .p12)"
+            accept=".pem,.crt,.cer,.der,.csr,.crl,.p7b,.p7c,.p12,.pfx"
+          />
           {dropped && <span className="text-sm text-slate-600 dark:text-slate-400">Dropped: {dropped}</span>}
         </div>
         <div className="grid gap-4 sm:grid-cols-2">
-          <TextField name="hostname" label="Host name to check" state={state} placeholder="api.example.com" hint="Checks the chain is valid for this name, as a TLS client would." />
-          <TextField name="password" label="PKCS#12 password" type="password" autoComplete="off" state={state} hint="Only for .p12/.pfx files." />
+          <TextField
+            name="hostname"
+            label="Host name to check"
+            state={state}
+            placeholder="api.example.com"
+            hint="Checks the chain is valid for this name, as a TLS client would."
+          />
+          <TextField
+            name="password"
+            label="PKCS#12 password"
+            type="password"
+            autoComplete="off"
+            state={state}
+            hint="Only for .p12/.pfx files."
+          />
         </div>
         <details>
-          <summary className="cursor-pointer text-sm text-sky-700 dark:text-sky-400">Verify against a root you paste instead of cadesk&apos;s CAs</summary>
-          <div className="mt-3"><TextAreaField name="rootPem" label="Trusted root (PEM)" rows={5} state={state} /></div>
+          <summary className="cursor-pointer text-sm text-sky-700 dark:text-sky-400">
+            Verify against a root you paste instead of cadesk&apos;s CAs
+          </summary>
+          <div className="mt-3">
+            <TextAreaField name="rootPem" label="Trusted root (PEM)" rows={5} state={state} />
+          </div>
         </details>
         <div className="flex justify-end">
           <SubmitButton pendingText="Inspecting…">Inspect</SubmitButton>
@@ -80,12 +114,22 @@ function Results({ result }: { result: NonNullable<InspectFormState["result"]> }
           <p className="font-semibold">{result.chain.ok ? "Chain verifies" : `Chain does not verify: ${result.chain.code}`}</p>
           <p className="mt-1">{result.chain.explanation}</p>
           <ol className="mt-2 list-decimal pl-5">
-            {result.chain.path.map((link, i) => <li key={i}>{link.subject} <span className="opacity-70">({link.source})</span></li>)}
+            {result.chain.path.map((link, i) => (
+              <li key={i}>
+                {link.subject} <span className="opacity-70">({link.source})</span>
+              </li>
+            ))}
           </ol>
         </section>
       )}
-      {result.skipped.map((s) => <p key={s} className="text-sm text-slate-500">Skipped {s}</p>)}
-      {result.objects.map((object, i) => <ObjectCard key={i} object={object} />)}
+      {result.skipped.map((s) => (
+        <p key={s} className="text-sm text-slate-500">
+          Skipped {s}
+        </p>
+      ))}
+      {result.objects.map((object, i) => (
+        <ObjectCard key={i} object={object} />
+      ))}
     </div>
   );
 }
@@ -94,14 +138,20 @@ function ObjectCard({ object }: { object: InspectedObject }) {
   return (
     <article className="card space-y-4" aria-label={`${KIND_LABELS[object.kind]}: ${object.title}`}>
       <header>
-        <p className="text-xs uppercase tracking-wide text-slate-500">{KIND_LABELS[object.kind]} · {object.source}</p>
+        <p className="text-xs uppercase tracking-wide text-slate-500">
+          {KIND_LABELS[object.kind]} · {object.source}
+        </p>
         <h2 className="text-lg">{object.title}</h2>
       </header>
       {object.lints.length > 0 ? (
         <ul className="space-y-1.5">
           {object.lints.map((lint) => (
-            <li key={lint.code} className={`rounded-md px-3 py-2 text-sm ${lint.severity === "error" ? "bg-red-50 text-red-900 dark:bg-red-950 dark:text-red-200" : "bg-amber-50 text-amber-900 dark:bg-amber-950 dark:text-amber-200"}`}>
-              <strong className="mr-1">{lint.severity === "error" ? "Problem:" : "Warning:"}</strong>{lint.message}
+            <li
+              key={lint.code}
+              className={`rounded-md px-3 py-2 text-sm ${lint.severity === "error" ? "bg-red-50 text-red-900 dark:bg-red-950 dark:text-red-200" : "bg-amber-50 text-amber-900 dark:bg-amber-950 dark:text-amber-200"}`}
+            >
+              <strong className="mr-1">{lint.severity === "error" ? "Problem:" : "Warning:"}</strong>
+              {lint.message}
             </li>
           ))}
         </ul>
@@ -110,7 +160,10 @@ function ObjectCard({ object }: { object: InspectedObject }) {
       )}
       <dl className="dl">
         {object.summary.map((f) => (
-          <div key={f.label} className="contents"><dt>{f.label}</dt><dd className={f.label.startsWith("SHA") || f.label === "Serial" ? "font-mono text-xs" : ""}>{f.value}</dd></div>
+          <div key={f.label} className="contents">
+            <dt>{f.label}</dt>
+            <dd className={f.label.startsWith("SHA") || f.label === "Serial" ? "font-mono text-xs" : ""}>{f.value}</dd>
+          </div>
         ))}
       </dl>
       <details>

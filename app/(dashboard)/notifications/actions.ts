@@ -9,21 +9,24 @@ import { DEFAULT_DAYS_BEFORE } from "@/lib/validations/notifications";
 
 export async function createChannelAction(_: FormState, form: FormData): Promise<FormState> {
   try {
-    const channel = await actAs("settings", () => createChannel({
-      kind: formText(form, "kind"),
-      name: formText(form, "name"),
-      trustCaId: formText(form, "trustCaId"),
-      url: formText(form, "url"),
-      secret: formText(form, "secret"),
-      host: formText(form, "host"),
-      port: formText(form, "port") || undefined,
-      security: formText(form, "security"),
-      username: formText(form, "username"),
-      password: formText(form, "password"),
-      from: formText(form, "from"),
-      to: formText(form, "to"),
-    }));
-    if (form.get("defaultRule") === "on") await actAs("settings", () => createRule({ channelId: channel.id, daysBefore: DEFAULT_DAYS_BEFORE }));
+    const channel = await actAs("settings", () =>
+      createChannel({
+        kind: formText(form, "kind"),
+        name: formText(form, "name"),
+        trustCaId: formText(form, "trustCaId"),
+        url: formText(form, "url"),
+        secret: formText(form, "secret"),
+        host: formText(form, "host"),
+        port: formText(form, "port") || undefined,
+        security: formText(form, "security"),
+        username: formText(form, "username"),
+        password: formText(form, "password"),
+        from: formText(form, "from"),
+        to: formText(form, "to"),
+      }),
+    );
+    if (form.get("defaultRule") === "on")
+      await actAs("settings", () => createRule({ channelId: channel.id, daysBefore: DEFAULT_DAYS_BEFORE }));
     revalidatePath("/notifications");
     return { ok: true, message: `Channel "${channel.name}" added. Send a test notification to check it.` };
   } catch (error) {
@@ -33,7 +36,9 @@ export async function createChannelAction(_: FormState, form: FormData): Promise
 
 export async function createRuleAction(_: FormState, form: FormData): Promise<FormState> {
   try {
-    await actAs("settings", () => createRule({ channelId: formText(form, "channelId"), caId: formText(form, "caId"), daysBefore: formText(form, "daysBefore") }));
+    await actAs("settings", () =>
+      createRule({ channelId: formText(form, "channelId"), caId: formText(form, "caId"), daysBefore: formText(form, "daysBefore") }),
+    );
     revalidatePath("/notifications");
     return { ok: true, values: formValues(form) };
   } catch (error) {

@@ -13,7 +13,10 @@ export function ChannelForm({ authorities }: { authorities: Option[] }) {
   const [state, action] = useActionState<FormState, FormData>(createChannelAction, { ok: true });
   const key = useRemountKey(state);
   const [kind, setKind] = useState(state.values?.kind ?? "webhook");
-  const trust = [{ value: "", label: "System roots only" }, ...authorities.map((a) => ({ value: a.value, label: `System roots + ${a.label}` }))];
+  const trust = [
+    { value: "", label: "System roots only" },
+    ...authorities.map((a) => ({ value: a.value, label: `System roots + ${a.label}` })),
+  ];
   return (
     <form key={key} action={action} className="card space-y-5">
       <h2>Add a channel</h2>
@@ -27,22 +30,45 @@ export function ChannelForm({ authorities }: { authorities: Option[] }) {
           state={state}
           value={kind}
           onChange={(e) => setKind(e.currentTarget.value)}
-          options={[{ value: "webhook", label: "Webhook (JSON POST)" }, { value: "email", label: "E-mail (SMTP)" }]}
+          options={[
+            { value: "webhook", label: "Webhook (JSON POST)" },
+            { value: "email", label: "E-mail (SMTP)" },
+          ]}
         />
       </div>
       {kind === "webhook" ? (
         <div className="grid gap-4 sm:grid-cols-2">
           <div className="sm:col-span-2">
-            <TextField name="url" label="URL" type="url" required state={state} placeholder="https://hooks.example.internal/cadesk" hint="Receives a JSON document per notice; any 2xx answer counts as delivered." />
+            <TextField
+              name="url"
+              label="URL"
+              type="url"
+              required
+              state={state}
+              placeholder="https://hooks.example.internal/cadesk"
+              hint="Receives a JSON document per notice; any 2xx answer counts as delivered."
+            />
           </div>
           <TextField
             name="secret"
             label="Signing secret (optional)"
             autoComplete="off"
             state={state}
-            hint={<>With a secret, each request carries <code>X-Cadesk-Signature: v1=HMAC-SHA256(secret, timestamp + &quot;.&quot; + body)</code>. Make one with <code>openssl rand -hex 32</code>.</>}
+            hint={
+              <>
+                With a secret, each request carries{" "}
+                <code>X-Cadesk-Signature: v1=HMAC-SHA256(secret, timestamp + &quot;.&quot; + body)</code>. Make one with{" "}
+                <code>openssl rand -hex 32</code>.
+              </>
+            }
           />
-          <SelectField name="trustCaId" label="Trust (for https)" state={state} options={trust} hint="Pick a cadesk CA if the receiver's certificate comes from it." />
+          <SelectField
+            name="trustCaId"
+            label="Trust (for https)"
+            state={state}
+            options={trust}
+            hint="Pick a cadesk CA if the receiver's certificate comes from it."
+          />
         </div>
       ) : (
         <div className="grid gap-4 sm:grid-cols-3">
@@ -53,14 +79,38 @@ export function ChannelForm({ authorities }: { authorities: Option[] }) {
             label="Security"
             state={state}
             defaultValue="starttls"
-            options={[{ value: "starttls", label: "STARTTLS (required)" }, { value: "tls", label: "TLS from the start (465)" }, { value: "none", label: "None (local relay only)" }]}
+            options={[
+              { value: "starttls", label: "STARTTLS (required)" },
+              { value: "tls", label: "TLS from the start (465)" },
+              { value: "none", label: "None (local relay only)" },
+            ]}
           />
           <TextField name="username" label="User (optional)" autoComplete="off" state={state} />
-          <TextField name="password" label="Password (optional)" type="password" autoComplete="new-password" state={state} hint="Stored encrypted with the master key." />
-          <SelectField name="trustCaId" label="Trust" state={state} options={trust} hint="Pick a cadesk CA if the relay's certificate comes from it." />
+          <TextField
+            name="password"
+            label="Password (optional)"
+            type="password"
+            autoComplete="new-password"
+            state={state}
+            hint="Stored encrypted with the master key."
+          />
+          <SelectField
+            name="trustCaId"
+            label="Trust"
+            state={state}
+            options={trust}
+            hint="Pick a cadesk CA if the relay's certificate comes from it."
+          />
           <TextField name="from" label="From" type="email" required state={state} placeholder="cadesk@example.internal" />
           <div className="sm:col-span-2">
-            <TextField name="to" label="To" required state={state} placeholder="oncall@example.internal, pki@example.internal" hint="One or more addresses, separated by commas." />
+            <TextField
+              name="to"
+              label="To"
+              required
+              state={state}
+              placeholder="oncall@example.internal, pki@example.internal"
+              hint="One or more addresses, separated by commas."
+            />
           </div>
         </div>
       )}
@@ -83,7 +133,13 @@ export function RuleForm({ channels, authorities }: { channels: Option[]; author
       <FormAlert state={state} fields={["channelId", "caId", "daysBefore"]} />
       <div className="grid gap-4 sm:grid-cols-4 sm:items-start">
         <SelectField name="channelId" label="Channel" state={state} options={channels} />
-        <SelectField name="caId" label="For" state={state} options={[{ value: "", label: "All CAs" }, ...authorities]} hint="A CA: its certificates and itself." />
+        <SelectField
+          name="caId"
+          label="For"
+          state={state}
+          options={[{ value: "", label: "All CAs" }, ...authorities]}
+          hint="A CA: its certificates and itself."
+        />
         <TextField name="daysBefore" label="Days before expiry" state={state} defaultValue="30, 7, 1" hint="Each threshold is sent once." />
         <div className="sm:pt-6">
           <SubmitButton pendingText="Adding…">Add rule</SubmitButton>
@@ -103,10 +159,15 @@ export function ChannelActions({ channelId, channelName }: { channelId: string; 
         <button type="submit" className="btn btn-sm" disabled={pending} aria-label={`Send test notification to ${channelName}`}>
           {pending ? "Sending…" : "Send test"}
         </button>
-        <button type="submit" className="btn btn-sm" formAction={deleteChannelAction} aria-label={`Delete channel ${channelName}`}>Delete</button>
+        <button type="submit" className="btn btn-sm" formAction={deleteChannelAction} aria-label={`Delete channel ${channelName}`}>
+          Delete
+        </button>
       </div>
       {state.message && (
-        <p role="status" className={`max-w-xs text-right text-xs ${state.ok && state.delivered ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}>
+        <p
+          role="status"
+          className={`max-w-xs text-right text-xs ${state.ok && state.delivered ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}
+        >
           {state.ok && state.delivered ? "Delivered: " : "Failed: "}
           {state.message}
         </p>

@@ -34,7 +34,15 @@ export default async function NotificationsPage() {
         ) : (
           <table className="table">
             <thead>
-              <tr><th>Name</th><th>Type</th><th>Delivers to</th><th>Rules</th><th><span className="sr-only">Actions</span></th></tr>
+              <tr>
+                <th>Name</th>
+                <th>Type</th>
+                <th>Delivers to</th>
+                <th>Rules</th>
+                <th>
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
             </thead>
             <tbody>
               {data.channels.map((c) => (
@@ -42,7 +50,17 @@ export default async function NotificationsPage() {
                   <td className="font-medium">{c.name}</td>
                   <td>{c.kind === "webhook" ? (c.signed ? "Webhook, signed" : "Webhook") : "E-mail"}</td>
                   <td className="max-w-xs break-all font-mono text-xs">{c.target}</td>
-                  <td className="text-sm">{c.rules.length === 0 ? <span className="text-slate-500">none: add one below</span> : c.rules.map((r) => <div key={r.id}>{r.scope}: {r.daysBefore.join(", ")} days</div>)}</td>
+                  <td className="text-sm">
+                    {c.rules.length === 0 ? (
+                      <span className="text-slate-500">none: add one below</span>
+                    ) : (
+                      c.rules.map((r) => (
+                        <div key={r.id}>
+                          {r.scope}: {r.daysBefore.join(", ")} days
+                        </div>
+                      ))
+                    )}
+                  </td>
                   <td>
                     <ChannelActions channelId={c.id} channelName={c.name} />
                   </td>
@@ -64,21 +82,34 @@ export default async function NotificationsPage() {
           </p>
           {data.channels.some((c) => c.rules.length > 0) && (
             <table className="table">
-              <thead><tr><th>Channel</th><th>For</th><th>Days before expiry</th><th><span className="sr-only">Actions</span></th></tr></thead>
+              <thead>
+                <tr>
+                  <th>Channel</th>
+                  <th>For</th>
+                  <th>Days before expiry</th>
+                  <th>
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
               <tbody>
-                {data.channels.flatMap((c) => c.rules.map((r) => (
-                  <tr key={r.id}>
-                    <td>{c.name}</td>
-                    <td>{r.scope}</td>
-                    <td>{r.daysBefore.join(", ")}</td>
-                    <td>
-                      <form action={deleteRuleAction}>
-                        <input type="hidden" name="id" value={r.id} />
-                        <button type="submit" className="btn btn-sm" aria-label={`Delete rule ${r.scope} for ${c.name}`}>Delete</button>
-                      </form>
-                    </td>
-                  </tr>
-                )))}
+                {data.channels.flatMap((c) =>
+                  c.rules.map((r) => (
+                    <tr key={r.id}>
+                      <td>{c.name}</td>
+                      <td>{r.scope}</td>
+                      <td>{r.daysBefore.join(", ")}</td>
+                      <td>
+                        <form action={deleteRuleAction}>
+                          <input type="hidden" name="id" value={r.id} />
+                          <button type="submit" className="btn btn-sm" aria-label={`Delete rule ${r.scope} for ${c.name}`}>
+                            Delete
+                          </button>
+                        </form>
+                      </td>
+                    </tr>
+                  )),
+                )}
               </tbody>
             </table>
           )}
@@ -92,7 +123,16 @@ export default async function NotificationsPage() {
           <p className="text-sm text-slate-600 dark:text-slate-400">Nothing sent yet.</p>
         ) : (
           <table className="table">
-            <thead><tr><th>Queued</th><th>Channel</th><th>Message</th><th>Status</th><th>Attempts</th><th>Last result</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Queued</th>
+                <th>Channel</th>
+                <th>Message</th>
+                <th>Status</th>
+                <th>Attempts</th>
+                <th>Last result</th>
+              </tr>
+            </thead>
             <tbody>
               {data.deliveries.map((d) => (
                 <tr key={d.id}>
@@ -100,12 +140,18 @@ export default async function NotificationsPage() {
                   <td>{d.channel}</td>
                   <td className="text-sm">{d.subject.replace("[cadesk] ", "")}</td>
                   <td>
-                    <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${DELIVERY_STYLES[d.status] ?? ""}`}>{d.status}</span>
+                    <span
+                      className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${DELIVERY_STYLES[d.status] ?? ""}`}
+                    >
+                      {d.status}
+                    </span>
                   </td>
                   <td>{d.attempts}</td>
                   <td className="max-w-xs text-xs">
                     {d.lastResult}
-                    {d.status === "pending" && d.nextAttemptAt && <div className="text-slate-500">next try {formatDate(d.nextAttemptAt)}</div>}
+                    {d.status === "pending" && d.nextAttemptAt && (
+                      <div className="text-slate-500">next try {formatDate(d.nextAttemptAt)}</div>
+                    )}
                   </td>
                 </tr>
               ))}

@@ -8,9 +8,14 @@ import { changeOwnPassword, changeRole, createUser, deleteUser, endOtherSessions
 
 export async function createUserAction(_: FormState, form: FormData): Promise<FormState> {
   try {
-    const user = await actAs("users", () => createUser({ email: formText(form, "email"), role: formText(form, "role"), password: formText(form, "password") }));
+    const user = await actAs("users", () =>
+      createUser({ email: formText(form, "email"), role: formText(form, "role"), password: formText(form, "password") }),
+    );
     revalidatePath("/settings/users");
-    return { ok: true, message: `${user.email} can now sign in as ${user.role}. Give them the initial password over a separate channel; they can change it under their account.` };
+    return {
+      ok: true,
+      message: `${user.email} can now sign in as ${user.role}. Give them the initial password over a separate channel; they can change it under their account.`,
+    };
   } catch (error) {
     return formFailure(error, form);
   }
@@ -51,7 +56,9 @@ export interface TokenFormState extends FormState {
 
 export async function createTokenAction(_: TokenFormState, form: FormData): Promise<TokenFormState> {
   try {
-    const { token, record } = await actAs("users", () => createApiToken({ name: formText(form, "name"), role: formText(form, "role"), expiresInDays: formText(form, "expiresInDays") }));
+    const { token, record } = await actAs("users", () =>
+      createApiToken({ name: formText(form, "name"), role: formText(form, "role"), expiresInDays: formText(form, "expiresInDays") }),
+    );
     revalidatePath("/settings/tokens");
     return { ok: true, token, message: `Token "${record.name}" created.` };
   } catch (error) {
@@ -66,7 +73,9 @@ export async function revokeTokenAction(form: FormData): Promise<void> {
 
 export async function changePasswordAction(_: FormState, form: FormData): Promise<FormState> {
   try {
-    await actAs("view", () => changeOwnPassword({ currentPassword: formText(form, "currentPassword"), newPassword: formText(form, "newPassword") }));
+    await actAs("view", () =>
+      changeOwnPassword({ currentPassword: formText(form, "currentPassword"), newPassword: formText(form, "newPassword") }),
+    );
     return { ok: true, message: "Password changed. Your other sessions were signed out." };
   } catch (error) {
     return { ...formFailure(error, form), values: formValues(form) };

@@ -5,7 +5,15 @@ import { ROLE_LABELS, ROLES } from "@/lib/auth/roles";
 import type { FormState } from "@/lib/form-state";
 import { CopyButton } from "../../ui/copy-button";
 import { FormAlert, FormDone, SelectField, SubmitButton, TextField, useRemountKey } from "../../ui/form";
-import { changePasswordAction, changeRoleAction, createTokenAction, createUserAction, deleteUserAction, resetPasswordAction, type TokenFormState } from "./actions";
+import {
+  changePasswordAction,
+  changeRoleAction,
+  createTokenAction,
+  createUserAction,
+  deleteUserAction,
+  resetPasswordAction,
+  type TokenFormState,
+} from "./actions";
 
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 
@@ -20,9 +28,20 @@ export function CreateUserForm() {
       <div className="grid gap-4 sm:grid-cols-3">
         <TextField name="email" label="E-mail" type="email" required state={state} autoComplete="off" />
         <SelectField name="role" label="Role" state={state} options={ROLE_OPTIONS} defaultValue="operator" />
-        <TextField name="password" label="Initial password" type="password" required minLength={12} autoComplete="new-password" state={state} hint="At least 12 characters." />
+        <TextField
+          name="password"
+          label="Initial password"
+          type="password"
+          required
+          minLength={12}
+          autoComplete="new-password"
+          state={state}
+          hint="At least 12 characters."
+        />
       </div>
-      <div className="flex justify-end"><SubmitButton pendingText="Adding…">Add user</SubmitButton></div>
+      <div className="flex justify-end">
+        <SubmitButton pendingText="Adding…">Add user</SubmitButton>
+      </div>
     </form>
   );
 }
@@ -36,13 +55,21 @@ export function UserRowActions({ id, email, role, self }: { id: string; email: s
       <div className="flex flex-wrap items-center gap-2">
         <form action={roleAction} className="flex items-center gap-2">
           <select name="role" defaultValue={role} aria-label={`Role of ${email}`} className="input py-1 text-sm">
-            {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
           </select>
-          <button type="submit" className="btn btn-sm whitespace-nowrap">Change role</button>
+          <button type="submit" className="btn btn-sm whitespace-nowrap">
+            Change role
+          </button>
         </form>
         {!self && (
           <form action={deleteAction}>
-            <button type="submit" className="btn btn-sm" aria-label={`Remove ${email}`}>Remove</button>
+            <button type="submit" className="btn btn-sm" aria-label={`Remove ${email}`}>
+              Remove
+            </button>
           </form>
         )}
       </div>
@@ -50,8 +77,18 @@ export function UserRowActions({ id, email, role, self }: { id: string; email: s
         <details className="text-sm">
           <summary className="cursor-pointer text-slate-600 dark:text-slate-400">Reset password</summary>
           <form action={resetAction} className="mt-2 flex items-center gap-2">
-            <input name="password" type="password" required minLength={12} autoComplete="new-password" aria-label={`New password for ${email}`} className="input py-1 text-sm" />
-            <button type="submit" className="btn btn-sm">Set</button>
+            <input
+              name="password"
+              type="password"
+              required
+              minLength={12}
+              autoComplete="new-password"
+              aria-label={`New password for ${email}`}
+              className="input py-1 text-sm"
+            />
+            <button type="submit" className="btn btn-sm">
+              Set
+            </button>
           </form>
         </details>
       )}
@@ -75,18 +112,41 @@ export function CreateTokenForm() {
         <div className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 dark:border-amber-800 dark:bg-amber-950" role="status">
           <p className="text-sm font-medium">{state.message} Copy it now: it is shown only this once and stored only as a hash.</p>
           <div className="flex items-center gap-2">
-            <code className="pem flex-1 break-all" aria-label="New API token">{state.token}</code>
+            <code className="pem flex-1 break-all" aria-label="New API token">
+              {state.token}
+            </code>
             <CopyButton text={state.token} />
           </div>
-          <p className="hint">Use it as <code>Authorization: Bearer {state.token.slice(0, 10)}…</code></p>
+          <p className="hint">
+            Use it as <code>Authorization: Bearer {state.token.slice(0, 10)}…</code>
+          </p>
         </div>
       )}
       <div className="grid gap-4 sm:grid-cols-3">
-        <TextField name="name" label="Name" required maxLength={80} state={state} placeholder="ci-deploy" hint="What uses it, so you know what breaks when you revoke it." />
+        <TextField
+          name="name"
+          label="Name"
+          required
+          maxLength={80}
+          state={state}
+          placeholder="ci-deploy"
+          hint="What uses it, so you know what breaks when you revoke it."
+        />
         <SelectField name="role" label="Role" state={state} options={ROLE_OPTIONS} defaultValue="operator" />
-        <TextField name="expiresInDays" label="Expires after (days)" type="number" min={1} max={3650} state={state} placeholder="never" hint="Empty: no expiry." />
+        <TextField
+          name="expiresInDays"
+          label="Expires after (days)"
+          type="number"
+          min={1}
+          max={3650}
+          state={state}
+          placeholder="never"
+          hint="Empty: no expiry."
+        />
       </div>
-      <div className="flex justify-end"><SubmitButton pendingText="Creating…">Create token</SubmitButton></div>
+      <div className="flex justify-end">
+        <SubmitButton pendingText="Creating…">Create token</SubmitButton>
+      </div>
     </form>
   );
 }
@@ -101,9 +161,20 @@ export function ChangePasswordForm() {
       <FormDone state={state} />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField name="currentPassword" label="Current password" type="password" required autoComplete="current-password" state={state} />
-        <TextField name="newPassword" label="New password" type="password" required minLength={12} autoComplete="new-password" state={state} hint="At least 12 characters. Other sessions are signed out." />
+        <TextField
+          name="newPassword"
+          label="New password"
+          type="password"
+          required
+          minLength={12}
+          autoComplete="new-password"
+          state={state}
+          hint="At least 12 characters. Other sessions are signed out."
+        />
       </div>
-      <div className="flex justify-end"><SubmitButton pendingText="Saving…">Change password</SubmitButton></div>
+      <div className="flex justify-end">
+        <SubmitButton pendingText="Saving…">Change password</SubmitButton>
+      </div>
     </form>
   );
 }

@@ -36,14 +36,16 @@ export async function testConnectionAction(_: DoctorFormState, form: FormData): 
   try {
     const toEcho = text("target") === "echo";
     const trust = text("trust");
-    const result = await actAs("issue", () => testConnection({
-      host: toEcho ? "echo" : text("host"),
-      port: toEcho ? undefined : text("port") || undefined,
-      serverName: text("serverName") || undefined,
-      caIds: trust.startsWith("ca:") ? [trust.slice(3)] : undefined,
-      caPem: trust === "pasted" ? text("caPem") : undefined,
-      clientCertificateId: text("clientCertificateId") || undefined,
-    }));
+    const result = await actAs("issue", () =>
+      testConnection({
+        host: toEcho ? "echo" : text("host"),
+        port: toEcho ? undefined : text("port") || undefined,
+        serverName: text("serverName") || undefined,
+        caIds: trust.startsWith("ca:") ? [trust.slice(3)] : undefined,
+        caPem: trust === "pasted" ? text("caPem") : undefined,
+        clientCertificateId: text("clientCertificateId") || undefined,
+      }),
+    );
     return { ok: true, result, values: formValues(form) };
   } catch (error) {
     return formFailure(error, form);

@@ -15,8 +15,8 @@ export default async function TlsPage() {
       <div>
         <h1>Test TLS and mTLS</h1>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-          Run a real handshake from this server to the built-in echo server or any host, with or without a client certificate, and see
-          each step, what went wrong in plain words, and the commands to reproduce it.
+          Run a real handshake from this server to the built-in echo server or any host, with or without a client certificate, and see each
+          step, what went wrong in plain words, and the commands to reproduce it.
         </p>
       </div>
       {data.serverCertificates.length === 0 ? (
@@ -24,7 +24,12 @@ export default async function TlsPage() {
           The echo server needs a TLS server certificate whose key cadesk holds. <Link href="/certificates/new">Issue one</Link> first.
         </div>
       ) : (
-        <EchoForm status={data.echo} certificates={data.serverCertificates} authorities={data.authorities} readOnly={!can(user.role!, "settings")} />
+        <EchoForm
+          status={data.echo}
+          certificates={data.serverCertificates}
+          authorities={data.authorities}
+          readOnly={!can(user.role!, "settings")}
+        />
       )}
       <DoctorForm echoListening={data.echo.listening} authorities={data.authorities} clientCertificates={data.clientCertificates} />
     </div>

@@ -36,12 +36,24 @@ export function classifyDer(der: Bytes): ObjectKind | "pkcs7" | "pkcs12" | null 
   if (!inner) return null;
   // tbsCertificate: [0] version or INTEGER serial, then AlgorithmIdentifier, Name, Validity ...
   if (inner[0]?.cls === "context" && inner[0].tagNumber === 0) return "certificate";
-  if (inner[0]?.tag === TAG.INTEGER && inner[1]?.tag === TAG.SEQUENCE && inner[2]?.tag === TAG.SEQUENCE && inner[3]?.tag === TAG.SEQUENCE && inner.length >= 7) return "certificate";
+  if (
+    inner[0]?.tag === TAG.INTEGER &&
+    inner[1]?.tag === TAG.SEQUENCE &&
+    inner[2]?.tag === TAG.SEQUENCE &&
+    inner[3]?.tag === TAG.SEQUENCE &&
+    inner.length >= 7
+  )
+    return "certificate";
   // CertificationRequestInfo: INTEGER version, Name, SubjectPublicKeyInfo, [0] attributes
   if (inner[0]?.tag === TAG.INTEGER && inner[3]?.cls === "context" && inner[3].tagNumber === 0) return "csr";
   // TBSCertList: [INTEGER version,] AlgorithmIdentifier, Name, Time ...
   const offset = inner[0]?.tag === TAG.INTEGER ? 1 : 0;
-  if (inner[offset]?.tag === TAG.SEQUENCE && inner[offset + 1]?.tag === TAG.SEQUENCE && (inner[offset + 2]?.tag === TAG.UTCTime || inner[offset + 2]?.tag === TAG.GeneralizedTime)) return "crl";
+  if (
+    inner[offset]?.tag === TAG.SEQUENCE &&
+    inner[offset + 1]?.tag === TAG.SEQUENCE &&
+    (inner[offset + 2]?.tag === TAG.UTCTime || inner[offset + 2]?.tag === TAG.GeneralizedTime)
+  )
+    return "crl";
   return null;
 }
 
@@ -94,14 +106,24 @@ export function detectObjects(input: string | Uint8Array): Detected {
   if (text !== null) {
     const blocks = parsePemBlocks(text);
     if (blocks.length === 0) {
-      throw new AppError("INVALID_PEM", "No PEM block found: paste text from -----BEGIN ... to -----END ..., or upload the DER, .p7b or .p12 file.", "input");
+      throw new AppError(
+        "INVALID_PEM",
+        "No PEM block found: paste text from -----BEGIN ... to -----END ..., or upload the DER, .p7b or .p12 file.",
+        "input",
+      );
     }
     blocks.forEach((block, i) => {
       const kind = PEM_KINDS[block.label];
       const source = `PEM block ${i + 1} (${block.label})`;
-      if (block.label.includes("PRIVATE KEY")) return detected.skipped.push(`${source}: private keys are not inspected, and should not be pasted into web pages.`);
+      if (block.label.includes("PRIVATE KEY"))
+        return detected.skipped.push(`${source}: private keys are not inspected, and should not be pasted into web pages.`);
       if (!kind) return detected.skipped.push(`${source}: not a certificate, CSR, CRL or PKCS#7 block.`);
-      if (classifyDer(block.der) !== kind) throw new AppError("INVALID_PEM", `${source} is labelled ${block.label} but its content does not decode as one: it may be truncated or corrupted.`, "input");
+      if (classifyDer(block.der) !== kind)
+        throw new AppError(
+          "INVALID_PEM",
+          `${source} is labelled ${block.label} but its content does not decode as one: it may be truncated or corrupted.`,
+          "input",
+        );
       if (kind === "pkcs7") detected.objects.push(...pkcs7Contents(block.der));
       else detected.objects.push({ kind, der: block.der, source });
     });
@@ -110,7 +132,11 @@ export function detectObjects(input: string | Uint8Array): Detected {
   const der = new Uint8Array(bytes!);
   const kind = classifyDer(der);
   if (kind === null) {
-    throw new AppError("INVALID_INPUT", "This file is not a certificate, CSR, CRL, PKCS#7 or PKCS#12 in DER or PEM form (or it is truncated).", "input");
+    throw new AppError(
+      "INVALID_INPUT",
+      "This file is not a certificate, CSR, CRL, PKCS#7 or PKCS#12 in DER or PEM form (or it is truncated).",
+      "input",
+    );
   }
   if (kind === "pkcs12") detected.pkcs12 = der;
   else if (kind === "pkcs7") detected.objects.push(...pkcs7Contents(der));

@@ -9,8 +9,38 @@ let dir: string;
 /** A leaf signed by a throwaway openssl CA, with the given x509 options. */
 function leaf(name: string, args: string[], ext = "subjectAltName=DNS:leaf.example.com\nextendedKeyUsage=serverAuth\n") {
   const f = writeFiles(dir, { [`${name}.ext`]: ext });
-  opensslOk(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${dir}/${name}.key`, "-out", `${dir}/${name}.csr`, "-subj", "/CN=leaf.example.com"]);
-  opensslOk(["x509", "-req", "-in", `${dir}/${name}.csr`, "-CA", `${dir}/ca.pem`, "-CAkey", `${dir}/ca.key`, "-out", `${dir}/${name}.pem`, "-days", "30", "-extfile", f[`${name}.ext`]!, ...args]);
+  opensslOk([
+    "req",
+    "-new",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-keyout",
+    `${dir}/${name}.key`,
+    "-out",
+    `${dir}/${name}.csr`,
+    "-subj",
+    "/CN=leaf.example.com",
+  ]);
+  opensslOk([
+    "x509",
+    "-req",
+    "-in",
+    `${dir}/${name}.csr`,
+    "-CA",
+    `${dir}/ca.pem`,
+    "-CAkey",
+    `${dir}/ca.key`,
+    "-out",
+    `${dir}/${name}.pem`,
+    "-days",
+    "30",
+    "-extfile",
+    f[`${name}.ext`]!,
+    ...args,
+  ]);
   return lintCertificate(parsePemBlocks(readFileSync(`${dir}/${name}.pem`, "utf8"))[0]!.der).map((l) => l.code);
 }
 
@@ -35,10 +65,18 @@ describe("lintCertificate", () => {
   });
 
   it("flags host names without serverAuth, and a CN missing from the SANs", () => {
-    expect(leaf("client", ["-set_serial", "9"], "subjectAltName=DNS:other.example.com\nextendedKeyUsage=clientAuth\n")).toEqual(expect.arrayContaining(["NO_SERVER_AUTH", "CN_NOT_IN_SAN"]));
+    expect(leaf("client", ["-set_serial", "9"], "subjectAltName=DNS:other.example.com\nextendedKeyUsage=clientAuth\n")).toEqual(
+      expect.arrayContaining(["NO_SERVER_AUTH", "CN_NOT_IN_SAN"]),
+    );
   });
 
   it("flags a server certificate marked CA:TRUE", () => {
-    expect(leaf("ca-leaf", ["-set_serial", "10"], "basicConstraints=CA:TRUE\nkeyUsage=keyCertSign,digitalSignature\nsubjectAltName=DNS:leaf.example.com\nextendedKeyUsage=serverAuth\n")).toContain("LEAF_WITH_CA_TRUE");
+    expect(
+      leaf(
+        "ca-leaf",
+        ["-set_serial", "10"],
+        "basicConstraints=CA:TRUE\nkeyUsage=keyCertSign,digitalSignature\nsubjectAltName=DNS:leaf.example.com\nextendedKeyUsage=serverAuth\n",
+      ),
+    ).toContain("LEAF_WITH_CA_TRUE");
   });
 });

@@ -35,23 +35,47 @@ export function lintCertificate(der: Bytes, now = new Date()): Lint[] {
   const looksLikeServer = ekus.includes(SERVER_AUTH) || (!eku && !isCa && (hostNames.length > 0 || !!cn));
 
   if (cert.notAfter < now) {
-    add("error", "EXPIRED", `Expired on ${cert.notAfter.toISOString().slice(0, 10)}: every client rejects it. Renew it and deploy the new certificate.`);
+    add(
+      "error",
+      "EXPIRED",
+      `Expired on ${cert.notAfter.toISOString().slice(0, 10)}: every client rejects it. Renew it and deploy the new certificate.`,
+    );
   } else if (cert.notBefore > now) {
-    add("error", "NOT_YET_VALID", `Not valid until ${cert.notBefore.toISOString().replace("T", " ").slice(0, 16)} UTC: clients reject it until then. Check the clock of whoever issued it.`);
+    add(
+      "error",
+      "NOT_YET_VALID",
+      `Not valid until ${cert.notBefore.toISOString().replace("T", " ").slice(0, 16)} UTC: clients reject it until then. Check the clock of whoever issued it.`,
+    );
   }
 
   if (!isCa) {
     if (sans.length === 0) {
-      add("error", "NO_SAN", "There is no Subject Alternative Name: Chrome, Go and modern OpenSSL clients ignore the Common Name, so this certificate is valid for no name at all. Reissue it with the host names in the SAN.");
+      add(
+        "error",
+        "NO_SAN",
+        "There is no Subject Alternative Name: Chrome, Go and modern OpenSSL clients ignore the Common Name, so this certificate is valid for no name at all. Reissue it with the host names in the SAN.",
+      );
     } else if (cn && !sans.some((n) => n.value.toLowerCase() === cn.toLowerCase())) {
-      add("warning", "CN_NOT_IN_SAN", `The Common Name "${cn}" is not among the SANs: clients match only the SANs, so "${cn}" will not be accepted as a name.`);
+      add(
+        "warning",
+        "CN_NOT_IN_SAN",
+        `The Common Name "${cn}" is not among the SANs: clients match only the SANs, so "${cn}" will not be accepted as a name.`,
+      );
     }
     if (looksLikeServer && cert.notAfter.getTime() - cert.notBefore.getTime() > 398 * DAY) {
       const days = Math.round((cert.notAfter.getTime() - cert.notBefore.getTime()) / DAY);
-      add("warning", "LONG_VALIDITY", `Valid for ${days} days: browsers reject public TLS server certificates valid for more than 398 days (200 days since March 2026). Shorter lifetimes with automated renewal are safer.`);
+      add(
+        "warning",
+        "LONG_VALIDITY",
+        `Valid for ${days} days: browsers reject public TLS server certificates valid for more than 398 days (200 days since March 2026). Shorter lifetimes with automated renewal are safer.`,
+      );
     }
     if (eku && hostNames.length > 0 && !ekus.includes(SERVER_AUTH) && !ekus.includes("2.5.29.37.0")) {
-      add("error", "NO_SERVER_AUTH", "It names hosts but its Extended Key Usage lacks serverAuth: TLS clients refuse it as a server certificate (\"wrong key usage\"). Reissue it with the TLS server profile.");
+      add(
+        "error",
+        "NO_SERVER_AUTH",
+        'It names hosts but its Extended Key Usage lacks serverAuth: TLS clients refuse it as a server certificate ("wrong key usage"). Reissue it with the TLS server profile.',
+      );
     }
     if (eku && !ekus.includes(SERVER_AUTH) && !ekus.includes(CLIENT_AUTH) && !ekus.includes("2.5.29.37.0")) {
       add("warning", "NO_TLS_USAGE", "Its Extended Key Usage has neither serverAuth nor clientAuth: it cannot be used for TLS or mTLS.");
@@ -61,25 +85,47 @@ export function lintCertificate(der: Bytes, now = new Date()): Lint[] {
     }
   } else {
     if (ku && (ku.usages & x509.KeyUsageFlags.keyCertSign) === 0) {
-      add("error", "CA_WITHOUT_KEY_CERT_SIGN", "It is a CA (CA:TRUE) but its key usage lacks keyCertSign: certificates it signs will be rejected. Reissue the CA with keyCertSign and cRLSign.");
+      add(
+        "error",
+        "CA_WITHOUT_KEY_CERT_SIGN",
+        "It is a CA (CA:TRUE) but its key usage lacks keyCertSign: certificates it signs will be rejected. Reissue the CA with keyCertSign and cRLSign.",
+      );
     }
     if (hostNames.length > 0 && ekus.includes(SERVER_AUTH)) {
-      add("warning", "LEAF_WITH_CA_TRUE", "It looks like a server certificate (host names, serverAuth) but says CA:TRUE: anyone holding its key could issue certificates. Reissue it as a leaf (CA:FALSE).");
+      add(
+        "warning",
+        "LEAF_WITH_CA_TRUE",
+        "It looks like a server certificate (host names, serverAuth) but says CA:TRUE: anyone holding its key could issue certificates. Reissue it as a leaf (CA:FALSE).",
+      );
     }
   }
 
   const key = describePublicKey(new Uint8Array(cert.publicKey.rawData));
   if ((key.algorithm === "RSA" || key.algorithm === "RSA-PSS") && (key.bits ?? 0) < 2048) {
-    add("error", "WEAK_RSA", `The key is ${key.label}: RSA under 2048 bits is refused by browsers, Go and OpenSSL's default security level. Use RSA 2048+ or ECDSA P-256.`);
+    add(
+      "error",
+      "WEAK_RSA",
+      `The key is ${key.label}: RSA under 2048 bits is refused by browsers, Go and OpenSSL's default security level. Use RSA 2048+ or ECDSA P-256.`,
+    );
   }
   const sigOid = sigAlgorithmOid(der);
   if (SHA1_SIGNATURES.has(sigOid) && !isSelfSigned(cert)) {
-    add("error", "SHA1_SIGNATURE", "It is signed with SHA-1, which is broken: browsers, Go and OpenSSL 3 at default security reject it. Reissue it with SHA-256.");
+    add(
+      "error",
+      "SHA1_SIGNATURE",
+      "It is signed with SHA-1, which is broken: browsers, Go and OpenSSL 3 at default security reject it. Reissue it with SHA-256.",
+    );
   }
 
   const serial = serialBytes(der);
-  if (serial.length > 20) add("error", "SERIAL_TOO_LONG", `Its serial number is ${serial.length} octets; RFC 5280 allows at most 20, and strict clients reject longer ones.`);
-  if (serial.length > 0 && (serial[0]! & 0x80) !== 0) add("error", "SERIAL_NEGATIVE", "Its serial number is negative; RFC 5280 requires a positive serial.");
+  if (serial.length > 20)
+    add(
+      "error",
+      "SERIAL_TOO_LONG",
+      `Its serial number is ${serial.length} octets; RFC 5280 allows at most 20, and strict clients reject longer ones.`,
+    );
+  if (serial.length > 0 && (serial[0]! & 0x80) !== 0)
+    add("error", "SERIAL_NEGATIVE", "Its serial number is negative; RFC 5280 requires a positive serial.");
   if (serial.every((b) => b === 0)) add("error", "SERIAL_ZERO", "Its serial number is zero; RFC 5280 requires a positive serial.");
   return lints;
 }

@@ -39,8 +39,18 @@ const CIPHERS: Record<string, string> = {
   "1.2.840.113549.3.7": "des-ede3-cbc",
 };
 
-const wrongPassword = () => new AppError("INVALID_INPUT", "The PKCS#12 password is wrong (its integrity check failed). Type the password the file was exported with.", "password");
-const unsupported = (what: string) => new AppError("INVALID_INPUT", `This PKCS#12 uses ${what}, which cadesk cannot read. Re-export it with \`openssl pkcs12 -export\` (OpenSSL 3 defaults).`, "input");
+const wrongPassword = () =>
+  new AppError(
+    "INVALID_INPUT",
+    "The PKCS#12 password is wrong (its integrity check failed). Type the password the file was exported with.",
+    "password",
+  );
+const unsupported = (what: string) =>
+  new AppError(
+    "INVALID_INPUT",
+    `This PKCS#12 uses ${what}, which cadesk cannot read. Re-export it with \`openssl pkcs12 -export\` (OpenSSL 3 defaults).`,
+    "input",
+  );
 
 /** The octets of a ContentInfo's [0] content (an OCTET STRING, possibly constructed). */
 function contentOctets(contentInfo: Tlv): Uint8Array {
@@ -53,7 +63,14 @@ function verifyMac(macData: Tlv, authSafe: Uint8Array, password: string): void {
   const [algorithm, digest] = children(digestInfo!);
   const hash = HASHES[oidOf(children(algorithm!)[0]!)];
   if (!hash) throw unsupported("an unknown MAC digest");
-  const key = pkcs12Kdf(password, salt!.value, 3, iterations ? Number(integerOf(iterations)) : 1, { sha1: 20, sha256: 32, sha384: 48, sha512: 64 }[hash], hash);
+  const key = pkcs12Kdf(
+    password,
+    salt!.value,
+    3,
+    iterations ? Number(integerOf(iterations)) : 1,
+    { sha1: 20, sha256: 32, sha384: 48, sha512: 64 }[hash],
+    hash,
+  );
   const mac = createHmac(hash, key).update(authSafe).digest();
   if (mac.length !== digest!.value.length || !timingSafeEqual(mac, digest!.value)) throw wrongPassword();
 }

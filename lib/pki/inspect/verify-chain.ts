@@ -65,7 +65,10 @@ export function verifyChain(pasted: Uint8Array[], anchors: Anchor[], hostname: s
     if (!next) {
       const selfSigned = current.checkIssued(current);
       if (selfSigned) {
-        return fail("UNKNOWN_AUTHORITY", `The chain ends at the root "${oneLine(current.subject)}", which is not trusted here. A client must have this root in its trust store (or pick the right CA as trust anchor) to accept the certificate: "certificate signed by unknown authority".`);
+        return fail(
+          "UNKNOWN_AUTHORITY",
+          `The chain ends at the root "${oneLine(current.subject)}", which is not trusted here. A client must have this root in its trust store (or pick the right CA as trust anchor) to accept the certificate: "certificate signed by unknown authority".`,
+        );
       }
       const missing = oneLine(current.issuer);
       const known = trusted.length ? " None of the trust anchors issued it either." : "";
@@ -89,14 +92,29 @@ export function verifyChain(pasted: Uint8Array[], anchors: Anchor[], hostname: s
     const from = new Date(cert.validFrom);
     const to = new Date(cert.validTo);
     const who = cert === leaf ? "The certificate" : `The CA certificate "${oneLine(cert.subject)}"`;
-    if (to < now) return fail("EXPIRED", `${who} expired on ${to.toISOString().slice(0, 10)}. Renew it; clients reject it with "certificate has expired".`);
-    if (from > now) return fail("NOT_YET_VALID", `${who} is not valid until ${from.toISOString().replace("T", " ").slice(0, 16)} UTC ("certificate is not yet valid"). Check the issuing machine's clock.`);
+    if (to < now)
+      return fail(
+        "EXPIRED",
+        `${who} expired on ${to.toISOString().slice(0, 10)}. Renew it; clients reject it with "certificate has expired".`,
+      );
+    if (from > now)
+      return fail(
+        "NOT_YET_VALID",
+        `${who} is not valid until ${from.toISOString().replace("T", " ").slice(0, 16)} UTC ("certificate is not yet valid"). Check the issuing machine's clock.`,
+      );
   }
   for (const ca of chainCerts.slice(1)) {
-    if (!ca.ca) return fail("WRONG_USAGE", `"${oneLine(ca.subject)}" signed the certificate below it but is not a CA (CA:FALSE): clients refuse such chains.`);
+    if (!ca.ca)
+      return fail(
+        "WRONG_USAGE",
+        `"${oneLine(ca.subject)}" signed the certificate below it but is not a CA (CA:FALSE): clients refuse such chains.`,
+      );
   }
   if (leaf.keyUsage && !leaf.keyUsage.includes(SERVER_AUTH) && !leaf.keyUsage.includes("2.5.29.37.0") && hostname) {
-    return fail("WRONG_USAGE", `The certificate's Extended Key Usage (${leaf.keyUsage.join(", ")}) lacks serverAuth, so TLS clients refuse it as a server certificate. Reissue it with the TLS server or server+client profile.`);
+    return fail(
+      "WRONG_USAGE",
+      `The certificate's Extended Key Usage (${leaf.keyUsage.join(", ")}) lacks serverAuth, so TLS clients refuse it as a server certificate. Reissue it with the TLS server or server+client profile.`,
+    );
   }
   if (hostname) {
     const matches = isIP(hostname) ? leaf.checkIP(hostname) : leaf.checkHost(hostname, { subject: "never" });
@@ -110,11 +128,17 @@ export function verifyChain(pasted: Uint8Array[], anchors: Anchor[], hostname: s
   }
   // Every pasted certificate must be the issuer of the one before it, as TLS servers send them.
   if (certs[0] !== leaf) {
-    return fail("BROKEN_ORDER", `The chain verifies, but the leaf "${oneLine(leaf.subject)}" is not first. Servers must send their own certificate first, then each issuer in turn; clients may reject other orders.`);
+    return fail(
+      "BROKEN_ORDER",
+      `The chain verifies, but the leaf "${oneLine(leaf.subject)}" is not first. Servers must send their own certificate first, then each issuer in turn; clients may reject other orders.`,
+    );
   }
   for (let i = 1; i < certs.length; i++) {
     if (!issuedBy(certs[i - 1]!, certs[i]!)) {
-      return fail("BROKEN_ORDER", `The chain verifies, but not in the order pasted: certificate ${i + 1} ("${oneLine(certs[i]!.subject)}") did not issue certificate ${i}. Servers must send the leaf first, then each issuer in turn; some clients give up otherwise.`);
+      return fail(
+        "BROKEN_ORDER",
+        `The chain verifies, but not in the order pasted: certificate ${i + 1} ("${oneLine(certs[i]!.subject)}") did not issue certificate ${i}. Servers must send the leaf first, then each issuer in turn; some clients give up otherwise.`,
+      );
     }
   }
   return { ok: true, explanation: `Verified up to ${anchorName}${hostname ? `, valid for "${hostname}"` : ""}.`, path };

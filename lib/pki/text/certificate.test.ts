@@ -76,7 +76,16 @@ function sctList(): string {
   const signature = Buffer.from("3045022100" + "ab".repeat(32) + "0220" + "cd".repeat(32), "hex");
   const u16 = (n: number) => Buffer.from([n >> 8, n & 255]);
   const sct = (ext: number[], hash: number, sig: number) =>
-    Buffer.concat([Buffer.from([0]), logId, time, u16(ext.length), Buffer.from(ext), Buffer.from([hash, sig]), u16(signature.length), signature]);
+    Buffer.concat([
+      Buffer.from([0]),
+      logId,
+      time,
+      u16(ext.length),
+      Buffer.from(ext),
+      Buffer.from([hash, sig]),
+      u16(signature.length),
+      signature,
+    ]);
   const items = [sct([], 4, 3), sct([1, 2, 3], 4, 1)].map((s) => Buffer.concat([u16(s.length), s]));
   const list = Buffer.concat([u16(items.reduce((n, i) => n + i.length, 0)), ...items]);
   const octetString = Buffer.concat([Buffer.from([0x04, 0x81, list.length]), list]);
@@ -102,7 +111,11 @@ const CASES: Case[] = [
   { name: "RSA 2048, all extensions", key: ["-newkey", "rsa:2048"], extensions: EXTENSIONS_ALL },
   { name: "RSA 4096, SHA-512", key: ["-newkey", "rsa:4096"], args: ["-sha512"] },
   { name: "RSA-PSS key and signature", key: ["-newkey", "rsa-pss", "-pkeyopt", "rsa_keygen_bits:2048"] },
-  { name: "RSA key with a PSS signature", key: ["-newkey", "rsa:2048"], args: ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32"] },
+  {
+    name: "RSA key with a PSS signature",
+    key: ["-newkey", "rsa:2048"],
+    args: ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32"],
+  },
   { name: "ECDSA P-256", key: ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"], extensions: EXTENSIONS_ALL },
   { name: "ECDSA P-384", key: ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384"] },
   { name: "ECDSA P-521", key: ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-521"] },
@@ -112,7 +125,12 @@ const CASES: Case[] = [
   { name: "8-byte serial", key: ["-newkey", "ed25519"], args: ["-set_serial", "0x7fffffffffffffff"] },
   { name: "9-byte serial", key: ["-newkey", "ed25519"], args: ["-set_serial", "0x8000000000000000"] },
   { name: "GeneralizedTime after 2049", key: ["-newkey", "ed25519"], args: ["-days", "20000"] },
-  { name: "UTF-8 and multi-valued subject", key: ["-newkey", "ed25519"], subject: "/C=DE/ST=Bayern/L=München/O=Bücher & Söhne, GmbH/OU=Ops+OU=Platform/CN=Jürgen \"J\" <x>;#1/emailAddress=j@example.com", args: ["-utf8", "-multivalue-rdn"] },
+  {
+    name: "UTF-8 and multi-valued subject",
+    key: ["-newkey", "ed25519"],
+    subject: '/C=DE/ST=Bayern/L=München/O=Bücher & Söhne, GmbH/OU=Ops+OU=Platform/CN=Jürgen "J" <x>;#1/emailAddress=j@example.com',
+    args: ["-utf8", "-multivalue-rdn"],
+  },
   { name: "leading space and hash", key: ["-newkey", "ed25519"], subject: "/CN=#hash/O= spaced /OU=back\\\\slash" },
 ];
 
@@ -121,9 +139,20 @@ describe("certificateText on a generated corpus", () => {
     const dir = tempDir();
     const files = writeFiles(dir, { "ext.cnf": `[req]\ndistinguished_name = dn\n[dn]\n${CONFIG}` });
     opensslOk([
-      "req", "-x509", ...key, "-nodes", "-keyout", `${dir}/k.pem`, "-out", `${dir}/c.pem`,
-      "-subj", subject ?? "/C=US/O=cadesk corpus/CN=corpus.example.com", "-config", files["ext.cnf"]!,
-      ...extensions.flatMap((e) => ["-addext", e]), ...args,
+      "req",
+      "-x509",
+      ...key,
+      "-nodes",
+      "-keyout",
+      `${dir}/k.pem`,
+      "-out",
+      `${dir}/c.pem`,
+      "-subj",
+      subject ?? "/C=US/O=cadesk corpus/CN=corpus.example.com",
+      "-config",
+      files["ext.cnf"]!,
+      ...extensions.flatMap((e) => ["-addext", e]),
+      ...args,
     ]);
     const pem = readFileSync(`${dir}/c.pem`, "utf8");
     const expected = opensslOk(["x509", "-text", "-noout"], pem);

@@ -17,7 +17,15 @@ function serialLine(serial: Tlv): string {
     let n = 0n;
     for (const b of serial.value) n = (n << 8n) | BigInt(b);
     n = (1n << BigInt(serial.value.length * 8)) - n;
-    magnitude = new Uint8Array(Buffer.from(n.toString(16).padStart(2, "0").replace(/^(.(..)*)$/, "0$1"), "hex"));
+    magnitude = new Uint8Array(
+      Buffer.from(
+        n
+          .toString(16)
+          .padStart(2, "0")
+          .replace(/^(.(..)*)$/, "0$1"),
+        "hex",
+      ),
+    );
   }
   while (magnitude.length > 1 && magnitude[0] === 0) magnitude = magnitude.subarray(1);
   const value = BigInt("0x" + (Buffer.from(magnitude).toString("hex") || "0"));
@@ -48,7 +56,10 @@ export function certificateText(der: Uint8Array): string {
   const extensions = fields.slice(i).find((f) => f.cls === "context" && f.tagNumber === 3);
 
   let out = "Certificate:\n    Data:\n";
-  out += version >= 0 && version <= 2 ? `        Version: ${version + 1} (0x${version.toString(16)})\n` : `        Version: Unknown (${version})\n`;
+  out +=
+    version >= 0 && version <= 2
+      ? `        Version: ${version + 1} (0x${version.toString(16)})\n`
+      : `        Version: Unknown (${version})\n`;
   out += serialLine(serial);
   out += signatureBlock("    ", tbsSig);
   out += `        Issuer: ${printName(issuer)}\n`;

@@ -31,7 +31,19 @@ let dir: string;
 beforeAll(() => {
   dir = tempDir("cadesk-crl-");
   writeFiles(dir, { "ca.cnf": CA_CONFIG.replaceAll("./", `${dir}/`), "index.txt": "", serial: "1000\n", crlnumber: "01\n" });
-  opensslOk(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${dir}/ca.key`, "-out", `${dir}/ca.pem`, "-subj", "/O=CRL Corpus/CN=CRL Test CA"]);
+  opensslOk([
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    `${dir}/ca.key`,
+    "-out",
+    `${dir}/ca.pem`,
+    "-subj",
+    "/O=CRL Corpus/CN=CRL Test CA",
+  ]);
 });
 
 function crlFile(name: string, args: string[]): string {
@@ -49,9 +61,32 @@ describe("crlText against openssl crl -text", () => {
   it("matches an empty v1 CRL", () => expectIdentical(crlFile("empty.pem", [])));
 
   it("matches a v2 CRL with a CRL number, AKI and every reason code", () => {
-    const reasons = ["unspecified", "keyCompromise", "CACompromise", "affiliationChanged", "superseded", "cessationOfOperation", "certificateHold", "removeFromCRL"];
+    const reasons = [
+      "unspecified",
+      "keyCompromise",
+      "CACompromise",
+      "affiliationChanged",
+      "superseded",
+      "cessationOfOperation",
+      "certificateHold",
+      "removeFromCRL",
+    ];
     for (const [i, reason] of reasons.entries()) {
-      opensslOk(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${dir}/l${i}.key`, "-out", `${dir}/l${i}.csr`, "-subj", `/CN=leaf-${i}`]);
+      opensslOk([
+        "req",
+        "-new",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        `${dir}/l${i}.key`,
+        "-out",
+        `${dir}/l${i}.csr`,
+        "-subj",
+        `/CN=leaf-${i}`,
+      ]);
       opensslOk(["ca", "-batch", "-config", `${dir}/ca.cnf`, "-in", `${dir}/l${i}.csr`, "-out", `${dir}/l${i}.pem`]);
       const extra = reason === "keyCompromise" ? ["-crl_compromise", "20260101120000Z"] : [];
       opensslOk(["ca", "-batch", "-config", `${dir}/ca.cnf`, "-revoke", `${dir}/l${i}.pem`, "-crl_reason", reason, ...extra]);

@@ -35,7 +35,19 @@ function bits(node: Tlv): number[] {
   return out;
 }
 
-const CRL_REASONS = ["Unspecified", "Key Compromise", "CA Compromise", "Affiliation Changed", "Superseded", "Cessation Of Operation", "Certificate Hold", "", "Remove From CRL", "Privilege Withdrawn", "AA Compromise"];
+const CRL_REASONS = [
+  "Unspecified",
+  "Key Compromise",
+  "CA Compromise",
+  "Affiliation Changed",
+  "Superseded",
+  "Cessation Of Operation",
+  "Certificate Hold",
+  "",
+  "Remove From CRL",
+  "Privilege Withdrawn",
+  "AA Compromise",
+];
 
 /** i2s_ASN1_INTEGER: decimal up to 128 bits, then 0x-prefixed hex. */
 function integerText(v: Tlv): string {
@@ -45,7 +57,17 @@ function integerText(v: Tlv): string {
 }
 
 const TLS_FEATURES: Record<number, string> = { 5: "status_request", 17: "status_request_v2" };
-const KEY_USAGE = ["Digital Signature", "Non Repudiation", "Key Encipherment", "Data Encipherment", "Key Agreement", "Certificate Sign", "CRL Sign", "Encipher Only", "Decipher Only"];
+const KEY_USAGE = [
+  "Digital Signature",
+  "Non Repudiation",
+  "Key Encipherment",
+  "Data Encipherment",
+  "Key Agreement",
+  "Certificate Sign",
+  "CRL Sign",
+  "Encipher Only",
+  "Decipher Only",
+];
 const NS_CERT_TYPE = ["SSL Client", "SSL Server", "S/MIME", "Object Signing", "Unused", "SSL CA", "S/MIME CA", "Object Signing CA"];
 
 const PRINTERS: Record<string, (value: Tlv, indent: number) => string | null> = {
@@ -57,9 +79,28 @@ const PRINTERS: Record<string, (value: Tlv, indent: number) => string | null> = 
     if (len) values.push(["pathlen", String(integerOf(len))]);
     return valPrint(values, indent, false);
   },
-  "2.5.29.15": (v, indent) => valPrint(bits(v).filter((b) => b < KEY_USAGE.length).map((b) => [KEY_USAGE[b]!, null]), indent, false),
-  "2.16.840.1.113730.1.1": (v, indent) => valPrint(bits(v).filter((b) => b < NS_CERT_TYPE.length).map((b) => [NS_CERT_TYPE[b]!, null]), indent, false),
-  "2.5.29.37": (v, indent) => valPrint(children(v).map((o) => [longName(oidOf(o)), null]), indent, false),
+  "2.5.29.15": (v, indent) =>
+    valPrint(
+      bits(v)
+        .filter((b) => b < KEY_USAGE.length)
+        .map((b) => [KEY_USAGE[b]!, null]),
+      indent,
+      false,
+    ),
+  "2.16.840.1.113730.1.1": (v, indent) =>
+    valPrint(
+      bits(v)
+        .filter((b) => b < NS_CERT_TYPE.length)
+        .map((b) => [NS_CERT_TYPE[b]!, null]),
+      indent,
+      false,
+    ),
+  "2.5.29.37": (v, indent) =>
+    valPrint(
+      children(v).map((o) => [longName(oidOf(o)), null]),
+      indent,
+      false,
+    ),
   "2.5.29.14": (v, indent) => " ".repeat(indent) + upperHex(v.value),
   "2.5.29.17": (v, indent) => valPrint(generalNames(v), indent, false),
   "2.5.29.18": (v, indent) => valPrint(generalNames(v), indent, false),
@@ -96,11 +137,27 @@ const PRINTERS: Record<string, (value: Tlv, indent: number) => string | null> = 
   "2.5.29.21": (v, indent) => " ".repeat(indent) + (CRL_REASONS[Number(integerOf(v))] ?? String(integerOf(v))),
   "2.5.29.24": (v, indent) => " ".repeat(indent) + printTime(v),
   "1.3.6.1.5.5.7.1.24": (v, indent) =>
-    valPrint(children(v).map((n) => { const id = Number(integerOf(n)); return [null, TLS_FEATURES[id] ?? String(id)]; }), indent, false),
+    valPrint(
+      children(v).map((n) => {
+        const id = Number(integerOf(n));
+        return [null, TLS_FEATURES[id] ?? String(id)];
+      }),
+      indent,
+      false,
+    ),
   "2.5.29.33": (v, indent) =>
-    valPrint(children(v).map((m) => { const [a, b] = children(m); return [longName(oidOf(a!)), longName(oidOf(b!))]; }), indent, false),
+    valPrint(
+      children(v).map((m) => {
+        const [a, b] = children(m);
+        return [longName(oidOf(a!)), longName(oidOf(b!))];
+      }),
+      indent,
+      false,
+    ),
   "2.5.29.16": (v, indent) => {
-    const parts = children(v).map((p) => `${p.tagNumber === 0 ? "Not Before" : "Not After"}: ${printTime({ ...p, tag: TAG.GeneralizedTime })}`);
+    const parts = children(v).map(
+      (p) => `${p.tagNumber === 0 ? "Not Before" : "Not After"}: ${printTime({ ...p, tag: TAG.GeneralizedTime })}`,
+    );
     return " ".repeat(indent) + parts.join(", ");
   },
 };
@@ -169,7 +226,11 @@ function certificatePolicies(v: Tlv, indent: number): string {
           if (part.tag === TAG.SEQUENCE) {
             const [org, numbers] = children(part);
             out.push(`${pad(indent + 4)}Organization: ${rawText(org!.value)}`);
-            out.push(`${pad(indent + 4)}Number${children(numbers!).length > 1 ? "s" : ""}: ${children(numbers!).map((n) => String(integerOf(n))).join(", ")}`);
+            out.push(
+              `${pad(indent + 4)}Number${children(numbers!).length > 1 ? "s" : ""}: ${children(numbers!)
+                .map((n) => String(integerOf(n)))
+                .join(", ")}`,
+            );
           } else {
             out.push(`${pad(indent + 4)}Explicit Text: ${rawText(part.value)}`);
           }

@@ -53,15 +53,24 @@ export function generalNameValue(gn: Tlv): [string, string] {
       if (oid === "1.3.6.1.4.1.311.20.2.3") return ["othername: UPN:", text];
       return ["othername", `${longName(oid)}:<unsupported>`];
     }
-    case 1: return ["email", asciiPrint(gn.value)];
-    case 2: return ["DNS", asciiPrint(gn.value)];
-    case 3: return ["X400Name", "<unsupported>"];
-    case 4: return ["DirName", nameOneline(readTlv(gn.value).node)];
-    case 5: return ["EdiPartyName", "<unsupported>"];
-    case 6: return ["URI", asciiPrint(gn.value)];
-    case 7: return ["IP Address", ipText(gn.value)];
-    case 8: return ["Registered ID", longName(oidOf({ ...gn, tag: TAG.OID }))];
-    default: return ["<unknown>", ""];
+    case 1:
+      return ["email", asciiPrint(gn.value)];
+    case 2:
+      return ["DNS", asciiPrint(gn.value)];
+    case 3:
+      return ["X400Name", "<unsupported>"];
+    case 4:
+      return ["DirName", nameOneline(readTlv(gn.value).node)];
+    case 5:
+      return ["EdiPartyName", "<unsupported>"];
+    case 6:
+      return ["URI", asciiPrint(gn.value)];
+    case 7:
+      return ["IP Address", ipText(gn.value)];
+    case 8:
+      return ["Registered ID", longName(oidOf({ ...gn, tag: TAG.OID }))];
+    default:
+      return ["<unknown>", ""];
   }
 }
 

@@ -19,13 +19,23 @@ function charType(c: number): number {
   if (c < 32) return c === 0 ? 1026 : 2;
   if (c === 127) return 2;
   switch (String.fromCharCode(c)) {
-    case " ": return 120;
-    case '"': return 1;
-    case "#": return 40;
-    case "+": case ",": return 25;
-    case ";": case "<": case ">": return 9;
-    case "\\": return 1025;
-    default: return 0;
+    case " ":
+      return 120;
+    case '"':
+      return 1;
+    case "#":
+      return 40;
+    case "+":
+    case ",":
+      return 25;
+    case ";":
+    case "<":
+    case ">":
+      return 9;
+    case "\\":
+      return 1025;
+    default:
+      return 0;
   }
 }
 
@@ -57,7 +67,13 @@ function codePoints(node: Tlv): number[] | null {
       for (let i = 0; i + 3 < v.length; i += 4) out.push(((v[i]! << 24) | (v[i + 1]! << 16) | (v[i + 2]! << 8) | v[i + 3]!) >>> 0);
       return out;
     }
-    case 0x12: case TAG.PrintableString: case TAG.T61String: case TAG.IA5String: case TAG.UTCTime: case TAG.GeneralizedTime: case TAG.VisibleString:
+    case 0x12:
+    case TAG.PrintableString:
+    case TAG.T61String:
+    case TAG.IA5String:
+    case TAG.UTCTime:
+    case TAG.GeneralizedTime:
+    case TAG.VisibleString:
       return Array.from(v);
     default:
       return null;

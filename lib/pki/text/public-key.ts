@@ -24,7 +24,10 @@ export function printPublicKey(spki: Tlv, indent: number): string {
     let m = modulus!.value;
     while (m.length > 1 && m[0] === 0) m = m.subarray(1);
     const bitLength = (m.length - 1) * 8 + (32 - Math.clz32(m[0]!));
-    const text = `${pad}Public-Key: (${bitLength} bit)\n` + bnPrint("Modulus:", modulus!.value, indent) + bnPrint("Exponent:", exponent!.value, indent);
+    const text =
+      `${pad}Public-Key: (${bitLength} bit)\n` +
+      bnPrint("Modulus:", modulus!.value, indent) +
+      bnPrint("Exponent:", exponent!.value, indent);
     return oid === RSASSA_PSS ? text + pssKeyRestrictions(params, indent) : text;
   }
   if (oid === "1.2.840.10045.2.1" && params?.tag === TAG.OID) {

@@ -20,4 +20,3 @@ export function signatureBlock(prefix: string, alg: Tlv, value?: Uint8Array): st
   if (value) out += signatureDump(value, 8);
   return out;
 }
-

@@ -21,7 +21,17 @@ export function AuthorityOperators({ id, operators, allowedIds }: { id: string; 
   );
 }
 
-function OperatorsForm({ action, state, operators, allowedIds }: { action: (form: FormData) => void; state: FormState; operators: Operator[]; allowedIds: string[] | null }) {
+function OperatorsForm({
+  action,
+  state,
+  operators,
+  allowedIds,
+}: {
+  action: (form: FormData) => void;
+  state: FormState;
+  operators: Operator[];
+  allowedIds: string[] | null;
+}) {
   const [restrict, setRestrict] = useState(allowedIds !== null);
   return (
     <form action={action} className="space-y-3">
@@ -31,8 +41,10 @@ function OperatorsForm({ action, state, operators, allowedIds }: { action: (form
         <input type="checkbox" name="restrict" defaultChecked={restrict} onChange={(e) => setRestrict(e.currentTarget.checked)} />
         Only the operators ticked below (admins always may)
       </label>
-      {restrict && (
-        operators.length === 0 ? <p className="hint">There are no operators yet: add users or API tokens with the operator role.</p> : (
+      {restrict &&
+        (operators.length === 0 ? (
+          <p className="hint">There are no operators yet: add users or API tokens with the operator role.</p>
+        ) : (
           <fieldset className="grid gap-1 sm:grid-cols-2">
             <legend className="sr-only">Allowed operators</legend>
             {operators.map((o) => (
@@ -42,9 +54,10 @@ function OperatorsForm({ action, state, operators, allowedIds }: { action: (form
               </label>
             ))}
           </fieldset>
-        )
-      )}
-      <div className="flex justify-end"><SubmitButton pendingText="Saving…">Save</SubmitButton></div>
+        ))}
+      <div className="flex justify-end">
+        <SubmitButton pendingText="Saving…">Save</SubmitButton>
+      </div>
     </form>
   );
 }

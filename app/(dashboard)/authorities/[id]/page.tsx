@@ -15,7 +15,13 @@ import { TrustInstructions } from "../../../ui/trust-instructions";
 
 export const metadata: Metadata = { title: "Authority" };
 
-export default async function AuthorityPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ created?: string }> }) {
+export default async function AuthorityPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ created?: string }>;
+}) {
   const [{ id }, { created }] = await Promise.all([params, searchParams]);
   const [user, ca] = await Promise.all([requireUser(), getAuthority(id)]);
   if (!ca) notFound();
@@ -26,27 +32,53 @@ export default async function AuthorityPage({ params, searchParams }: { params: 
   const isRoot = ca.chain.length === 1 && ca.summary.subject === ca.summary.issuer;
   return (
     <div className="space-y-6">
-      {created && <div role="status" className="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-200">The CA “{ca.commonName}” is ready.</div>}
+      {created && (
+        <div
+          role="status"
+          className="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-200"
+        >
+          The CA “{ca.commonName}” is ready.
+        </div>
+      )}
       {ca.revokedAt && (
-        <div role="status" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
-          Revoked on {ca.revokedAt.toISOString().slice(0, 16).replace("T", " ")} UTC ({ca.revocationReason}). It cannot issue; its parent&apos;s CRL lists it.
+        <div
+          role="status"
+          className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
+        >
+          Revoked on {ca.revokedAt.toISOString().slice(0, 16).replace("T", " ")} UTC ({ca.revocationReason}). It cannot issue; its
+          parent&apos;s CRL lists it.
         </div>
       )}
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
-          <p className="text-xs uppercase tracking-wide text-slate-500">{isRoot ? "Root CA" : "Intermediate CA"}{ca.imported ? " · imported" : ""}</p>
+          <p className="text-xs uppercase tracking-wide text-slate-500">
+            {isRoot ? "Root CA" : "Intermediate CA"}
+            {ca.imported ? " · imported" : ""}
+          </p>
           <h1>{ca.commonName}</h1>
         </div>
         <div className="flex flex-wrap gap-2">
-          {mayManage && ca.pathLength !== 0 && <Link className="btn" href={`/authorities/new?type=intermediate&parentId=${ca.id}`}>New intermediate under it</Link>}
-          {mayIssue && <Link className="btn btn-primary" href={`/certificates/new?caId=${ca.id}`}>Issue from this CA</Link>}
+          {mayManage && ca.pathLength !== 0 && (
+            <Link className="btn" href={`/authorities/new?type=intermediate&parentId=${ca.id}`}>
+              New intermediate under it
+            </Link>
+          )}
+          {mayIssue && (
+            <Link className="btn btn-primary" href={`/certificates/new?caId=${ca.id}`}>
+              Issue from this CA
+            </Link>
+          )}
         </div>
       </div>
 
       <div className="grid gap-6 lg:grid-cols-3">
         <section className="card lg:col-span-2">
           <h2 className="mb-3">Certificate</h2>
-          <CertificateFacts summary={ca.summary} daysLeft={ca.daysLeft} extra={[["Path length", ca.pathLength === null ? "unlimited" : String(ca.pathLength)]]} />
+          <CertificateFacts
+            summary={ca.summary}
+            daysLeft={ca.daysLeft}
+            extra={[["Path length", ca.pathLength === null ? "unlimited" : String(ca.pathLength)]]}
+          />
         </section>
         <section className="card space-y-4">
           <div>
@@ -61,19 +93,37 @@ export default async function AuthorityPage({ params, searchParams }: { params: 
           </div>
           <div>
             <h2 className="mb-2">Beneath it</h2>
-            {ca.children.length === 0 ? <p className="text-sm text-slate-500">No intermediate CAs.</p> : (
-              <ul className="space-y-1 text-sm">{ca.children.map((c) => <li key={c.id}><Link href={`/authorities/${c.id}`}>{c.commonName}</Link></li>)}</ul>
+            {ca.children.length === 0 ? (
+              <p className="text-sm text-slate-500">No intermediate CAs.</p>
+            ) : (
+              <ul className="space-y-1 text-sm">
+                {ca.children.map((c) => (
+                  <li key={c.id}>
+                    <Link href={`/authorities/${c.id}`}>{c.commonName}</Link>
+                  </li>
+                ))}
+              </ul>
             )}
-            <p className="mt-2 text-sm"><Link href={`/certificates?caId=${ca.id}`}>{ca.issuedCount} certificate{ca.issuedCount === 1 ? "" : "s"} issued</Link></p>
+            <p className="mt-2 text-sm">
+              <Link href={`/certificates?caId=${ca.id}`}>
+                {ca.issuedCount} certificate{ca.issuedCount === 1 ? "" : "s"} issued
+              </Link>
+            </p>
           </div>
           <div>
             <h2 className="mb-2">Download</h2>
             <div className="flex flex-wrap gap-2">
-              <a className="btn btn-sm" href={`/download/authorities/${ca.id}?format=pem`} download>{base}.crt (PEM)</a>
-              <a className="btn btn-sm" href={`/download/authorities/${ca.id}?format=der`} download>{base}.cer (DER)</a>
+              <a className="btn btn-sm" href={`/download/authorities/${ca.id}?format=pem`} download>
+                {base}.crt (PEM)
+              </a>
+              <a className="btn btn-sm" href={`/download/authorities/${ca.id}?format=der`} download>
+                {base}.cer (DER)
+              </a>
             </div>
             <p className="hint">The private key stays on the server, encrypted.</p>
-            <p className="mt-2 text-sm">Revocation list: <a href={`/crl/${ca.id}`}>CRL (DER)</a> · <a href={`/crl/${ca.id}?format=pem`}>PEM</a></p>
+            <p className="mt-2 text-sm">
+              Revocation list: <a href={`/crl/${ca.id}`}>CRL (DER)</a> · <a href={`/crl/${ca.id}?format=pem`}>PEM</a>
+            </p>
           </div>
         </section>
       </div>
@@ -84,18 +134,38 @@ export default async function AuthorityPage({ params, searchParams }: { params: 
           {ca.issuedCount > ca.recent.length && <Link href={`/certificates?caId=${ca.id}`}>All {ca.issuedCount} →</Link>}
         </div>
         {ca.recent.length === 0 ? (
-          <p className="text-sm text-slate-500">Nothing issued yet.{mayIssue && <> <Link href={`/certificates/new?caId=${ca.id}`}>Issue a certificate</Link> from this CA.</>}</p>
+          <p className="text-sm text-slate-500">
+            Nothing issued yet.
+            {mayIssue && (
+              <>
+                {" "}
+                <Link href={`/certificates/new?caId=${ca.id}`}>Issue a certificate</Link> from this CA.
+              </>
+            )}
+          </p>
         ) : (
           <table className="table">
-            <thead><tr><th>Common Name</th><th>SANs</th><th>Issued</th><th>Expires</th><th>Status</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Common Name</th>
+                <th>SANs</th>
+                <th>Issued</th>
+                <th>Expires</th>
+                <th>Status</th>
+              </tr>
+            </thead>
             <tbody>
               {ca.recent.map((c) => (
                 <tr key={c.id}>
-                  <td><Link href={`/certificates/${c.id}`}>{c.commonName || c.serialHex}</Link></td>
+                  <td>
+                    <Link href={`/certificates/${c.id}`}>{c.commonName || c.serialHex}</Link>
+                  </td>
                   <td className="max-w-xs truncate font-mono text-xs">{formatSans(c.sans)}</td>
                   <td>{c.createdAt.toISOString().slice(0, 10)}</td>
                   <td>{relativeDays(c.daysLeft)}</td>
-                  <td><StatusBadge status={c.status} /></td>
+                  <td>
+                    <StatusBadge status={c.status} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -107,12 +177,15 @@ export default async function AuthorityPage({ params, searchParams }: { params: 
 
       {mayManage && <AuthorityOperators id={ca.id} operators={ca.operators} allowedIds={ca.operatorIds} />}
 
-      {mayManage && !ca.isRoot && !ca.revokedAt && <RevokeAuthority id={ca.id} authorities={ca.beneath.authorities} certificates={ca.beneath.certificates} />}
+      {mayManage && !ca.isRoot && !ca.revokedAt && (
+        <RevokeAuthority id={ca.id} authorities={ca.beneath.authorities} certificates={ca.beneath.certificates} />
+      )}
 
       <section className="card">
         <h2 className="mb-1">Trust this CA</h2>
         <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
-          Clients accept certificates from this CA once it is in their trust store. {isRoot ? "Install this root." : "Usually you install the root CA, not an intermediate:"}{" "}
+          Clients accept certificates from this CA once it is in their trust store.{" "}
+          {isRoot ? "Install this root." : "Usually you install the root CA, not an intermediate:"}{" "}
           {!isRoot && ca.chain.length > 1 && <Link href={`/authorities/${ca.chain[ca.chain.length - 1]!.id}`}>go to the root</Link>}
         </p>
         <TrustInstructions file={`${base}.crt`} derFile={`${base}.cer`} name={base} />

@@ -9,7 +9,13 @@ import { createAuthorityAction, importAuthorityAction } from "../actions";
 const KEY_OPTIONS = KEY_TYPES.map((k) => ({ value: k, label: KEY_TYPE_LABELS[k] }));
 const SUBJECT_FIELDS = ["commonName", "organization", "organizationalUnit", "country", "state", "locality"];
 
-export function CreateAuthorityForm({ parents, defaultParentId }: { parents?: { value: string; label: string }[]; defaultParentId?: string }) {
+export function CreateAuthorityForm({
+  parents,
+  defaultParentId,
+}: {
+  parents?: { value: string; label: string }[];
+  defaultParentId?: string;
+}) {
   const [state, action] = useActionState<FormState, FormData>(createAuthorityAction, { ok: true });
   const key = useRemountKey(state);
   const isIntermediate = !!parents;
@@ -17,12 +23,27 @@ export function CreateAuthorityForm({ parents, defaultParentId }: { parents?: { 
     <form key={key} action={action} className="card space-y-5">
       <FormAlert state={state} fields={[...SUBJECT_FIELDS, "keyType", "validityDays", "parentId", "pathLen"]} />
       {isIntermediate && (
-        <SelectField name="parentId" label="Signed by" state={state} options={parents} defaultValue={defaultParentId} hint="The new CA's certificate is signed by this CA, and its validity cannot exceed it." />
+        <SelectField
+          name="parentId"
+          label="Signed by"
+          state={state}
+          options={parents}
+          defaultValue={defaultParentId}
+          hint="The new CA's certificate is signed by this CA, and its validity cannot exceed it."
+        />
       )}
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <legend className="mb-2 text-sm font-semibold">Subject</legend>
         <div className="sm:col-span-2">
-          <TextField name="commonName" label="Common Name" required maxLength={64} state={state} placeholder={isIntermediate ? "Acme Issuing CA 1" : "Acme Root CA"} autoFocus />
+          <TextField
+            name="commonName"
+            label="Common Name"
+            required
+            maxLength={64}
+            state={state}
+            placeholder={isIntermediate ? "Acme Issuing CA 1" : "Acme Root CA"}
+            autoFocus
+          />
         </div>
         <TextField name="organization" label="Organization (O)" state={state} placeholder="Acme Inc." />
         <TextField name="organizationalUnit" label="Organizational unit (OU)" state={state} placeholder="Platform" />
@@ -32,8 +53,25 @@ export function CreateAuthorityForm({ parents, defaultParentId }: { parents?: { 
       </fieldset>
       <div className="grid gap-4 sm:grid-cols-3">
         <SelectField name="keyType" label="Key type" state={state} options={KEY_OPTIONS} defaultValue={DEFAULT_KEY_TYPE} />
-        <TextField name="validityDays" label="Validity (days)" type="number" min={1} state={state} defaultValue={isIntermediate ? "1825" : "3650"} hint={isIntermediate ? "Default 5 years." : "Default 10 years."} />
-        <TextField name="pathLen" label="Path length" type="number" min={0} max={10} state={state} placeholder={isIntermediate ? "0" : "unlimited"} hint={isIntermediate ? "0: may issue leaf certificates only." : "How many CAs may stand below. Empty: no limit."} />
+        <TextField
+          name="validityDays"
+          label="Validity (days)"
+          type="number"
+          min={1}
+          state={state}
+          defaultValue={isIntermediate ? "1825" : "3650"}
+          hint={isIntermediate ? "Default 5 years." : "Default 10 years."}
+        />
+        <TextField
+          name="pathLen"
+          label="Path length"
+          type="number"
+          min={0}
+          max={10}
+          state={state}
+          placeholder={isIntermediate ? "0" : "unlimited"}
+          hint={isIntermediate ? "0: may issue leaf certificates only." : "How many CAs may stand below. Empty: no limit."}
+        />
       </div>
       <div className="flex justify-end">
         <SubmitButton pendingText="Creating…">{isIntermediate ? "Create intermediate CA" : "Create root CA"}</SubmitButton>
@@ -48,19 +86,32 @@ export function ImportAuthorityForm() {
   return (
     <form key={key} action={action} className="card space-y-5">
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        Bring a CA made elsewhere (with <code>openssl req -x509</code>, minica or another tool). Its key is checked against the certificate and
-        stored encrypted.
+        Bring a CA made elsewhere (with <code>openssl req -x509</code>, minica or another tool). Its key is checked against the certificate
+        and stored encrypted.
       </p>
       <FormAlert state={state} fields={["certificatePem", "privateKeyPem", "keyPassphrase"]} />
       <div className="space-y-2">
-        <TextAreaField name="certificatePem" label="CA certificate (PEM)" rows={6} state={state} placeholder="-----BEGIN CERTIFICATE-----" />
+        <TextAreaField
+          name="certificatePem"
+          label="CA certificate (PEM)"
+          rows={6}
+          state={state}
+          placeholder="-----BEGIN CERTIFICATE-----"
+        />
         <FileInput name="certificateFile" aria-label="Upload CA certificate file" accept=".pem,.crt,.cer,.der" />
       </div>
       <div className="space-y-2">
         <TextAreaField name="privateKeyPem" label="CA private key (PEM)" rows={6} state={state} placeholder="-----BEGIN PRIVATE KEY-----" />
         <FileInput name="privateKeyFile" aria-label="Upload CA private key file" accept=".pem,.key" />
       </div>
-      <TextField name="keyPassphrase" label="Key passphrase" type="password" autoComplete="off" state={state} hint="Only if the key is encrypted." />
+      <TextField
+        name="keyPassphrase"
+        label="Key passphrase"
+        type="password"
+        autoComplete="off"
+        state={state}
+        hint="Only if the key is encrypted."
+      />
       <div className="flex justify-end">
         <SubmitButton pendingText="Importing…">Import CA</SubmitButton>
       </div>

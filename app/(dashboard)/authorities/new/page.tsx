@@ -36,9 +36,15 @@ export default async function NewAuthorityPage({ searchParams }: { searchParams:
         <ImportAuthorityForm />
       ) : type === "intermediate" ? (
         parents.length === 0 ? (
-          <div className="card text-sm">There is no CA that may sign an intermediate yet. <Link href="/authorities/new">Create a root CA</Link> first.</div>
+          <div className="card text-sm">
+            There is no CA that may sign an intermediate yet. <Link href="/authorities/new">Create a root CA</Link> first.
+          </div>
         ) : (
-          <CreateAuthorityForm key="intermediate" parents={parents.map((p) => ({ value: p.id, label: p.commonName }))} defaultParentId={parentId} />
+          <CreateAuthorityForm
+            key="intermediate"
+            parents={parents.map((p) => ({ value: p.id, label: p.commonName }))}
+            defaultParentId={parentId}
+          />
         )
       ) : (
         <CreateAuthorityForm key="root" />

@@ -12,7 +12,12 @@ import type { IssueFormState } from "../actions";
 export async function revokeAction(id: string, _: FormState, form: FormData): Promise<FormState> {
   try {
     if (form.get("confirm") !== "on") {
-      return { ok: false, field: "confirm", message: "Tick the box to confirm: revocation cannot be undone (except a hold).", values: formValues(form) };
+      return {
+        ok: false,
+        field: "confirm",
+        message: "Tick the box to confirm: revocation cannot be undone (except a hold).",
+        values: formValues(form),
+      };
     }
     await actAs("issue", () => revokeCertificate(id, { reason: form.get("reason") }));
   } catch (error) {

@@ -23,19 +23,37 @@ export function Lifecycle({ id, revoked, onHold }: { id: string; revoked: boolea
           <input type="checkbox" name="revokeOld" /> Revoke this certificate as superseded once renewed
         </label>
         <SubmitButton pendingText="Renewing…">Renew</SubmitButton>
-        <p className="hint basis-full">Same subject, names, profile and lifetime; a new serial and validity, and a new key unless it came from a CSR.</p>
+        <p className="hint basis-full">
+          Same subject, names, profile and lifetime; a new serial and validity, and a new key unless it came from a CSR.
+        </p>
       </form>
       {onHold ? (
         <form action={lift} className="border-t border-slate-100 pt-4 dark:border-slate-800">
           <FormAlert state={holdState} fields={[]} />
-          {holdState.ok && holdState.message && <p role="status" className="mb-2 text-sm text-emerald-700">{holdState.message}</p>}
+          {holdState.ok && holdState.message && (
+            <p role="status" className="mb-2 text-sm text-emerald-700">
+              {holdState.message}
+            </p>
+          )}
           <SubmitButton pendingText="Lifting…">Lift the hold</SubmitButton>
         </form>
       ) : (
         !revoked && (
-          <form key={revokeKey} action={revoke} className="flex flex-wrap items-end gap-4 border-t border-slate-100 pt-4 dark:border-slate-800">
+          <form
+            key={revokeKey}
+            action={revoke}
+            className="flex flex-wrap items-end gap-4 border-t border-slate-100 pt-4 dark:border-slate-800"
+          >
             <FormAlert state={revokeState} fields={["reason"]} />
-            <div className="w-72"><SelectField name="reason" label="Reason" state={revokeState} options={REVOCATION_REASON_OPTIONS} defaultValue="unspecified" /></div>
+            <div className="w-72">
+              <SelectField
+                name="reason"
+                label="Reason"
+                state={revokeState}
+                options={REVOCATION_REASON_OPTIONS}
+                defaultValue="unspecified"
+              />
+            </div>
             <label className="flex items-center gap-2 text-sm">
               <input type="checkbox" name="confirm" /> Clients that check revocation will refuse it
             </label>
@@ -43,7 +61,11 @@ export function Lifecycle({ id, revoked, onHold }: { id: string; revoked: boolea
           </form>
         )
       )}
-      {revokeState.ok && revokeState.message && <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">{revokeState.message}</p>}
+      {revokeState.ok && revokeState.message && (
+        <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+          {revokeState.message}
+        </p>
+      )}
     </section>
   );
 }

@@ -16,7 +16,13 @@ export const metadata: Metadata = { title: "Certificate" };
 
 const DOWNLOADS = ["fullchain", "key", "pem", "crt", "der", "chain"] as const;
 
-export default async function CertificatePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ issued?: string }> }) {
+export default async function CertificatePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ issued?: string }>;
+}) {
   const [{ id }, { issued }] = await Promise.all([params, searchParams]);
   const [user, cert] = await Promise.all([requireUser(), getCertificate(id)]);
   if (!cert) notFound();
@@ -25,35 +31,71 @@ export default async function CertificatePage({ params, searchParams }: { params
   const { summary } = cert;
   const base = fileBaseName(cert.commonName, cert.serialHex);
   const profile = PROFILE_SPECS[cert.profile as LeafProfile];
-  const host = summary.sans.find((s) => s.startsWith("DNS:"))?.slice(4).replace(/^\*\./, "www.") ?? summary.sans.find((s) => s.startsWith("IP:"))?.slice(3) ?? (cert.commonName || "service.internal");
+  const host =
+    summary.sans
+      .find((s) => s.startsWith("DNS:"))
+      ?.slice(4)
+      .replace(/^\*\./, "www.") ??
+    summary.sans.find((s) => s.startsWith("IP:"))?.slice(3) ??
+    (cert.commonName || "service.internal");
   const lifetimeDays = Math.round((summary.notAfter.getTime() - summary.notBefore.getTime()) / 86_400_000);
   const issuer = cert.chain[0];
   const cappedByIssuer = issuer && issuer.notAfter.getTime() === summary.notAfter.getTime();
 
   return (
     <div className="space-y-6">
-      {issued && <div role="status" className="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-200">Certificate issued and stored.</div>}
+      {issued && (
+        <div
+          role="status"
+          className="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-200"
+        >
+          Certificate issued and stored.
+        </div>
+      )}
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
-          <p className="text-xs uppercase tracking-wide text-slate-500">{profile?.label ?? cert.profile} certificate · {cert.source === "csr" ? "signed from a CSR" : `key generated here (${cert.keyType})`}</p>
-          <h1 className="flex items-center gap-3">{cert.commonName || "(no Common Name)"} <StatusBadge status={cert.status} /></h1>
+          <p className="text-xs uppercase tracking-wide text-slate-500">
+            {profile?.label ?? cert.profile} certificate ·{" "}
+            {cert.source === "csr" ? "signed from a CSR" : `key generated here (${cert.keyType})`}
+          </p>
+          <h1 className="flex items-center gap-3">
+            {cert.commonName || "(no Common Name)"} <StatusBadge status={cert.status} />
+          </h1>
         </div>
       </div>
       {cert.revokedAt && (
-        <div role="status" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
-          Revoked on {cert.revokedAt.toISOString().slice(0, 16).replace("T", " ")} UTC ({cert.revocationReason}). It is listed in <a href={`/crl/${cert.authorityId}?format=pem`}>its CA&apos;s CRL</a>.
+        <div
+          role="status"
+          className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
+        >
+          Revoked on {cert.revokedAt.toISOString().slice(0, 16).replace("T", " ")} UTC ({cert.revocationReason}). It is listed in{" "}
+          <a href={`/crl/${cert.authorityId}?format=pem`}>its CA&apos;s CRL</a>.
         </div>
       )}
       {(cert.renewedFrom || cert.renewals.length > 0) && (
         <p className="text-sm">
-          {cert.renewedFrom && <>Renews <a href={`/certificates/${cert.renewedFrom.id}`}>the previous certificate</a>. </>}
-          {cert.renewals.map((r) => <span key={r.id}>Renewed on {r.createdAt.toISOString().slice(0, 10)}: <a href={`/certificates/${r.id}`}>the new certificate</a>. </span>)}
+          {cert.renewedFrom && (
+            <>
+              Renews <a href={`/certificates/${cert.renewedFrom.id}`}>the previous certificate</a>.{" "}
+            </>
+          )}
+          {cert.renewals.map((r) => (
+            <span key={r.id}>
+              Renewed on {r.createdAt.toISOString().slice(0, 10)}: <a href={`/certificates/${r.id}`}>the new certificate</a>.{" "}
+            </span>
+          ))}
         </p>
       )}
       {(lifetimeDays > LONG_LEAF_WARNING_DAYS || cappedByIssuer) && (
         <ul className="space-y-1 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
-          {lifetimeDays > LONG_LEAF_WARNING_DAYS && <li>Valid for {lifetimeDays} days, longer than the {LONG_LEAF_WARNING_DAYS}-day limit public CAs apply since March 2026.</li>}
-          {cappedByIssuer && <li>Its validity ends with its issuing CA&apos;s: renew the CA before this certificate can be renewed for longer.</li>}
+          {lifetimeDays > LONG_LEAF_WARNING_DAYS && (
+            <li>
+              Valid for {lifetimeDays} days, longer than the {LONG_LEAF_WARNING_DAYS}-day limit public CAs apply since March 2026.
+            </li>
+          )}
+          {cappedByIssuer && (
+            <li>Its validity ends with its issuing CA&apos;s: renew the CA before this certificate can be renewed for longer.</li>
+          )}
         </ul>
       )}
 
@@ -66,9 +108,13 @@ export default async function CertificatePage({ params, searchParams }: { params
           <h2 className="mb-2">Chain</h2>
           <ol className="space-y-1 text-sm">
             {[...cert.chain].reverse().map((c, i) => (
-              <li key={c.id} style={{ paddingLeft: `${i}rem` }}><Link href={`/authorities/${c.id}`}>{c.commonName}</Link></li>
+              <li key={c.id} style={{ paddingLeft: `${i}rem` }}>
+                <Link href={`/authorities/${c.id}`}>{c.commonName}</Link>
+              </li>
             ))}
-            <li style={{ paddingLeft: `${cert.chain.length}rem` }}><strong>{cert.commonName || summary.serial}</strong></li>
+            <li style={{ paddingLeft: `${cert.chain.length}rem` }}>
+              <strong>{cert.commonName || summary.serial}</strong>
+            </li>
           </ol>
         </section>
       </div>
@@ -76,32 +122,62 @@ export default async function CertificatePage({ params, searchParams }: { params
       <section className="card space-y-4">
         <div>
           <h2>Downloads</h2>
-          <p className="text-sm text-slate-600 dark:text-slate-400">Which file do I need? Most servers want the <strong>fullchain</strong> and the <strong>key</strong>; clients that must trust this certificate want the <strong>chain</strong>.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            Which file do I need? Most servers want the <strong>fullchain</strong> and the <strong>key</strong>; clients that must trust
+            this certificate want the <strong>chain</strong>.
+          </p>
         </div>
         <table className="table">
           <tbody>
             {DOWNLOADS.filter((f) => f !== "key" || (cert.hasKey && mayExportKey)).map((f) => (
               <tr key={f}>
-                <td className="w-72"><a className="btn btn-sm" href={`/download/certificates/${cert.id}?format=${f}`} download>{base}{FORMAT_FILES[f].suffix}</a></td>
+                <td className="w-72">
+                  <a className="btn btn-sm" href={`/download/certificates/${cert.id}?format=${f}`} download>
+                    {base}
+                    {FORMAT_FILES[f].suffix}
+                  </a>
+                </td>
                 <td className="text-slate-600 dark:text-slate-400">{FORMAT_FILES[f].explains}</td>
               </tr>
             ))}
           </tbody>
         </table>
         {cert.hasKey && !mayExportKey ? (
-          <p className="text-sm text-slate-500">cadesk holds this certificate&apos;s private key; only an admin can download it (key or PKCS#12).</p>
+          <p className="text-sm text-slate-500">
+            cadesk holds this certificate&apos;s private key; only an admin can download it (key or PKCS#12).
+          </p>
         ) : cert.hasKey ? (
-          <form method="post" action={`/download/certificates/${cert.id}/pkcs12`} className="flex flex-wrap items-end gap-3 border-t border-slate-100 pt-4 dark:border-slate-800">
+          <form
+            method="post"
+            action={`/download/certificates/${cert.id}/pkcs12`}
+            className="flex flex-wrap items-end gap-3 border-t border-slate-100 pt-4 dark:border-slate-800"
+          >
             <div>
-              <label className="label" htmlFor="p12-password">PKCS#12 password</label>
-              <input id="p12-password" name="password" type="password" minLength={4} required autoComplete="new-password" className="input w-64" />
+              <label className="label" htmlFor="p12-password">
+                PKCS#12 password
+              </label>
+              <input
+                id="p12-password"
+                name="password"
+                type="password"
+                minLength={4}
+                required
+                autoComplete="new-password"
+                className="input w-64"
+              />
             </div>
-            <button type="submit" className="btn">Download {base}.p12</button>
-            <p className="hint basis-full">{FORMAT_FILES.p12.explains} Opens with <code>openssl pkcs12</code> and <code>keytool</code>.</p>
+            <button type="submit" className="btn">
+              Download {base}.p12
+            </button>
+            <p className="hint basis-full">
+              {FORMAT_FILES.p12.explains} Opens with <code>openssl pkcs12</code> and <code>keytool</code>.
+            </p>
           </form>
         ) : (
           <p className="text-sm text-slate-500">
-            cadesk does not hold this certificate&apos;s private key ({cert.source === "csr" ? "it stayed with whoever made the CSR" : "it was issued without keeping the key"}), so there is no key or PKCS#12 download.
+            cadesk does not hold this certificate&apos;s private key (
+            {cert.source === "csr" ? "it stayed with whoever made the CSR" : "it was issued without keeping the key"}), so there is no key
+            or PKCS#12 download.
           </p>
         )}
       </section>
@@ -117,7 +193,13 @@ export default async function CertificatePage({ params, searchParams }: { params
           host={host}
           isServer={profile?.needsHostName ?? true}
           isClient={cert.profile !== "server"}
-          secretName={base.replace(/[^a-z0-9-]/gi, "-").toLowerCase().replace(/^-+|-+$/g, "").slice(0, 50) + "-tls"}
+          secretName={
+            base
+              .replace(/[^a-z0-9-]/gi, "-")
+              .toLowerCase()
+              .replace(/^-+|-+$/g, "")
+              .slice(0, 50) + "-tls"
+          }
         />
       </section>
     </div>

@@ -17,19 +17,35 @@ export function IssueForm({ authorities, defaultCaId }: { authorities: CaOption[
     <form key={key} action={action} className="card space-y-5">
       <FormAlert state={state} fields={FIELDS} />
       <IssuerAndProfile state={state} authorities={authorities} defaultCaId={defaultCaId} />
-      <TextField name="commonName" label="Common Name" required maxLength={64} state={state} placeholder="api.example.com" hint="Usually the main host name or service name." />
+      <TextField
+        name="commonName"
+        label="Common Name"
+        required
+        maxLength={64}
+        state={state}
+        placeholder="api.example.com"
+        hint="Usually the main host name or service name."
+      />
       <SanField state={state} />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField name="organization" label="Organization (O)" state={state} placeholder="optional" />
         <TextField name="organizationalUnit" label="Organizational unit (OU)" state={state} placeholder="optional" />
       </div>
-      <SelectField name="keyType" label="Key type" state={state} options={KEY_TYPES.map((k) => ({ value: k, label: KEY_TYPE_LABELS[k] }))} defaultValue={DEFAULT_KEY_TYPE} />
+      <SelectField
+        name="keyType"
+        label="Key type"
+        state={state}
+        options={KEY_TYPES.map((k) => ({ value: k, label: KEY_TYPE_LABELS[k] }))}
+        defaultValue={DEFAULT_KEY_TYPE}
+      />
       <ValidityField state={state} />
       <label className="flex items-start gap-2 text-sm">
         <input type="checkbox" name="discardPrivateKey" className="mt-0.5" defaultChecked={state.values?.discardPrivateKey === "on"} />
         <span>
           Do not keep the private key
-          <span className="block text-xs text-slate-500">It is shown once after issuing and never stored. Without it, later downloads offer only the certificate files.</span>
+          <span className="block text-xs text-slate-500">
+            It is shown once after issuing and never stored. Without it, later downloads offer only the certificate files.
+          </span>
         </span>
       </label>
       <div className="flex justify-end">

@@ -14,11 +14,14 @@ export default async function IssuePage({ searchParams }: { searchParams: Promis
       <div>
         <h1>Issue a certificate</h1>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-          cadesk generates the key pair. To keep the private key on your service instead, <Link href="/certificates/sign-csr">sign a CSR</Link>.
+          cadesk generates the key pair. To keep the private key on your service instead,{" "}
+          <Link href="/certificates/sign-csr">sign a CSR</Link>.
         </p>
       </div>
       {authorities.length === 0 ? (
-        <div className="card text-sm">There is no CA to issue from. <Link href="/authorities/new">Create a root CA</Link> first.</div>
+        <div className="card text-sm">
+          There is no CA to issue from. <Link href="/authorities/new">Create a root CA</Link> first.
+        </div>
       ) : (
         // A child CA (the issuing intermediate) is the better default than the root.
         <IssueForm authorities={authorities} defaultCaId={caId ?? authorities.findLast(() => true)?.value} />

@@ -21,7 +21,9 @@ export default async function SignCsrPage() {
   -addext "subjectAltName=DNS:api.example.com,IP:10.0.0.12"`}</pre>
       </div>
       {authorities.length === 0 ? (
-        <div className="card text-sm">There is no CA to sign with. <Link href="/authorities/new">Create a root CA</Link> first.</div>
+        <div className="card text-sm">
+          There is no CA to sign with. <Link href="/authorities/new">Create a root CA</Link> first.
+        </div>
       ) : (
         <SignCsrForm authorities={authorities} defaultCaId={authorities.findLast(() => true)?.value} />
       )}

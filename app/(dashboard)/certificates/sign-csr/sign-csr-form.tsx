@@ -28,14 +28,27 @@ export function SignCsrForm({ authorities, defaultCaId }: { authorities: CaOptio
         <h2>1. The CSR</h2>
         <FormAlert state={review} fields={["csr"]} />
         <div>
-          <label className="label" htmlFor="csr">CSR (PEM)</label>
-          <textarea id="csr" name="csr" rows={8} className="input font-mono text-xs" value={csr} onChange={(e) => setCsr(e.target.value)} placeholder="-----BEGIN CERTIFICATE REQUEST-----" aria-invalid={!review.ok && review.field === "csr"} />
+          <label className="label" htmlFor="csr">
+            CSR (PEM)
+          </label>
+          <textarea
+            id="csr"
+            name="csr"
+            rows={8}
+            className="input font-mono text-xs"
+            value={csr}
+            onChange={(e) => setCsr(e.target.value)}
+            placeholder="-----BEGIN CERTIFICATE REQUEST-----"
+            aria-invalid={!review.ok && review.field === "csr"}
+          />
           <FieldError state={review} name="csr" />
           <FieldError state={signed} name="csr" />
         </div>
         <div className="flex flex-wrap items-center justify-between gap-3">
           <FileInput name="csrFile" aria-label="Upload CSR file (PEM or DER)" accept=".csr,.pem,.der,.req" />
-          <button type="submit" formAction={previewAction} className="btn">Review CSR</button>
+          <button type="submit" formAction={previewAction} className="btn">
+            Review CSR
+          </button>
         </div>
       </section>
 
@@ -43,11 +56,23 @@ export function SignCsrForm({ authorities, defaultCaId }: { authorities: CaOptio
         <section key={reviewKey} className="card space-y-5">
           <h2>2. What it asks for</h2>
           <dl className="dl">
-            <dt>Subject</dt><dd>{preview.subject}</dd>
-            <dt>Subject Alt Names</dt><dd className="font-mono text-xs">{preview.sans}</dd>
-            <dt>Key</dt><dd>{preview.key}</dd>
-            <dt>Signature</dt><dd><span className="text-emerald-700 dark:text-emerald-400">verified</span> ({preview.signatureAlgorithm}): the requester holds the private key</dd>
-            {preview.ignoredSans.length > 0 && (<><dt>Not copied</dt><dd>{preview.ignoredSans.join(", ")}</dd></>)}
+            <dt>Subject</dt>
+            <dd>{preview.subject}</dd>
+            <dt>Subject Alt Names</dt>
+            <dd className="font-mono text-xs">{preview.sans}</dd>
+            <dt>Key</dt>
+            <dd>{preview.key}</dd>
+            <dt>Signature</dt>
+            <dd>
+              <span className="text-emerald-700 dark:text-emerald-400">verified</span> ({preview.signatureAlgorithm}): the requester holds
+              the private key
+            </dd>
+            {preview.ignoredSans.length > 0 && (
+              <>
+                <dt>Not copied</dt>
+                <dd>{preview.ignoredSans.join(", ")}</dd>
+              </>
+            )}
           </dl>
           <h2>3. What you will sign</h2>
           <FormAlert state={signed} fields={["caId", "profile", "commonName", "sans", "validityDays", "csr"]} />
@@ -56,7 +81,9 @@ export function SignCsrForm({ authorities, defaultCaId }: { authorities: CaOptio
           <SanField state={signed} defaultValue={preview.sanText} />
           <ValidityField state={signed} />
           <div className="flex justify-end">
-            <SubmitButton pendingText="Signing…" formAction={signAction}>Sign certificate</SubmitButton>
+            <SubmitButton pendingText="Signing…" formAction={signAction}>
+              Sign certificate
+            </SubmitButton>
           </div>
         </section>
       )}

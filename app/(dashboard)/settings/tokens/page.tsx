@@ -17,15 +17,30 @@ export default async function TokensPage() {
       <div>
         <h1>API tokens</h1>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-          Bearer tokens for <code>/api/v1</code>, each with a role. <code>CADESK_API_TOKEN</code> from the environment keeps working as an admin
-          token for automation.
+          Bearer tokens for <code>/api/v1</code>, each with a role. <code>CADESK_API_TOKEN</code> from the environment keeps working as an
+          admin token for automation.
         </p>
       </div>
       <CreateTokenForm />
       <section className="card" aria-label="Tokens">
-        {tokens.length === 0 ? <p className="text-sm text-slate-600 dark:text-slate-400">No tokens yet.</p> : (
+        {tokens.length === 0 ? (
+          <p className="text-sm text-slate-600 dark:text-slate-400">No tokens yet.</p>
+        ) : (
           <table className="table">
-            <thead><tr><th>Name</th><th>Role</th><th>Token</th><th>Created</th><th>Expires</th><th>Last used</th><th>Status</th><th><span className="sr-only">Actions</span></th></tr></thead>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Role</th>
+                <th>Token</th>
+                <th>Created</th>
+                <th>Expires</th>
+                <th>Last used</th>
+                <th>Status</th>
+                <th>
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
             <tbody>
               {tokens.map((t) => (
                 <tr key={t.id}>
@@ -40,7 +55,9 @@ export default async function TokensPage() {
                     {state(t) === "active" && (
                       <form action={revokeTokenAction}>
                         <input type="hidden" name="id" value={t.id} />
-                        <button type="submit" className="btn btn-sm" aria-label={`Revoke token ${t.name}`}>Revoke</button>
+                        <button type="submit" className="btn btn-sm" aria-label={`Revoke token ${t.name}`}>
+                          Revoke
+                        </button>
                       </form>
                     )}
                   </td>

@@ -8,27 +8,45 @@ export const metadata: Metadata = { title: "Users" };
 
 export default async function UsersPage() {
   const me = await requireUser("users");
-  const users = await getDb().user.findMany({ orderBy: { email: "asc" }, include: { sessions: { select: { lastSeenAt: true }, orderBy: { lastSeenAt: "desc" }, take: 1 } } });
+  const users = await getDb().user.findMany({
+    orderBy: { email: "asc" },
+    include: { sessions: { select: { lastSeenAt: true }, orderBy: { lastSeenAt: "desc" }, take: 1 } },
+  });
   return (
     <div className="space-y-6">
       <div>
         <h1>Users</h1>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-          Admins manage users, CAs, settings and key exports; operators issue, sign CSRs, renew and revoke; viewers read. A CA&apos;s page can
-          limit which operators may issue from it.
+          Admins manage users, CAs, settings and key exports; operators issue, sign CSRs, renew and revoke; viewers read. A CA&apos;s page
+          can limit which operators may issue from it.
         </p>
       </div>
       <section className="card" aria-label="All users">
         <table className="table">
-          <thead><tr><th>E-mail</th><th>Role</th><th>Added</th><th>Last seen</th><th><span className="sr-only">Actions</span></th></tr></thead>
+          <thead>
+            <tr>
+              <th>E-mail</th>
+              <th>Role</th>
+              <th>Added</th>
+              <th>Last seen</th>
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
           <tbody>
             {users.map((u) => (
               <tr key={u.id}>
-                <td className="font-medium">{u.email}{u.id === me.userId && <span className="ml-2 text-xs text-slate-500">(you)</span>}</td>
+                <td className="font-medium">
+                  {u.email}
+                  {u.id === me.userId && <span className="ml-2 text-xs text-slate-500">(you)</span>}
+                </td>
                 <td>{u.role}</td>
                 <td className="text-xs">{formatDate(u.createdAt)}</td>
                 <td className="text-xs">{u.sessions[0] ? formatDate(u.sessions[0].lastSeenAt) : "not signed in"}</td>
-                <td><UserRowActions id={u.id} email={u.email} role={u.role} self={u.id === me.userId} /></td>
+                <td>
+                  <UserRowActions id={u.id} email={u.email} role={u.role} self={u.id === me.userId} />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -3,4 +3,6 @@ import { fileResponse } from "@/lib/api/respond";
 import { exportAudit } from "@/lib/services/export-audit";
 
 /** The audit log as JSON or CSV (?format=json|csv, group, actor, outcome, from, to), for SIEMs and audits. */
-export const GET = apiRoute("audit", async (request) => fileResponse(await exportAudit({ format: "json", ...Object.fromEntries(new URL(request.url).searchParams) })));
+export const GET = apiRoute("audit", async (request) =>
+  fileResponse(await exportAudit({ format: "json", ...Object.fromEntries(new URL(request.url).searchParams) })),
+);

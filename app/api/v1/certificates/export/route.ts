@@ -3,4 +3,6 @@ import { fileResponse } from "@/lib/api/respond";
 import { exportInventory } from "@/lib/services/export-inventory";
 
 /** ?format=csv|json with the inventory's filters (q, caId, status). */
-export const GET = apiRoute("view", async (request) => fileResponse(await exportInventory(Object.fromEntries(new URL(request.url).searchParams))));
+export const GET = apiRoute("view", async (request) =>
+  fileResponse(await exportInventory(Object.fromEntries(new URL(request.url).searchParams))),
+);

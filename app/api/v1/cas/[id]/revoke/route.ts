@@ -4,4 +4,6 @@ import { json } from "@/lib/api/respond";
 import { revokeAuthority } from "@/lib/services/revoke-authority";
 
 /** {reason}: revokes an intermediate CA; its parent's CRL is signed anew. */
-export const POST = apiRoute("manage_cas", async (request, { id }) => json(presentAuthority(await revokeAuthority(id!, await readJson(request)))));
+export const POST = apiRoute("manage_cas", async (request, { id }) =>
+  json(presentAuthority(await revokeAuthority(id!, await readJson(request)))),
+);

@@ -7,5 +7,13 @@ import { renewCertificate } from "@/lib/services/renew-certificate";
 export const POST = apiRoute("issue", async (request, { id }) => {
   const body = request.headers.get("content-length") === "0" ? {} : await readJson(request);
   const renewed = await renewCertificate(id!, body);
-  return json({ ...presentCertificate(renewed.certificate), renewedFromId: id, ...(renewed.privateKeyPem ? { privateKeyPem: renewed.privateKeyPem } : {}), warnings: renewed.warnings }, 201);
+  return json(
+    {
+      ...presentCertificate(renewed.certificate),
+      renewedFromId: id,
+      ...(renewed.privateKeyPem ? { privateKeyPem: renewed.privateKeyPem } : {}),
+      warnings: renewed.warnings,
+    },
+    201,
+  );
 });

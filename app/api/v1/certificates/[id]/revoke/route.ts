@@ -4,7 +4,9 @@ import { json } from "@/lib/api/respond";
 import { liftHold, revokeCertificate } from "@/lib/services/revoke-certificate";
 
 /** {reason}: revokes, and the CA's CRL is signed anew at once. */
-export const POST = apiRoute("issue", async (request, { id }) => json(presentCertificate(await revokeCertificate(id!, await readJson(request)))));
+export const POST = apiRoute("issue", async (request, { id }) =>
+  json(presentCertificate(await revokeCertificate(id!, await readJson(request)))),
+);
 
 /** Lifts a certificateHold. */
 export const DELETE = apiRoute("issue", async (_request, { id }) => json(presentCertificate(await liftHold(id!))));
