@@ -63,6 +63,9 @@ try {
   const unitReport = path.join(reports, "vitest.json");
   const e2eReport = path.join(reports, "playwright.json");
 
+  log("Lint (ESLint) and formatting (Prettier)…");
+  const lint = spawnSync("npm", ["run", "--silent", "lint"], { cwd: root, stdio: "inherit" });
+
   log("Unit and integration tests (vitest)…");
   const unit = spawnSync(
     path.join(root, "node_modules/.bin/vitest"),
@@ -83,7 +86,7 @@ try {
   const passed = (u?.numPassedTests ?? 0) + (p?.stats?.expected ?? 0);
   const failed = (u?.numFailedTests ?? 0) + (p?.stats?.unexpected ?? 0) + (p?.stats?.flaky ?? 0);
   const skipped = (u?.numPendingTests ?? 0) + (u?.numTodoTests ?? 0) + (p?.stats?.skipped ?? 0);
-  const broken = unit.status !== 0 || e2e.status !== 0 || !u || !p;
+  const broken = lint.status !== 0 || unit.status !== 0 || e2e.status !== 0 || !u || !p;
   log(
     `unit: ${u ? `${u.numPassedTests} passed, ${u.numFailedTests} failed` : "no report"}; e2e: ${p ? `${p.stats.expected} passed, ${p.stats.unexpected} failed` : "no report"}`,
   );
