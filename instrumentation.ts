@@ -1,6 +1,18 @@
 /** Runs once when the server starts: key material exists before the first request needs it. */
 export async function register() {
+  // NEXT_RUNTIME is Next's own plumbing (which runtime loads this file), not cadesk configuration:
+  // it stays here rather than in lib/config.ts, which the edge runtime must not load.
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    // Validates every variable first: a bad value stops the start with one message per variable.
+    const { ConfigError, readConfig, unknownVariables } = await import("./lib/config");
+    for (const name of unknownVariables()) console.warn(`[cadesk] ${name} is set but cadesk does not read it: misspelt?`);
+    try {
+      readConfig();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      console.error(`[cadesk] ${error.message}\nFix the environment (see the configuration table in the README) and start again.`);
+      process.exit(78); // EX_CONFIG
+    }
     const { prepareDataDir } = await import("./lib/startup");
     prepareDataDir();
     const { announceFirstRun } = await import("./lib/startup");

@@ -16,6 +16,8 @@ function nonce(): string {
  * which React's style props need; they cannot run code.
  */
 function contentSecurityPolicy(value: string, https: boolean): string {
+  // NODE_ENV is set by Next itself (and inlined in this bundle), not cadesk configuration: it stays
+  // here instead of lib/config.ts, which the proxy does not load.
   const dev = process.env.NODE_ENV === "development";
   return [
     "default-src 'self'",

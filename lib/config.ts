@@ -1,11 +1,193 @@
 /**
- * Configuration from the environment, read in one place and documented in the README.
- * Kept free of Next and Prisma imports: prisma.config.ts and the start scripts use it too.
+ * Configuration from the environment: every variable cadesk reads is declared, documented and
+ * validated here, and nowhere else reads `process.env` (the README's configuration table lists
+ * the same variables). A bad value stops the start with a message naming the variable and what it
+ * accepts, instead of being silently replaced by a default.
+ *
+ * Kept free of Next and Prisma imports: prisma.config.ts and the start-up code use it too.
+ *
+ * Adding a variable: one entry in `ENV` below, in its group, with a doc comment, built from the
+ * helpers (`wholeNumber`, `port`, `flag`, `text`, `secret`, `httpUrl`, or `variable` for anything
+ * else); read it as `readConfig().CADESK_SOMETHING`, and add its row to the README table.
  */
 import path from "node:path";
+import { z } from "zod";
 
-export interface Config {
+export type Env = Record<string, string | undefined>;
+
+// ---------------------------------------------------------------------------------------------
+// Value helpers. Each takes the raw text (unset and blank both mean "not set") and either turns
+// it into a value or refuses it with "expected ...", which the start-up message prints.
+
+/**
+ * A variable whose text `parse` turns into a value (undefined: refused with `expected`), or
+ * `fallback` when it is not set.
+ */
+function variable<T>(expected: string, parse: (raw: string) => T | undefined): z.ZodType<T | undefined, string | undefined>;
+function variable<T>(expected: string, parse: (raw: string) => T | undefined, fallback: T): z.ZodType<T, string | undefined>;
+function variable<T>(expected: string, parse: (raw: string) => T | undefined, fallback?: T) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): T | undefined => {
+      if (raw === undefined || raw.trim() === "") return fallback;
+      const value = parse(raw.trim());
+      if (value === undefined) {
+        ctx.addIssue({ code: "custom", message: `expected ${expected}` });
+        return z.NEVER;
+      }
+      return value;
+    });
+}
+
+/** A whole number of `unit` between `min` and `max` (no units, signs, decimals or exponents). */
+function wholeNumber(unit: string, min: number, max: number, fallback: number) {
+  return variable(
+    `a whole number of ${unit} between ${min} and ${max}`,
+    (raw) => {
+      const n = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+      return n >= min && n <= max ? n : undefined;
+    },
+    fallback,
+  );
+}
+
+/** A TCP port; 0 (where allowed) lets the system pick a free one, as tests do. */
+function port(fallback: number, { anyFree = false } = {}) {
+  return variable(portExpected(anyFree), (raw) => portNumber(raw, anyFree), fallback);
+}
+
+/** A TCP port with no default (the code decides from other variables). */
+function optionalPort({ anyFree = false } = {}) {
+  return variable(portExpected(anyFree), (raw) => portNumber(raw, anyFree));
+}
+
+const portExpected = (anyFree: boolean) => `a TCP port number between ${anyFree ? 0 : 1} and 65535${anyFree ? " (0: any free port)" : ""}`;
+
+function portNumber(raw: string, anyFree: boolean): number | undefined {
+  const n = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+  return n >= (anyFree ? 0 : 1) && n <= 65535 ? n : undefined;
+}
+
+/** On or off: `1` or `0`, so a typo such as `yes` or `true` is not silently read as off. */
+function flag(meaning: string) {
+  return variable(`1 (${meaning}) or 0 (off)`, (raw) => (raw === "1" ? true : raw === "0" ? false : undefined), false);
+}
+
+/** Free text (trimmed); undefined when unset. */
+function text() {
+  return variable("some text", (raw) => raw);
+}
+
+/** A secret: checked like any value, but never printed in the start-up message. */
+function secret(expected: string, accept: (raw: string) => boolean) {
+  return variable(expected, (raw) => (accept(raw) ? raw : undefined));
+}
+
+/** An absolute http(s) URL without query or fragment, trailing slashes removed. */
+function httpUrl() {
+  return variable("an http:// or https:// URL without query or fragment, such as https://ca.example.com", (raw) => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return undefined;
+    }
+    if (!/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) return undefined;
+    return url.toString().replace(/\/+$/, "");
+  });
+}
+
+/** The 32-byte master key as 64 hex characters or base64; the key file in the data dir uses the same format. */
+export function masterKeyBytes(text: string): Buffer | undefined {
+  const t = text.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(t) ? Buffer.from(t, "hex") : /^[A-Za-z0-9+/]+={0,2}$/.test(t) ? Buffer.from(t, "base64") : null;
+  return key?.length === 32 ? key : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every variable, grouped. Keys are the variable names; the values are what the code reads.
+
+const ENV = {
+  // --- Storage -------------------------------------------------------------------------------
+
+  /** Where the SQLite database, master key and API token live (created 0700); relative to the working directory. */
+  CADESK_DATA_DIR: variable("a directory path", (raw) => raw, "./data"),
+  /** The database; default `file:$CADESK_DATA_DIR/cadesk.db`. Only SQLite `file:` URLs so far. */
+  DATABASE_URL: variable("a file: URL of the SQLite database, such as file:/var/lib/cadesk/cadesk.db", (raw) =>
+    /^file:.+/.test(raw) ? raw : undefined,
+  ),
+  /** Seals every stored private key (AES-256-GCM); default: generated into `$CADESK_DATA_DIR/master.key`. */
+  CADESK_MASTER_KEY: secret("32 bytes as 64 hex characters (`openssl rand -hex 32`) or base64", (raw) => masterKeyBytes(raw) !== undefined),
+
+  // --- HTTP and public endpoints --------------------------------------------------------------
+
+  /** Port of the dashboard (Next's own variable; `npm start` passes it to `next start`). */
+  PORT: port(3000),
+  /** Base URL clients reach the CRL, OCSP and CA-certificate endpoints at; default from PORT and CADESK_TLS. */
+  CADESK_PUBLIC_URL: httpUrl(),
+
+  // --- HTTPS for the dashboard (CADESK_TLS=1) -------------------------------------------------
+
+  /** Serve the dashboard over HTTPS with a certificate from cadesk's own CA. */
+  CADESK_TLS: flag("serve the dashboard over HTTPS"),
+  /** Names in the dashboard certificate, separated by commas or spaces; default localhost, this host, the public URL's host, 127.0.0.1, ::1. */
+  CADESK_TLS_NAMES: variable("host names or IP addresses separated by commas or spaces", (raw) => [
+    ...new Set(raw.split(/[,\s]+/).filter(Boolean)),
+  ]),
+  /** The CA that issues the dashboard certificate; default a "cadesk Dashboard CA" made for it. */
+  CADESK_TLS_CA_ID: text(),
+  /** Port the HTTPS front listens on (`npm start` sets it to PORT); default PORT. */
+  CADESK_HTTPS_PORT: optionalPort({ anyFree: true }),
+  /** Address the HTTPS front listens on. */
+  CADESK_HTTPS_HOST: variable("an address to listen on, such as 0.0.0.0 or 127.0.0.1", (raw) => raw, "0.0.0.0"),
+  /** Loopback port Next listens on behind the HTTPS front; default PORT + 10000 (read by scripts/start.mjs too). */
+  CADESK_INTERNAL_PORT: optionalPort(),
+
+  // --- Access ---------------------------------------------------------------------------------
+
+  /** Admin bearer token of the JSON API; default: generated into `$CADESK_DATA_DIR/api-token`. */
+  CADESK_API_TOKEN: secret("at least 16 characters without spaces (`openssl rand -hex 32`)", (raw) => /^\S{16,}$/.test(raw)),
+  /** With CADESK_ADMIN_PASSWORD: the first admin, created at start instead of through the setup page. */
+  CADESK_ADMIN_EMAIL: variable("an e-mail address", (raw) => (z.email().safeParse(raw).success ? raw : undefined)),
+  /** With CADESK_ADMIN_EMAIL: that admin's password (the password rules apply at start). */
+  CADESK_ADMIN_PASSWORD: secret("a password", () => true),
+  /** How recent a password entry sensitive actions need. */
+  CADESK_REAUTH_MINUTES: wholeNumber("minutes", 1, 1440, 5),
+
+  // --- PKI ------------------------------------------------------------------------------------
+
+  /** How long each CRL is valid; a new one is signed a day before it runs out. */
+  CADESK_CRL_DAYS: wholeNumber("days", 1, 365, 7),
+
+  // --- Background work ------------------------------------------------------------------------
+
+  /** How often the in-app scheduler runs (CRLs, expiry notices, deliveries). */
+  CADESK_SCHEDULER_SECONDS: wholeNumber("seconds", 5, 86_400, 60),
+  /** Port of the built-in TLS echo server. */
+  CADESK_ECHO_PORT: port(8443, { anyFree: true }),
+};
+
+/** Variables whose values the start-up message must not print. */
+const SECRETS = new Set<string>(["CADESK_MASTER_KEY", "CADESK_API_TOKEN", "CADESK_ADMIN_PASSWORD"]);
+
+const EnvSchema = z.object(ENV).superRefine((env, ctx) => {
+  if (Boolean(env.CADESK_ADMIN_EMAIL) !== Boolean(env.CADESK_ADMIN_PASSWORD)) {
+    const missing = env.CADESK_ADMIN_EMAIL ? "CADESK_ADMIN_PASSWORD" : "CADESK_ADMIN_EMAIL";
+    ctx.addIssue({
+      code: "custom",
+      path: [missing],
+      message: "expected it set too: CADESK_ADMIN_EMAIL and CADESK_ADMIN_PASSWORD go together",
+    });
+  }
+});
+
+export type EnvValues = z.output<typeof EnvSchema>;
+
+export interface Config extends EnvValues {
+  /** CADESK_DATA_DIR resolved to an absolute path. */
   dataDir: string;
+  /** DATABASE_URL, or the SQLite file in the data dir. */
   databaseUrl: string;
   apiToken: string | undefined;
   masterKeyHex: string | undefined;
@@ -13,19 +195,76 @@ export interface Config {
   publicUrl: string;
 }
 
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** The environment refused: `problems` has one line per variable, each naming it and what it accepts. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      problems.length === 1
+        ? `Invalid configuration: ${problems[0]}`
+        : `Invalid configuration (${problems.length} problems):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+function shown(name: string, raw: string | undefined): string {
+  if (raw === undefined || raw.trim() === "") return `${name} (unset)`;
+  if (SECRETS.has(name)) return `${name}=<hidden, ${raw.length} characters>`;
+  return `${name}=${raw.length > 80 ? `${raw.slice(0, 80)}...` : raw}`;
+}
+
+/** Validates `env` (no caching): the configuration, or a ConfigError listing every bad variable. */
+export function parseConfig(env: Env): Config {
+  const result = EnvSchema.safeParse(Object.fromEntries(Object.keys(ENV).map((name) => [name, env[name]])));
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        return `${shown(name, env[name])}: ${issue.message}`;
+      }),
+    );
+  }
+  const values = result.data;
   // Resolved at run time, relative to where the server starts; not a file the build should trace.
-  const dataDir = path.resolve(/*turbopackIgnore: true*/ env.CADESK_DATA_DIR || "./data");
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ values.CADESK_DATA_DIR);
+  const defaultPublicUrl = values.CADESK_TLS
+    ? `https://localhost:${values.CADESK_HTTPS_PORT ?? values.PORT}`
+    : `http://localhost:${values.PORT}`;
   return {
+    ...values,
     dataDir,
-    databaseUrl: env.DATABASE_URL || `file:${path.join(dataDir, "cadesk.db")}`,
-    apiToken: env.CADESK_API_TOKEN || undefined,
-    masterKeyHex: env.CADESK_MASTER_KEY || undefined,
-    publicUrl: (
-      env.CADESK_PUBLIC_URL ||
-      (env.CADESK_TLS === "1" ? `https://localhost:${env.CADESK_HTTPS_PORT || env.PORT || 3000}` : `http://localhost:${env.PORT || 3000}`)
-    ).replace(/\/+$/, ""),
+    databaseUrl: values.DATABASE_URL ?? `file:${path.join(dataDir, "cadesk.db")}`,
+    apiToken: values.CADESK_API_TOKEN,
+    masterKeyHex: values.CADESK_MASTER_KEY,
+    publicUrl: values.CADESK_PUBLIC_URL ?? defaultPublicUrl,
   };
+}
+
+/**
+ * `CADESK_*` variables set in `env` that cadesk does not read: most likely misspelt (a warning at
+ * start, not a refusal, so a variable a newer version reads does not stop an older one).
+ */
+export function unknownVariables(env: Env = process.env): string[] {
+  return Object.keys(env)
+    .filter((name) => name.startsWith("CADESK_") && !(name in ENV))
+    .sort();
+}
+
+let cached: Config | undefined;
+
+/** This process's configuration, parsed from `process.env` on first use and kept. */
+export function readConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/**
+ * Tests: use the configuration parsed from `env` for the rest of this process (a test file runs in
+ * its own module context), or go back to `process.env` with no argument. Returns what it set.
+ */
+export function setConfigForTesting(env?: Env): Config | undefined {
+  cached = env ? parseConfig(env) : undefined;
+  return cached;
 }
 
 /** The SQLite file behind a `file:` URL; other URLs are a store cadesk does not run on yet. */

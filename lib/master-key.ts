@@ -6,14 +6,13 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { readConfig, type Config } from "./config";
+import { masterKeyBytes, readConfig, type Config } from "./config";
 
 let cached: Buffer | undefined;
 
 export function parseMasterKey(text: string): Buffer {
-  const t = text.trim();
-  const key = /^[0-9a-fA-F]{64}$/.test(t) ? Buffer.from(t, "hex") : Buffer.from(t, "base64");
-  if (key.length !== 32) {
+  const key = masterKeyBytes(text);
+  if (!key) {
     throw new Error("CADESK_MASTER_KEY must be 32 bytes: 64 hex characters (`openssl rand -hex 32`) or base64.");
   }
   return key;

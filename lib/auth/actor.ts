@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { readConfig } from "../config";
 import { AppError } from "../errors";
 import { can, type Permission, type Role } from "./roles";
 
@@ -42,7 +43,7 @@ export function assertCan(permission: Permission, what: string): void {
 
 /** Sensitive actions need the password entered within this window (CADESK_REAUTH_MINUTES, 5). */
 export function reauthMs(): number {
-  return Math.max(1, Number(process.env.CADESK_REAUTH_MINUTES) || 5) * 60_000;
+  return readConfig().CADESK_REAUTH_MINUTES * 60_000;
 }
 
 /**

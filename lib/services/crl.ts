@@ -1,3 +1,4 @@
+import { readConfig } from "../config";
 import { getDb } from "../db";
 import { signCrl } from "../pki/crl";
 import type { RevocationReason } from "../pki/revocation-reasons";
@@ -7,7 +8,7 @@ const DAY = 86_400_000;
 
 /** How long a CRL is valid (CADESK_CRL_DAYS, 7 by default); a new one is made a day before. */
 function crlLifetimeMs(): number {
-  return Math.max(1, Number(process.env.CADESK_CRL_DAYS) || 7) * DAY;
+  return readConfig().CADESK_CRL_DAYS * DAY;
 }
 
 /** Signs a fresh CRL of everything this CA revoked, with the next CRL number, and stores it. */

@@ -3,6 +3,7 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import tls, { type TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setConfigForTesting } from "../config";
 import { getDb } from "../db";
 import { runAsync, tempDir, writeFiles } from "../testing/openssl";
 import { httpsFrontRuntime } from "../tls/https-front-runtime";
@@ -20,14 +21,15 @@ beforeAll(async () => {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ url: req.url, headers: req.headers })),
   );
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
-  process.env.CADESK_TLS_NAMES = "localhost,127.0.0.1";
-  const front = await startDashboardHttps({
+  const config = setConfigForTesting({
     ...process.env,
+    CADESK_TLS_NAMES: "localhost,127.0.0.1",
     CADESK_TLS: "1",
     CADESK_HTTPS_PORT: "0",
     CADESK_HTTPS_HOST: "127.0.0.1",
     PORT: String((upstream.address() as AddressInfo).port),
   });
+  const front = await startDashboardHttps(config);
   port = front!.port!;
   caPem = (await getDb().authority.findFirstOrThrow({ where: { commonName: DASHBOARD_CA_NAME } })).certificatePem;
 });
@@ -35,6 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await httpsFrontRuntime().front?.stop();
   await new Promise((resolve) => upstream.close(resolve));
+  setConfigForTesting();
 });
 
 function get(

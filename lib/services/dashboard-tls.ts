@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 import { hostname } from "node:os";
 import { runAs, SYSTEM_ACTOR } from "../auth/actor";
-import { readConfig } from "../config";
+import { readConfig, type Config } from "../config";
 import { getDb } from "../db";
 import { HttpsFront } from "../tls/https-front";
 import { httpsFrontRuntime } from "../tls/https-front-runtime";
@@ -17,9 +17,9 @@ export const DASHBOARD_CA_NAME = "cadesk Dashboard CA";
 const RENEW_BEFORE_MS = 30 * DAY;
 
 /** Names the dashboard answers to: CADESK_TLS_NAMES, or localhost, this host and CADESK_PUBLIC_URL's host. */
-export function dashboardNames(env = process.env): string[] {
-  if (env.CADESK_TLS_NAMES) return [...new Set(env.CADESK_TLS_NAMES.split(/[,\s]+/).filter(Boolean))];
-  const publicHost = new URL(readConfig(env).publicUrl).hostname.replace(/^\[|\]$/g, "");
+export function dashboardNames(config: Config = readConfig()): string[] {
+  if (config.CADESK_TLS_NAMES) return config.CADESK_TLS_NAMES;
+  const publicHost = new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, "");
   return [...new Set(["localhost", hostname().toLowerCase(), publicHost, "127.0.0.1", "::1"].filter(Boolean))];
 }
 
@@ -38,7 +38,7 @@ export async function ensureDashboardCertificate(now = new Date()): Promise<stri
     // renewCertificate follows the dashboard certificate itself (followRenewal).
     if (usable) return (await renewCertificate(current.id, {}, now)).certificate.id;
     const caId =
-      process.env.CADESK_TLS_CA_ID ||
+      readConfig().CADESK_TLS_CA_ID ||
       (
         await db.authority.findFirst({
           where: { commonName: DASHBOARD_CA_NAME, status: "active", notAfter: { gt: new Date(now.getTime() + 90 * DAY) } },
@@ -65,16 +65,16 @@ export async function ensureDashboardCertificate(now = new Date()): Promise<stri
  * CADESK_TLS=1: serves the dashboard over HTTPS on CADESK_HTTPS_PORT, forwarding to Next on the
  * loopback port it listens on (`npm start` arranges both).
  */
-export async function startDashboardHttps(env = process.env): Promise<HttpsFront | null> {
+export async function startDashboardHttps(config: Config = readConfig()): Promise<HttpsFront | null> {
   const runtime = httpsFrontRuntime();
-  if (env.CADESK_TLS !== "1" || runtime.front) return runtime.front;
-  const port = Number(env.CADESK_HTTPS_PORT || 3000);
-  const front = new HttpsFront({ host: "127.0.0.1", port: Number(env.PORT || 13000) });
+  if (!config.CADESK_TLS || runtime.front) return runtime.front;
+  const port = config.CADESK_HTTPS_PORT ?? config.PORT;
+  const front = new HttpsFront({ host: "127.0.0.1", port: config.PORT });
   runtime.front = front;
   runtime.reload = async (certificateId) => front.update(await servingPems(certificateId));
-  await front.start(await servingPems(await ensureDashboardCertificate()), port, env.CADESK_HTTPS_HOST || "0.0.0.0");
+  await front.start(await servingPems(await ensureDashboardCertificate()), port, config.CADESK_HTTPS_HOST);
   console.log(
-    `[cadesk] HTTPS on port ${front.port} for ${dashboardNames(env).join(", ")}. Trust the CA that issued it (${env.CADESK_TLS_CA_ID ? "CADESK_TLS_CA_ID" : `"${DASHBOARD_CA_NAME}"`}) to avoid browser warnings.`,
+    `[cadesk] HTTPS on port ${front.port} for ${dashboardNames(config).join(", ")}. Trust the CA that issued it (${config.CADESK_TLS_CA_ID ? "CADESK_TLS_CA_ID" : `"${DASHBOARD_CA_NAME}"`}) to avoid browser warnings.`,
   );
   return front;
 }

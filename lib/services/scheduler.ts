@@ -1,4 +1,5 @@
 import { ensureDashboardCertificate } from "./dashboard-tls";
+import { readConfig } from "../config";
 import { getDb } from "../db";
 import { currentCrl } from "./crl";
 import { deliverDue } from "./deliver-notifications";
@@ -44,7 +45,7 @@ export interface ScheduledRun {
 /** One pass of the in-app scheduler: CRLs, then expiry notices, then deliveries and retries. */
 export async function runScheduledWork(now = new Date()): Promise<ScheduledRun> {
   // The dashboard's own HTTPS certificate renews itself 30 days before it expires.
-  if (process.env.CADESK_TLS === "1") await ensureDashboardCertificate(now);
+  if (readConfig().CADESK_TLS) await ensureDashboardCertificate(now);
   const crlsSigned = await refreshCrls(now);
   await forgetExpired(now);
   const noticesQueued = await queueExpiryNotices(now);
@@ -60,7 +61,7 @@ const runtime = globalThis as typeof globalThis & { cadeskScheduler?: NodeJS.Tim
  */
 export function startScheduler(): void {
   if (runtime.cadeskScheduler) return;
-  const seconds = Math.max(5, Number(process.env.CADESK_SCHEDULER_SECONDS) || 60);
+  const seconds = readConfig().CADESK_SCHEDULER_SECONDS;
   let running = false;
   const tick = async () => {
     if (running) return;

@@ -3,6 +3,7 @@ import { runAs, type Actor } from "../auth/actor";
 import { decoyHash, hashPassword, verifyPassword } from "../auth/password";
 import { findSession } from "../auth/sessions";
 import { getDb } from "../db";
+import { parseConfig } from "../config";
 import { AppError } from "../errors";
 import { apiActor } from "../api/auth";
 import { createApiToken, revokeApiToken } from "./api-tokens";
@@ -250,7 +251,9 @@ describe("first run", () => {
     expect((await refusal(completeSetup({ setupToken: setupToken(), email: email("late"), password: PASSWORD }, meta))).code).toBe(
       "CONFLICT",
     );
-    expect(await bootstrapAdminFromEnv({ ...process.env, CADESK_ADMIN_EMAIL: email("env"), CADESK_ADMIN_PASSWORD: PASSWORD })).toBeNull();
+    expect(
+      await bootstrapAdminFromEnv(parseConfig({ ...process.env, CADESK_ADMIN_EMAIL: email("env"), CADESK_ADMIN_PASSWORD: PASSWORD })),
+    ).toBeNull();
 
     // With no users, as on a new install; the users other tests made are put back afterwards.
     const saved = await getDb().user.findMany();
@@ -260,14 +263,12 @@ describe("first run", () => {
         "setup token is not right",
       );
       const envAdmin = email("env");
-      await expect(bootstrapAdminFromEnv({ ...process.env, CADESK_ADMIN_EMAIL: envAdmin, CADESK_ADMIN_PASSWORD: "short" })).rejects.toThrow(
-        /CADESK_ADMIN_PASSWORD is refused/,
+      await expect(
+        bootstrapAdminFromEnv(parseConfig({ ...process.env, CADESK_ADMIN_EMAIL: envAdmin, CADESK_ADMIN_PASSWORD: "short" })),
+      ).rejects.toThrow(/CADESK_ADMIN_PASSWORD is refused/);
+      const created = await bootstrapAdminFromEnv(
+        parseConfig({ ...process.env, CADESK_ADMIN_EMAIL: envAdmin.toUpperCase(), CADESK_ADMIN_PASSWORD: PASSWORD }),
       );
-      const created = await bootstrapAdminFromEnv({
-        ...process.env,
-        CADESK_ADMIN_EMAIL: envAdmin.toUpperCase(),
-        CADESK_ADMIN_PASSWORD: PASSWORD,
-      });
       expect(created).toMatchObject({ email: envAdmin, role: "admin" });
       expect((await signIn({ email: envAdmin, password: PASSWORD }, meta)).user.id).toBe(created!.id);
       await getDb().user.delete({ where: { id: created!.id } });

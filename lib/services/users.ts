@@ -6,6 +6,7 @@ import { isRole } from "../auth/roles";
 import { createSession, endSession, endUserSessions, markAuthenticated } from "../auth/sessions";
 import { forgetSetupToken, hasUsers, setupTokenMatches } from "../auth/setup";
 import { clearFailures, recordFailure, throttleWait, type ThrottleKey } from "../auth/throttle";
+import { readConfig, type Config } from "../config";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { parseInput } from "../validations/parse";
@@ -56,9 +57,9 @@ export async function completeSetup(raw: unknown, meta: RequestMeta): Promise<{ 
 }
 
 /** CADESK_ADMIN_EMAIL + CADESK_ADMIN_PASSWORD create the first admin at start, for automated deployments. */
-export async function bootstrapAdminFromEnv(env = process.env): Promise<User | null> {
-  if (!env.CADESK_ADMIN_EMAIL || !env.CADESK_ADMIN_PASSWORD || (await hasUsers())) return null;
-  const { email, password } = parseInput(ZSignInInput, { email: env.CADESK_ADMIN_EMAIL, password: env.CADESK_ADMIN_PASSWORD });
+export async function bootstrapAdminFromEnv(config: Config = readConfig()): Promise<User | null> {
+  if (!config.CADESK_ADMIN_EMAIL || !config.CADESK_ADMIN_PASSWORD || (await hasUsers())) return null;
+  const { email, password } = parseInput(ZSignInInput, { email: config.CADESK_ADMIN_EMAIL, password: config.CADESK_ADMIN_PASSWORD });
   const problem = passwordProblem(password, email);
   if (problem) throw new Error(`CADESK_ADMIN_PASSWORD is refused: ${problem}`);
   const user = await insertUser(email, "admin", password);

@@ -2,6 +2,7 @@
  * The one echo server of this process. Held on globalThis: Next bundles route handlers, server
  * actions and instrumentation separately, and they must all reach the same listener.
  */
+import { readConfig } from "../config";
 import { EchoServer, type EchoTlsConfig } from "./echo-server";
 
 interface Runtime {
@@ -14,7 +15,7 @@ const KEY = Symbol.for("cadesk.echoRuntime");
 const store = globalThis as unknown as { [KEY]?: Runtime };
 
 export function echoRuntime(): Runtime {
-  store[KEY] ??= { server: new EchoServer(), port: Number(process.env.CADESK_ECHO_PORT || 8443), error: null };
+  store[KEY] ??= { server: new EchoServer(), port: readConfig().CADESK_ECHO_PORT, error: null };
   return store[KEY];
 }
 
