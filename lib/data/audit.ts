@@ -1,6 +1,7 @@
 import type { Prisma } from "@/generated/prisma/client";
 import { z } from "zod";
 import { getDb } from "../db";
+import { DAY } from "../time";
 
 /** The groups the Audit page filters by: an action's first word. */
 export const AUDIT_GROUPS = ["auth", "ca", "certificate", "key", "pkcs12", "settings", "user", "token", "audit"] as const;
@@ -26,7 +27,7 @@ export function auditWhere(query: TAuditQuery): Prisma.AuditEventWhereInput {
     ...(query.actor ? { actorLabel: { contains: query.actor.toLowerCase() } } : {}),
     ...(query.outcome ? { outcome: query.outcome } : {}),
     ...(query.from || query.to
-      ? { at: { ...(query.from ? { gte: new Date(query.from + "T00:00:00Z") } : {}), ...(query.to ? { lt: new Date(new Date(query.to + "T00:00:00Z").getTime() + 86_400_000) } : {}) } }
+      ? { at: { ...(query.from ? { gte: new Date(query.from + "T00:00:00Z") } : {}), ...(query.to ? { lt: new Date(new Date(query.to + "T00:00:00Z").getTime() + DAY) } : {}) } }
       : {}),
   };
 }

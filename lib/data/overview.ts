@@ -2,8 +2,8 @@ import { getDb } from "../db";
 import { CERTIFICATE_STATUSES, type CertificateStatus } from "../validations/certificate";
 import { searchCertificates, type CertificateRow } from "./certificates";
 import { daysUntil, statusWhere } from "./status";
+import { DAY } from "../time";
 
-const DAY = 86_400_000;
 /** The timeline covers 90 days in weekly bars. */
 export const TIMELINE_WEEKS = 13;
 /** CAs are flagged this long before they expire: everything they issued goes with them. */

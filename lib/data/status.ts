@@ -1,9 +1,8 @@
 import type { CertificateStatus } from "../validations/certificate";
+import { DAY } from "../time";
 
 /** Expiring means under 30 days left: the window in which renewal should already be under way. */
 export const EXPIRING_WINDOW_DAYS = 30;
-const DAY = 86_400_000;
-
 export function certificateStatus(c: { status: string; notAfter: Date }, now: Date): CertificateStatus {
   if (c.status === "revoked") return "revoked";
   if (c.notAfter <= now) return "expired";

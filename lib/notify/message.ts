@@ -2,6 +2,8 @@
  * What a notice says. The webhook receives `payload` as JSON; an e-mail is the same facts as
  * text. One builder, so both channels always agree.
  */
+import { DAY } from "../time";
+
 export interface ExpiringObject {
   kind: "certificate" | "authority";
   id: string;
@@ -17,8 +19,6 @@ export interface Notice {
   text: string;
   payload: Record<string, unknown>;
 }
-
-const DAY = 86_400_000;
 
 /** Whole days left, rounded up: 6.2 days is "in 7 days", as a calendar reader would say. */
 function daysLeft(notAfter: Date, now: Date): number {

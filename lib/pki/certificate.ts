@@ -4,6 +4,7 @@ import { signingAlgorithm, type KeyType } from "./key-types";
 import type { San } from "./names";
 import type { Bytes } from "./pem";
 import { PROFILE_SPECS, type LeafProfile, type Validity } from "./profiles";
+import { EXTENSION } from "./oids";
 
 /** The issuing side of a signature: the CA's certificate and its private key. */
 export interface Issuer {
@@ -177,9 +178,6 @@ export async function sha1Fingerprint(certificate: x509.X509Certificate): Promis
   return Buffer.from(await certificate.getThumbprint("SHA-1")).toString("hex");
 }
 
-/** id-pkix-ocsp-nocheck (RFC 6960 4.2.2.2.1): clients need not check the responder's own status. */
-const OCSP_NOCHECK = "1.3.6.1.5.5.7.48.1.5";
-
 /**
  * A delegated OCSP responder certificate (RFC 6960 4.2.2.2): signed by the CA it answers for, with
  * only the OCSPSigning EKU and ocsp-nocheck, short-lived, so it needs no revocation checking.
@@ -194,6 +192,7 @@ export async function signOcspResponderCertificate(params: {
   return signEndEntity(params, await x509.PublicKey.create(params.publicKey), [
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
     new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.ocspSigning], false),
-    new x509.Extension(OCSP_NOCHECK, false, new Uint8Array([0x05, 0x00])),
+    // id-pkix-ocsp-nocheck (RFC 6960 4.2.2.2.1), value NULL: clients need not check the responder's own status.
+    new x509.Extension(EXTENSION.ocspNoCheck, false, new Uint8Array([0x05, 0x00])),
   ]);
 }

@@ -2,6 +2,7 @@ import { x509 } from "./crypto-provider";
 import { subjectKeyId, type Issuer } from "./certificate";
 import { signingAlgorithm } from "./key-types";
 import { REASON_CODES, type RevocationReason } from "./revocation-reasons";
+import { EXTENSION } from "./oids";
 
 export interface CrlEntry {
   serialHex: string;
@@ -39,7 +40,7 @@ export async function signCrl(params: CrlParams): Promise<x509.X509Crl> {
     signingAlgorithm: signingAlgorithm(params.issuer.keyType),
     extensions: [
       new x509.AuthorityKeyIdentifierExtension(await subjectKeyId(params.issuer.certificate), false),
-      new x509.Extension("2.5.29.20", false, derInteger(params.number)),
+      new x509.Extension(EXTENSION.crlNumber, false, derInteger(params.number)),
     ],
     entries: params.entries.map((e) => ({
       serialNumber: e.serialHex,

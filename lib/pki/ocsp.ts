@@ -10,19 +10,14 @@ import type { Issuer } from "./certificate";
 import { REASON_CODES, type RevocationReason } from "./revocation-reasons";
 import { children, oidOf, parseDer, TAG } from "./der";
 import { signingAlgorithm, type KeyType } from "./key-types";
+import { HASH, OCSP, SIGNATURE } from "./oids";
 
 const { asn1 } = forge;
 const U = asn1.Class.UNIVERSAL;
 const T = asn1.Type;
 type Node = forge.asn1.Asn1;
 
-const OID = {
-  basic: "1.3.6.1.5.5.7.48.1.1",
-  nonce: "1.3.6.1.5.5.7.48.1.2",
-  sha1: "1.3.14.3.2.26",
-  sha256: "2.16.840.1.101.3.4.2.1",
-};
-const HASHES: Record<string, "sha1" | "sha256"> = { [OID.sha1]: "sha1", [OID.sha256]: "sha256" };
+const HASHES: Record<string, "sha1" | "sha256"> = { [HASH.sha1]: "sha1", [HASH.sha256]: "sha256" };
 
 const bin = (b: Uint8Array) => Buffer.from(b).toString("binary");
 const seq = (...items: Node[]) => asn1.create(U, T.SEQUENCE, true, items);
@@ -87,7 +82,7 @@ export function parseOcspRequest(bytes: Uint8Array): OcspRequest | null {
     const extensions = tbs.find((f) => f.cls === "context" && f.tagNumber === 2);
     for (const ext of extensions ? children(children(extensions)[0]!) : []) {
       const parts = children(ext);
-      if (oidOf(parts[0]!) === OID.nonce) nonce = parts[parts.length - 1]!.value;
+      if (oidOf(parts[0]!) === OCSP.nonce) nonce = parts[parts.length - 1]!.value;
     }
     return certIds.length ? { certIds, nonce } : null;
   } catch {
@@ -109,9 +104,26 @@ export function matchesIssuer(id: CertId, issuerCertificateDer: Uint8Array): boo
 
 export type CertStatus = { status: "good" } | { status: "unknown" } | { status: "revoked"; revokedAt: Date; reason: RevocationReason };
 
-/** An OCSPResponse carrying only an error status (malformedRequest 1, internalError 2, unauthorized 6). */
-export function ocspErrorResponse(status: 1 | 2 | 6): Uint8Array {
-  return der(seq(enumerated(status)));
+/** OCSPResponseStatus values (RFC 6960 4.2.1); 4 is not used. */
+export const OCSP_RESPONSE_STATUS = {
+  successful: 0,
+  /** Illegal confirmation request. */
+  malformedRequest: 1,
+  /** Internal error in issuer. */
+  internalError: 2,
+  /** Try again later. */
+  tryLater: 3,
+  /** Must sign the request. */
+  sigRequired: 5,
+  /** Request unauthorized: here, a CA this responder does not answer for. */
+  unauthorized: 6,
+} as const;
+
+export type OcspErrorStatus = Exclude<keyof typeof OCSP_RESPONSE_STATUS, "successful">;
+
+/** An OCSPResponse carrying only an error status, with no responseBytes (RFC 6960 4.2.1). */
+export function ocspErrorResponse(status: OcspErrorStatus): Uint8Array {
+  return der(seq(enumerated(OCSP_RESPONSE_STATUS[status])));
 }
 
 /** IEEE P1363 (r || s), what WebCrypto returns for ECDSA, to the DER SEQUENCE X.509 expects. */
@@ -127,10 +139,10 @@ function ecdsaDer(p1363: Uint8Array): Uint8Array {
 }
 
 const SIGNATURE_OIDS: Record<string, string> = {
-  "ECDSA/SHA-256": "1.2.840.10045.4.3.2",
-  "ECDSA/SHA-384": "1.2.840.10045.4.3.3",
-  "RSASSA-PKCS1-v1_5/SHA-256": "1.2.840.113549.1.1.11",
-  "Ed25519/": "1.3.101.112",
+  "ECDSA/SHA-256": SIGNATURE.ecdsaWithSha256,
+  "ECDSA/SHA-384": SIGNATURE.ecdsaWithSha384,
+  "RSASSA-PKCS1-v1_5/SHA-256": SIGNATURE.sha256WithRsa,
+  "Ed25519/": SIGNATURE.ed25519,
 };
 
 /** The signed response: one SingleResponse per request, the nonce echoed, valid until nextUpdate. */
@@ -164,7 +176,7 @@ export async function signOcspResponse(params: {
     explicit(2, octets(keyHash)), // responderID byKey
     genTime(params.now),
     seq(...singles),
-    ...(params.nonce ? [explicit(1, seq(seq(oid(OID.nonce), octets(params.nonce))))] : []),
+    ...(params.nonce ? [explicit(1, seq(seq(oid(OCSP.nonce), octets(params.nonce))))] : []),
   );
   const tbsDer = der(responseData);
 
@@ -182,5 +194,5 @@ export async function signOcspResponse(params: {
     asn1.create(U, T.BITSTRING, false, "\x00" + bin(signature)),
     explicit(0, seq(raw(params.signerCertificateDer))),
   );
-  return der(seq(enumerated(0), explicit(0, seq(oid(OID.basic), octets(der(basic))))));
+  return der(seq(enumerated(OCSP_RESPONSE_STATUS.successful), explicit(0, seq(oid(OCSP.basic), octets(der(basic))))));
 }

@@ -1,23 +1,20 @@
 import { createCipheriv, createHash, createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
 import forge from "node-forge";
 import { AppError } from "../errors";
+import { CIPHER, CONTENT_TYPE, HASH, HMAC, PBE, PKCS12 } from "./oids";
 
 const { asn1 } = forge;
 const U = asn1.Class.UNIVERSAL;
 const T = asn1.Type;
 
 const OID = {
-  data: "1.2.840.113549.1.7.1",
-  pkcs8ShroudedKeyBag: "1.2.840.113549.1.12.10.1.2",
-  certBag: "1.2.840.113549.1.12.10.1.3",
-  x509Certificate: "1.2.840.113549.1.9.22.1",
-  friendlyName: "1.2.840.113549.1.9.20",
-  localKeyId: "1.2.840.113549.1.9.21",
-  pbes2: "1.2.840.113549.1.5.13",
-  pbkdf2: "1.2.840.113549.1.5.12",
-  hmacWithSha256: "1.2.840.113549.2.9",
-  aes256Cbc: "2.16.840.1.101.3.4.1.42",
-  sha256: "2.16.840.1.101.3.4.2.1",
+  data: CONTENT_TYPE.data,
+  ...PKCS12,
+  pbes2: PBE.pbes2,
+  pbkdf2: PBE.pbkdf2,
+  hmacWithSha256: HMAC.sha256,
+  aes256Cbc: CIPHER.aes256Cbc,
+  sha256: HASH.sha256,
 };
 
 /** OpenSSL 3's defaults for `pkcs12 -export`: PBES2 with 2048 PBKDF2 rounds, HMAC-SHA256 MAC. */

@@ -3,11 +3,10 @@
  * what a certificate may be used for and how long it lives by default. Plain data with no crypto
  * imports, so forms in the browser can show the same choices.
  */
+import { EKU } from "./oids";
+
 export const LEAF_PROFILES = ["server", "client", "server-client"] as const;
 export type LeafProfile = (typeof LEAF_PROFILES)[number];
-
-/** OIDs of the extended key usages (RFC 5280 4.2.1.12). */
-export const EKU = { serverAuth: "1.3.6.1.5.5.7.3.1", clientAuth: "1.3.6.1.5.5.7.3.2" } as const;
 
 export interface LeafProfileSpec {
   label: string;

@@ -4,6 +4,8 @@ export * from "./profiles-data";
  * How far notBefore is set in the past. Clocks on real fleets drift, and "certificate is not yet
  * valid" right after issuance is a classic; step-ca backdates for the same reason.
  */
+import { DAY } from "../time";
+
 export const BACKDATE_MS = 5 * 60 * 1000;
 
 export interface Validity {
@@ -21,7 +23,7 @@ export function computeValidity(days: number, now: Date, issuer?: { notBefore: D
   // X.509 times have whole seconds; rounding here keeps the stored columns equal to the certificate.
   const t = Math.floor(now.getTime() / 1000) * 1000;
   let notBefore = new Date(t - BACKDATE_MS);
-  let notAfter = new Date(t + days * 86_400_000);
+  let notAfter = new Date(t + days * DAY);
   let capped = false;
   if (issuer) {
     if (notBefore < issuer.notBefore) notBefore = issuer.notBefore;

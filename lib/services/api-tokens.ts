@@ -7,8 +7,7 @@ import { AppError } from "../errors";
 import { parseInput } from "../validations/parse";
 import { ZCreateTokenInput } from "../validations/users";
 import { audit } from "./audit";
-
-const DAY = 86_400_000;
+import { DAY } from "../time";
 
 /** Creates an API token; the token itself is returned this once and only its hash is kept. */
 export async function createApiToken(raw: unknown, now = new Date()): Promise<{ token: string; record: ApiToken }> {

@@ -3,8 +3,7 @@ import { getDb } from "../db";
 import { signCrl } from "../pki/crl";
 import type { RevocationReason } from "../pki/revocation-reasons";
 import { loadIssuer } from "./issuer";
-
-const DAY = 86_400_000;
+import { DAY } from "../time";
 
 /** How long a CRL is valid (CADESK_CRL_DAYS, 7 by default); a new one is made a day before. */
 function crlLifetimeMs(): number {

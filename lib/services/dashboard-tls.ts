@@ -10,8 +10,8 @@ import { dashboardCertificateId, serveDashboardCertificate } from "./dashboard-c
 import { servingPems } from "./export-certificate";
 import { issueCertificate } from "./issue-certificate";
 import { renewCertificate } from "./renew-certificate";
+import { DAY } from "../time";
 
-const DAY = 86_400_000;
 export const DASHBOARD_CA_NAME = "cadesk Dashboard CA";
 /** The dashboard's certificate is renewed this long before it expires. */
 const RENEW_BEFORE_MS = 30 * DAY;

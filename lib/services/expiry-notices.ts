@@ -5,8 +5,7 @@ import { getDb } from "../db";
 import { expiryNotice, type ExpiringObject } from "../notify/message";
 import type { San } from "../pki/names";
 import { queueDelivery } from "./deliver-notifications";
-
-const DAY = 86_400_000;
+import { DAY } from "../time";
 
 /**
  * The threshold an object has reached: the smallest "N days before" that its remaining time is

@@ -18,6 +18,7 @@ import { crlFields, crlText, integerHex } from "../pki/text/crl";
 import { csrText } from "../pki/text/csr";
 import { printName } from "../pki/text/name";
 import { parseTime, printTime } from "../pki/text/time";
+import { DAY } from "../time";
 
 export interface SummaryField {
   label: string;
@@ -47,7 +48,6 @@ export interface InspectInput {
   rootPem?: string;
 }
 
-const DAY = 86_400_000;
 const PEM_LABELS: Record<ObjectKind, string> = { certificate: "CERTIFICATE", csr: "CERTIFICATE REQUEST", crl: "X509 CRL" };
 
 const readableDate = (d: Date) => d.toISOString().slice(0, 19).replace("T", " ") + " UTC";

@@ -12,8 +12,8 @@ import { issueCertificate } from "./issue-certificate";
 import { createChannel, createRule } from "./notification-channels";
 import { renewCertificate } from "./renew-certificate";
 import { refreshCrls } from "./scheduler";
+import { DAY } from "../time";
 
-const DAY = 86_400_000;
 const SECRET = "a-webhook-secret-of-32-characters";
 
 interface Received {

@@ -5,8 +5,8 @@ import { buildName } from "../pki/names";
 import { readPemOrDer } from "../pki/pem";
 import { randomSerial } from "../pki/serial";
 import { openKey, sealKey, type LoadedIssuer } from "./issuer";
+import { DAY } from "../time";
 
-const DAY = 86_400_000;
 /** A responder certificate lives 30 days and is replaced when fewer than 7 remain. */
 const LIFETIME_MS = 30 * DAY;
 const RENEW_WITHIN_MS = 7 * DAY;

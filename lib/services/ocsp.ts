@@ -14,17 +14,17 @@ const RESPONSE_LIFETIME_MS = 60 * 60 * 1000;
  */
 export async function answerOcsp(caId: string, request: Uint8Array, now = new Date()): Promise<Uint8Array> {
   const parsed = parseOcspRequest(request);
-  if (!parsed) return ocspErrorResponse(1);
+  if (!parsed) return ocspErrorResponse("malformedRequest");
   const authority = await getDb().authority.findUnique({ where: { id: caId }, select: { id: true, certificatePem: true } });
-  if (!authority) return ocspErrorResponse(6);
+  if (!authority) return ocspErrorResponse("unauthorized");
   const issuerDer = parsePemBlocks(authority.certificatePem)[0]!.der;
   // A request about another CA's certificates is not ours to answer (RFC 6960 2.3).
-  if (!parsed.certIds.every((id) => matchesIssuer(id, issuerDer))) return ocspErrorResponse(6);
+  if (!parsed.certIds.every((id) => matchesIssuer(id, issuerDer))) return ocspErrorResponse("unauthorized");
   let issuer;
   try {
     issuer = await loadIssuer(caId, now);
   } catch {
-    return ocspErrorResponse(2);
+    return ocspErrorResponse("internalError");
   }
   const serials = parsed.certIds.map((id) => id.serialHex);
   // Leaves and the intermediate CAs this CA signed.

@@ -15,8 +15,7 @@ import type { IssuedCertificate } from "./issue-certificate";
 import { loadIssuer } from "./issuer";
 import { leafValidity, signAndStoreLeaf } from "./leaf-issuance";
 import { revokeCertificate } from "./revoke-certificate";
-
-const DAY = 86_400_000;
+import { DAY } from "../time";
 
 /**
  * Renews a certificate: same subject, names, profile and lifetime, a new serial and validity;

@@ -4,8 +4,7 @@ import { getDb } from "../db";
 import { currentCrl } from "./crl";
 import { deliverDue } from "./deliver-notifications";
 import { queueExpiryNotices } from "./expiry-notices";
-
-const DAY = 86_400_000;
+import { DAY } from "../time";
 
 /** Signs a new CRL for every active CA whose current one is missing or within a day of nextUpdate. */
 export async function refreshCrls(now = new Date()): Promise<number> {

@@ -9,6 +9,7 @@ import tls from "node:tls";
 import { oneLine, verifyChain, type Anchor } from "../pki/inspect/verify-chain";
 import { parsePemBlocks } from "../pki/pem";
 import { certificateText } from "../pki/text/certificate";
+import { EKU } from "../pki/oids";
 
 export type DoctorCode =
   | "CONNECTION_REFUSED"
@@ -56,8 +57,8 @@ export interface DoctorResult {
   commands: { curl: string; openssl: string; go: string };
 }
 
-const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
-const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+const SERVER_AUTH = EKU.serverAuth;
+const CLIENT_AUTH = EKU.clientAuth;
 function pemsToDers(pems: string[]): Uint8Array[] {
   return pems.flatMap((pem) =>
     parsePemBlocks(pem)
@@ -363,7 +364,7 @@ export async function diagnose(input: DoctorInput): Promise<DoctorResult> {
       ok: false,
       detail: errorText || "The server closed the connection right after the handshake without answering.",
     });
-    if (clientEkus && !clientEkus.includes(CLIENT_AUTH) && !clientEkus.includes("2.5.29.37.0")) {
+    if (clientEkus && !clientEkus.includes(CLIENT_AUTH) && !clientEkus.includes(EKU.any)) {
       return result(
         "CLIENT_CERT_WRONG_USAGE",
         "The server refused the client certificate: it lacks the clientAuth extended key usage, so TLS servers will not accept it for mTLS. Issue it with the TLS client or server+client profile.",

@@ -5,6 +5,7 @@
 import { AppError } from "../../errors";
 import { children, DerError, oidOf, parseDer, TAG, type Tlv } from "../der";
 import { parsePemBlocks, type Bytes } from "../pem";
+import { CONTENT_TYPE } from "../oids";
 
 export type ObjectKind = "certificate" | "csr" | "crl";
 
@@ -14,8 +15,6 @@ export interface FoundObject {
   /** Where it came from, for the page: "PEM block 2", "PKCS#7 certificate 1". */
   source: string;
 }
-
-const PKCS7_SIGNED_DATA = "1.2.840.113549.1.7.2";
 
 /** Classifies one DER object by its structure, without trusting any label. */
 export function classifyDer(der: Bytes): ObjectKind | "pkcs7" | "pkcs12" | null {
@@ -29,7 +28,7 @@ export function classifyDer(der: Bytes): ObjectKind | "pkcs7" | "pkcs12" | null 
   if (root.tag !== TAG.SEQUENCE) return null;
   const top = safeChildren(root);
   if (!top) return null;
-  if (top[0]?.tag === TAG.OID && oidOf(top[0]) === PKCS7_SIGNED_DATA) return "pkcs7";
+  if (top[0]?.tag === TAG.OID && oidOf(top[0]) === CONTENT_TYPE.signedData) return "pkcs7";
   if (top.length === 3 && top[0]?.tag === TAG.INTEGER && top[1]?.tag === TAG.SEQUENCE && top[2]?.tag === TAG.SEQUENCE) return "pkcs12";
   if (top.length !== 3 || top[0]?.tag !== TAG.SEQUENCE || top[2]?.tag !== TAG.BIT_STRING) return null;
   const inner = safeChildren(top[0]);

@@ -6,6 +6,8 @@ import { x509 } from "../crypto-provider";
 import { children, oidOf, parseDer } from "../der";
 import { describePublicKey } from "../keys";
 import type { Bytes } from "../pem";
+import { EKU, SIGNATURE } from "../oids";
+import { DAY } from "../../time";
 
 export interface Lint {
   severity: "error" | "warning";
@@ -13,11 +15,9 @@ export interface Lint {
   message: string;
 }
 
-const SHA1_SIGNATURES = new Set(["1.2.840.113549.1.1.5", "1.2.840.10045.4.1", "1.2.840.10040.4.3"]);
-const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
-const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
-const DAY = 86_400_000;
-
+const SHA1_SIGNATURES = new Set<string>([SIGNATURE.sha1WithRsa, SIGNATURE.ecdsaWithSha1, SIGNATURE.dsaWithSha1]);
+const SERVER_AUTH = EKU.serverAuth;
+const CLIENT_AUTH = EKU.clientAuth;
 export function lintCertificate(der: Bytes, now = new Date()): Lint[] {
   const cert = new x509.X509Certificate(der);
   const lints: Lint[] = [];
@@ -70,14 +70,14 @@ export function lintCertificate(der: Bytes, now = new Date()): Lint[] {
         `Valid for ${days} days: browsers reject public TLS server certificates valid for more than 398 days (200 days since March 2026). Shorter lifetimes with automated renewal are safer.`,
       );
     }
-    if (eku && hostNames.length > 0 && !ekus.includes(SERVER_AUTH) && !ekus.includes("2.5.29.37.0")) {
+    if (eku && hostNames.length > 0 && !ekus.includes(SERVER_AUTH) && !ekus.includes(EKU.any)) {
       add(
         "error",
         "NO_SERVER_AUTH",
         'It names hosts but its Extended Key Usage lacks serverAuth: TLS clients refuse it as a server certificate ("wrong key usage"). Reissue it with the TLS server profile.',
       );
     }
-    if (eku && !ekus.includes(SERVER_AUTH) && !ekus.includes(CLIENT_AUTH) && !ekus.includes("2.5.29.37.0")) {
+    if (eku && !ekus.includes(SERVER_AUTH) && !ekus.includes(CLIENT_AUTH) && !ekus.includes(EKU.any)) {
       add("warning", "NO_TLS_USAGE", "Its Extended Key Usage has neither serverAuth nor clientAuth: it cannot be used for TLS or mTLS.");
     }
     if (ku && basic?.ca === false && (ku.usages & x509.KeyUsageFlags.keyCertSign) !== 0) {

@@ -9,34 +9,35 @@ import { AppError } from "../../errors";
 import { children, integerOf, oidOf, parseDer, TAG, type Tlv } from "../der";
 import type { Bytes } from "../pem";
 import { pkcs12Kdf, type Pkcs12Hash } from "../pkcs12";
+import { CIPHER, CONTENT_TYPE, HASH, HMAC, PBE, PKCS12 } from "../oids";
 
 const OID = {
-  data: "1.2.840.113549.1.7.1",
-  encryptedData: "1.2.840.113549.1.7.6",
-  certBag: "1.2.840.113549.1.12.10.1.3",
-  pbes2: "1.2.840.113549.1.5.13",
-  pbeSha3Des: "1.2.840.113549.1.12.1.3",
-  pbeShaRc2_128: "1.2.840.113549.1.12.1.5",
-  pbeShaRc2_40: "1.2.840.113549.1.12.1.6",
+  data: CONTENT_TYPE.data,
+  encryptedData: CONTENT_TYPE.encryptedData,
+  certBag: PKCS12.certBag,
+  pbes2: PBE.pbes2,
+  pbeSha3Des: PBE.pbeWithSha1And3DesCbc,
+  pbeShaRc2_128: PBE.pbeWithSha1And128BitRc2Cbc,
+  pbeShaRc2_40: PBE.pbeWithSha1And40BitRc2Cbc,
 };
 
 const HASHES: Record<string, Pkcs12Hash> = {
-  "1.3.14.3.2.26": "sha1",
-  "2.16.840.1.101.3.4.2.1": "sha256",
-  "2.16.840.1.101.3.4.2.2": "sha384",
-  "2.16.840.1.101.3.4.2.3": "sha512",
+  [HASH.sha1]: "sha1",
+  [HASH.sha256]: "sha256",
+  [HASH.sha384]: "sha384",
+  [HASH.sha512]: "sha512",
 };
 const HMAC_PRFS: Record<string, Pkcs12Hash> = {
-  "1.2.840.113549.2.7": "sha1",
-  "1.2.840.113549.2.9": "sha256",
-  "1.2.840.113549.2.10": "sha384",
-  "1.2.840.113549.2.11": "sha512",
+  [HMAC.sha1]: "sha1",
+  [HMAC.sha256]: "sha256",
+  [HMAC.sha384]: "sha384",
+  [HMAC.sha512]: "sha512",
 };
 const CIPHERS: Record<string, string> = {
-  "2.16.840.1.101.3.4.1.2": "aes-128-cbc",
-  "2.16.840.1.101.3.4.1.22": "aes-192-cbc",
-  "2.16.840.1.101.3.4.1.42": "aes-256-cbc",
-  "1.2.840.113549.3.7": "des-ede3-cbc",
+  [CIPHER.aes128Cbc]: "aes-128-cbc",
+  [CIPHER.aes192Cbc]: "aes-192-cbc",
+  [CIPHER.aes256Cbc]: "aes-256-cbc",
+  [CIPHER.desEde3Cbc]: "des-ede3-cbc",
 };
 
 const wrongPassword = () =>

@@ -5,6 +5,7 @@
  */
 import { X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
+import { EKU } from "../oids";
 
 export type ChainProblem = "UNKNOWN_AUTHORITY" | "HOSTNAME_MISMATCH" | "EXPIRED" | "NOT_YET_VALID" | "WRONG_USAGE" | "BROKEN_ORDER";
 
@@ -28,7 +29,7 @@ export interface Anchor {
   name: string;
 }
 
-const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+const SERVER_AUTH = EKU.serverAuth;
 
 /** Whether a certificate (DER) says CA:TRUE. */
 export function isCaCertificate(der: Uint8Array): boolean {
@@ -110,7 +111,7 @@ export function verifyChain(pasted: Uint8Array[], anchors: Anchor[], hostname: s
         `"${oneLine(ca.subject)}" signed the certificate below it but is not a CA (CA:FALSE): clients refuse such chains.`,
       );
   }
-  if (leaf.keyUsage && !leaf.keyUsage.includes(SERVER_AUTH) && !leaf.keyUsage.includes("2.5.29.37.0") && hostname) {
+  if (leaf.keyUsage && !leaf.keyUsage.includes(SERVER_AUTH) && !leaf.keyUsage.includes(EKU.any) && hostname) {
     return fail(
       "WRONG_USAGE",
       `The certificate's Extended Key Usage (${leaf.keyUsage.join(", ")}) lacks serverAuth, so TLS clients refuse it as a server certificate. Reissue it with the TLS server or server+client profile.`,
