@@ -29,35 +29,60 @@ const identifierRule = z
   })
   .transform((v) => v.trim().toLowerCase());
 
+/** The settings of an endpoint, as the API and the form name them. */
+export const ENDPOINT_FIELDS = [
+  "name",
+  "caId",
+  "profiles",
+  "defaultProfile",
+  "validityDays",
+  "maxValidityDays",
+  "challenges",
+  "requireEab",
+  "allowedIdentifiers",
+  "termsOfServiceUrl",
+] as const;
+
+/** Unknown fields are refused rather than ignored: a misspelt "requireEAB" must not pass silently. */
+const unknownFields = (keys: string[], known: readonly string[]) =>
+  `Unknown field${keys.length > 1 ? "s" : ""} ${keys.map((k) => `"${k.slice(0, 40)}"`).join(", ")}: the fields are ${known.join(", ")}.`;
+
 /** An ACME endpoint as an admin creates it (API and form). Defaults fill what is left out. */
 export const ZAcmeEndpointInput = z
-  .object({
-    name: requiredText(63, "The name", 'Give the endpoint a name; it becomes the URL, e.g. "internal" -> /acme/internal/directory.').regex(
-      ACME_ENDPOINT_NAME,
-      "The name is part of the URL: use lowercase letters, digits and hyphens (e.g. k8s-prod), starting and ending with a letter or digit.",
-    ),
-    caId: requiredText(100, "caId", "Choose the CA that signs this endpoint's certificates (caId)."),
-    profiles: list(z.array(profileName).min(1, "Offer at least one profile.")).default(["tlsserver"]),
-    defaultProfile: profileName.optional(),
-    validityDays: optionalInt(1, MAX_LEAF_DAYS, "validityDays").default(ACME_DEFAULT_VALIDITY_DAYS),
-    maxValidityDays: optionalInt(1, MAX_LEAF_DAYS, "maxValidityDays").default(ACME_DEFAULT_MAX_VALIDITY_DAYS),
-    challenges: list(
-      z
-        .array(
-          z.enum(ACME_CHALLENGE_TYPES, {
-            error: (issue) =>
-              `"${String(issue.input).slice(0, 50)}" is not a challenge type: choose from ${ACME_CHALLENGE_TYPES.join(", ")}.`,
-          }),
-        )
-        .min(1, "Accept at least one challenge type."),
-    ).default([...ACME_CHALLENGE_TYPES]),
-    requireEab: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).default(false),
-    allowedIdentifiers: list(z.array(identifierRule).max(200, "At most 200 identifier rules.")).default([]),
-    termsOfServiceUrl: optionalText(2000, "Terms of service URL").refine(
-      (v) => v === undefined || (URL.canParse(v) && /^https?:$/.test(new URL(v).protocol)),
-      "The terms of service must be an http:// or https:// URL.",
-    ),
-  })
+  .strictObject(
+    {
+      name: requiredText(
+        63,
+        "The name",
+        'Give the endpoint a name; it becomes the URL, e.g. "internal" -> /acme/internal/directory.',
+      ).regex(
+        ACME_ENDPOINT_NAME,
+        "The name is part of the URL: use lowercase letters, digits and hyphens (e.g. k8s-prod), starting and ending with a letter or digit.",
+      ),
+      caId: requiredText(100, "caId", "Choose the CA that signs this endpoint's certificates (caId)."),
+      profiles: list(z.array(profileName).min(1, "Offer at least one profile.")).default(["tlsserver"]),
+      defaultProfile: profileName.optional(),
+      validityDays: optionalInt(1, MAX_LEAF_DAYS, "validityDays").default(ACME_DEFAULT_VALIDITY_DAYS),
+      maxValidityDays: optionalInt(1, MAX_LEAF_DAYS, "maxValidityDays").default(ACME_DEFAULT_MAX_VALIDITY_DAYS),
+      challenges: list(
+        z
+          .array(
+            z.enum(ACME_CHALLENGE_TYPES, {
+              error: (issue) =>
+                `"${String(issue.input).slice(0, 50)}" is not a challenge type: choose from ${ACME_CHALLENGE_TYPES.join(", ")}.`,
+            }),
+          )
+          .min(1, "Accept at least one challenge type."),
+      ).default([...ACME_CHALLENGE_TYPES]),
+      requireEab: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).default(false),
+      allowedIdentifiers: list(z.array(identifierRule).max(200, "At most 200 identifier rules.")).default([]),
+      termsOfServiceUrl: optionalText(2000, "Terms of service URL").refine(
+        (v) => v === undefined || (URL.canParse(v) && /^https?:$/.test(new URL(v).protocol)),
+        "The terms of service must be an http:// or https:// URL.",
+      ),
+    },
+    { error: (issue) => (issue.code === "unrecognized_keys" ? unknownFields(issue.keys, ENDPOINT_FIELDS) : undefined) },
+  )
   .transform((v) => ({
     ...v,
     profiles: [...new Set(v.profiles)],
@@ -83,5 +108,22 @@ export const ZAcmeEndpointInput = z
   });
 export type TAcmeEndpointInput = z.infer<typeof ZAcmeEndpointInput>;
 
-export const ZAcmeEabKeyInput = z.object({ label: optionalText(200, "The label") });
+export const ZAcmeEabKeyInput = z.strictObject(
+  { label: optionalText(200, "The label") },
+  { error: (issue) => (issue.code === "unrecognized_keys" ? unknownFields(issue.keys, ["label"]) : undefined) },
+);
 export type TAcmeEabKeyInput = z.infer<typeof ZAcmeEabKeyInput>;
+
+/**
+ * PATCH /api/v1/acme/endpoints/{id}: any of the endpoint's fields; what is left out keeps its
+ * value. Only the field names are checked here: the merged settings go through
+ * ZAcmeEndpointInput as a whole.
+ */
+export const ZAcmeEndpointPatch = z.strictObject(
+  Object.fromEntries(ENDPOINT_FIELDS.map((f) => [f, z.unknown().optional()])) as Record<
+    (typeof ENDPOINT_FIELDS)[number],
+    z.ZodOptional<z.ZodUnknown>
+  >,
+  { error: (issue) => (issue.code === "unrecognized_keys" ? unknownFields(issue.keys, ENDPOINT_FIELDS) : undefined) },
+);
+export type TAcmeEndpointPatch = z.infer<typeof ZAcmeEndpointPatch>;

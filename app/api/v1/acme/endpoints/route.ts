@@ -1,0 +1,15 @@
+import { apiRoute, readJson } from "@/lib/api/handler";
+import { presentAcmeEndpoint } from "@/lib/api/present-acme";
+import { json } from "@/lib/api/respond";
+import { getDb } from "@/lib/db";
+import { createAcmeEndpoint } from "@/lib/services/acme-create-endpoint";
+
+export const GET = apiRoute("manage_cas", async () => {
+  const endpoints = await getDb().acmeEndpoint.findMany({ orderBy: { createdAt: "asc" } });
+  return json({ items: endpoints.map(presentAcmeEndpoint) });
+});
+
+/** {name, caId, profiles?, defaultProfile?, validityDays?, maxValidityDays?, challenges?, requireEab?, allowedIdentifiers?, termsOfServiceUrl?} */
+export const POST = apiRoute("manage_cas", async (request) =>
+  json(presentAcmeEndpoint(await createAcmeEndpoint(await readJson(request))), 201),
+);
