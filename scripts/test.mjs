@@ -20,6 +20,15 @@ const REQUIRED_TOOLS = [
   { command: "certtool", debian: "gnutls-bin", why: "checks chains with GnuTLS" },
   { command: "vfychain", debian: "libnss3-tools", why: "checks chains with NSS, Firefox's library" },
   { command: "testssl", debian: "testssl.sh", why: "audits the echo server's TLS configuration" },
+  { command: "certbot", debian: "certbot", why: "ACME client: the set-ups and the e2e run it" },
+  { command: "lego", debian: "lego", why: "ACME client: the set-ups are checked with it" },
+  { command: "caddy", debian: "caddy", why: "checks the ACME Caddyfile set-up (caddy validate)" },
+  {
+    command: "python3-yaml",
+    path: "/usr/lib/python3/dist-packages/yaml",
+    debian: "python3-yaml",
+    why: "parses the Traefik and cert-manager set-ups",
+  },
 ];
 
 const has = (tool) => (tool.path ? existsSync(tool.path) : spawnSync("sh", ["-c", `command -v ${tool.command}`]).status === 0);

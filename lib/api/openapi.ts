@@ -1,5 +1,6 @@
 /** The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json. */
 import { KEY_TYPES } from "../pki/key-types";
+import { acmePaths, acmeSchemas } from "./openapi-acme";
 import { LEAF_PROFILES } from "../pki/profiles";
 import { CERTIFICATE_STATUSES, EXPORT_FORMATS } from "../validations/certificate";
 
@@ -68,6 +69,7 @@ export const openApiDocument = {
           certificatePem: { type: "string" },
         },
       },
+      ...acmeSchemas,
       Certificate: {
         type: "object",
         properties: {
@@ -91,6 +93,7 @@ export const openApiDocument = {
     },
   },
   paths: {
+    ...acmePaths(errors),
     "/cas": {
       get: {
         summary: "List CAs",

@@ -1,12 +1,11 @@
 /** Reads for the ACME pages, the overview and the certificate page: plain objects, JSON columns parsed. */
 import { getDb } from "../db";
 import { readConfig } from "../config";
+import { DAY } from "../time";
 import { acmeDirectoryUrl } from "../services/acme-create-endpoint";
 import { dashboardCertificateId } from "../services/dashboard-certificate";
 import { authorityChain } from "../services/issuer";
-import { httpsFrontRuntime } from "../tls/https-front-runtime";
 
-const DAY = 86_400_000;
 
 export interface AcmeProblem {
   type: string;
@@ -150,16 +149,16 @@ export async function listAcmeEndpoints(now = new Date()): Promise<AcmeEndpointR
 /** How ACME clients reach the directory: RFC 8555 6.1 requires HTTPS, so plain HTTP gets a warning. */
 export interface AcmeTransport {
   scheme: "https" | "http";
-  /** "cadesk": CADESK_TLS=1, this process terminates TLS; "proxy": https:// in CADESK_PUBLIC_URL, something in front does. */
+  /** "cadesk": CADESK_TLS=1, cadesk terminates TLS; "proxy": https:// in CADESK_PUBLIC_URL without it, something in front does. */
   servedBy: "cadesk" | "proxy" | "plain";
   /** With "cadesk": the root of the dashboard certificate's chain, which ACME clients must trust. */
   serverCa: { id: string; name: string; pem: string; fingerprintSha256: string; downloadUrl: string } | null;
 }
 
 export async function acmeTransport(): Promise<AcmeTransport> {
-  const { publicUrl } = readConfig();
+  const { publicUrl, CADESK_TLS } = readConfig();
   if (!publicUrl.startsWith("https:")) return { scheme: "http", servedBy: "plain", serverCa: null };
-  if (!httpsFrontRuntime().front) return { scheme: "https", servedBy: "proxy", serverCa: null };
+  if (!CADESK_TLS) return { scheme: "https", servedBy: "proxy", serverCa: null };
   const certificateId = await dashboardCertificateId();
   const certificate = certificateId
     ? await getDb().certificate.findUnique({ where: { id: certificateId }, select: { authorityId: true } })
