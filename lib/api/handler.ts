@@ -1,8 +1,10 @@
+import type { z } from "zod";
 import { AppError, MAX_UPLOAD_BYTES } from "../errors";
 import { runAs } from "../auth/actor";
 import type { Permission } from "../auth/roles";
 import { can } from "../auth/roles";
 import { apiActor } from "./auth";
+import { assertNoUnknownFields } from "../validations/unknown-fields";
 import { errorResponse } from "./respond";
 
 type Context = { params: Promise<Record<string, string>> };
@@ -29,8 +31,18 @@ export function apiRoute(permission: Permission, handler: (request: Request, par
   };
 }
 
-/** Reads a JSON object body, bounded in size, with messages that say what to send instead. */
-export async function readJson(request: Request): Promise<Record<string, unknown>> {
+/**
+ * Reads a JSON object body, bounded in size, with messages that say what to send instead, and
+ * refuses any field `schema` (the one the service parses it with) does not declare: 400 naming
+ * each, rather than a silently dropped typo. The body is returned as sent, for the service to parse.
+ */
+export async function readJson(request: Request, schema: z.core.$ZodType): Promise<Record<string, unknown>> {
+  const body = await readJsonObject(request);
+  assertNoUnknownFields(schema, body);
+  return body;
+}
+
+async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
   const type = request.headers.get("content-type") ?? "";
   if (!type.toLowerCase().startsWith("application/json")) {
     throw new AppError(

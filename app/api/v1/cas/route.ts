@@ -3,6 +3,7 @@ import { apiRoute, readJson } from "@/lib/api/handler";
 import { presentAuthority } from "@/lib/api/present";
 import { json } from "@/lib/api/respond";
 import { createAuthority } from "@/lib/services/create-authority";
+import { ZCreateAuthorityInput } from "@/lib/validations/authority";
 
 export const GET = apiRoute("view", async () => {
   const all = await getDb().authority.findMany({ orderBy: { createdAt: "asc" } });
@@ -10,6 +11,6 @@ export const GET = apiRoute("view", async () => {
 });
 
 export const POST = apiRoute("manage_cas", async (request) => {
-  const { authority, warnings } = await createAuthority(await readJson(request));
+  const { authority, warnings } = await createAuthority(await readJson(request, ZCreateAuthorityInput));
   return json({ ...presentAuthority(authority), warnings }, 201);
 });

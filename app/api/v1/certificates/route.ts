@@ -5,6 +5,7 @@ import { json } from "@/lib/api/respond";
 import { parseCertificateQuery, searchCertificates } from "@/lib/data/certificates";
 import { exportCertificate } from "@/lib/services/export-certificate";
 import { issueCertificate } from "@/lib/services/issue-certificate";
+import { ZIssueCertificateInput } from "@/lib/validations/certificate";
 
 export const GET = apiRoute("view", async (request) => {
   const query = parseCertificateQuery(Object.fromEntries(new URL(request.url).searchParams));
@@ -20,7 +21,7 @@ export const GET = apiRoute("view", async (request) => {
 });
 
 export const POST = apiRoute("issue", async (request) => {
-  const issued = await issueCertificate(await readJson(request));
+  const issued = await issueCertificate(await readJson(request, ZIssueCertificateInput));
   const chain = await exportCertificate(issued.certificate.id, "chain");
   return json(
     {

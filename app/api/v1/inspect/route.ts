@@ -12,7 +12,7 @@ import { ZInspectInput } from "@/lib/validations/inspect";
 export const POST = apiRoute("view", async (request) => {
   const type = request.headers.get("content-type") ?? "";
   if (type.toLowerCase().startsWith("application/json")) {
-    const body = parseInput(ZInspectInput, await readJson(request));
+    const body = parseInput(ZInspectInput, await readJson(request, ZInspectInput));
     const input = body.pem ?? new Uint8Array(Buffer.from(body.der!, "base64"));
     return json(await inspect({ input, password: body.password, hostname: body.hostname, rootPem: body.rootPem }));
   }

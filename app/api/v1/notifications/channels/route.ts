@@ -3,6 +3,7 @@ import { presentChannel } from "@/lib/api/present";
 import { json } from "@/lib/api/respond";
 import { getDb } from "@/lib/db";
 import { createChannel } from "@/lib/services/notification-channels";
+import { ZChannelInput } from "@/lib/validations/notifications";
 
 export const GET = apiRoute("settings", async () => {
   const channels = await getDb().notificationChannel.findMany({ orderBy: { createdAt: "asc" }, include: { rules: true } });
@@ -10,4 +11,6 @@ export const GET = apiRoute("settings", async () => {
 });
 
 /** {kind: "webhook", name, url, secret?} or {kind: "email", name, host, port, security, username?, password?, from, to}. */
-export const POST = apiRoute("settings", async (request) => json(presentChannel(await createChannel(await readJson(request))), 201));
+export const POST = apiRoute("settings", async (request) =>
+  json(presentChannel(await createChannel(await readJson(request, ZChannelInput))), 201),
+);
