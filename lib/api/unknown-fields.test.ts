@@ -10,7 +10,7 @@ import { loadApiToken } from "./auth";
 
 let server: RouteServer;
 let token: string;
-const ids = { ca: "", intermediate: "", certificate: "", channel: "" };
+const ids = { ca: "", intermediate: "", certificate: "", channel: "", acme: "" };
 
 async function call(method: string, path: string, body?: unknown) {
   const res = await fetch(server.url + path, {
@@ -31,6 +31,7 @@ beforeAll(async () => {
   ids.channel = (
     await call("POST", "/api/v1/notifications/channels", { kind: "webhook", name: "uf hook", url: "https://hooks.example.test/x" })
   ).body.id;
+  ids.acme = (await call("POST", "/api/v1/acme/endpoints", { name: "unknown-fields", caId: ids.ca })).body.id;
   expect(Object.values(ids).every(Boolean)).toBe(true);
 });
 
@@ -46,6 +47,27 @@ interface Case {
 
 /** One request per JSON endpoint, each with fields the endpoint does not know. */
 const CASES: Record<string, Case> = {
+  "POST /api/v1/acme/endpoints": {
+    method: "POST",
+    path: () => "/api/v1/acme/endpoints",
+    body: { name: "typo", caId: "", requireEAB: true },
+    message: "requireEAB: unknown field; did you mean requireEab?",
+    field: "requireEAB",
+  },
+  "PATCH /api/v1/acme/endpoints/[id]": {
+    method: "PATCH",
+    path: () => `/api/v1/acme/endpoints/${ids.acme}`,
+    body: { validityDay: 30 },
+    message: "validityDay: unknown field; did you mean validityDays?",
+    field: "validityDay",
+  },
+  "POST /api/v1/acme/endpoints/[id]/eab": {
+    method: "POST",
+    path: () => `/api/v1/acme/endpoints/${ids.acme}/eab`,
+    body: { lable: "ci runner" },
+    message: "lable: unknown field; did you mean label?",
+    field: "lable",
+  },
   "POST /api/v1/cas": {
     method: "POST",
     path: () => "/api/v1/cas",
@@ -196,13 +218,15 @@ describe("unknown fields at the JSON API", () => {
 
 async function snapshot() {
   const db = getDb();
-  const [authorities, certificates, revoked, channels, rules, echo] = await Promise.all([
+  const [authorities, certificates, revoked, channels, rules, echo, acme, eab] = await Promise.all([
     db.authority.count(),
     db.certificate.count(),
     db.certificate.count({ where: { status: "revoked" } }),
     db.notificationChannel.count(),
     db.notificationRule.count(),
     db.echoSettings.findMany(),
+    db.acmeEndpoint.findMany(),
+    db.acmeEabKey.count(),
   ]);
-  return { authorities, certificates, revoked, channels, rules, echo };
+  return { authorities, certificates, revoked, channels, rules, echo, acme, eab };
 }

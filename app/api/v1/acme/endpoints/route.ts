@@ -3,6 +3,7 @@ import { presentAcmeEndpoint } from "@/lib/api/present-acme";
 import { json } from "@/lib/api/respond";
 import { getDb } from "@/lib/db";
 import { createAcmeEndpoint } from "@/lib/services/acme-create-endpoint";
+import { ZAcmeEndpointInput } from "@/lib/validations/acme";
 
 export const GET = apiRoute("manage_cas", async () => {
   const endpoints = await getDb().acmeEndpoint.findMany({ orderBy: { createdAt: "asc" } });
@@ -11,5 +12,5 @@ export const GET = apiRoute("manage_cas", async () => {
 
 /** {name, caId, profiles?, defaultProfile?, validityDays?, maxValidityDays?, challenges?, requireEab?, allowedIdentifiers?, termsOfServiceUrl?} */
 export const POST = apiRoute("manage_cas", async (request) =>
-  json(presentAcmeEndpoint(await createAcmeEndpoint(await readJson(request))), 201),
+  json(presentAcmeEndpoint(await createAcmeEndpoint(await readJson(request, ZAcmeEndpointInput))), 201),
 );
