@@ -8,6 +8,7 @@ import { AppError, assertUploadSize } from "../errors";
 import { parseCsr, verifyCsrSignature } from "../pki/csr";
 import { children } from "../pki/der";
 import { detectObjects, type FoundObject, type ObjectKind } from "../pki/inspect/detect";
+import { fallbackSummary } from "../pki/inspect/fallback-summary";
 import { lintCertificate, type Lint } from "../pki/inspect/lint";
 import { readPkcs12Certificates } from "../pki/inspect/pkcs12-read";
 import { isCaCertificate, verifyChain, type Anchor, type ChainResult } from "../pki/inspect/verify-chain";
@@ -57,8 +58,19 @@ function countdown(notAfter: Date, now: Date): string {
   return days >= 0 ? `expires in ${days} day${days === 1 ? "" : "s"}` : `expired ${-days} day${days === -1 ? "" : "s"} ago`;
 }
 
+/**
+ * detect.ts has checked the DER and its structure; a part @peculiar/x509 still refuses (an
+ * extension or name value OpenSSL prints as raw bytes) must not hide the rest of the certificate.
+ */
+const UNREADABLE: Lint = {
+  severity: "error",
+  code: "UNREADABLE_PART",
+  message:
+    "Part of this certificate (an extension or name value) does not decode: OpenSSL shows it as raw bytes, and clients will likely reject it.",
+};
+
 async function inspectCertificate(found: FoundObject, now: Date): Promise<InspectedObject> {
-  const s = await summarizeCertificate(found.der);
+  const s = await summarizeCertificate(found.der).catch(() => fallbackSummary(found.der));
   const cn = /CN=([^,]+)/.exec(s.subject)?.[1];
   const summary: SummaryField[] = [
     { label: "For", value: s.sans.length ? s.sans.join(", ") : cn ? `${cn} (Common Name only)` : s.subject },
@@ -82,7 +94,13 @@ async function inspectCertificate(found: FoundObject, now: Date): Promise<Inspec
     text: certificateText(found.der),
     pem: toPem(found.der, "CERTIFICATE"),
     summary,
-    lints: lintCertificate(found.der, now),
+    lints: (() => {
+      try {
+        return lintCertificate(found.der, now);
+      } catch {
+        return [UNREADABLE];
+      }
+    })(),
   };
 }
 

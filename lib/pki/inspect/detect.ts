@@ -3,9 +3,10 @@
  * blocks), DER, or a PKCS#7 bundle (.p7b/.p7c, PEM or DER). PKCS#12 is read by pkcs12-read.ts.
  */
 import { AppError } from "../../errors";
-import { children, DerError, oidOf, parseDer, TAG, type Tlv } from "../der";
+import { assertDer, children, DerError, oidOf, parseDer, TAG, type Tlv } from "../der";
 import { parsePemBlocks, type Bytes } from "../pem";
 import { CONTENT_TYPE } from "../oids";
+import { checkCertificate, checkCrl, checkCsr, StructureError } from "./structure";
 
 export type ObjectKind = "certificate" | "csr" | "crl";
 
@@ -34,13 +35,14 @@ export function classifyDer(der: Bytes): ObjectKind | "pkcs7" | "pkcs12" | null 
   const inner = safeChildren(top[0]);
   if (!inner) return null;
   // tbsCertificate: [0] version or INTEGER serial, then AlgorithmIdentifier, Name, Validity ...
+  // (a v1 certificate has no version and may have nothing after its key: six fields).
   if (inner[0]?.cls === "context" && inner[0].tagNumber === 0) return "certificate";
   if (
     inner[0]?.tag === TAG.INTEGER &&
     inner[1]?.tag === TAG.SEQUENCE &&
     inner[2]?.tag === TAG.SEQUENCE &&
     inner[3]?.tag === TAG.SEQUENCE &&
-    inner.length >= 7
+    inner.length >= 6
   )
     return "certificate";
   // CertificationRequestInfo: INTEGER version, Name, SubjectPublicKeyInfo, [0] attributes
@@ -65,8 +67,45 @@ function safeChildren(node: Tlv): Tlv[] | null {
   }
 }
 
+const KIND_NAMES: Record<ObjectKind, string> = { certificate: "certificate", csr: "CSR", crl: "CRL" };
+const CHECKS: Record<ObjectKind, (der: Uint8Array) => void> = { certificate: checkCertificate, csr: checkCsr, crl: checkCrl };
+
+/** A refusal that says whether the bytes are BER (re-encode them) or damaged. */
+function refusal(where: string, what: string, error: DerError | StructureError): AppError {
+  return new AppError(
+    "INVALID_INPUT",
+    error.ber
+      ? `${where} is encoded in BER, not DER: ${error.message}. RFC 5280 requires certificates and CRLs in DER; ask the issuer for a DER encoding.`
+      : `${where} is not a valid ${what}: ${error.message}.`,
+    "input",
+  );
+}
+
+/**
+ * Refuses an object that is not strict DER or not shaped as its kind requires (structure.ts),
+ * with a message naming the field at fault, before anything tries to print it.
+ */
+export function checkObject(found: FoundObject): void {
+  try {
+    CHECKS[found.kind](found.der);
+  } catch (error) {
+    if (error instanceof StructureError || error instanceof DerError) throw refusal(found.source, KIND_NAMES[found.kind], error);
+    throw error;
+  }
+}
+
 /** Certificates (and CRLs) inside a PKCS#7 SignedData. */
 export function pkcs7Contents(der: Bytes): FoundObject[] {
+  try {
+    return pkcs7Items(der);
+  } catch (error) {
+    if (error instanceof DerError || error instanceof TypeError)
+      throw new AppError("INVALID_INPUT", `This PKCS#7 bundle is damaged: ${error.message}.`, "input");
+    throw error;
+  }
+}
+
+function pkcs7Items(der: Bytes): FoundObject[] {
   const [, content] = children(parseDer(der));
   const signedData = children(children(content!)[0]!);
   const found: FoundObject[] = [];
@@ -117,6 +156,7 @@ export function detectObjects(input: string | Uint8Array): Detected {
       if (block.label.includes("PRIVATE KEY"))
         return detected.skipped.push(`${source}: private keys are not inspected, and should not be pasted into web pages.`);
       if (!kind) return detected.skipped.push(`${source}: not a certificate, CSR, CRL or PKCS#7 block.`);
+      strictDer(block.der, source);
       if (classifyDer(block.der) !== kind)
         throw new AppError(
           "INVALID_PEM",
@@ -126,9 +166,11 @@ export function detectObjects(input: string | Uint8Array): Detected {
       if (kind === "pkcs7") detected.objects.push(...pkcs7Contents(block.der));
       else detected.objects.push({ kind, der: block.der, source });
     });
+    detected.objects.forEach(checkObject);
     return detected;
   }
   const der = new Uint8Array(bytes!);
+  strictDer(der, "This file");
   const kind = classifyDer(der);
   if (kind === null) {
     throw new AppError(
@@ -140,7 +182,39 @@ export function detectObjects(input: string | Uint8Array): Detected {
   if (kind === "pkcs12") detected.pkcs12 = der;
   else if (kind === "pkcs7") detected.objects.push(...pkcs7Contents(der));
   else detected.objects.push({ kind, der, source: "DER file" });
+  detected.objects.forEach(checkObject);
   return detected;
+}
+
+/**
+ * BER is refused up front with its own message; damaged bytes fall through to classification,
+ * which says what the file is not. Bytes after a complete certificate, CSR or CRL are refused
+ * too: OpenSSL's command line ignores them, but a DER file is exactly one object (and
+ * Python's cryptography refuses them).
+ */
+function strictDer(der: Uint8Array, where: string) {
+  try {
+    assertDer(der);
+  } catch (error) {
+    if (!(error instanceof DerError)) throw error;
+    if (error.ber) throw refusal(where, "DER object", error);
+    const first = attemptFirst(der);
+    const kind = first && classifyDer(first);
+    if (kind && kind !== "pkcs12" && kind !== "pkcs7")
+      throw new AppError(
+        "INVALID_INPUT",
+        `${where} holds a ${KIND_NAMES[kind]} followed by ${der.length - first!.length} more bytes: a DER file is exactly one object. Split the file, or paste each object as PEM.`,
+        "input",
+      );
+  }
+}
+
+function attemptFirst(der: Uint8Array): Bytes | null {
+  try {
+    return new Uint8Array(parseDer(der).der);
+  } catch {
+    return null;
+  }
 }
 
 /** Text has no control bytes besides tab and line breaks; DER almost always does. */

@@ -35,8 +35,8 @@ const SERVER_AUTH = EKU.serverAuth;
 export function isCaCertificate(der: Uint8Array): boolean {
   return new X509Certificate(Buffer.from(der)).ca;
 }
-/** Node prints a DN one attribute a line; people read it on one. */
-export const oneLine = (dn: string) => dn.split("\n").join(", ");
+/** Node prints a DN one attribute a line; people read it on one. An empty DN is undefined there. */
+export const oneLine = (dn: string | undefined) => (dn ?? "").split("\n").join(", ");
 const issuedBy = (child: X509Certificate, parent: X509Certificate) => child.checkIssued(parent) && child.verify(parent.publicKey);
 
 export function verifyChain(pasted: Uint8Array[], anchors: Anchor[], hostname: string | undefined, now = new Date()): ChainResult {

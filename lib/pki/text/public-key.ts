@@ -12,8 +12,20 @@ const CURVES: Record<string, { bits: number; nist?: string }> = {
   "1.3.132.0.10": { bits: 256 },
 };
 
-/** EVP_PKEY_print_public at the given indent, for a SubjectPublicKeyInfo. */
+/**
+ * EVP_PKEY_print_public at the given indent, for a SubjectPublicKeyInfo; when the key does not
+ * decode (or is of a type printed here), X509_print_ex's "Unable to load Public Key" at 12 spaces.
+ * OpenSSL follows that line with its error queue, which names its own thread: not reproduced.
+ */
 export function printPublicKey(spki: Tlv, indent: number): string {
+  try {
+    return printKnownKey(spki, indent) ?? `${" ".repeat(12)}Unable to load Public Key\n`;
+  } catch {
+    return `${" ".repeat(12)}Unable to load Public Key\n`;
+  }
+}
+
+function printKnownKey(spki: Tlv, indent: number): string | null {
   const [algorithm, keyBits] = children(spki);
   const [algOid, params] = children(algorithm!);
   const oid = oidOf(algOid!);
@@ -41,5 +53,5 @@ export function printPublicKey(spki: Tlv, indent: number): string {
   if (oid === "1.3.101.112" || oid === "1.3.101.113") {
     return `${pad}${longName(oid)} Public-Key:\n${pad}pub:\n` + bufPrint(key, indent + 4);
   }
-  return `${pad}Unable to load Public Key\n`;
+  return null;
 }
