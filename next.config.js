@@ -19,7 +19,7 @@ const nextConfig = {
         ],
       },
       // JSON, certificates, CRLs and OCSP answers: nothing in them may run or be framed.
-      ...["/api/:path*", "/crl/:path*", "/ocsp/:path*", "/ca/:path*"].map((source) => ({
+      ...["/api/:path*", "/crl/:path*", "/ocsp/:path*", "/ca/:path*", "/acme/:path*"].map((source) => ({
         source,
         headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" }],
       })),

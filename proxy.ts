@@ -79,5 +79,5 @@ export function proxy(request: NextRequest) {
 // Not for static files, nor for the token-authenticated API and the public PKI endpoints: they
 // need no nonce, and next.config.js gives them a fixed "default-src 'none'" CSP instead.
 export const config = {
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|api/|crl/|ocsp/|ca/).*)" }],
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|api/|crl/|ocsp/|ca/|acme/).*)" }],
 };

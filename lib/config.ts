@@ -166,6 +166,17 @@ const ENV = {
   CADESK_SCHEDULER_SECONDS: wholeNumber("seconds", 5, 86_400, 60),
   /** Port of the built-in TLS echo server. */
   CADESK_ECHO_PORT: port(8443, { anyFree: true }),
+
+  // --- ACME validation: test knobs, like Pebble's flags ----------------------------------------
+
+  /** Port ACME http-01 validation connects to (RFC 8555 8.3: 80), also for redirects to port 80. */
+  CADESK_ACME_HTTP_PORT: port(80),
+  /** Port ACME tls-alpn-01 validation connects to (RFC 8737: 443), also for http-01 redirects to 443. */
+  CADESK_ACME_TLS_PORT: port(443),
+  /** The resolver for every ACME validation lookup (A/AAAA, TXT); default the system resolver. */
+  CADESK_ACME_DNS_SERVER: variable("a resolver address such as 127.0.0.1:5353 or [::1]:53", (raw) =>
+    /^(\[[0-9a-fA-F:.]+\]|[0-9.]+)(:\d{1,5})?$/.test(raw) ? raw : undefined,
+  ),
 };
 
 /** Variables whose values the start-up message must not print. */

@@ -3,9 +3,9 @@ import { readConfig } from "../config";
 import { AppError } from "../errors";
 import { can, type Permission, type Role } from "./roles";
 
-/** Who is acting: a signed-in user, an API token, or cadesk itself (scheduler, start-up). */
+/** Who is acting: a signed-in user, an API token, cadesk itself (scheduler, start-up), or an ACME account. */
 export interface Actor {
-  type: "user" | "token" | "system" | "anonymous";
+  type: "user" | "token" | "system" | "anonymous" | "acme";
   id: string | null;
   /** E-mail or token name, as the audit log shows it. */
   label: string;

@@ -1,0 +1,100 @@
+/**
+ * The CA side of ACME: the only place the protocol turns an order into a certificate or revokes
+ * one. Issuance goes through cadesk's issuance steps (issuer checks, validity capped by the CA,
+ * storage with its audit event in one transaction), like the form and the JSON API.
+ */
+import type { AcmeEndpoint, Certificate } from "@/generated/prisma/client";
+import { getDb } from "../db";
+import { x509 } from "../pki/crypto-provider";
+import type { ParsedCsr } from "../pki/csr";
+import type { San } from "../pki/names";
+import { REASON_CODES, type RevocationReason } from "../pki/revocation-reasons";
+import { audit } from "../services/audit";
+import { publishCrl } from "../services/crl";
+import { loadIssuer } from "../services/issuer";
+import { leafValidity, signAndStoreLeaf } from "../services/leaf-issuance";
+import { AcmeProblem, type AcmeIdentifier } from "./problem";
+import { ACME_PROFILES, type AcmeProfileName } from "./profiles";
+
+export interface AcmeIssueRequest {
+  endpoint: AcmeEndpoint;
+  accountId: string;
+  orderId: string;
+  identifiers: AcmeIdentifier[];
+  profile: AcmeProfileName;
+  /** Lifetime in days, already checked against the endpoint's maximum. */
+  validityDays: number;
+  csr: ParsedCsr;
+  /** RFC 9773: the certificate this order replaces, linked as its renewal. */
+  replacesCertificateId: string | null;
+}
+
+/** A Common Name for the subject: the first identifier when it fits (RFC 5280 ub-common-name is 64). */
+function commonNameFor(identifiers: AcmeIdentifier[]): string | undefined {
+  const first = identifiers.find((i) => i.type === "dns") ?? identifiers[0];
+  return first && first.value.length <= 64 ? first.value : undefined;
+}
+
+export async function issueForOrder(request: AcmeIssueRequest, now = new Date()): Promise<Certificate> {
+  const spec = ACME_PROFILES[request.profile];
+  let issuer;
+  try {
+    issuer = await loadIssuer(request.endpoint.authorityId, now);
+  } catch (error) {
+    throw new AcmeProblem("serverInternal", `The endpoint's CA cannot sign: ${(error as Error).message}`);
+  }
+  const validity = leafValidity(request.validityDays, issuer, now);
+  const commonName = commonNameFor(request.identifiers);
+  const sans: San[] = request.identifiers.map((i) => ({ type: i.type, value: i.value }));
+  return signAndStoreLeaf({
+    issuer,
+    subject: new x509.Name(commonName ? [{ CN: [commonName] }] : []),
+    publicKey: request.csr.request.publicKey,
+    sans,
+    profile: spec.certificateProfile,
+    validity,
+    keyType: request.csr.keyInfo.keyType ?? request.csr.keyInfo.label,
+    source: "csr",
+    renewedFromId: request.replacesCertificateId ?? undefined,
+    audit: {
+      action: "certificate.acme_issue",
+      detail: {
+        endpoint: request.endpoint.name,
+        accountId: request.accountId,
+        orderId: request.orderId,
+        acmeProfile: request.profile,
+        replaces: request.replacesCertificateId,
+      },
+    },
+  });
+}
+
+/** RFC 5280 reason codes an ACME client may give (RFC 8555 7.6; cACompromise and removeFromCRL are not a subscriber's to claim). */
+const SUBSCRIBER_REASONS: RevocationReason[] = ["unspecified", "keyCompromise", "affiliationChanged", "superseded", "cessationOfOperation"];
+
+export function reasonFromCode(code: unknown): RevocationReason {
+  const reason =
+    code === undefined ? "unspecified" : (Object.entries(REASON_CODES).find(([, c]) => c === code)?.[0] as RevocationReason | undefined);
+  if (!reason || !SUBSCRIBER_REASONS.includes(reason)) {
+    const allowed = SUBSCRIBER_REASONS.map((r) => `${REASON_CODES[r]} (${r})`).join(", ");
+    throw new AcmeProblem("badRevocationReason", `Revocation reason ${JSON.stringify(code)} is not accepted over ACME: use ${allowed}.`);
+  }
+  return reason;
+}
+
+/** Revokes as the current ACME actor: a status change, a new CRL, an audit event. */
+export async function revokeForAcme(certificate: Certificate, reason: RevocationReason, how: string, now = new Date()): Promise<void> {
+  const { count } = await getDb().certificate.updateMany({
+    where: { id: certificate.id, status: { not: "revoked" } },
+    data: { status: "revoked", revokedAt: now, revocationReason: reason },
+  });
+  if (count !== 1) throw new AcmeProblem("alreadyRevoked", `This certificate (serial ${certificate.serialHex}) is already revoked.`);
+  await publishCrl(certificate.authorityId, now);
+  await audit({
+    action: "certificate.revoke",
+    objectType: "certificate",
+    objectId: certificate.id,
+    objectLabel: certificate.commonName,
+    detail: { reason, serialNumber: certificate.serialHex, via: `acme (${how})` },
+  });
+}
