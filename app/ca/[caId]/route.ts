@@ -1,11 +1,8 @@
-import { fileResponse, textErrorResponse } from "@/lib/api/respond";
+import { pkiRoute, plainTextError } from "@/lib/api/pki-route";
+import { fileResponse } from "@/lib/api/respond";
 import { exportAuthorityCertificate } from "@/lib/services/export-certificate";
 
 /** The CA certificate (DER) that Authority Information Access "CA Issuers" points at. */
-export async function GET(_request: Request, { params }: { params: Promise<{ caId: string }> }) {
-  try {
-    return fileResponse(await exportAuthorityCertificate((await params).caId, "der"));
-  } catch (error) {
-    return textErrorResponse(error);
-  }
-}
+export const GET = pkiRoute<{ caId: string }>(plainTextError, async (_request, { caId }) =>
+  fileResponse(await exportAuthorityCertificate(caId, "der")),
+);

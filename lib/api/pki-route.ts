@@ -1,0 +1,35 @@
+/**
+ * The public PKI endpoints (OCSP, CRL, CA certificate; ACME reuses this): no token, as RFC 5280
+ * and RFC 6960 expect of them, and every failure answered in the protocol's own terms by the
+ * endpoint's `onError` (an OCSP error response, a short text, an RFC 7807 problem), never as the
+ * empty HTTP 500 Next sends for an exception that escapes a route.
+ */
+import { runAs, SYSTEM_ACTOR } from "../auth/actor";
+import { AppError } from "../errors";
+
+type Context<P> = { params: Promise<P> };
+
+export function pkiRoute<P>(
+  onError: (error: AppError, request: Request) => Response | Promise<Response>,
+  handler: (request: Request, params: P) => Promise<Response>,
+): (request: Request, context: Context<P>) => Promise<Response> {
+  return async (request, context) => {
+    try {
+      // What these endpoints return is public by design; cadesk itself re-signs a stale CRL or
+      // responder certificate on the way, so they act as the system, explicitly.
+      return await runAs(SYSTEM_ACTOR, async () => handler(request, await context.params));
+    } catch (error) {
+      if (error instanceof AppError) return onError(error, request);
+      console.error(`[cadesk] ${request.method} ${new URL(request.url).pathname} failed: ${(error as Error).stack ?? error}`);
+      return onError(new AppError("INTERNAL", "An unexpected error occurred; the server log has the details."), request);
+    }
+  };
+}
+
+/** For CRL and CA-certificate downloads: the status of the error and its message as one line of text. */
+export function plainTextError(error: AppError): Response {
+  return new Response(error.message + "\n", {
+    status: error.status,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" },
+  });
+}
