@@ -23,5 +23,7 @@ export async function register() {
     await startDashboardHttps();
     const { startScheduler } = await import("./lib/services/scheduler");
     startScheduler();
+    const { registerLifecycle } = await import("./lib/ops/lifecycle");
+    registerLifecycle();
   }
 }

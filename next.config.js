@@ -1,7 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native modules and libraries that must run in Node as-is, not bundled.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "node-forge"],
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "node-forge", "prom-client", "pino"],
   poweredByHeader: false,
   // On every response, static files included; the CSP (with its per-request nonce) comes from proxy.ts.
   async headers() {
@@ -19,7 +19,7 @@ const nextConfig = {
         ],
       },
       // JSON, certificates, CRLs and OCSP answers: nothing in them may run or be framed.
-      ...["/api/:path*", "/crl/:path*", "/ocsp/:path*", "/ca/:path*", "/acme/:path*"].map((source) => ({
+      ...["/api/:path*", "/crl/:path*", "/ocsp/:path*", "/ca/:path*", "/acme/:path*", "/healthz", "/readyz", "/metrics"].map((source) => ({
         source,
         headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" }],
       })),

@@ -53,7 +53,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `node scripts/prepare-db.mjs && node_modules/.bin/next start -p ${port}`,
+    command: `node scripts/prepare-db.mjs && node scripts/serve.mjs --port ${port}`,
     url: `http://localhost:${port}/api/v1/openapi.json`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -76,8 +76,9 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
-// Not for static files, nor for the token-authenticated API and the public PKI endpoints: they
-// need no nonce, and next.config.js gives them a fixed "default-src 'none'" CSP instead.
+// Not for static files, nor for the token-authenticated API, the public PKI endpoints and the
+// health and metrics endpoints: they need no nonce, and next.config.js gives them a fixed
+// "default-src 'none'" CSP instead.
 export const config = {
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|api/|crl/|ocsp/|ca/|acme/).*)" }],
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|api/|crl/|ocsp/|ca/|acme/|healthz|readyz|metrics).*)" }],
 };

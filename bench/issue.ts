@@ -87,7 +87,7 @@ async function timePage(url: string, cookie: string, runs = 7): Promise<{ median
 
 ensureBuild();
 migrate({ ...process.env, CADESK_DATA_DIR: dataDir });
-const server = spawn(path.resolve("node_modules/.bin/next"), ["start", "-p", String(PORT)], {
+const server = spawn(process.execPath, ["scripts/serve.mjs", "--port", String(PORT)], {
   env: { ...process.env, CADESK_DATA_DIR: dataDir, CADESK_API_TOKEN: TOKEN, NEXT_TELEMETRY_DISABLED: "1" },
   stdio: ["ignore", "ignore", "pipe"],
 });

@@ -105,6 +105,8 @@ export function masterKeyBytes(text: string): Buffer | undefined {
   return key?.length === 32 ? key : undefined;
 }
 
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
 // ---------------------------------------------------------------------------------------------
 // Every variable, grouped. Keys are the variable names; the values are what the code reads.
 
@@ -177,10 +179,23 @@ const ENV = {
   CADESK_ACME_DNS_SERVER: variable("a resolver address such as 127.0.0.1:5353 or [::1]:53", (raw) =>
     /^(\[[0-9a-fA-F:.]+\]|[0-9.]+)(:\d{1,5})?$/.test(raw) ? raw : undefined,
   ),
+
+  // --- Operations (also checked by scripts/serve.mjs, which reads them before the app loads) ----
+
+  /** A bearer token that may only scrape /metrics (any API token may too). */
+  CADESK_METRICS_TOKEN: secret("at least 16 characters without spaces", (raw) => /^\S{16,}$/.test(raw)),
+  /** Level of the JSON log lines (pino). */
+  CADESK_LOG_LEVEL: variable(
+    `one of ${LOG_LEVELS.join(", ")}`,
+    (raw) => ((LOG_LEVELS as readonly string[]).includes(raw) ? raw : undefined),
+    "info",
+  ),
+  /** How long a graceful shutdown (SIGTERM) may take before the process exits anyway. */
+  CADESK_SHUTDOWN_SECONDS: wholeNumber("seconds", 1, 600, 25),
 };
 
 /** Variables whose values the start-up message must not print. */
-const SECRETS = new Set<string>(["CADESK_MASTER_KEY", "CADESK_API_TOKEN", "CADESK_ADMIN_PASSWORD"]);
+const SECRETS = new Set<string>(["CADESK_MASTER_KEY", "CADESK_API_TOKEN", "CADESK_ADMIN_PASSWORD", "CADESK_METRICS_TOKEN"]);
 
 const EnvSchema = z.object(ENV).superRefine((env, ctx) => {
   if (Boolean(env.CADESK_ADMIN_EMAIL) !== Boolean(env.CADESK_ADMIN_PASSWORD)) {

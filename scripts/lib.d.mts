@@ -8,6 +8,5 @@ export function run(
 ): import("node:child_process").SpawnSyncReturns<Buffer>;
 export function ensureDependencies(): void;
 export function ensurePrismaClient(): void;
-export function migrate(env?: NodeJS.ProcessEnv): void;
+export function migrate(env?: NodeJS.ProcessEnv, options?: { waitSeconds?: number }): void;
 export function ensureBuild(): void;
-export function nextBin(): string;

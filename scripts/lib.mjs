@@ -1,8 +1,9 @@
 // Helpers for `npm start` and `npm test`. Plain Node with no dependencies: they run before
 // `npm install` has, on a machine that has only Node and npm.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { sqliteFile } from "./instance-lock.mjs";
 
 export const root = path.resolve(import.meta.dirname, "..");
 
@@ -60,9 +61,50 @@ export function ensurePrismaClient() {
   run(bin("prisma"), ["generate"]);
 }
 
-/** Creates the data dir (0700) and applies pending migrations to the SQLite file. */
-export function migrate(env = process.env) {
-  run(bin("prisma"), ["migrate", "deploy"], { env, stdio: ["ignore", "ignore", "inherit"] });
+/**
+ * Creates the data dir (0700) and applies pending migrations. A store that another process holds
+ * locked (a long backup, a maintenance job) makes Prisma's migrate die with a WebAssembly stack
+ * trace ("unknown variant `SocketTimeout`"): wait for the lock for a bounded time, then say in one
+ * line what is wrong and what to do.
+ */
+export function migrate(env = process.env, { waitSeconds = 60 } = {}) {
+  const deadline = Date.now() + waitSeconds * 1000;
+  let told = false;
+  for (;;) {
+    const result = spawnSync(bin("prisma"), ["migrate", "deploy"], { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
+    if (result.error) throw result.error;
+    if (result.status === 0) return;
+    const stderr = result.stderr.toString();
+    if (!/SocketTimeout|database is locked|SQLITE_BUSY/i.test(stderr)) {
+      process.stderr.write(stderr);
+      const error = new Error(`prisma migrate deploy exited with ${result.status}: see the messages above.`);
+      error.exitCode = result.status ?? 1;
+      throw error;
+    }
+    const holder = lockHolder(env);
+    if (Date.now() > deadline) {
+      const error = new Error(
+        `The database is locked by another process${holder}, and stayed locked for ${waitSeconds} s: wait for it to finish (a backup or maintenance job) or stop it, then start again.`,
+      );
+      error.exitCode = 1;
+      throw error;
+    }
+    if (!told) log(`The database is locked by another process${holder}; waiting up to ${waitSeconds} s for it…`);
+    told = true;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
+  }
+}
+
+/** " (cadesk pid N)" when the lock is held by a running instance that left its lock file. */
+function lockHolder(env) {
+  const file = sqliteFile(env);
+  if (!file) return "";
+  try {
+    const other = JSON.parse(readFileSync(`${file}.instance`, "utf8"));
+    return other?.pid ? ` (probably cadesk pid ${other.pid} on port ${other.port})` : "";
+  } catch {
+    return "";
+  }
 }
 
 /** Builds when there is no build or a source file changed since the last one. */
@@ -73,5 +115,3 @@ export function ensureBuild() {
   log("Building the dashboard (next build)…");
   run(bin("next"), ["build"], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
 }
-
-export const nextBin = () => bin("next");

@@ -5,6 +5,7 @@ import { currentCrl } from "./crl";
 import { deliverDue } from "./deliver-notifications";
 import { queueExpiryNotices } from "./expiry-notices";
 import { DAY } from "../time";
+import { metrics } from "../ops/metrics";
 
 /** Signs a new CRL for every active CA whose current one is missing or within a day of nextUpdate. */
 export async function refreshCrls(now = new Date()): Promise<number> {
@@ -52,7 +53,14 @@ export async function runScheduledWork(now = new Date()): Promise<ScheduledRun> 
   return { crlsSigned, noticesQueued, deliveriesAttempted };
 }
 
-const runtime = globalThis as typeof globalThis & { cadeskScheduler?: NodeJS.Timeout };
+interface SchedulerRuntime {
+  timer: NodeJS.Timeout;
+  /** The run in progress, if any: shutdown waits for it. */
+  current: Promise<void> | null;
+  stopped: boolean;
+}
+
+const runtime = globalThis as typeof globalThis & { cadeskScheduler?: SchedulerRuntime };
 
 /**
  * Runs the scheduler inside the app every CADESK_SCHEDULER_SECONDS (60 by default), so no
@@ -61,19 +69,31 @@ const runtime = globalThis as typeof globalThis & { cadeskScheduler?: NodeJS.Tim
 export function startScheduler(): void {
   if (runtime.cadeskScheduler) return;
   const seconds = readConfig().CADESK_SCHEDULER_SECONDS;
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await runScheduledWork();
-    } catch (error) {
-      console.error(`[cadesk] scheduler run failed: ${(error as Error).stack ?? error}`);
-    } finally {
-      running = false;
-    }
+  const tick = () => {
+    const state = runtime.cadeskScheduler;
+    if (!state || state.current || state.stopped) return;
+    state.current = runScheduledWork()
+      .then(
+        () => metrics().schedulerLastRun.set({ outcome: "success" }, Date.now() / 1000),
+        (error) => {
+          metrics().schedulerLastRun.set({ outcome: "failure" }, Date.now() / 1000);
+          console.error(`[cadesk] scheduler run failed: ${(error as Error).stack ?? error}`);
+        },
+      )
+      .finally(() => {
+        state.current = null;
+      });
   };
-  runtime.cadeskScheduler = setInterval(tick, seconds * 1000);
-  runtime.cadeskScheduler.unref();
+  runtime.cadeskScheduler = { timer: setInterval(tick, seconds * 1000), current: null, stopped: false };
+  runtime.cadeskScheduler.timer.unref();
   setTimeout(tick, 2000).unref();
+}
+
+/** Starts no new run, and resolves when the one in progress (if any) has finished. */
+export async function stopScheduler(): Promise<void> {
+  const state = runtime.cadeskScheduler;
+  if (!state) return;
+  state.stopped = true;
+  clearInterval(state.timer);
+  await state.current;
 }

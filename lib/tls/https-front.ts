@@ -57,6 +57,19 @@ export class HttpsFront {
     await new Promise((resolve) => server.close(resolve));
   }
 
+  /** Graceful: stops accepting, and each connection closes once its request in flight is answered. */
+  async drain(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    await new Promise((resolve) => {
+      server.close(resolve);
+      server.closeIdleConnections();
+    });
+    clearInterval(idle);
+  }
+
   private forward(req: IncomingMessage, res: ServerResponse): void {
     const headers = { ...req.headers };
     for (const h of HOP_BY_HOP) delete headers[h];

@@ -1,0 +1,146 @@
+import { expect, test } from "@playwright/test";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+/**
+ * Operations against a second, real server process (scripts/serve.mjs on its own data dir):
+ * health and readiness, metrics behind a token, request logs with ids, one instance per SQLite
+ * file, and graceful shutdown that lets every request in flight finish.
+ */
+const PORT = Number(process.env.E2E_OPS_PORT ?? 3170);
+const TOKEN = "ops-token-not-secret";
+const METRICS_TOKEN = "metrics-only-token";
+
+interface Server {
+  child: ChildProcess;
+  out: string[];
+  exited: Promise<number | null>;
+}
+
+function start(dataDir: string, port: number): Server {
+  const child = spawn(process.execPath, ["scripts/serve.mjs", "--port", String(port)], {
+    env: {
+      ...process.env,
+      CADESK_DATA_DIR: dataDir,
+      CADESK_API_TOKEN: TOKEN,
+      CADESK_METRICS_TOKEN: METRICS_TOKEN,
+      CADESK_ECHO_PORT: String(port + 1),
+      CADESK_SHUTDOWN_SECONDS: "20",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const out: string[] = [];
+  child.stdout!.on("data", (d) => out.push(...String(d).split("\n").filter(Boolean)));
+  child.stderr!.on("data", (d) => out.push(...String(d).split("\n").filter(Boolean)));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, out, exited };
+}
+
+async function waitUntilUp(port: number, server: Server): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`http://localhost:${port}/healthz`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the second server did not start:\n${server.out.join("\n")}`);
+}
+
+/** One request on its own connection (no keep-alive), so "in flight" means accepted by the server. */
+function post(port: number, route: string, body: unknown): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const req = httpRequest(
+      {
+        host: "127.0.0.1",
+        port,
+        path: route,
+        method: "POST",
+        agent: false,
+        headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(data) },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (c) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on("error", reject);
+    req.end(data);
+  });
+}
+
+test("health, readiness, metrics, request ids, one instance per store, and a graceful shutdown", async () => {
+  test.setTimeout(120_000);
+  const dataDir = mkdtempSync(path.join(tmpdir(), "cadesk-ops-"));
+  // `npm start` migrates before serving; so does this test (prepare-db applies migrations).
+  await new Promise<void>((resolve, reject) => {
+    const prep = spawn(process.execPath, ["scripts/prepare-db.mjs"], {
+      env: { ...process.env, CADESK_DATA_DIR: dataDir },
+      stdio: "ignore",
+    });
+    prep.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`prepare-db exited ${code}`))));
+  });
+  const server = start(dataDir, PORT);
+  try {
+    await waitUntilUp(PORT, server);
+    const base = `http://localhost:${PORT}`;
+
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: "ok" });
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    const readiness = await ready.json();
+    expect(readiness.status).toBe("ready");
+    expect(readiness.checks.map((c: { name: string }) => c.name)).toEqual(["database", "migrations", "masterKey", "caKeys"]);
+    expect(JSON.stringify(readiness)).not.toMatch(/BEGIN|PRIVATE|[0-9a-f]{64}/); // no secrets
+
+    // A second instance on the same SQLite store is refused with a message naming the first.
+    const second = start(dataDir, PORT + 2);
+    expect(await second.exited).toBe(1);
+    expect(second.out.join("\n")).toMatch(new RegExp(`Another cadesk \\(pid ${server.child.pid}, port ${PORT}`));
+
+    // Issue something, then scrape: without a token 401, with the metrics token or an API token 200.
+    const ca = await post(PORT, "/api/v1/cas", { commonName: "Ops Root" });
+    expect(ca.status).toBe(201);
+    const caId = JSON.parse(ca.body).id as string;
+    const leaf = await post(PORT, "/api/v1/certificates", { caId, commonName: "ops.internal", validityDays: 5 });
+    expect(leaf.status).toBe(201);
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    const scraped = await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(scraped.status).toBe(200);
+    expect(scraped.headers.get("content-type")).toContain("text/plain");
+    const text = await scraped.text();
+    expect(text).toMatch(/cadesk_http_request_duration_seconds_count\{route="\/api\/v1\/certificates",method="POST",status="201"\} 1/);
+    expect(text).toMatch(/cadesk_certificates_expiring\{ca_id="[^"]+",ca="Ops Root",within="7d"\} 1/);
+    expect(text).toContain("cadesk_crl_age_seconds");
+    expect((await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+
+    // Every request is one JSON log line with the request id the response carries.
+    const probe = await fetch(`${base}/healthz`, { headers: { "X-Request-Id": "probe-123" } });
+    expect(probe.headers.get("x-request-id")).toBe("probe-123");
+    await expect.poll(() => server.out.some((l) => l.includes('"requestId":"probe-123"') && l.includes('"route":"/healthz"'))).toBe(true);
+
+    // Graceful shutdown: slow requests (RSA-4096 key generation) are accepted, then SIGTERM: each
+    // finishes with its certificate, the listener is closed to new connections, the process exits 0.
+    const slow = Array.from({ length: 4 }, (_, i) =>
+      post(PORT, "/api/v1/certificates", { caId, commonName: `slow-${i}.internal`, keyType: "rsa-4096" }),
+    );
+    await new Promise((r) => setTimeout(r, 400));
+    server.child.kill("SIGTERM");
+    await expect.poll(() => server.out.some((l) => l.includes("shutting down"))).toBe(true);
+    await expect(post(PORT, "/api/v1/certificates", { caId, commonName: "late.internal" })).rejects.toThrow(/ECONNREFUSED/);
+    const results = await Promise.all(slow);
+    expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    expect(await server.exited).toBe(0);
+    expect(server.out.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
+  } finally {
+    server.child.kill("SIGKILL");
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

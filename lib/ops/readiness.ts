@@ -1,0 +1,102 @@
+/**
+ * Liveness and readiness for load balancers and orchestrators. `/healthz` says the process
+ * answers; `/readyz` says it can do its job: the store answers, every migration in this build is
+ * applied, the master key is loaded and each active CA's key can be opened. Answers carry no
+ * secrets: names of checks, true/false, and a sentence for a person.
+ */
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { getDb } from "../db";
+import { loadMasterKey } from "../master-key";
+import { authorityKeyContext, openKey } from "../services/issuer";
+
+export interface Check {
+  name: "database" | "migrations" | "masterKey" | "caKeys";
+  ok: boolean;
+  detail: string;
+}
+
+export interface Readiness {
+  ready: boolean;
+  checks: Check[];
+}
+
+const started = Date.now();
+
+export function liveness() {
+  return { status: "ok" as const, uptimeSeconds: Math.round((Date.now() - started) / 1000) };
+}
+
+/** The migration folders this build ships, which the store must have applied. */
+function shippedMigrations(): string[] {
+  const dir = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "prisma", "migrations");
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+}
+
+async function check(name: Check["name"], run: () => Promise<string>): Promise<Check> {
+  try {
+    return { name, ok: true, detail: await run() };
+  } catch (error) {
+    return { name, ok: false, detail: (error as Error).message.split("\n")[0]!.slice(0, 300) };
+  }
+}
+
+export async function readiness(): Promise<Readiness> {
+  const db = getDb();
+  const database = await check("database", async () => {
+    await db.$queryRaw`SELECT 1`;
+    return "The store answers.";
+  });
+  const checks: Check[] = [database];
+  if (database.ok) {
+    checks.push(
+      await check("migrations", async () => {
+        // Prisma's own bookkeeping table, the same on SQLite and PostgreSQL.
+        const rows = await db.$queryRaw<{ name: string }[]>`
+          SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+        const applied = new Set(rows.map((r) => r.name));
+        const pending = shippedMigrations().filter((m) => !applied.has(m));
+        if (pending.length)
+          throw new Error(
+            `${pending.length} migration(s) not applied (${pending.join(", ")}): run \`npm start\` or \`npx prisma migrate deploy\`.`,
+          );
+        return `${applied.size} migrations applied.`;
+      }),
+    );
+  } else {
+    checks.push({ name: "migrations", ok: false, detail: "Not checked: the store does not answer." });
+  }
+  checks.push(
+    await check("masterKey", async () => {
+      loadMasterKey();
+      return "Loaded.";
+    }),
+  );
+  if (database.ok) {
+    checks.push(
+      await check("caKeys", async () => {
+        const authorities = await db.authority.findMany({
+          where: { status: "active" },
+          select: { id: true, commonName: true, encryptedKey: true },
+        });
+        const broken = authorities.filter((a) => {
+          try {
+            openKey(a.encryptedKey, authorityKeyContext(a.id));
+            return false;
+          } catch {
+            return true;
+          }
+        });
+        if (broken.length)
+          throw new Error(
+            `The keys of ${broken.length} CA(s) cannot be opened (${broken.map((a) => a.commonName).join(", ")}): is this the master key they were sealed with?`,
+          );
+        return `${authorities.length} active CA key(s) open.`;
+      }),
+    );
+  }
+  return { ready: checks.every((c) => c.ok), checks };
+}

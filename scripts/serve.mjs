@@ -1,0 +1,120 @@
+// Serves the built dashboard: Next's request handler behind cadesk's own HTTP server (Next's
+// documented custom-server mode), so that cadesk, not the framework, owns what operations need:
+// - one JSON log line per request (pino), with a request id (X-Request-Id, kept when a proxy sent a
+//   sane one) that the audit log records too;
+// - HTTP request duration by route for /metrics;
+// - graceful shutdown: on SIGTERM/SIGINT stop accepting, finish in-flight requests and the current
+//   scheduler job, close the echo server and the HTTPS front, exit within CADESK_SHUTDOWN_SECONDS;
+// - one instance per SQLite file: a second `npm start` on the same store is refused with a message.
+// Usage: node scripts/serve.mjs --port 3000 [--host 127.0.0.1]
+import { randomUUID } from "node:crypto";
+import http from "node:http";
+import { parseArgs } from "node:util";
+import next from "next";
+import pino from "pino";
+import client from "prom-client";
+import { claimStore } from "./instance-lock.mjs";
+import { root } from "./lib.mjs";
+import { routeLabel } from "./route-label.mjs";
+
+const { values: args } = parseArgs({ options: { port: { type: "string" }, host: { type: "string" } } });
+const port = Number(args.port ?? process.env.PORT ?? 3000);
+const host = args.host;
+
+const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+const level = process.env.CADESK_LOG_LEVEL || "info";
+if (!LEVELS.includes(level)) fail(`CADESK_LOG_LEVEL=${level}: expected one of ${LEVELS.join(", ")}.`);
+const graceSeconds = process.env.CADESK_SHUTDOWN_SECONDS ? Number(process.env.CADESK_SHUTDOWN_SECONDS) : 25;
+if (!Number.isInteger(graceSeconds) || graceSeconds < 1 || graceSeconds > 600) {
+  fail(`CADESK_SHUTDOWN_SECONDS=${process.env.CADESK_SHUTDOWN_SECONDS}: expected a whole number of seconds between 1 and 600.`);
+}
+
+const log = pino({ level, base: { service: "cadesk" }, timestamp: pino.stdTimeFunctions.isoTime });
+
+function fail(message) {
+  console.error(`[cadesk] ${message}`);
+  process.exit(1);
+}
+
+// ---- Metrics: request durations, into the registry the app's /metrics serves -----------------
+const registryKey = Symbol.for("cadesk.metricsRegistry");
+globalThis[registryKey] ??= new client.Registry();
+const httpDuration = new client.Histogram({
+  name: "cadesk_http_request_duration_seconds",
+  help: "HTTP request duration by route (ids replaced by :id), method and status.",
+  labelNames: ["route", "method", "status"],
+  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+  registers: [globalThis[registryKey]],
+});
+
+const SANE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+// ---- The server --------------------------------------------------------------------------------
+const refused = claimStore(port);
+if (refused) fail(refused);
+process.env.NEXT_MANUAL_SIG_HANDLE = "true"; // this file handles SIGTERM/SIGINT, not Next
+process.env.PORT = String(port); // the default CADESK_PUBLIC_URL names the port actually served
+const app = next({ dev: false, dir: root, hostname: host ?? "localhost", port });
+const handle = app.getRequestHandler();
+try {
+  await app.prepare();
+} catch (error) {
+  fail(`The dashboard could not start: ${String(error?.message ?? error).split("\n")[0]}`);
+}
+
+let stopping = false;
+const server = http.createServer((req, res) => {
+  const started = process.hrtime.bigint();
+  const given = req.headers["x-request-id"];
+  const requestId = typeof given === "string" && SANE_ID.test(given) ? given : randomUUID();
+  req.headers["x-request-id"] = requestId;
+  res.setHeader("X-Request-Id", requestId);
+  if (stopping) res.setHeader("Connection", "close");
+  const pathname = (req.url ?? "/").split("?")[0];
+  res.on("close", () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const route = routeLabel(pathname);
+    httpDuration.observe({ route, method: req.method, status: String(res.statusCode) }, seconds);
+    const line = {
+      requestId,
+      method: req.method,
+      route,
+      path: pathname.slice(0, 200),
+      status: res.statusCode,
+      ms: Math.round(seconds * 1e4) / 10,
+    };
+    if (!res.writableFinished) line.aborted = true;
+    if (route === "/_next/*") log.debug(line, "request");
+    else log.info(line, "request");
+    if (stopping) server.closeIdleConnections();
+  });
+  handle(req, res);
+});
+server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeouts (60 s)
+server.listen(port, host, () => log.info({ port, host: host ?? "all interfaces" }, "listening"));
+server.on("error", (error) =>
+  fail(error.code === "EADDRINUSE" ? `Port ${port} is already in use: set PORT to a free port.` : error.message),
+);
+
+/** Hooks the app registers in instrumentation.ts: stop taking work, then let running work finish. */
+const lifecycle = () => globalThis[Symbol.for("cadesk.lifecycle")] ?? {};
+
+async function shutdown(signal) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal, graceSeconds }, "shutting down: no new connections, finishing requests in flight");
+  setTimeout(() => {
+    log.error({ graceSeconds }, "shutdown did not finish in time; exiting anyway");
+    process.exit(1);
+  }, graceSeconds * 1000).unref();
+  await lifecycle().stopAccepting?.();
+  await new Promise((resolve) => {
+    server.close(resolve);
+    server.closeIdleConnections();
+  });
+  await lifecycle().drain?.();
+  await app.close?.();
+  log.info("stopped");
+  process.exit(0);
+}
+for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => void shutdown(signal));
