@@ -14,6 +14,6 @@ export function routeLabel(pathname) {
   if (!AREAS.has(segments[0])) return "other";
   const label = segments
     .slice(0, 6)
-    .map((s) => (/^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(s) || /^[0-9a-f]{16,}$/i.test(s) || /^\d+$/.test(s) || s.length > 40 ? ":id" : s));
+    .map((s) => (/^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(s) || /^[0-9a-f]{16,}$/i.test(s) || /^\d+$/.test(s) || s.length > 24 ? ":id" : s));
   return "/" + label.join("/");
 }

@@ -7,6 +7,7 @@ import { sendEmail } from "../notify/email";
 import { testNotice, type Notice } from "../notify/message";
 import { sendWebhook, type SendResult } from "../notify/webhook";
 import { findChannel, openChannel, trustedPems } from "./notification-channels";
+import { metrics } from "../ops/metrics";
 
 const MINUTE = 60_000;
 /** Waits after the 1st, 2nd, ... failed attempt; after the last one the delivery is given up. */
@@ -61,6 +62,7 @@ async function attempt(delivery: NotificationDelivery, now: Date): Promise<Notif
   }
   const attempts = delivery.attempts + 1;
   const retry = !result.ok && delivery.kind !== "test" && attempts < MAX_ATTEMPTS;
+  metrics().deliveries.inc({ outcome: result.ok ? "delivered" : retry ? "retry" : "failed" });
   return getDb().notificationDelivery.update({
     where: { id: delivery.id },
     data: {

@@ -4,6 +4,7 @@ import { matchesIssuer, ocspErrorResponse, parseOcspRequest, signOcspResponse, t
 import type { RevocationReason } from "../pki/revocation-reasons";
 import { loadIssuer } from "./issuer";
 import { ocspSigner } from "./ocsp-responder";
+import { metrics } from "../ops/metrics";
 
 /** How long a response may be cached: revocation reaches OCSP clients within this. */
 const RESPONSE_LIFETIME_MS = 60 * 60 * 1000;
@@ -14,17 +15,17 @@ const RESPONSE_LIFETIME_MS = 60 * 60 * 1000;
  */
 export async function answerOcsp(caId: string, request: Uint8Array, now = new Date()): Promise<Uint8Array> {
   const parsed = parseOcspRequest(request);
-  if (!parsed) return ocspErrorResponse("malformedRequest");
+  if (!parsed) return refuse("malformedRequest");
   const authority = await getDb().authority.findUnique({ where: { id: caId }, select: { id: true, certificatePem: true } });
-  if (!authority) return ocspErrorResponse("unauthorized");
+  if (!authority) return refuse("unauthorized");
   const issuerDer = parsePemBlocks(authority.certificatePem)[0]!.der;
   // A request about another CA's certificates is not ours to answer (RFC 6960 2.3).
-  if (!parsed.certIds.every((id) => matchesIssuer(id, issuerDer))) return ocspErrorResponse("unauthorized");
+  if (!parsed.certIds.every((id) => matchesIssuer(id, issuerDer))) return refuse("unauthorized");
   let issuer;
   try {
     issuer = await loadIssuer(caId, now);
   } catch {
-    return ocspErrorResponse("internalError");
+    return refuse("internalError");
   }
   const serials = parsed.certIds.map((id) => id.serialHex);
   // Leaves and the intermediate CAs this CA signed.
@@ -44,6 +45,7 @@ export async function answerOcsp(caId: string, request: Uint8Array, now = new Da
             reason: (certificate.revocationReason ?? "unspecified") as RevocationReason,
           }
         : { status: "good" };
+    metrics().ocspRequests.inc({ status: status.status });
     return { certId, status };
   });
   const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
@@ -56,4 +58,10 @@ export async function answerOcsp(caId: string, request: Uint8Array, now = new Da
     now: thisUpdate,
     nextUpdate: new Date(thisUpdate.getTime() + RESPONSE_LIFETIME_MS),
   });
+}
+
+/** An OCSP error response (RFC 6960 4.2.1), counted by its status for /metrics. */
+function refuse(status: Parameters<typeof ocspErrorResponse>[0]): Uint8Array {
+  metrics().ocspRequests.inc({ status });
+  return ocspErrorResponse(status);
 }
