@@ -284,7 +284,7 @@ export function readIdentifiers(value: unknown): AcmeIdentifier[] {
     if (item.type === "dns") {
       const name = item.value.toLowerCase().replace(/\.$/, "");
       const base = name.startsWith("*.") ? name.slice(2) : name;
-      if (!isDnsName(base) || base.split(".").length < 1) {
+      if (!isIP(name) && !isDnsName(base)) {
         throw new AcmeProblem(
           "rejectedIdentifier",
           `"${item.value.slice(0, 100)}" is not a valid DNS name (letters, digits and inner hyphens; a wildcard only as the whole leftmost label).`,
@@ -298,8 +298,9 @@ export function readIdentifiers(value: unknown): AcmeIdentifier[] {
           identifier: { type: "dns", value: name },
         });
       }
-      if (isIP(base)) throw new AcmeProblem("malformed", `"${name}" is an IP address: order it with type "ip" (RFC 8738).`);
-      identifier = { type: "dns", value: name };
+      // RFC 8738 3 says an address comes as type "ip"; lego 4.9 and other older clients send it as
+      // "dns". Read it as the address it is, as step-ca does, rather than refuse those clients.
+      identifier = isIP(name) ? { type: "ip", value: canonicalIp(name)! } : { type: "dns", value: name };
     } else if (item.type === "ip") {
       const ip = canonicalIp(item.value);
       if (!ip)
@@ -635,7 +636,8 @@ export async function deactivateAuthorization(account: AcmeAccount, authz: sa.Au
 function csrIdentifiers(csr: ParsedCsr): Set<string> {
   const names = new Set<string>();
   for (const san of csr.sans) {
-    if (san.type === "dns") names.add(`dns:${san.value.toLowerCase()}`);
+    // An address in a dNSName (lego 4.9 writes IPs there) is read as the address, like the order's identifier.
+    if (san.type === "dns") names.add(canonicalIp(san.value) ? `ip:${canonicalIp(san.value)}` : `dns:${san.value.toLowerCase()}`);
     else if (san.type === "ip") names.add(`ip:${canonicalIp(san.value) ?? san.value}`);
     else
       throw new AcmeProblem(
@@ -694,7 +696,7 @@ export async function finalizeOrder(
   const extra = [...asked].filter((n) => !wanted.has(n));
   const missing = [...wanted].filter((n) => !asked.has(n));
   if (extra.length || missing.length) {
-    const show = (list: string[]) => list.map((n) => n.replace(/^(dns|ip):/, "")).join(", ");
+    const show = (list: string[]) => list.map((n) => n.replace(/^dns:/, "DNS:").replace(/^ip:/, "IP:")).join(", ");
     throw new AcmeProblem(
       "badCSR",
       `The CSR's names differ from the order's: ${extra.length ? `not in the order: ${show(extra)}` : ""}${extra.length && missing.length ? "; " : ""}${missing.length ? `missing from the CSR: ${show(missing)}` : ""}. The CSR must ask for exactly ${show([...wanted])}.`,

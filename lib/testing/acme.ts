@@ -92,7 +92,7 @@ export function run(
     const child = spawn(command, args, {
       env: { ...process.env, ...options.env },
       cwd: options.cwd,
-      timeout: options.timeoutMs ?? 120_000,
+      timeout: options.timeoutMs ?? 50_000,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
