@@ -25,8 +25,8 @@ import { AcmeProblem, problem, type AcmeIdentifier } from "./problem";
 import { ACME_PROFILES, isAcmeProfile, type AcmeChallengeType, type AcmeProfileSpec } from "./profiles";
 import * as sa from "./sa";
 import { validate } from "./va";
+import { DAY } from "../time";
 
-const DAY = 86_400_000;
 /** Pending orders and their authorizations expire after a week (Let's Encrypt uses 7 days too). */
 const ORDER_LIFETIME_MS = 7 * DAY;
 const MAX_IDENTIFIERS = 100;

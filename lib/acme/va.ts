@@ -19,6 +19,7 @@ import tls from "node:tls";
 import { readConfig } from "../config";
 import { x509 } from "../pki/crypto-provider";
 import { AcmeProblem, type AcmeIdentifier } from "./problem";
+import { EXTENSION } from "../pki/oids";
 
 /** One thing the validator tried, stored in the challenge's transcript. */
 export interface ValidationAttempt {
@@ -49,7 +50,7 @@ const STEP_TIMEOUT_MS = 10_000;
 const MAX_REDIRECTS = 10;
 const MAX_BODY_BYTES = 64 * 1024;
 /** RFC 8737 3: id-pe-acmeIdentifier. */
-export const ACME_IDENTIFIER_OID = "1.3.6.1.5.5.7.1.31";
+export const ACME_IDENTIFIER_OID = EXTENSION.acmeIdentifier;
 
 class Failure extends Error {
   constructor(

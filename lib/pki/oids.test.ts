@@ -8,7 +8,11 @@ const OPENSSL_NAMES: Record<string, string> = {
   "EKU.clientAuth": "TLS Web Client Authentication",
   "EKU.ocspSigning": "OCSP Signing",
   "EKU.any": "Any Extended Key Usage",
+  "EXTENSION.subjectAltName": "X509v3 Subject Alternative Name",
+  "EXTENSION.basicConstraints": "X509v3 Basic Constraints",
   "EXTENSION.crlNumber": "X509v3 CRL Number",
+  // OpenSSL 3.0 has no name for id-pe-acmeIdentifier and prints the number (RFC 8737 3 gives it).
+  "EXTENSION.acmeIdentifier": "1.3.6.1.5.5.7.1.31",
   "EXTENSION.ocspNoCheck": "OCSP No Check",
   "OCSP.basic": "Basic OCSP Response",
   "OCSP.nonce": "OCSP Nonce",

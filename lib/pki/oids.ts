@@ -16,10 +16,16 @@ export const EKU = {
   any: "2.5.29.37.0",
 } as const;
 
-/** Extensions cadesk writes without a typed class in @peculiar/x509 (RFC 5280 5.2.3, RFC 6960 4.2.2.2.1). */
+/**
+ * Extensions the code reads or writes by OID (RFC 5280 4.2.1.6, 4.2.1.9 and 5.2.3; ocsp-nocheck
+ * RFC 6960 4.2.2.2.1; acmeIdentifier RFC 8737 3).
+ */
 export const EXTENSION = {
+  subjectAltName: "2.5.29.17",
+  basicConstraints: "2.5.29.19",
   crlNumber: "2.5.29.20",
   ocspNoCheck: "1.3.6.1.5.5.7.48.1.5",
+  acmeIdentifier: "1.3.6.1.5.5.7.1.31",
 } as const;
 
 /** OCSP (RFC 6960 4.2.1 and 4.4.1). */

@@ -13,9 +13,10 @@ import { generalNames } from "../text/general-names";
 import { printName } from "../text/name";
 import { algorithmName } from "../text/signature";
 import { parseTime } from "../text/time";
+import { EXTENSION } from "../oids";
 
-const SUBJECT_ALT_NAME = "2.5.29.17";
-const BASIC_CONSTRAINTS = "2.5.29.19";
+const SUBJECT_ALT_NAME = EXTENSION.subjectAltName;
+const BASIC_CONSTRAINTS = EXTENSION.basicConstraints;
 
 /** Reads what it can; `undefined` when the part does not decode. */
 function attempt<T>(read: () => T): T | undefined {
