@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 
 /** Paths that work without a session: sign-in itself, token-authenticated API, public PKI endpoints. */
-const PUBLIC = /^\/(sign-in|setup|confirm-password\/done)/;
+const PUBLIC = /^\/(sign-in|setup)/;
 const SESSION_COOKIE = "cadesk_session";
 
 function nonce(): string {
@@ -80,5 +80,5 @@ export function proxy(request: NextRequest) {
 // health and metrics endpoints: they need no nonce, and next.config.js gives them a fixed
 // "default-src 'none'" CSP instead.
 export const config = {
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|api/|crl/|ocsp/|ca/|acme/|healthz|readyz|metrics).*)" }],
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|icon.svg|api/|crl/|ocsp/|ca/|acme/|healthz|readyz|metrics).*)" }],
 };

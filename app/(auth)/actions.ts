@@ -42,13 +42,14 @@ export async function setupAction(_: FormState, form: FormData): Promise<FormSta
   redirect("/?welcome=1");
 }
 
+/** The re-authentication dialog (app/ui/reauth.tsx): the password again, on the same page. */
 export async function confirmPasswordAction(_: FormState, form: FormData): Promise<FormState> {
   try {
     await actAs("view", () => confirmPassword(formText(form, "password")));
+    return { ok: true };
   } catch (error) {
     return formFailure(error, form);
   }
-  redirect(safeNext(formText(form, "next")));
 }
 
 export async function signOutAction(): Promise<void> {

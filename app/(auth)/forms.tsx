@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import type { FormState } from "@/lib/form-state";
 import { FormAlert, SubmitButton, TextField } from "../ui/form";
-import { confirmPasswordAction, setupAction, signInAction } from "./actions";
+import { setupAction, signInAction } from "./actions";
 
 export function SignInForm({ next }: { next: string }) {
   const [state, action] = useActionState<FormState, FormData>(signInAction, { ok: true });
@@ -46,33 +46,6 @@ export function SetupForm() {
       <TextField name="confirmPassword" label="Password again" type="password" autoComplete="new-password" required state={state} />
       <div className="flex justify-end">
         <SubmitButton pendingText="Creating…">Create admin and sign in</SubmitButton>
-      </div>
-    </form>
-  );
-}
-
-export function ConfirmPasswordForm({ next, email }: { next: string; email: string }) {
-  const [state, action] = useActionState<FormState, FormData>(confirmPasswordAction, { ok: true });
-  return (
-    <form action={action} className="card space-y-4">
-      <h1>Confirm your password</h1>
-      <p className="text-sm text-slate-600 dark:text-slate-400">
-        Creating CAs, revoking, exporting private keys and managing users need a password entered within the last 5 minutes.
-      </p>
-      <FormAlert state={state} fields={["password"]} />
-      <input type="hidden" name="next" value={next} />
-      <input type="hidden" name="email" value={email} autoComplete="username" />
-      <TextField
-        name="password"
-        label={`Password for ${email}`}
-        type="password"
-        autoComplete="current-password"
-        required
-        autoFocus
-        state={state}
-      />
-      <div className="flex justify-end">
-        <SubmitButton pendingText="Checking…">Confirm</SubmitButton>
       </div>
     </form>
   );

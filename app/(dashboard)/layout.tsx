@@ -1,22 +1,27 @@
 import { requireUser } from "@/lib/auth/request";
 import { signOutAction } from "../(auth)/actions";
+import { ReauthProvider } from "../ui/reauth";
 import { Sidebar } from "../ui/sidebar";
+import { SkipLink } from "../ui/skip-link";
 
 // Every page reads the live store: never prerender at build time.
 export const dynamic = "force-dynamic";
 
+/**
+ * The signed-in shell: a skip link, the sidebar (a menu button below the lg breakpoint), and the
+ * re-authentication dialog every sensitive action shares.
+ */
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
   return (
-    <div className="flex min-h-screen">
-      <aside className="w-56 shrink-0 border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-        <div className="sticky top-0">
-          <Sidebar role={user.role!} email={user.label} signOut={signOutAction} />
-        </div>
-      </aside>
-      <main className="min-w-0 flex-1 px-8 py-6">
-        <div className="mx-auto max-w-6xl">{children}</div>
-      </main>
-    </div>
+    <ReauthProvider email={user.label}>
+      <SkipLink />
+      <div className="min-h-screen lg:flex">
+        <Sidebar role={user.role!} email={user.label} signOut={signOutAction} />
+        <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-5 outline-none sm:px-6 lg:px-8 lg:py-6">
+          <div className="mx-auto max-w-6xl">{children}</div>
+        </main>
+      </div>
+    </ReauthProvider>
   );
 }

@@ -1,50 +1,102 @@
 "use client";
 
-import { usePathname } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { useFormStatus } from "react-dom";
 import { MAX_UPLOAD_BYTES } from "@/lib/errors";
 import type { FormState } from "@/lib/form-state";
+import { useReauth } from "./reauth";
+import { Spinner } from "./spinner";
 
+type ButtonVariant = "primary" | "default" | "danger";
+
+const VARIANT: Record<ButtonVariant, string> = { primary: "btn btn-primary", default: "btn", danger: "btn btn-danger" };
+
+/**
+ * The one submit button for actions that wait on the server: while the form's action runs it
+ * shows progress and ignores further clicks and Enter presses, so nothing is sent twice. It stays
+ * focusable (aria-disabled, not disabled), so focus is not lost while it works.
+ */
 export function SubmitButton({
   children,
   pendingText,
   formAction,
+  pending: pendingProp,
+  variant = "primary",
+  size,
+  className = "",
+  ...rest
 }: {
   children: React.ReactNode;
   pendingText?: string;
   formAction?: (form: FormData) => void;
-}) {
-  const { pending } = useFormStatus();
+  /** For forms that submit by script (no form action): the caller says when it is busy. */
+  pending?: boolean;
+  variant?: ButtonVariant;
+  size?: "sm";
+  className?: string;
+} & Omit<React.ButtonHTMLAttributes<HTMLButtonElement>, "type" | "formAction" | "children">) {
+  const status = useFormStatus();
+  const pending = pendingProp ?? status.pending;
+  // With several buttons in one form, only the one whose action runs says what it is doing.
+  const mine = pendingProp !== undefined || !formAction || status.action === formAction;
   return (
-    <button type="submit" className="btn btn-primary" disabled={pending} aria-disabled={pending} formAction={formAction}>
-      {pending ? (pendingText ?? "Working…") : children}
+    <button
+      type="submit"
+      className={`${VARIANT[variant]}${size ? " btn-sm" : ""} ${className}`.trim()}
+      aria-disabled={pending || undefined}
+      aria-busy={(pending && mine) || undefined}
+      formAction={formAction}
+      {...rest}
+      onClick={(e) => {
+        if (pending) e.preventDefault();
+        else rest.onClick?.(e);
+      }}
+    >
+      {pending && mine ? (
+        <>
+          <Spinner />
+          {pendingText ?? "Working…"}
+        </>
+      ) : (
+        children
+      )}
     </button>
   );
 }
 
+/** Moves focus to `target` once per new form state (after a failed submit). */
+function useFocusOnError(state: FormState, active: boolean, target: () => HTMLElement | null) {
+  const seen = useRef<FormState | null>(null);
+  useEffect(() => {
+    if (!active || seen.current === state) return;
+    seen.current = state;
+    target()?.focus();
+  });
+}
+
 /** The form-level message when it does not belong to a visible field. */
 export function FormAlert({ state, fields }: { state: FormState; fields: string[] }) {
-  const pathname = usePathname();
-  if (state.ok || !state.message || (state.field && fields.includes(state.field))) return null;
+  const ask = useReauth();
+  const ref = useRef<HTMLDivElement>(null);
+  const shown = !state.ok && !!state.message && !(state.field && fields.includes(state.field));
+  useFocusOnError(state, shown, () => ref.current);
+  if (!shown) return null;
   return (
     <div
+      ref={ref}
       role="alert"
+      tabIndex={-1}
       className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-300"
     >
       {state.message}
       {state.reauth && (
         <>
           {" "}
-          {/* A new tab, so this form and what was typed into it stay as they are. */}
-          <a
-            href={`/confirm-password?next=${encodeURIComponent(pathname)}&tab=1`}
-            target="_blank"
-            rel="noopener"
-            className="font-medium underline"
-          >
+          {/* The dialog was cancelled: offer it again; the form keeps what was typed. */}
+          <button type="button" className="font-medium underline" onClick={() => void ask()}>
             Confirm your password
-          </a>
+          </button>
+          , then submit again.
         </>
       )}
     </div>
@@ -60,14 +112,22 @@ export function FormDone({ state }: { state: FormState }) {
   ) : null;
 }
 
+/** The error of one field, tied to its control by id (`NAME-error`); focus moves to the control. */
 export function FieldError({ state, name }: { state: FormState; name: string | string[] }) {
   const names = Array.isArray(name) ? name : [name];
-  if (state.ok || !state.field || !names.includes(state.field)) return null;
+  const shown = !state.ok && !!state.field && names.includes(state.field);
+  useFocusOnError(state, shown, () => document.getElementById(names[0]!));
+  if (!shown) return null;
   return (
     <p role="alert" className="field-error" id={`${names[0]}-error`}>
       {state.message}
     </p>
   );
+}
+
+/** The aria-describedby value for a field: its hint and, when shown, its error. */
+export function describedBy(name: string, hint: boolean, invalid: boolean): string | undefined {
+  return [hint && `${name}-hint`, invalid && `${name}-error`].filter(Boolean).join(" ") || undefined;
 }
 
 interface ShellProps {
@@ -87,7 +147,7 @@ function FieldShell({
   state,
   errorFields = [],
   children,
-}: ShellProps & { children: (invalid: boolean) => React.ReactNode }) {
+}: ShellProps & { children: (invalid: boolean, describedBy: string | undefined) => React.ReactNode }) {
   const names = [name, ...errorFields];
   const invalid = !state.ok && !!state.field && names.includes(state.field);
   return (
@@ -95,8 +155,12 @@ function FieldShell({
       <label className="label" htmlFor={name}>
         {label}
       </label>
-      {children(invalid)}
-      {hint && <p className="hint">{hint}</p>}
+      {children(invalid, describedBy(name, !!hint, invalid))}
+      {hint && (
+        <p className="hint" id={`${name}-hint`}>
+          {hint}
+        </p>
+      )}
       <FieldError state={state} name={names} />
     </div>
   );
@@ -107,12 +171,13 @@ type TextFieldProps = ShellProps & React.InputHTMLAttributes<HTMLInputElement>;
 export function TextField({ name, label, hint, state, errorFields, defaultValue, ...rest }: TextFieldProps) {
   return (
     <FieldShell name={name} label={label} hint={hint} state={state} errorFields={errorFields}>
-      {(invalid) => (
+      {(invalid, described) => (
         <input
           id={name}
           name={name}
           className="input"
           aria-invalid={invalid}
+          aria-describedby={described}
           defaultValue={state.values?.[name] ?? defaultValue}
           {...rest}
         />
@@ -126,12 +191,13 @@ type SelectFieldProps = ShellProps & React.SelectHTMLAttributes<HTMLSelectElemen
 export function SelectField({ name, label, hint, state, options, defaultValue, ...rest }: SelectFieldProps) {
   return (
     <FieldShell name={name} label={label} hint={hint} state={state}>
-      {(invalid) => (
+      {(invalid, described) => (
         <select
           id={name}
           name={name}
           className="input"
           aria-invalid={invalid}
+          aria-describedby={described}
           defaultValue={rest.value === undefined ? (state.values?.[name] ?? defaultValue) : undefined}
           {...rest}
         >
@@ -151,12 +217,13 @@ type TextAreaFieldProps = ShellProps & React.TextareaHTMLAttributes<HTMLTextArea
 export function TextAreaField({ name, label, hint, state, errorFields, defaultValue, ...rest }: TextAreaFieldProps) {
   return (
     <FieldShell name={name} label={label} hint={hint} state={state} errorFields={errorFields}>
-      {(invalid) => (
+      {(invalid, described) => (
         <textarea
           id={name}
           name={name}
           className="input font-mono text-xs"
           aria-invalid={invalid}
+          aria-describedby={described}
           defaultValue={state.values?.[name] ?? defaultValue}
           {...rest}
         />
@@ -186,12 +253,14 @@ export function useRemountKey(state: FormState): number {
  */
 export function FileInput(props: Omit<React.InputHTMLAttributes<HTMLInputElement>, "type" | "onChange">) {
   const [problem, setProblem] = useState("");
+  const problemId = useId();
   return (
-    <span className="inline-block">
+    <span className="inline-block max-w-full">
       <input
         type="file"
-        className="file-input"
+        className="file-input max-w-full"
         {...props}
+        aria-describedby={[props["aria-describedby"], problem && problemId].filter(Boolean).join(" ") || undefined}
         onChange={(e) => {
           const file = e.currentTarget.files?.[0];
           const message =
@@ -203,7 +272,7 @@ export function FileInput(props: Omit<React.InputHTMLAttributes<HTMLInputElement
         }}
       />
       {problem && (
-        <p role="alert" className="field-error">
+        <p role="alert" className="field-error" id={problemId}>
           {problem}
         </p>
       )}

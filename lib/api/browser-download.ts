@@ -1,13 +1,22 @@
 import { actAs } from "../auth/request";
 import type { ExportedFile } from "../services/export-certificate";
-import { fileResponse, textErrorResponse } from "./respond";
+import { errorResponse, fileResponse, textErrorResponse } from "./respond";
 
 type Context = { params: Promise<{ id: string }> };
 
 /**
+ * The refusal for a browser download: the dashboard fetches with `Accept: application/json` and
+ * reads the error code (REAUTH_REQUIRED opens the password dialog in place); a plain link or form
+ * without script gets the message as text the browser shows.
+ */
+export function downloadErrorResponse(request: Request, error: unknown): Response {
+  return (request.headers.get("accept") ?? "").includes("application/json") ? errorResponse(error) : textErrorResponse(error);
+}
+
+/**
  * A route handler for the dashboard's download links and forms: the file, or the reason there is
- * none as plain text the browser shows. Runs as the signed-in user: key formats need an admin
- * who entered the password recently (the service checks).
+ * none. Runs as the signed-in user: key formats need an admin who entered the password recently
+ * (the service checks).
  */
 export function browserDownload(produce: (request: Request, id: string) => Promise<ExportedFile>) {
   return async (request: Request, { params }: Context): Promise<Response> => {
@@ -15,7 +24,7 @@ export function browserDownload(produce: (request: Request, id: string) => Promi
       const { id } = await params;
       return fileResponse(await actAs("view", () => produce(request, id)));
     } catch (error) {
-      return textErrorResponse(error);
+      return downloadErrorResponse(request, error);
     }
   };
 }

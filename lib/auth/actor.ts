@@ -56,7 +56,7 @@ export function assertRecentAuth(now = new Date()): void {
   if (!actor.authenticatedAt || now.getTime() - actor.authenticatedAt.getTime() > reauthMs()) {
     throw new AppError(
       "REAUTH_REQUIRED",
-      `This action needs your password again: you last entered it more than ${reauthMs() / 60_000} minutes ago. Confirm your password, then submit again (your input stays here).`,
+      `This action needs your password again: you last entered it more than ${reauthMs() / 60_000} minutes ago.`,
     );
   }
 }

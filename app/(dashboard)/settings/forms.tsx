@@ -1,10 +1,10 @@
 "use client";
 
-import { useActionState } from "react";
 import { ROLE_LABELS, ROLES } from "@/lib/auth/roles";
 import type { FormState } from "@/lib/form-state";
 import { CopyButton } from "../../ui/copy-button";
 import { FormAlert, FormDone, SelectField, SubmitButton, TextField, useRemountKey } from "../../ui/form";
+import { useReauthActionState } from "../../ui/reauth";
 import {
   changePasswordAction,
   changeRoleAction,
@@ -18,7 +18,7 @@ import {
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 
 export function CreateUserForm() {
-  const [state, action] = useActionState<FormState, FormData>(createUserAction, { ok: true });
+  const [state, action] = useReauthActionState<FormState>(createUserAction, { ok: true });
   const key = useRemountKey(state);
   return (
     <form key={key} action={action} className="card space-y-4">
@@ -47,9 +47,9 @@ export function CreateUserForm() {
 }
 
 export function UserRowActions({ id, email, role, self }: { id: string; email: string; role: string; self: boolean }) {
-  const [roleState, roleAction] = useActionState<FormState, FormData>(changeRoleAction.bind(null, id), { ok: true });
-  const [deleteState, deleteAction] = useActionState<FormState, FormData>(deleteUserAction.bind(null, id), { ok: true });
-  const [resetState, resetAction] = useActionState<FormState, FormData>(resetPasswordAction.bind(null, id), { ok: true });
+  const [roleState, roleAction] = useReauthActionState<FormState>(changeRoleAction.bind(null, id), { ok: true });
+  const [deleteState, deleteAction] = useReauthActionState<FormState>(deleteUserAction.bind(null, id), { ok: true });
+  const [resetState, resetAction] = useReauthActionState<FormState>(resetPasswordAction.bind(null, id), { ok: true });
   return (
     <div className="space-y-1">
       <div className="flex flex-wrap items-center gap-2">
@@ -102,7 +102,7 @@ export function UserRowActions({ id, email, role, self }: { id: string; email: s
 }
 
 export function CreateTokenForm() {
-  const [state, action] = useActionState<TokenFormState, FormData>(createTokenAction, { ok: true });
+  const [state, action] = useReauthActionState<TokenFormState>(createTokenAction, { ok: true });
   const key = useRemountKey(state);
   return (
     <form key={key} action={action} className="card space-y-4">
@@ -152,7 +152,7 @@ export function CreateTokenForm() {
 }
 
 export function ChangePasswordForm() {
-  const [state, action] = useActionState<FormState, FormData>(changePasswordAction, { ok: true });
+  const [state, action] = useReauthActionState<FormState>(changePasswordAction, { ok: true });
   const key = useRemountKey(state);
   return (
     <form key={key} action={action} className="card space-y-4">

@@ -1,14 +1,14 @@
 "use client";
 
-import { useActionState } from "react";
 import type { FormState } from "@/lib/form-state";
 import { REVOCATION_REASON_OPTIONS } from "@/lib/pki/revocation-reasons";
 import { FormAlert, SelectField, SubmitButton, useRemountKey } from "../../../ui/form";
+import { useReauthActionState } from "../../../ui/reauth";
 import { revokeAuthorityAction } from "../actions";
 
 /** Revoking an intermediate, with what it takes down said first. */
 export function RevokeAuthority({ id, authorities, certificates }: { id: string; authorities: number; certificates: number }) {
-  const [state, action] = useActionState<FormState, FormData>(revokeAuthorityAction.bind(null, id), { ok: true });
+  const [state, action] = useReauthActionState<FormState>(revokeAuthorityAction.bind(null, id), { ok: true });
   const key = useRemountKey(state);
   return (
     <form key={key} action={action} className="card space-y-3" aria-label="Revoke this CA">

@@ -1,9 +1,9 @@
 "use client";
 
-import { useActionState } from "react";
 import type { FormState } from "@/lib/form-state";
 import { DEFAULT_KEY_TYPE, KEY_TYPE_LABELS, KEY_TYPES } from "@/lib/pki/key-types";
 import { FileInput, FormAlert, SelectField, SubmitButton, TextAreaField, TextField, useRemountKey } from "../../../ui/form";
+import { useReauthActionState } from "../../../ui/reauth";
 import { createAuthorityAction, importAuthorityAction } from "../actions";
 
 const KEY_OPTIONS = KEY_TYPES.map((k) => ({ value: k, label: KEY_TYPE_LABELS[k] }));
@@ -16,7 +16,7 @@ export function CreateAuthorityForm({
   parents?: { value: string; label: string }[];
   defaultParentId?: string;
 }) {
-  const [state, action] = useActionState<FormState, FormData>(createAuthorityAction, { ok: true });
+  const [state, action] = useReauthActionState<FormState>(createAuthorityAction, { ok: true });
   const key = useRemountKey(state);
   const isIntermediate = !!parents;
   return (
@@ -81,7 +81,7 @@ export function CreateAuthorityForm({
 }
 
 export function ImportAuthorityForm() {
-  const [state, action] = useActionState<FormState, FormData>(importAuthorityAction, { ok: true });
+  const [state, action] = useReauthActionState<FormState>(importAuthorityAction, { ok: true });
   const key = useRemountKey(state);
   return (
     <form key={key} action={action} className="card space-y-5">

@@ -1,17 +1,17 @@
 "use client";
 
-import { useActionState } from "react";
 import type { FormState } from "@/lib/form-state";
 import { REVOCATION_REASON_OPTIONS } from "@/lib/pki/revocation-reasons";
 import { FormAlert, SelectField, SubmitButton, useRemountKey } from "../../../ui/form";
+import { useReauthActionState } from "../../../ui/reauth";
 import { OneTimeKey } from "../../../ui/one-time-key";
 import type { IssueFormState } from "../actions";
 import { liftHoldAction, renewAction, revokeAction } from "./actions";
 
 export function Lifecycle({ id, revoked, onHold }: { id: string; revoked: boolean; onHold: boolean }) {
-  const [renewState, renew] = useActionState<IssueFormState, FormData>(renewAction.bind(null, id), { ok: true });
-  const [revokeState, revoke] = useActionState<FormState, FormData>(revokeAction.bind(null, id), { ok: true });
-  const [holdState, lift] = useActionState<FormState, FormData>(liftHoldAction.bind(null, id), { ok: true });
+  const [renewState, renew] = useReauthActionState<IssueFormState>(renewAction.bind(null, id), { ok: true });
+  const [revokeState, revoke] = useReauthActionState<FormState>(revokeAction.bind(null, id), { ok: true });
+  const [holdState, lift] = useReauthActionState<FormState>(liftHoldAction.bind(null, id), { ok: true });
   const revokeKey = useRemountKey(revokeState);
   if (renewState.oneTimeKey) return <OneTimeKey {...renewState.oneTimeKey} />;
   return (

@@ -11,6 +11,7 @@ import { PemAndText } from "../../../ui/pem-and-text";
 import { Lifecycle } from "./lifecycle";
 import { StatusBadge } from "../../../ui/status-badge";
 import { UsageSnippets } from "../../../ui/usage-snippets";
+import { DownloadForm, DownloadLink } from "../../../ui/reauth";
 
 export const metadata: Metadata = { title: "Certificate" };
 
@@ -132,10 +133,10 @@ export default async function CertificatePage({
             {DOWNLOADS.filter((f) => f !== "key" || (cert.hasKey && mayExportKey)).map((f) => (
               <tr key={f}>
                 <td className="w-72">
-                  <a className="btn btn-sm" href={`/download/certificates/${cert.id}?format=${f}`} download>
+                  <DownloadLink href={`/download/certificates/${cert.id}?format=${f}`}>
                     {base}
                     {FORMAT_FILES[f].suffix}
-                  </a>
+                  </DownloadLink>
                 </td>
                 <td className="text-slate-600 dark:text-slate-400">{FORMAT_FILES[f].explains}</td>
               </tr>
@@ -147,10 +148,16 @@ export default async function CertificatePage({
             cadesk holds this certificate&apos;s private key; only an admin can download it (key or PKCS#12).
           </p>
         ) : cert.hasKey ? (
-          <form
-            method="post"
+          <DownloadForm
             action={`/download/certificates/${cert.id}/pkcs12`}
+            fallbackName={`${base}.p12`}
+            submitLabel={`Download ${base}.p12`}
             className="flex flex-wrap items-end gap-3 border-t border-slate-100 pt-4 dark:border-slate-800"
+            footer={
+              <p className="hint basis-full" id="p12-password-hint">
+                {FORMAT_FILES.p12.explains} Opens with <code>openssl pkcs12</code> and <code>keytool</code>.
+              </p>
+            }
           >
             <div>
               <label className="label" htmlFor="p12-password">
@@ -163,16 +170,11 @@ export default async function CertificatePage({
                 minLength={4}
                 required
                 autoComplete="new-password"
-                className="input w-64"
+                aria-describedby="p12-password-hint"
+                className="input w-64 max-w-full"
               />
             </div>
-            <button type="submit" className="btn">
-              Download {base}.p12
-            </button>
-            <p className="hint basis-full">
-              {FORMAT_FILES.p12.explains} Opens with <code>openssl pkcs12</code> and <code>keytool</code>.
-            </p>
-          </form>
+          </DownloadForm>
         ) : (
           <p className="text-sm text-slate-500">
             cadesk does not hold this certificate&apos;s private key (
