@@ -756,29 +756,38 @@ export async function authorizeRevocation(
   if (!certificate || Buffer.from(readPemOrDer(certificate.certificatePem, ["CERTIFICATE"], "certificate")).compare(certificateDer) !== 0) {
     throw problem.notFound(`A certificate with serial ${serialHex.slice(0, 64)} from this endpoint's CA`);
   }
+  // Who may revoke is settled before whether it is revoked already, so a stranger learns nothing.
+  await assertMayRevoke(certificate, parsed, signer, now);
   if (certificate.status === "revoked" && certificate.revocationReason !== "certificateHold") {
     throw new AcmeProblem(
       "alreadyRevoked",
       `The certificate (serial ${serialHex}) was already revoked on ${certificate.revokedAt?.toISOString().slice(0, 10)}.`,
     );
   }
+  return certificate;
+}
+
+async function assertMayRevoke(
+  certificate: Certificate & { acmeOrder: { accountId: string } | null },
+  parsed: x509.X509Certificate,
+  signer: { account: AcmeAccount } | { jwkSpki: Buffer },
+  now: Date,
+): Promise<void> {
   if ("jwkSpki" in signer) {
-    if (!Buffer.from(parsed.publicKey.rawData).equals(signer.jwkSpki)) {
-      throw problem.unauthorized(
-        "The request is signed with a jwk that is not the certificate's key: sign with the certificate's private key, or with the ordering account.",
-      );
-    }
-    return certificate;
+    if (Buffer.from(parsed.publicKey.rawData).equals(signer.jwkSpki)) return;
+    throw problem.unauthorized(
+      "The request is signed with a jwk that is not the certificate's key: sign with the certificate's private key, or with the ordering account.",
+    );
   }
   const account = signer.account;
-  if (certificate.acmeOrder?.accountId === account.id) return certificate;
+  if (certificate.acmeOrder?.accountId === account.id) return;
   const sans = JSON.parse(certificate.sans) as { type: string; value: string }[];
   const identifiers = sans
     .filter((s) => s.type === "dns" || s.type === "ip")
     .map((s) => ({ type: s.type as "dns" | "ip", value: s.value }));
   const held = await sa.validAuthorizationsFor(account.id, identifiers, now);
   const heldSet = new Set(held.map((a) => `${a.identifierType}:${a.identifierValue}`));
-  if (identifiers.length > 0 && identifiers.every((i) => heldSet.has(`${i.type}:${i.value}`))) return certificate;
+  if (identifiers.length > 0 && identifiers.every((i) => heldSet.has(`${i.type}:${i.value}`))) return;
   throw problem.unauthorized("This account neither ordered the certificate nor holds valid authorizations for all of its names.");
 }
 

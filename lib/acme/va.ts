@@ -218,7 +218,7 @@ async function validateHttp01(input: ValidationInput, record: Record_): Promise<
         break;
       } catch (error) {
         lastError = connectError(error, address, port, `the ACME client's ${secure ? "HTTPS" : "HTTP"} server`, identifier);
-        record(`${url.href} (${hostPort(address, port)})`, "invalid", lastError.problem.detail);
+        if (address !== addresses.at(-1)) record(`${url.href} (${hostPort(address, port)})`, "invalid", lastError.problem.detail);
       }
     }
     if (!answer) throw lastError!;
@@ -379,7 +379,7 @@ async function validateTlsAlpn01(input: ValidationInput, record: Record_): Promi
               identifier,
             )
           : connectError(error, address, port, "the ACME client's tls-alpn-01 server", identifier);
-      record(target, "invalid", lastError.problem.detail);
+      if (address !== addresses.at(-1)) record(target, "invalid", lastError.problem.detail);
     }
   }
   if (!answer) throw lastError!;
