@@ -5,6 +5,7 @@ import { getOverview } from "@/lib/data/overview";
 import { CERTIFICATE_ACTIONS, PageHeader } from "../ui/page-header";
 import { ExpiryTimeline } from "../ui/expiry-timeline";
 import { relativeDays, StatusBadge } from "../ui/status-badge";
+import { AcmeOverviewCard } from "./acme/overview-card";
 
 export default async function OverviewPage() {
   const user = await requireUser();
@@ -34,6 +35,7 @@ export default async function OverviewPage() {
         <Stat label="Expired" value={counts.expired} href="/certificates?status=expired" tone={counts.expired ? "bad" : undefined} />
         <Stat label="Revoked" value={counts.revoked} href="/certificates?status=revoked" />
       </div>
+      <AcmeOverviewCard mayManage={can(user.role!, "manage_cas")} />
       <div className="grid gap-6 lg:grid-cols-3">
         <section className="card lg:col-span-2">
           <h2 className="mb-3">Expiries, next 90 days</h2>

@@ -1,4 +1,6 @@
 /** Reads for the ACME pages, the overview and the certificate page: plain objects, JSON columns parsed. */
+import { ACME_CHALLENGE_TYPES, type AcmeChallengeType } from "../acme/profiles";
+import { exampleDomain, type AcmeSetupInput } from "../acme-clients/setups";
 import { getDb } from "../db";
 import { readConfig } from "../config";
 import { DAY } from "../time";
@@ -496,4 +498,20 @@ export async function acmeEndpointsOf(certificateIds: string[]): Promise<Map<str
     select: { certificateId: true, endpoint: { select: { name: true } } },
   });
   return new Map(orders.map((o) => [o.certificateId!, o.endpoint.name]));
+}
+
+/** The set-up generator's input for an endpoint: its directory, trust, policy and (once) an EAB key. */
+export function setupInput(detail: AcmeEndpointDetail, eab?: { keyId: string; hmacKey: string }): AcmeSetupInput {
+  const ca = detail.transport.serverCa;
+  return {
+    directoryUrl: detail.directoryUrl,
+    endpointName: detail.name,
+    challenges: detail.challenges.filter((c): c is AcmeChallengeType => (ACME_CHALLENGE_TYPES as readonly string[]).includes(c)),
+    requireEab: detail.requireEab,
+    eab,
+    serverCa: ca ? { name: ca.name, pem: ca.pem, downloadUrl: ca.downloadUrl, fingerprintSha256: ca.fingerprintSha256 } : undefined,
+    issuingRoot: { name: detail.issuingRoot.name, downloadUrl: detail.issuingRoot.downloadUrl },
+    domain: exampleDomain(detail.allowedIdentifiers),
+    email: "ops@example.internal",
+  };
 }

@@ -9,6 +9,7 @@ import { fileBaseName, FORMAT_FILES } from "@/lib/services/export-certificate";
 import { CertificateFacts } from "../../../ui/certificate-facts";
 import { PemAndText } from "../../../ui/pem-and-text";
 import { Lifecycle } from "./lifecycle";
+import { AcmeOrigin } from "../../acme/certificate-origin";
 import { StatusBadge } from "../../../ui/status-badge";
 import { UsageSnippets } from "../../../ui/usage-snippets";
 import { DownloadForm, DownloadLink } from "../../../ui/reauth";
@@ -87,6 +88,7 @@ export default async function CertificatePage({
           ))}
         </p>
       )}
+      <AcmeOrigin certificateId={cert.id} mayManage={can(user.role!, "manage_cas")} />
       {(lifetimeDays > LONG_LEAF_WARNING_DAYS || cappedByIssuer) && (
         <ul className="space-y-1 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
           {lifetimeDays > LONG_LEAF_WARNING_DAYS && (
