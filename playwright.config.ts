@@ -61,6 +61,8 @@ export default defineConfig({
       CADESK_DATA_DIR: dataDir,
       CADESK_API_TOKEN: E2E_API_TOKEN,
       CADESK_ECHO_PORT: String(port + 1),
+      // ACME http-01 validation connects here, where the e2e's certbot listens (e2e/20-acme.spec.ts).
+      CADESK_ACME_HTTP_PORT: String(port + 2),
       NEXT_TELEMETRY_DISABLED: "1",
       CADESK_REAUTH_MINUTES: "60",
     },

@@ -5,7 +5,7 @@ import { getOverview } from "@/lib/data/overview";
 import { CERTIFICATE_ACTIONS, PageHeader } from "../ui/page-header";
 import { ExpiryTimeline } from "../ui/expiry-timeline";
 import { relativeDays, StatusBadge } from "../ui/status-badge";
-import { AcmeOverviewCard } from "./acme/overview-card";
+import { AcmeOverviewCard } from "./acme-endpoints/overview-card";
 
 export default async function OverviewPage() {
   const user = await requireUser();

@@ -17,7 +17,7 @@ const NAV: { href: string; label: string; needs: Permission }[] = [
 ];
 
 const ADMIN_NAV: { href: string; label: string; needs: Permission }[] = [
-  { href: "/acme", label: "ACME", needs: "manage_cas" },
+  { href: "/acme-endpoints", label: "ACME", needs: "manage_cas" },
   { href: "/notifications", label: "Notifications", needs: "settings" },
   { href: "/settings/users", label: "Users", needs: "users" },
   { href: "/settings/tokens", label: "API tokens", needs: "users" },

@@ -4,7 +4,7 @@ import { getDb } from "../db";
 import { DAY } from "../time";
 
 /** The groups the Audit page filters by: an action's first word. */
-export const AUDIT_GROUPS = ["auth", "ca", "certificate", "key", "pkcs12", "settings", "user", "token", "audit"] as const;
+export const AUDIT_GROUPS = ["auth", "ca", "certificate", "key", "pkcs12", "settings", "user", "token", "audit", "acme"] as const;
 
 export const ZAuditQuery = z.object({
   group: z.enum(AUDIT_GROUPS).optional().catch(undefined),

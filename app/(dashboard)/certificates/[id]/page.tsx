@@ -9,7 +9,7 @@ import { fileBaseName, FORMAT_FILES } from "@/lib/services/export-certificate";
 import { CertificateFacts } from "../../../ui/certificate-facts";
 import { PemAndText } from "../../../ui/pem-and-text";
 import { Lifecycle } from "./lifecycle";
-import { AcmeOrigin } from "../../acme/certificate-origin";
+import { AcmeOrigin } from "../../acme-endpoints/certificate-origin";
 import { StatusBadge } from "../../../ui/status-badge";
 import { UsageSnippets } from "../../../ui/usage-snippets";
 import { DownloadForm, DownloadLink } from "../../../ui/reauth";

@@ -51,8 +51,8 @@ export async function createEndpointAction(_: FormState, form: FormData): Promis
   } catch (error) {
     return keep(error, form);
   }
-  revalidatePath("/acme");
-  redirect(`/acme/${id}?created=1`);
+  revalidatePath("/acme-endpoints");
+  redirect(`/acme-endpoints/${id}?created=1`);
 }
 
 export async function updateEndpointAction(id: string, _: FormState, form: FormData): Promise<FormState> {
@@ -61,8 +61,8 @@ export async function updateEndpointAction(id: string, _: FormState, form: FormD
   } catch (error) {
     return keep(error, form);
   }
-  revalidatePath(`/acme/${id}`);
-  redirect(`/acme/${id}?saved=1`);
+  revalidatePath(`/acme-endpoints/${id}`);
+  redirect(`/acme-endpoints/${id}?saved=1`);
 }
 
 export async function deleteEndpointAction(id: string, _: FormState, form: FormData): Promise<FormState> {
@@ -80,8 +80,8 @@ export async function deleteEndpointAction(id: string, _: FormState, form: FormD
   } catch (error) {
     return formFailure(error, form);
   }
-  revalidatePath("/acme");
-  redirect("/acme?deleted=1");
+  revalidatePath("/acme-endpoints");
+  redirect("/acme-endpoints?deleted=1");
 }
 
 export interface EabFormState extends FormState {
@@ -94,7 +94,7 @@ export async function createEabKeyAction(endpointId: string, _: EabFormState, fo
   try {
     const key = await actAs("manage_cas", () => createAcmeEabKey(endpointId, { label: formText(form, "label") }));
     const detail = (await actAs("manage_cas", () => getAcmeEndpoint(endpointId)))!;
-    revalidatePath(`/acme/${endpointId}`);
+    revalidatePath(`/acme-endpoints/${endpointId}`);
     return {
       ok: true,
       key: { keyId: key.keyId, hmacKey: key.hmacKey, label: key.label },
@@ -107,10 +107,10 @@ export async function createEabKeyAction(endpointId: string, _: EabFormState, fo
 
 export async function revokeEabKeyAction(endpointId: string, form: FormData): Promise<void> {
   await actAs("manage_cas", () => revokeAcmeEabKey(endpointId, formText(form, "keyId") ?? ""));
-  revalidatePath(`/acme/${endpointId}`);
+  revalidatePath(`/acme-endpoints/${endpointId}`);
 }
 
 export async function deactivateAccountAction(endpointId: string, form: FormData): Promise<void> {
   await actAs("manage_cas", () => deactivateAcmeAccount(endpointId, formText(form, "accountId") ?? ""));
-  revalidatePath(`/acme/${endpointId}`);
+  revalidatePath(`/acme-endpoints/${endpointId}`);
 }

@@ -34,11 +34,11 @@ export default async function AcmeEndpointPage({
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <p className="text-sm">
-            <Link href="/acme">ACME</Link> /
+            <Link href="/acme-endpoints">ACME</Link> /
           </p>
           <h1>{e.name}</h1>
         </div>
-        <Link className="btn" href={`/acme/${e.id}/edit`}>
+        <Link className="btn" href={`/acme-endpoints/${e.id}/edit`}>
           Edit settings
         </Link>
       </div>
@@ -222,7 +222,7 @@ export default async function AcmeEndpointPage({
                     <td className="font-mono text-xs" title={a.thumbprint}>
                       {a.thumbprint.slice(0, 16)}…
                     </td>
-                    <td className="text-sm break-all">{a.contacts.join(", ") || <span className="text-slate-500">none</span>}</td>
+                    <td className="text-sm break-words">{a.contacts.join(", ") || <span className="text-slate-500">none</span>}</td>
                     <td className="col-md font-mono text-xs break-all">
                       {a.eabKeyId ? `${a.eabLabel ? `${a.eabLabel}: ` : ""}${a.eabKeyId}` : "none"}
                     </td>
@@ -277,10 +277,10 @@ export default async function AcmeEndpointPage({
                 {e.recentOrders.map((o) => (
                   <tr key={o.id}>
                     <td className="text-xs whitespace-nowrap">
-                      <Link href={`/acme/${e.id}/orders/${o.id}`}>{formatDate(o.createdAt)}</Link>
+                      <Link href={`/acme-endpoints/${e.id}/orders/${o.id}`}>{formatDate(o.createdAt)}</Link>
                     </td>
-                    <td className="text-sm break-all">{o.identifiers.map((i) => i.value).join(", ")}</td>
-                    <td className="col-md text-sm break-all">{o.accountLabel}</td>
+                    <td className="text-sm break-words">{o.identifiers.map((i) => i.value).join(", ")}</td>
+                    <td className="col-md text-sm break-words">{o.accountLabel}</td>
                     <td className="col-lg">{o.profile}</td>
                     <td>
                       <AcmeStatus status={o.status} />
@@ -289,11 +289,11 @@ export default async function AcmeEndpointPage({
                       {o.certificateId ? (
                         <Link href={`/certificates/${o.certificateId}`}>Certificate</Link>
                       ) : o.status === "invalid" ? (
-                        <Link href={`/acme/${e.id}/orders/${o.id}`} className="text-red-700 dark:text-red-400">
+                        <Link href={`/acme-endpoints/${e.id}/orders/${o.id}`} className="text-red-700 dark:text-red-400">
                           {o.error ? o.error.title : "Failed"}: see why
                         </Link>
                       ) : (
-                        <Link href={`/acme/${e.id}/orders/${o.id}`}>Details</Link>
+                        <Link href={`/acme-endpoints/${e.id}/orders/${o.id}`}>Details</Link>
                       )}
                     </td>
                   </tr>

@@ -8,6 +8,9 @@ import { AcmeStatus } from "../../../status";
 
 export const metadata: Metadata = { title: "ACME order" };
 
+/** "2026-12-01 09:14:02": attempts are seconds apart, so the transcript shows seconds. */
+const formatTime = (iso: string) => iso.slice(0, 19).replace("T", " ");
+
 export default async function AcmeOrderPage({ params }: { params: Promise<{ id: string; orderId: string }> }) {
   await requireUser("manage_cas");
   const { id, orderId } = await params;
@@ -19,7 +22,7 @@ export default async function AcmeOrderPage({ params }: { params: Promise<{ id: 
     <div className="space-y-6">
       <div>
         <p className="text-sm">
-          <Link href="/acme">ACME</Link> / <Link href={`/acme/${o.endpoint.id}`}>{o.endpoint.name}</Link> /
+          <Link href="/acme-endpoints">ACME</Link> / <Link href={`/acme-endpoints/${o.endpoint.id}`}>{o.endpoint.name}</Link> /
         </p>
         <h1 className="flex flex-wrap items-center gap-3 break-all">
           Order for {names} <AcmeStatus status={o.status} />
@@ -43,7 +46,7 @@ export default async function AcmeOrderPage({ params }: { params: Promise<{ id: 
         <dl className="dl">
           <dt>Account</dt>
           <dd>
-            <Link href={`/acme/${o.endpoint.id}#account-${o.accountId}`}>{o.accountLabel}</Link>
+            <Link href={`/acme-endpoints/${o.endpoint.id}#account-${o.accountId}`}>{o.accountLabel}</Link>
           </dd>
           <dt>Profile</dt>
           <dd>{o.profile}</dd>
@@ -110,7 +113,7 @@ export default async function AcmeOrderPage({ params }: { params: Promise<{ id: 
                 <ol className="space-y-1 text-sm" aria-label={`What cadesk tried for ${c.type}`}>
                   {c.transcript.map((t, i) => (
                     <li key={i} className="rounded bg-slate-50 px-2 py-1 dark:bg-slate-950">
-                      <span className="text-xs text-slate-500">{t.at ? formatDate(new Date(t.at)) : ""}</span>{" "}
+                      <span className="text-xs text-slate-500">{t.at ? formatTime(t.at) : ""}</span>{" "}
                       {t.target && <code className="text-xs break-all">{t.target}</code>} {t.outcome && <strong>{t.outcome}</strong>}
                       {t.detail && <span>: {t.detail}</span>}
                     </li>
@@ -118,7 +121,11 @@ export default async function AcmeOrderPage({ params }: { params: Promise<{ id: 
                 </ol>
               ) : (
                 c.status === "pending" && (
-                  <p className="text-sm text-slate-500">Not tried yet: the client has not asked cadesk to validate this challenge.</p>
+                  <p className="text-sm text-slate-500">
+                    {a.status === "pending"
+                      ? "Not tried yet: the client has not asked cadesk to validate this challenge."
+                      : "Not used: the client answered another challenge type."}
+                  </p>
                 )
               )}
             </div>

@@ -8,12 +8,16 @@ export async function AcmeOrigin({ certificateId, mayManage }: { certificateId: 
   return (
     <p className="text-sm" aria-label="ACME origin">
       Issued over ACME by the endpoint{" "}
-      {mayManage ? <Link href={`/acme/${acme.endpoint.id}`}>{acme.endpoint.name}</Link> : <strong>{acme.endpoint.name}</strong>} to the
-      account{" "}
-      {mayManage ? <Link href={`/acme/${acme.endpoint.id}#account-${acme.account.id}`}>{acme.account.label}</Link> : acme.account.label}
+      {mayManage ? <Link href={`/acme-endpoints/${acme.endpoint.id}`}>{acme.endpoint.name}</Link> : <strong>{acme.endpoint.name}</strong>}{" "}
+      to the account{" "}
+      {mayManage ? (
+        <Link href={`/acme-endpoints/${acme.endpoint.id}#account-${acme.account.id}`}>{acme.account.label}</Link>
+      ) : (
+        acme.account.label
+      )}
       {acme.account.status !== "valid" && ` (${acme.account.status})`}, order{" "}
       {mayManage ? (
-        <Link href={`/acme/${acme.endpoint.id}/orders/${acme.order.id}`}>
+        <Link href={`/acme-endpoints/${acme.endpoint.id}/orders/${acme.order.id}`}>
           of {acme.order.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC
         </Link>
       ) : (

@@ -84,7 +84,7 @@ export function EndpointForm({
           hint={
             mode === "create" ? (
               <>
-                Part of the URL: <code>/acme/NAME/directory</code>. Lowercase letters, digits and hyphens.
+                Part of the URL: <code className="break-all">/acme/NAME/directory</code>. Lowercase letters, digits and hyphens.
               </>
             ) : (
               "The directory URL clients hold: it cannot change."

@@ -26,7 +26,7 @@ export async function AcmeOverviewCard({ mayManage }: { mayManage: boolean }) {
         <ul className="space-y-1 text-sm">
           {acme.failedOrders.map((o) => (
             <li key={o.id}>
-              {link(`/acme/${o.endpointId}/orders/${o.id}`, o.identifiers.map((i) => i.value).join(", "))}{" "}
+              {link(`/acme-endpoints/${o.endpointId}/orders/${o.id}`, o.identifiers.map((i) => i.value).join(", "))}{" "}
               <span className="text-slate-500">
                 on {o.endpointName}, {formatDate(o.updatedAt)}: {o.error?.detail || o.error?.title || "failed"}
               </span>

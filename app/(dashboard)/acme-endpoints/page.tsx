@@ -13,7 +13,7 @@ export default async function AcmePage({ searchParams }: { searchParams: Promise
   const [{ deleted }, endpoints] = await Promise.all([searchParams, listAcmeEndpoints()]);
   return (
     <div className="space-y-6">
-      <PageHeader title="ACME" actions={[{ href: "/acme/new", label: "New endpoint", primary: true }]} />
+      <PageHeader title="ACME" actions={[{ href: "/acme-endpoints/new", label: "New endpoint", primary: true }]} />
       <p className="max-w-3xl text-sm text-slate-600 dark:text-slate-400">
         ACME endpoints let certbot, lego, acme.sh, Caddy, Traefik and cert-manager obtain and renew certificates from a cadesk CA on their
         own (RFC 8555). Each endpoint has its directory URL, its CA, its policy for names, and optionally External Account Binding keys you
@@ -28,7 +28,7 @@ export default async function AcmePage({ searchParams }: { searchParams: Promise
         {endpoints.length === 0 ? (
           <div className="space-y-3 text-sm">
             <p>No ACME endpoint yet.</p>
-            <Link className="btn btn-primary" href="/acme/new">
+            <Link className="btn btn-primary" href="/acme-endpoints/new">
               Create the first endpoint
             </Link>
           </div>
@@ -52,7 +52,7 @@ export default async function AcmePage({ searchParams }: { searchParams: Promise
                 {endpoints.map((e) => (
                   <tr key={e.id}>
                     <td className="font-medium">
-                      <Link href={`/acme/${e.id}`}>{e.name}</Link>
+                      <Link href={`/acme-endpoints/${e.id}`}>{e.name}</Link>
                     </td>
                     <td>
                       <div className="flex items-center gap-2">

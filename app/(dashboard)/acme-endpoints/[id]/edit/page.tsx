@@ -19,7 +19,7 @@ export default async function EditAcmeEndpointPage({ params }: { params: Promise
     <div className="max-w-3xl space-y-6">
       <div>
         <p className="text-sm">
-          <Link href="/acme">ACME</Link> / <Link href={`/acme/${e.id}`}>{e.name}</Link> /
+          <Link href="/acme-endpoints">ACME</Link> / <Link href={`/acme-endpoints/${e.id}`}>{e.name}</Link> /
         </p>
         <h1>Edit {e.name}</h1>
       </div>

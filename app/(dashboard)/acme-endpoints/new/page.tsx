@@ -14,7 +14,7 @@ export default async function NewAcmeEndpointPage() {
     <div className="max-w-3xl space-y-6">
       <div>
         <p className="text-sm">
-          <Link href="/acme">ACME</Link> /
+          <Link href="/acme-endpoints">ACME</Link> /
         </p>
         <h1>New ACME endpoint</h1>
       </div>
