@@ -1,0 +1,505 @@
+/**
+ * Path building and RFC 5280 section 6 validation, one validator for Inspect and the connection
+ * doctor. Modelled on Go's crypto/x509 (`buildChains`: every candidate issuer by name, AKI/SKI
+ * first, with a signature-check budget) and rustls-webpki's `verify_cert.rs` (name constraints and
+ * every other rule checked per path, loops refused, a budget against pathological inputs): the
+ * first path that passes every rule wins; if none does, the first complete path's failure is the
+ * verdict, or the missing issuer when no path reaches a trust anchor.
+ */
+import { CertificateParseError, parseCertificate, type ParsedCertificate } from "./certificate";
+import { constraintProblem, isValidMailbox, normalizeHost, subtreeRelation, type GeneralName } from "./names";
+import { OID } from "./oids";
+import { checkCrls, parseCrl, type ParsedCrl } from "./revocation";
+import { certificateFindings, hostnameFinding } from "./rules";
+import { verifySignature } from "./signature";
+import type { AnchorInput, Finding, PathEntry, Role, Verdict, VerifyOptions } from "./types";
+
+interface Node {
+  cert: ParsedCertificate;
+  anchor?: AnchorInput;
+  source: string;
+  supplied: boolean;
+}
+
+/** Go's crypto/x509 allows 100 signature checks per verification; rustls a similar budget. */
+const SIGNATURE_BUDGET = 100;
+/** Complete paths validated before giving up (each is a full RFC 5280 run). */
+const PATH_BUDGET = 32;
+/** rustls-webpki's budget for name-constraint comparisons, against quadratic blow-up. */
+const NAME_CONSTRAINT_BUDGET = 250_000;
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const stamp = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19) + " UTC";
+
+function entry(node: Node, role: Role): PathEntry {
+  return {
+    subject: node.cert.subject.text,
+    issuer: node.cert.issuer.text,
+    role,
+    source: node.anchor ? `trust anchor: ${node.anchor.name}` : node.source,
+    sha256: node.cert.sha256,
+    notAfter: node.cert.notAfter.toISOString(),
+  };
+}
+
+function rolesOf(path: Node[]): Role[] {
+  return path.map((n, i) => (i === 0 ? "leaf" : n.anchor ? "trust anchor" : "intermediate"));
+}
+
+/**
+ * Verifies a leaf against trust anchors, building the path over the intermediates given. Pure:
+ * time, purpose, mode and revocation state are parameters.
+ */
+export function verifyChain(opts: VerifyOptions): Verdict {
+  const time = new Date(Math.floor((opts.time ?? new Date()).getTime() / 1000) * 1000); // certificates count in whole seconds
+  const mode = opts.mode ?? "private";
+  const purpose = opts.purpose ?? "server";
+  const hostname = opts.hostname ? normalizeHost(opts.hostname) : undefined;
+  const base = {
+    mode,
+    purpose,
+    validationTime: time.toISOString(),
+    rulesApplied: rulesApplied(opts, hostname, time),
+    warnings: [] as Finding[],
+  };
+
+  let leaf: ParsedCertificate;
+  try {
+    leaf = parseCertificate(opts.leaf);
+  } catch (error) {
+    if (!(error instanceof CertificateParseError)) throw error;
+    return {
+      ...base,
+      ok: false,
+      code: "MALFORMED_CERTIFICATE",
+      explanation: `The certificate cannot be read: ${error.message}.`,
+      path: [],
+    };
+  }
+
+  const pool = new Map<string, Node>();
+  const skipped: string[] = [];
+  for (const a of opts.anchors) {
+    try {
+      const cert = parseCertificate(a.der);
+      if (!pool.has(cert.sha256)) pool.set(cert.sha256, { cert, anchor: a, source: "trust anchor", supplied: true });
+    } catch {
+      skipped.push(`a trust anchor (${a.name}) that is not a valid certificate`);
+    }
+  }
+  for (const i of opts.intermediates ?? []) {
+    try {
+      const cert = parseCertificate(i.der);
+      const known = pool.get(cert.sha256);
+      if (!known) pool.set(cert.sha256, { cert, source: i.source, supplied: i.supplied });
+      else if (i.supplied && !known.supplied) known.supplied = true;
+    } catch {
+      skipped.push(`a certificate from ${i.source} that cannot be read`);
+    }
+  }
+  const bySubject = new Map<string, Node[]>();
+  for (const node of pool.values()) bySubject.set(node.cert.subject.key, [...(bySubject.get(node.cert.subject.key) ?? []), node]);
+  const crls = (opts.crls ?? []).map(parseCrl).filter((c): c is ParsedCrl => !!c);
+
+  const signatures = new Map<string, boolean>();
+  let signatureChecks = 0;
+  const signedBy = (child: ParsedCertificate, parent: ParsedCertificate): boolean => {
+    const key = child.sha256 + parent.sha256;
+    if (!signatures.has(key)) {
+      signatureChecks++;
+      signatures.set(key, verifySignature(child.tbs, child.signature, child.signatureAlgorithm, parent.spki));
+    }
+    return signatures.get(key)!;
+  };
+
+  const context = { opts, time, mode, purpose, hostname, crls, base };
+  const leafNode: Node = { cert: leaf, source: "pasted", supplied: true };
+  const asAnchor = pool.get(leaf.sha256);
+  if (asAnchor?.anchor) return validatePath([{ ...leafNode, anchor: asAnchor.anchor }], context);
+
+  const maxIntermediates = opts.maxIntermediates ?? 8;
+  const failures: Verdict[] = [];
+  let longest: Node[] = [leafNode];
+  let badSignature: { child: Node; parent: Node } | undefined;
+  let tooLong = false;
+  let paths = 0;
+
+  const candidates = (child: ParsedCertificate): Node[] => {
+    const aki = child.authorityKeyId?.keyId ? hex(child.authorityKeyId.keyId) : undefined;
+    const rank = (n: Node) =>
+      (n.anchor ? 0 : n.supplied ? 10 : 20) + (!aki || !n.cert.subjectKeyId ? 1 : hex(n.cert.subjectKeyId.keyId) === aki ? 0 : 2);
+    return [...(bySubject.get(child.issuer.key) ?? [])].sort((a, b) => rank(a) - rank(b));
+  };
+
+  const search = (path: Node[], intermediates: number): Verdict | undefined => {
+    const current = path[path.length - 1]!;
+    let extended = false;
+    for (const cand of candidates(current.cert)) {
+      if (signatureChecks >= SIGNATURE_BUDGET || paths >= PATH_BUDGET) break;
+      // A loop: the same certificate, or the same name and key, already in the path (rustls).
+      if (
+        path.some(
+          (n) =>
+            n.cert.sha256 === cand.cert.sha256 ||
+            (n.cert.subject.key === cand.cert.subject.key && hex(n.cert.spki) === hex(cand.cert.spki)),
+        )
+      )
+        continue;
+      if (!signedBy(current.cert, cand.cert)) {
+        badSignature ??= { child: current, parent: cand };
+        continue;
+      }
+      extended = true;
+      if (cand.anchor) {
+        paths++;
+        const verdict = validatePath([...path, cand], context);
+        if (verdict.ok || verdict.code === "MISSING_INTERMEDIATE") return verdict;
+        failures.push(verdict);
+        continue;
+      }
+      const count = intermediates + (cand.cert.selfIssued ? 0 : 1);
+      if (count > maxIntermediates) {
+        tooLong = true;
+        continue;
+      }
+      const found = search([...path, cand], count);
+      if (found) return found;
+    }
+    if (!extended && path.length > longest.length) longest = path;
+    return undefined;
+  };
+
+  const found = search([leafNode], 0);
+  if (found) return found;
+  if (failures.length) return failures[0]!;
+  const partial = longest.map((n, i) => entry(n, i === 0 ? "leaf" : "intermediate"));
+  if (badSignature)
+    return {
+      ...base,
+      ok: false,
+      code: "BAD_SIGNATURE",
+      explanation: `"${badSignature.child.cert.subject.text}" names "${badSignature.parent.cert.subject.text}" as its issuer, but that CA's key did not sign it: the signature does not verify (RFC 5280 6.1.3 (a)(1)). The certificate was altered, or it comes from another CA with the same name.`,
+      path: partial,
+    };
+  if (tooLong)
+    return {
+      ...base,
+      ok: false,
+      code: "CHAIN_TOO_LONG",
+      explanation: `No path to a trust anchor within ${maxIntermediates} intermediate CAs: the chain is longer than clients accept, or it loops.`,
+      path: partial,
+    };
+  const end = longest[longest.length - 1]!.cert;
+  if (end.selfIssued && signedBy(end, end))
+    return {
+      ...base,
+      ok: false,
+      code: "UNKNOWN_AUTHORITY",
+      explanation: `The chain ends at the root "${end.subject.text}", which is not trusted here. A client must have this root in its trust store (or pick the right CA as trust anchor) to accept the certificate: "certificate signed by unknown authority".`,
+      path: partial,
+    };
+  const missing = end.issuer.text;
+  return {
+    ...base,
+    ok: false,
+    code: "UNKNOWN_AUTHORITY",
+    explanation: `Nothing here issued "${end.subject.text}": its issuer "${missing}" is missing${opts.anchors.length ? " and is not a trust anchor" : ""}. If "${missing}" is an intermediate CA, the server must send it after its own certificate (serve the fullchain file); if it is a root, the client must trust it.`,
+    path: partial,
+    missingIssuer: missing,
+    caIssuers: end.caIssuers,
+  };
+}
+
+interface Context {
+  opts: VerifyOptions;
+  time: Date;
+  mode: "private" | "webpki";
+  purpose: "server" | "client";
+  hostname?: string;
+  crls: ParsedCrl[];
+  base: Omit<Verdict, "ok" | "explanation" | "path">;
+}
+
+/** Every RFC 5280 section 6 rule on one complete path (leaf first, trust anchor last). */
+function validatePath(path: Node[], ctx: Context): Verdict {
+  const roles = rolesOf(path);
+  const entries = path.map((n, i) => entry(n, roles[i]!));
+  const errors: Finding[] = [];
+  const webpki: Finding[] = [];
+  const strictAnchors = ctx.opts.strictAnchors ?? true;
+  const find = (f: Finding) => (f.webpki ? webpki : errors).push(f);
+
+  // Validity (RFC 5280 6.1.3 (a)(2)), leaf first: the most likely culprit is named first.
+  path.forEach((n, i) => {
+    const c = n.cert;
+    const who = i === 0 ? "The certificate" : `The CA certificate "${c.subject.text}"`;
+    if (c.notAfter < ctx.time)
+      find({
+        code: "EXPIRED",
+        rule: "every certificate in the path must be valid at the validation time",
+        section: "RFC 5280 6.1.3 (a)(2)",
+        certificate: c.subject.text,
+        role: roles[i]!,
+        message: `${who} expired on ${stamp(c.notAfter)} (validating at ${stamp(ctx.time)}). Renew it; clients reject it with "certificate has expired".`,
+      });
+    else if (c.notBefore > ctx.time)
+      find({
+        code: "NOT_YET_VALID",
+        rule: "every certificate in the path must be valid at the validation time",
+        section: "RFC 5280 6.1.3 (a)(2)",
+        certificate: c.subject.text,
+        role: roles[i]!,
+        message: `${who} is not valid until ${stamp(c.notBefore)} (validating at ${stamp(ctx.time)}): "certificate is not yet valid". Check the issuing machine's clock.`,
+      });
+  });
+
+  // Revocation (RFC 5280 6.1.3 (a)(3)): pasted CRLs, then cadesk's own state.
+  let revoked: Verdict["revoked"];
+  for (let i = 0; i < path.length - 1 && !revoked; i++) {
+    const cert = path[i]!.cert;
+    const issuer = path[i + 1]!.cert;
+    const crl = checkCrls(cert, issuer, ctx.crls, ctx.time);
+    const own = crl.status === "none" || crl.status === "good" ? ctx.opts.revocation?.(cert, issuer) : undefined;
+    const hit = crl.status === "revoked" ? { revokedAt: crl.date, reason: crl.reason, source: "the CRL you pasted" } : own;
+    if (hit) {
+      revoked = { certificate: cert.subject.text, revokedAt: hit.revokedAt.toISOString(), reason: hit.reason, source: hit.source };
+      find({
+        code: "REVOKED",
+        rule: "no certificate in the path may be revoked",
+        section: "RFC 5280 6.1.3 (a)(3)",
+        certificate: cert.subject.text,
+        role: roles[i]!,
+        message: `${i === 0 ? "The certificate" : `The CA certificate "${cert.subject.text}"`} was revoked on ${day(hit.revokedAt)} for ${hit.reason} (${hit.source}). Clients that check revocation refuse it: issue a new certificate and deploy that.`,
+      });
+    } else if (crl.status === "unusable")
+      find({
+        code: "REVOCATION_UNKNOWN",
+        rule: "a CRL must be valid to decide revocation",
+        section: crl.section,
+        certificate: cert.subject.text,
+        role: roles[i]!,
+        message: `Revocation cannot be decided: ${crl.why}.`,
+      });
+  }
+
+  // The profile of each certificate in its place.
+  path.forEach((n, i) => {
+    const role = roles[i]!;
+    // A trust anchor that is also the leaf (a pinned self-signed certificate) is checked as a leaf.
+    for (const f of certificateFindings(
+      n.cert,
+      role,
+      { purpose: ctx.purpose, mode: ctx.mode, hostname: ctx.hostname, requiredKeyUsage: ctx.opts.requiredKeyUsage },
+      strictAnchors,
+    ))
+      find(f);
+  });
+
+  // Path length (RFC 5280 6.1.4 (l)-(m)), from the anchor down; self-issued CAs do not count.
+  if (path.length > 1) {
+    const anchor = path[path.length - 1]!.cert;
+    let max = anchor.basicConstraints?.pathLen ?? Infinity;
+    let setBy = anchor;
+    for (let i = path.length - 2; i >= 1; i--) {
+      const c = path[i]!.cert;
+      if (!c.selfIssued) {
+        if (max <= 0) {
+          find({
+            code: "PATH_LENGTH",
+            rule: "a CA's pathLenConstraint limits how many CAs may follow it",
+            section: "RFC 5280 6.1.4 (l) / 4.2.1.9",
+            certificate: c.subject.text,
+            role: roles[i]!,
+            message: `"${setBy.subject.text}" allows ${setBy.basicConstraints?.pathLen} intermediate CA${setBy.basicConstraints?.pathLen === 1 ? "" : "s"} below it (pathlen:${setBy.basicConstraints?.pathLen}), but "${c.subject.text}" is one too many.`,
+          });
+          break;
+        }
+        max--;
+      }
+      const own = c.basicConstraints?.pathLen;
+      if (own !== undefined && own < max) {
+        max = own;
+        setBy = c;
+      }
+    }
+  }
+
+  // Name constraints (RFC 5280 6.1.3 (b)-(c), 6.1.4 (g)), checked on this path only.
+  const nc = nameConstraintFinding(path, roles);
+  if (nc) find(nc);
+
+  // Policy constraints (RFC 5280 6.1.3 (d)-(f), 6.1.4 (h)-(i), 6.1.5), without policy mappings.
+  const policy = policyFinding(path, roles);
+  if (policy) find(policy);
+
+  if (ctx.hostname) {
+    const host = hostnameFinding(path[0]!.cert, ctx.hostname);
+    if (host) find(host);
+  }
+
+  const ok = errors.length === 0 && (ctx.mode === "private" || webpki.length === 0);
+  const warnings = ctx.mode === "private" ? webpki : [];
+  if (!ok) {
+    const failure = errors[0] ?? webpki[0]!;
+    const explanation =
+      failure.code === "REVOKED" || failure.code === "EXPIRED" || failure.code === "NOT_YET_VALID" || failure.code === "HOSTNAME_MISMATCH"
+        ? failure.message
+        : `${failure.role === "leaf" ? "The certificate" : `The ${failure.role} "${failure.certificate}"`} breaks a rule: ${failure.rule} (${failure.section}). ${failure.message}${failure.clients ? ` ${failure.clients}.` : ""}`;
+    return {
+      ...ctx.base,
+      ok: false,
+      code: failure.webpki ? "WEBPKI_RULE" : failure.code,
+      failure,
+      explanation,
+      path: entries,
+      warnings,
+      revoked,
+    };
+  }
+  const anchorName = path[path.length - 1]!.anchor!.name;
+  const added = path.filter((n) => !n.anchor && !n.supplied);
+  if (added.length) {
+    const names = added.map((n) => `"${n.cert.subject.text}"`).join(" and ");
+    return {
+      ...ctx.base,
+      ok: false,
+      code: "MISSING_INTERMEDIATE",
+      explanation: `The chain verifies up to ${anchorName} only with the intermediate CA ${names}, taken from ${added[0]!.source}: it was missing from what was given. Clients do not fetch it: a server must send it after its own certificate (configure the fullchain file, not the certificate alone).`,
+      path: entries,
+      warnings,
+      missingIssuer: added[0]!.cert.subject.text,
+      addedIntermediates: added.map((n) => ({ subject: n.cert.subject.text, source: n.source })),
+    };
+  }
+  return {
+    ...ctx.base,
+    ok: true,
+    explanation: `Verified up to ${anchorName}${ctx.hostname ? `, valid for "${ctx.hostname}"` : ""} (${ctx.purpose === "server" ? "TLS server" : "TLS client"}, ${ctx.mode === "webpki" ? "WebPKI-strict" : "private-CA"} rules).${warnings.length ? ` ${warnings.length} CA/Browser Forum rule${warnings.length === 1 ? "" : "s"} broken: public clients would refuse it (see warnings).` : ""}`,
+    path: entries,
+    warnings,
+  };
+}
+
+/** The names of a certificate that name constraints apply to (RFC 5280 4.2.1.10, 6.1.3 (b)). */
+function constrainedNames(cert: ParsedCertificate): GeneralName[] {
+  const names: GeneralName[] = [...(cert.subjectAltNames?.names ?? [])];
+  if (!cert.subject.empty) names.push({ type: "dn", value: cert.subject.text, dn: cert.subject, wellFormed: true });
+  // Without a SAN, e-mail constraints apply to the subject's emailAddress attributes.
+  if (!cert.subjectAltNames) for (const e of cert.subject.emails) names.push({ type: "email", value: e, wellFormed: true });
+  return names;
+}
+
+function nameConstraintFinding(path: Node[], roles: Role[]): Finding | undefined {
+  let budget = NAME_CONSTRAINT_BUDGET;
+  const fail = (
+    i: number,
+    message: string,
+    rule = "names must lie inside every permitted subtree and outside every excluded one",
+  ): Finding => ({
+    code: "NAME_CONSTRAINT_VIOLATION",
+    rule,
+    section: "RFC 5280 4.2.1.10 / 6.1.3 (b)-(c)",
+    certificate: path[i]!.cert.subject.text,
+    role: roles[i]!,
+    message,
+  });
+  for (let j = path.length - 1; j >= 1; j--) {
+    const ca = path[j]!.cert;
+    const nc = ca.nameConstraints;
+    if (!nc) continue;
+    for (const c of [...nc.permitted, ...nc.excluded]) {
+      const problem = constraintProblem(c);
+      if (problem) return fail(j, `Its Name Constraints extension is malformed: ${problem}.`, "name constraints must be well-formed");
+    }
+    for (let i = j - 1; i >= 0; i--) {
+      const cert = path[i]!.cert;
+      if (cert.selfIssued && i > 0) continue; // 6.1.3 (b): self-issued intermediates are exempt
+      for (const name of constrainedNames(cert)) {
+        const permitted = nc.permitted.filter((c) => c.type === name.type);
+        const excluded = nc.excluded.filter((c) => c.type === name.type);
+        budget -= permitted.length + excluded.length;
+        if (budget < 0)
+          return fail(
+            i,
+            `Checking its names against the name constraints of "${ca.subject.text}" needs more than ${NAME_CONSTRAINT_BUDGET} comparisons; like rustls, cadesk refuses such chains rather than risk a denial of service.`,
+            "name-constraint checking is bounded",
+          );
+        const label = `${name.type === "dn" ? "subject" : name.type.toUpperCase()} "${name.value}"`;
+        if (["other", "x400", "edi", "rid"].includes(name.type)) {
+          if (permitted.length || excluded.length)
+            return fail(
+              i,
+              `Its ${name.value} name falls under a ${name.value} constraint of "${ca.subject.text}" that cannot be processed, so RFC 5280 requires rejecting it.`,
+            );
+          continue;
+        }
+        if (!name.wellFormed)
+          return fail(i, `Its ${label} is malformed, so it cannot be checked against the name constraints of "${ca.subject.text}".`);
+        if (name.type === "email" && !isValidMailbox(name.value) && (permitted.length || excluded.length))
+          return fail(i, `Its ${label} is not a valid mailbox, so it cannot satisfy the name constraints of "${ca.subject.text}".`);
+        const hit = excluded.find((c) => subtreeRelation(name, c) !== "out");
+        if (hit) return fail(i, `Its ${label} is in the subtree "${hit.value}" that "${ca.subject.text}" excludes.`);
+        if (permitted.length && !permitted.some((c) => subtreeRelation(name, c) === "in"))
+          return fail(i, `Its ${label} is outside what "${ca.subject.text}" permits (${permitted.map((c) => `"${c.value}"`).join(", ")}).`);
+      }
+    }
+  }
+  return undefined;
+}
+
+function policyFinding(path: Node[], roles: Role[]): Finding | undefined {
+  const n = path.length - 1;
+  if (!path.some((p) => p.cert.policyConstraints?.requireExplicitPolicy !== undefined)) return undefined;
+  const anchor = path[n]!.cert;
+  let explicit = Math.min(n + 1, anchor.policyConstraints?.requireExplicitPolicy ?? Infinity);
+  let valid: Set<string> | null = new Set([OID.anyPolicy]);
+  for (let i = n - 1; i >= 0; i--) {
+    const cert = path[i]!.cert;
+    if (valid) {
+      const p = cert.policies ? new Set(cert.policies) : null;
+      if (!p) valid = null;
+      else if (valid.has(OID.anyPolicy)) valid = p;
+      else if (!p.has(OID.anyPolicy)) valid = new Set([...valid].filter((x) => p.has(x)));
+      if (valid && valid.size === 0) valid = null;
+    }
+    if (i > 0) {
+      if (!cert.selfIssued && explicit > 0) explicit--;
+      const r = cert.policyConstraints?.requireExplicitPolicy;
+      if (r !== undefined && r < explicit) explicit = r;
+    } else {
+      if (explicit > 0) explicit--;
+      if (cert.policyConstraints?.requireExplicitPolicy === 0) explicit = 0;
+    }
+    if (explicit <= 0 && !valid)
+      return {
+        code: "POLICY",
+        rule: "when a CA requires an explicit policy, every certificate below it must share an acceptable certificate policy",
+        section: "RFC 5280 6.1.3 (f) / 4.2.1.11",
+        certificate: cert.subject.text,
+        role: roles[i]!,
+        message: "A CA in the path sets requireExplicitPolicy, but the certificate policies along the path have no policy in common.",
+      };
+  }
+  return undefined;
+}
+
+function rulesApplied(opts: VerifyOptions, hostname: string | undefined, time: Date): string[] {
+  const purpose = opts.purpose ?? "server";
+  return [
+    "path building over every candidate issuer by name and key identifier, in any order (loops and depth bounded)",
+    "signatures with SHA-2 or EdDSA; RSA 2048+, ECDSA P-256/P-384/P-521 (RFC 5280 6.1.3 (a)(1))",
+    `validity at ${stamp(time)} (RFC 5280 6.1.3 (a)(2))`,
+    "basicConstraints, path length and keyCertSign for every CA (RFC 5280 6.1.4 (k)-(n))",
+    "name constraints on DNS names, IP addresses, e-mail, URIs and directory names, to SANs and the subject (RFC 5280 6.1.3 (b)-(c))",
+    "critical extensions understood, certificate profile: version, serial, key identifiers, criticality (RFC 5280 4.1-4.2)",
+    `extended key usage ${purpose === "server" ? "serverAuth" : "clientAuth"} on the leaf and any CA that restricts it (RFC 5280 4.2.1.12)`,
+    ...(hostname ? [`host name "${hostname}" against the SANs only (RFC 9525)`] : []),
+    "policy constraints where present (RFC 5280 6.1.3 (d)-(f), without policy mappings)",
+    ...(opts.crls?.length ? ["revocation against the CRLs given (RFC 5280 6.3)"] : []),
+    ...(opts.revocation ? ["revocation from cadesk's own CRL/OCSP state for its CAs"] : []),
+    opts.mode === "webpki"
+      ? "CA/Browser Forum rules as failures (WebPKI-strict mode)"
+      : 'CA/Browser Forum rules as named warnings ("Chrome and Go would refuse this"): private-CA mode',
+  ];
+}
