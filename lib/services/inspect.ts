@@ -11,7 +11,6 @@ import { detectObjects, type FoundObject, type ObjectKind } from "../pki/inspect
 import { fallbackSummary } from "../pki/inspect/fallback-summary";
 import { lintCertificate, type Lint } from "../pki/inspect/lint";
 import { readPkcs12Certificates } from "../pki/inspect/pkcs12-read";
-import { isCaCertificate, verifyChain, type Anchor, type ChainResult } from "../pki/inspect/verify-chain";
 import { parsePemBlocks, toPem } from "../pki/pem";
 import { summarizeCertificate } from "../pki/summary";
 import { certificateText } from "../pki/text/certificate";
@@ -20,6 +19,18 @@ import { csrText } from "../pki/text/csr";
 import { printName } from "../pki/text/name";
 import { parseTime, printTime } from "../pki/text/time";
 import { DAY } from "../time";
+import {
+  CertificateParseError,
+  parseCertificate,
+  verifyChain,
+  type AnchorInput,
+  type IntermediateInput,
+  type ParsedCertificate,
+  type Purpose,
+  type RevocationStatus,
+  type Verdict,
+  type VerifyMode,
+} from "../verify";
 
 export interface SummaryField {
   label: string;
@@ -38,7 +49,7 @@ export interface InspectedObject {
 
 export interface InspectResult {
   objects: InspectedObject[];
-  chain?: ChainResult;
+  chain?: Verdict;
   skipped: string[];
 }
 
@@ -46,7 +57,12 @@ export interface InspectInput {
   input: string | Uint8Array;
   password?: string;
   hostname?: string;
+  /** One or more trust anchors (PEM); default: cadesk's root CAs. */
   rootPem?: string;
+  /** Validate at this time instead of now. */
+  validationTime?: Date;
+  purpose?: Purpose;
+  mode?: VerifyMode;
 }
 
 const PEM_LABELS: Record<ObjectKind, string> = { certificate: "CERTIFICATE", csr: "CERTIFICATE REQUEST", crl: "X509 CRL" };
@@ -183,33 +199,133 @@ function inspectCrl(found: FoundObject, now: Date): InspectedObject {
   };
 }
 
+interface StoreState {
+  anchors: AnchorInput[];
+  intermediates: IntermediateInput[];
+  revocation: (cert: ParsedCertificate) => RevocationStatus | undefined;
+}
+
 /**
- * Trust anchors as a client holds them: a pasted root, else cadesk's root CAs. Intermediates are
- * not anchors, so a chain that leaves one out fails here as it would for real clients.
+ * What cadesk knows: its root CAs as trust anchors (unless roots were pasted: then only those,
+ * as a client that trusts them holds them), its intermediates as candidates the path may need
+ * (a path that does is a missing intermediate), and the revocation state of every certificate
+ * and CA it issued, by fingerprint (the same state its CRLs and OCSP responder publish).
  */
-async function trustAnchors(rootPem: string | undefined): Promise<Anchor[]> {
+async function storeState(rootPem: string | undefined, pasted: string[]): Promise<StoreState> {
+  const db = getDb();
+  const authorities = await db.authority.findMany({
+    select: {
+      commonName: true,
+      certificatePem: true,
+      parentId: true,
+      fingerprintSha256: true,
+      status: true,
+      revokedAt: true,
+      revocationReason: true,
+    },
+  });
+  let anchors: AnchorInput[];
   if (rootPem?.trim()) {
     const roots = detectObjects(rootPem).objects.filter((o) => o.kind === "certificate");
     if (roots.length === 0) throw new AppError("INVALID_PEM", "The trusted root you pasted holds no certificate.", "rootPem");
-    return roots.map((r) => ({ der: r.der, name: "the root you pasted" }));
+    anchors = roots.map((r) => ({ der: r.der, name: roots.length > 1 ? "a root you pasted" : "the root you pasted" }));
+  } else {
+    anchors = authorities
+      .filter((a) => !a.parentId)
+      .map((a) => ({ der: parsePemBlocks(a.certificatePem)[0]!.der, name: `cadesk CA "${a.commonName}"` }));
   }
-  const roots = await getDb().authority.findMany({ where: { parentId: null }, select: { commonName: true, certificatePem: true } });
-  return roots.map((a) => ({ der: parsePemBlocks(a.certificatePem)[0]!.der, name: `cadesk CA "${a.commonName}"` }));
+  const intermediates = authorities
+    .filter((a) => a.parentId)
+    .map((a) => ({ der: parsePemBlocks(a.certificatePem)[0]!.der, source: `cadesk's store (CA "${a.commonName}")`, supplied: false }));
+  const revoked = new Map<string, RevocationStatus>();
+  for (const a of authorities)
+    if (a.status === "revoked" && a.revokedAt)
+      revoked.set(a.fingerprintSha256, {
+        revokedAt: a.revokedAt,
+        reason: a.revocationReason ?? "unspecified",
+        source: "cadesk's CRL state",
+      });
+  const certificates = await db.certificate.findMany({
+    where: { fingerprintSha256: { in: pasted }, status: "revoked" },
+    select: { fingerprintSha256: true, revokedAt: true, revocationReason: true },
+  });
+  for (const c of certificates)
+    if (c.revokedAt)
+      revoked.set(c.fingerprintSha256, {
+        revokedAt: c.revokedAt,
+        reason: c.revocationReason ?? "unspecified",
+        source: "cadesk's CRL and OCSP state",
+      });
+  return { anchors, intermediates, revocation: (cert) => revoked.get(cert.sha256) };
 }
 
-/** When the missing issuer is one of cadesk's own CAs, say which file supplies it. */
-async function withStoreHint(chain: ChainResult): Promise<ChainResult> {
-  if (!chain.missingIssuer) return chain;
-  const known = await getDb().authority.findUnique({ where: { subjectDn: chain.missingIssuer }, select: { commonName: true } });
-  return known
-    ? {
-        ...chain,
-        explanation: `${chain.explanation} "${known.commonName}" is a cadesk CA: its certificate is in every fullchain and chain download.`,
-      }
-    : chain;
+/** The leaf among pasted certificates: the one that issued none of the others, a non-CA first. */
+function pickLeaf(certs: ParsedCertificate[]): ParsedCertificate {
+  const issuesOther = (c: ParsedCertificate) => certs.some((o) => o !== c && o.sha256 !== c.sha256 && o.issuer.key === c.subject.key);
+  const candidates = certs.filter((c) => !issuesOther(c));
+  return candidates.find((c) => !c.basicConstraints?.ca) ?? candidates[0] ?? certs[0]!;
 }
 
-export async function inspect({ input, password, hostname, rootPem }: InspectInput, now = new Date()): Promise<InspectResult> {
+/**
+ * Verifies the pasted chain with the one validator: path building over what was pasted and
+ * cadesk's CAs, RFC 5280 rules, the purpose and mode asked, and cadesk's revocation state.
+ */
+async function verifyPasted(
+  ders: Uint8Array[],
+  { hostname, rootPem, validationTime, purpose, mode }: Pick<InspectInput, "hostname" | "rootPem" | "validationTime" | "purpose" | "mode">,
+  crls: Uint8Array[],
+  now: Date,
+): Promise<Verdict | undefined> {
+  const parsed: ParsedCertificate[] = [];
+  for (const der of ders) {
+    try {
+      parsed.push(parseCertificate(der));
+    } catch (error) {
+      if (!(error instanceof CertificateParseError)) throw error;
+    }
+  }
+  if (parsed.length === 0) return undefined;
+  // Only CAs and no host name: there is no leaf to check.
+  if (parsed.every((c) => c.basicConstraints?.ca) && !hostname) return undefined;
+  const leaf = pickLeaf(parsed);
+  const store = await storeState(
+    rootPem,
+    parsed.map((c) => c.sha256),
+  );
+  const verdict = verifyChain({
+    leaf: leaf.der,
+    intermediates: [
+      ...parsed.filter((c) => c !== leaf).map((c) => ({ der: c.der, source: "pasted", supplied: true })),
+      ...store.intermediates,
+    ],
+    anchors: store.anchors,
+    time: validationTime ?? now,
+    purpose,
+    mode,
+    hostname,
+    crls,
+    revocation: store.revocation,
+  });
+  // Servers must send the leaf first, then each issuer: say so beside a verdict, not instead of it.
+  const order = parsed.map((c) => c.sha256);
+  const pathOrder = verdict.path.map((p) => p.sha256).filter((h) => order.includes(h));
+  if (verdict.path.length > 1 && order.join() !== pathOrder.join() && order.length === pathOrder.length)
+    verdict.warnings.push({
+      code: "WEBPKI_RULE",
+      rule: "a TLS server sends its certificate first, then each issuer in turn",
+      section: "RFC 8446 4.4.2 / RFC 5246 7.4.2",
+      certificate: leaf.subject.text,
+      role: "leaf",
+      message: `The certificates were pasted in another order than the path (${verdict.path.map((p) => `"${p.subject}"`).join(" → ")}). cadesk found the path anyway; a server should send them leaf first.`,
+      clients: "TLS 1.2 clients may refuse other orders",
+    });
+  return verdict;
+}
+
+export async function inspect(
+  { input, password, hostname, rootPem, validationTime, purpose, mode }: InspectInput,
+  now = new Date(),
+): Promise<InspectResult> {
   assertUploadSize(typeof input === "string" ? Buffer.byteLength(input) : input.length, "input");
   if (typeof input === "string" ? !input.trim() : input.length === 0)
     throw new AppError("INVALID_INPUT", "Paste a certificate, CSR, CRL or chain in PEM, or choose a file.", "input");
@@ -258,21 +374,17 @@ export async function inspect({ input, password, hostname, rootPem }: InspectInp
   }
 
   const certificates = detected.objects.filter((o) => o.kind === "certificate");
+  const crls = detected.objects.filter((o) => o.kind === "crl").map((o) => o.der);
   const host = hostname?.trim().toLowerCase() || undefined;
   if (host && (host.length > 253 || /[\s/]/.test(host)))
     throw new AppError("INVALID_INPUT", `"${host.slice(0, 60)}" is not a host name or IP address.`, "hostname");
-  // Only CAs and no host name: there is no leaf to check.
-  const allCas = certificates.every((c) => isCaCertificate(c.der));
-  const chain =
-    certificates.length && (!allCas || host)
-      ? await withStoreHint(
-          verifyChain(
-            certificates.map((c) => c.der),
-            await trustAnchors(rootPem),
-            host,
-            now,
-          ),
-        )
-      : undefined;
+  const chain = certificates.length
+    ? await verifyPasted(
+        certificates.map((c) => c.der),
+        { hostname: host, rootPem, validationTime, purpose, mode },
+        crls,
+        now,
+      )
+    : undefined;
   return { objects, chain, skipped: detected.skipped };
 }

@@ -3,7 +3,7 @@
 import { useActionState, useRef, useState } from "react";
 import { MAX_UPLOAD_BYTES } from "@/lib/errors";
 import type { InspectedObject } from "@/lib/services/inspect";
-import { FileInput, FormAlert, SubmitButton, TextAreaField, TextField, useRemountKey } from "../../ui/form";
+import { FileInput, FormAlert, SelectField, SubmitButton, TextAreaField, TextField, useRemountKey } from "../../ui/form";
 import { PemBlock } from "../../ui/pem-block";
 import { inspectAction, type InspectFormState } from "./actions";
 
@@ -47,7 +47,7 @@ export function InspectForm() {
           }
         }}
       >
-        <FormAlert state={state} fields={["input", "password", "hostname", "rootPem"]} />
+        <FormAlert state={state} fields={["input", "password", "hostname", "rootPem", "validationTime", "purpose", "mode"]} />
         {tooLarge && (
           <p role="alert" className="field-error">
             {tooLarge}
@@ -88,10 +88,38 @@ export function InspectForm() {
         </div>
         <details>
           <summary className="cursor-pointer text-sm text-sky-700 dark:text-sky-400">
-            Verify against a root you paste instead of cadesk&apos;s CAs
+            Verification options: trusted roots, time, purpose and rules
           </summary>
-          <div className="mt-3">
-            <TextAreaField name="rootPem" label="Trusted root (PEM)" rows={5} state={state} />
+          <div className="mt-3 space-y-4">
+            <TextAreaField
+              name="rootPem"
+              label="Trusted roots (PEM, one or more)"
+              rows={5}
+              state={state}
+              hint="Verify against these instead of cadesk's root CAs."
+            />
+            <div className="grid gap-4 sm:grid-cols-3">
+              <SelectField
+                name="purpose"
+                label="Used as"
+                state={state}
+                options={[
+                  { value: "server", label: "TLS server certificate" },
+                  { value: "client", label: "TLS client certificate (mTLS)" },
+                ]}
+              />
+              <SelectField
+                name="mode"
+                label="Rules"
+                state={state}
+                hint="Private CA: CA/Browser Forum rules are warnings. WebPKI: they fail the chain."
+                options={[
+                  { value: "private", label: "Private CA (RFC 5280)" },
+                  { value: "webpki", label: "WebPKI-strict (RFC 5280 + CA/B Forum)" },
+                ]}
+              />
+              <TextField name="validationTime" label="Validate at (UTC)" type="datetime-local" step={1} state={state} hint="Empty: now." />
+            </div>
           </div>
         </details>
         <div className="flex justify-end">
@@ -106,22 +134,7 @@ export function InspectForm() {
 function Results({ result }: { result: NonNullable<InspectFormState["result"]> }) {
   return (
     <div className="space-y-6">
-      {result.chain && (
-        <section
-          aria-label="Chain verification"
-          className={`rounded-lg border px-4 py-3 text-sm ${result.chain.ok ? "border-emerald-300 bg-emerald-50 text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-200" : "border-red-300 bg-red-50 text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200"}`}
-        >
-          <p className="font-semibold">{result.chain.ok ? "Chain verifies" : `Chain does not verify: ${result.chain.code}`}</p>
-          <p className="mt-1">{result.chain.explanation}</p>
-          <ol className="mt-2 list-decimal pl-5">
-            {result.chain.path.map((link, i) => (
-              <li key={i}>
-                {link.subject} <span className="opacity-70">({link.source})</span>
-              </li>
-            ))}
-          </ol>
-        </section>
-      )}
+      {result.chain && <ChainVerdict chain={result.chain} />}
       {result.skipped.map((s) => (
         <p key={s} className="text-sm text-slate-500">
           Skipped {s}
@@ -131,6 +144,65 @@ function Results({ result }: { result: NonNullable<InspectFormState["result"]> }
         <ObjectCard key={i} object={object} />
       ))}
     </div>
+  );
+}
+
+type Chain = NonNullable<NonNullable<InspectFormState["result"]>["chain"]>;
+
+const ROLE_LABELS = { leaf: "leaf", intermediate: "intermediate", "trust anchor": "trust anchor" } as const;
+
+function ChainVerdict({ chain }: { chain: Chain }) {
+  const good = chain.ok;
+  return (
+    <section
+      aria-label="Chain verification"
+      className={`rounded-lg border px-4 py-3 text-sm ${good ? "border-emerald-300 bg-emerald-50 text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-200" : "border-red-300 bg-red-50 text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200"}`}
+    >
+      <p className="font-semibold">
+        {good ? "Chain verifies" : `Chain does not verify: ${chain.code}`}
+        <span className="ml-2 font-normal opacity-80">
+          ({chain.purpose === "server" ? "TLS server" : "TLS client"}, {chain.mode === "webpki" ? "WebPKI-strict" : "private-CA"} rules, at{" "}
+          {chain.validationTime.replace("T", " ").slice(0, 19)} UTC)
+        </span>
+      </p>
+      <p className="mt-1">{chain.explanation}</p>
+      {chain.failure && (
+        <p className="mt-1">
+          Rule: {chain.failure.rule} ({chain.failure.section}), broken by the {chain.failure.role} &ldquo;{chain.failure.certificate}
+          &rdquo;.
+        </p>
+      )}
+      <p className="mt-2 font-medium">{good ? "Path" : chain.path.length > 1 ? "Path tried" : "Path"}</p>
+      <ol className="list-decimal pl-5">
+        {chain.path.map((link, i) => (
+          <li key={i}>
+            {link.subject}{" "}
+            <span className="opacity-70">
+              ({ROLE_LABELS[link.role]}, {link.source})
+            </span>
+          </li>
+        ))}
+      </ol>
+      {chain.warnings.length > 0 && (
+        <ul aria-label="Chain warnings" className="mt-2 space-y-1">
+          {chain.warnings.map((w, i) => (
+            <li key={i} className="rounded-md bg-amber-50 px-3 py-2 text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+              <strong className="mr-1">Warning:</strong>
+              {w.clients ? `${w.clients}: ` : ""}
+              {w.rule} ({w.section}). {w.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <details className="mt-2">
+        <summary className="cursor-pointer">Rules applied</summary>
+        <ul className="mt-1 list-disc pl-5">
+          {chain.rulesApplied.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
+      </details>
+    </section>
   );
 }
 

@@ -3,20 +3,27 @@ import { json } from "@/lib/api/respond";
 import { MAX_UPLOAD_BYTES } from "@/lib/errors";
 import { inspect } from "@/lib/services/inspect";
 import { parseInput } from "@/lib/validations/parse";
-import { ZInspectInput } from "@/lib/validations/inspect";
+import { ZInspectInput, ZVerifyQuery } from "@/lib/validations/inspect";
 
 /**
- * JSON {pem | der, password?, hostname?, rootPem?}, or the file itself as the body (PEM, DER,
- * .p7b, .p12) with ?hostname= and an X-Pkcs12-Password header.
+ * JSON {pem | der, password?, hostname?, rootPem?, validationTime?, purpose?, mode?}, or the file
+ * itself as the body (PEM, DER, .p7b, .p12) with ?hostname=&validationTime=&purpose=&mode= and an
+ * X-Pkcs12-Password header.
  */
 export const POST = apiRoute("view", async (request) => {
   const type = request.headers.get("content-type") ?? "";
   if (type.toLowerCase().startsWith("application/json")) {
     const body = parseInput(ZInspectInput, await readJson(request, ZInspectInput));
-    const input = body.pem ?? new Uint8Array(Buffer.from(body.der!, "base64"));
-    return json(await inspect({ input, password: body.password, hostname: body.hostname, rootPem: body.rootPem }));
+    const { pem, der, ...options } = body;
+    return json(await inspect({ input: pem ?? new Uint8Array(Buffer.from(der!, "base64")), ...options }));
   }
   const bytes = await readBounded(request, MAX_UPLOAD_BYTES + 1);
-  const hostname = new URL(request.url).searchParams.get("hostname") ?? undefined;
-  return json(await inspect({ input: bytes, hostname, password: request.headers.get("x-pkcs12-password") ?? undefined }));
+  const params = new URL(request.url).searchParams;
+  const hostname = params.get("hostname") ?? undefined;
+  const options = parseInput(ZVerifyQuery, {
+    validationTime: params.get("validationTime") ?? undefined,
+    purpose: params.get("purpose") ?? undefined,
+    mode: params.get("mode") ?? undefined,
+  });
+  return json(await inspect({ input: bytes, hostname, ...options, password: request.headers.get("x-pkcs12-password") ?? undefined }));
 });
