@@ -4,6 +4,7 @@
  * against cadesk's CAs (or a pasted root) for a host name.
  */
 import { getDb } from "../db";
+import { revocationState } from "./revocation-state";
 import { AppError, assertUploadSize } from "../errors";
 import { parseCsr, verifyCsrSignature } from "../pki/csr";
 import { children } from "../pki/der";
@@ -237,25 +238,8 @@ async function storeState(rootPem: string | undefined, pasted: string[]): Promis
   const intermediates = authorities
     .filter((a) => a.parentId)
     .map((a) => ({ der: parsePemBlocks(a.certificatePem)[0]!.der, source: `cadesk's store (CA "${a.commonName}")`, supplied: false }));
-  const revoked = new Map<string, RevocationStatus>();
-  for (const a of authorities)
-    if (a.status === "revoked" && a.revokedAt)
-      revoked.set(a.fingerprintSha256, {
-        revokedAt: a.revokedAt,
-        reason: a.revocationReason ?? "unspecified",
-        source: "cadesk's CRL state",
-      });
-  const certificates = await db.certificate.findMany({
-    where: { fingerprintSha256: { in: pasted }, status: "revoked" },
-    select: { fingerprintSha256: true, revokedAt: true, revocationReason: true },
-  });
-  for (const c of certificates)
-    if (c.revokedAt)
-      revoked.set(c.fingerprintSha256, {
-        revokedAt: c.revokedAt,
-        reason: c.revocationReason ?? "unspecified",
-        source: "cadesk's CRL and OCSP state",
-      });
+  // The pasted certificates and cadesk's intermediates may all be on the path.
+  const revoked = await revocationState([...pasted, ...authorities.map((a) => a.fingerprintSha256)]);
   return { anchors, intermediates, revocation: (cert) => revoked.get(cert.sha256) };
 }
 

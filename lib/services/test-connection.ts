@@ -5,7 +5,9 @@ import { diagnose, type DoctorInput, type DoctorResult } from "../tls/connection
 import { echoRuntime } from "../tls/echo-runtime";
 import { parseInput } from "../validations/parse";
 import { ZTlsTestInput } from "../validations/tls";
+import { parsePemBlocks } from "../pki/pem";
 import { exportCertificate, fileBaseName } from "./export-certificate";
+import { revocationState } from "./revocation-state";
 
 /** The name the echo server's certificate is valid for, for SNI and the host check. */
 async function echoServerName(): Promise<string> {
@@ -71,13 +73,17 @@ export async function testConnection(raw: unknown): Promise<DoctorResult> {
     };
   }
 
-  const intermediates = await db.authority.findMany({ where: { parentId: { not: null } }, select: { subjectDn: true } });
+  const intermediates = await db.authority.findMany({
+    where: { parentId: { not: null } },
+    select: { commonName: true, certificatePem: true },
+  });
   return diagnose({
     host: toEcho ? "127.0.0.1" : input.host,
     port: toEcho ? (echoRuntime().server.port ?? echoRuntime().port) : input.port!,
     serverName: input.serverName ?? (toEcho ? await echoServerName() : undefined),
     trust,
     client,
-    knownIntermediates: intermediates.map((a) => a.subjectDn),
+    storeIntermediates: intermediates.map((a) => ({ der: parsePemBlocks(a.certificatePem)[0]!.der, name: a.commonName })),
+    revocationFor: revocationState,
   });
 }

@@ -1,6 +1,10 @@
+import { X509Certificate } from "node:crypto";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "../db";
 import { createAuthority } from "../services/create-authority";
+import { revokeCertificate } from "../services/revoke-certificate";
+import { revocationState } from "../services/revocation-state";
 import { exportCertificate } from "../services/export-certificate";
 import { issueCertificate } from "../services/issue-certificate";
 import { buildTestHierarchy } from "../testing/hierarchy";
@@ -16,6 +20,8 @@ let echo: EchoServer;
 let rootPem: string;
 let strangerRootPem: string;
 let issuingSubject: string;
+let issuingPem: string;
+let issuingId: string;
 let server: Files;
 let client: Files;
 let stranger: Files;
@@ -54,6 +60,8 @@ beforeAll(async () => {
   rootPem = root.authority.certificatePem;
   strangerRootPem = other.authority.certificatePem;
   issuingSubject = "CN=Doctor Issuing";
+  issuingPem = issuing.authority.certificatePem;
+  issuingId = issuing.authority.id;
   server = await files(issuing.authority.id, "server", "localhost", { ip: ["127.0.0.1"] });
   client = await files(issuing.authority.id, "client", "billing");
   stranger = await files(other.authority.id, "client", "intruder");
@@ -130,9 +138,27 @@ describe("diagnose", () => {
   });
 
   it("names a missing intermediate when the server sends its certificate alone", async () => {
-    const r = await withEcho(server.leaf, server.key, () => diagnose(base({ knownIntermediates: [issuingSubject] })));
-    expect(r).toMatchObject({ ok: false, code: "MISSING_INTERMEDIATE" });
-    expect(r.explanation).toContain("fullchain");
+    // Without cadesk's store: the lone leaf's issuer is no trust anchor, so the intermediate is missing.
+    const alone = await withEcho(server.leaf, server.key, () => diagnose(base()));
+    expect(alone).toMatchObject({ ok: false, code: "MISSING_INTERMEDIATE" });
+    expect(alone.explanation).toContain(`its issuer "${issuingSubject}" is not a trust anchor here`);
+    expect(alone.explanation).toContain("fullchain");
+    // With cadesk's intermediates: the chain is completed and the one the server left out is named.
+    const store = [{ der: new Uint8Array(new X509Certificate(issuingPem).raw), name: "Doctor Issuing" }];
+    const completed = await withEcho(server.leaf, server.key, () => diagnose(base({ storeIntermediates: store })));
+    expect(completed).toMatchObject({ ok: false, code: "MISSING_INTERMEDIATE" });
+    expect(completed.explanation).toContain(`"${issuingSubject}" (found in cadesk's store (CA "Doctor Issuing"))`);
+  });
+
+  it("says when cadesk has revoked the server's certificate, with the date and reason", async () => {
+    const revokedServer = await files(issuingId, "server", "localhost", { ip: ["127.0.0.1"] });
+    const row = await getDb().certificate.findFirstOrThrow({ where: { certificatePem: revokedServer.leaf } });
+    await revokeCertificate(row.id, { reason: "keyCompromise" }, new Date("2026-11-30T12:00:00Z"));
+    const r = await withEcho(revokedServer.full, revokedServer.key, () => diagnose(base({ revocationFor: revocationState })));
+    expect(r).toMatchObject({ ok: false, code: "REVOKED" });
+    expect(r.explanation).toContain("was revoked on 2026-11-30 for keyCompromise (cadesk's CRL and OCSP state)");
+    // The same chain without cadesk's state verifies: the doctor does not fetch CRLs.
+    expect(await withEcho(revokedServer.full, revokedServer.key, () => diagnose(base()))).toMatchObject({ ok: true });
   });
 
   it("says when the server's certificate is for clients only", async () => {

@@ -6,10 +6,11 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
 import net from "node:net";
 import tls from "node:tls";
-import { oneLine, verifyChain, type Anchor } from "../pki/inspect/verify-chain";
-import { parsePemBlocks } from "../pki/pem";
+import { oneLine } from "../pki/inspect/verify-chain";
 import { certificateText } from "../pki/text/certificate";
 import { EKU } from "../pki/oids";
+import type { RevocationStatus, VerifyMode } from "../verify";
+import { checkServerChain } from "./doctor-chain";
 
 export type DoctorCode =
   | "CONNECTION_REFUSED"
@@ -24,7 +25,23 @@ export type DoctorCode =
   | "CLIENT_CERT_REJECTED"
   | "CLIENT_CERT_WRONG_USAGE"
   | "CLIENT_KEY_MISMATCH"
-  | "PROTOCOL_MISMATCH";
+  | "PROTOCOL_MISMATCH"
+  // The validator's refusals (lib/verify), named as Inspect names them:
+  | "KEY_USAGE"
+  | "NOT_A_CA"
+  | "PATH_LENGTH"
+  | "CHAIN_TOO_LONG"
+  | "NAME_CONSTRAINT_VIOLATION"
+  | "UNKNOWN_CRITICAL_EXTENSION"
+  | "BAD_SIGNATURE"
+  | "WEAK_KEY"
+  | "WEAK_SIGNATURE"
+  | "MALFORMED_CERTIFICATE"
+  | "MISSING_KEY_IDENTIFIER"
+  | "POLICY"
+  | "REVOKED"
+  | "REVOCATION_UNKNOWN"
+  | "WEBPKI_RULE";
 
 export interface DoctorStep {
   title: string;
@@ -40,8 +57,14 @@ export interface DoctorInput {
   /** Trust anchors (PEM) and how to call them, or the system roots. */
   trust: { pems: string[]; label: string; file: string } | "system";
   client?: { certificatePem: string; keyPem: string; file: string };
-  /** Subjects of intermediates cadesk knows: an absent one is a missing intermediate. */
-  knownIntermediates?: string[];
+  /** Intermediates cadesk knows: one the server did not send is named as the missing intermediate. */
+  storeIntermediates?: { der: Uint8Array; name: string }[];
+  /** cadesk's revocation state for its own certificates, by SHA-256 fingerprint. */
+  revocationFor?: (sha256s: string[]) => Promise<Map<string, RevocationStatus>>;
+  /** How an AIA caIssuers URL is fetched (tests pass their own). */
+  fetchIssuer?: (url: string) => Promise<Uint8Array | undefined>;
+  /** Private-CA rules (default) or WebPKI-strict. */
+  mode?: VerifyMode;
   timeoutMs?: number;
   now?: Date;
 }
@@ -57,16 +80,7 @@ export interface DoctorResult {
   commands: { curl: string; openssl: string; go: string };
 }
 
-const SERVER_AUTH = EKU.serverAuth;
 const CLIENT_AUTH = EKU.clientAuth;
-function pemsToDers(pems: string[]): Uint8Array[] {
-  return pems.flatMap((pem) =>
-    parsePemBlocks(pem)
-      .filter((b) => b.label === "CERTIFICATE")
-      .map((b) => b.der),
-  );
-}
-
 export function commandsFor(input: DoctorInput): DoctorResult["commands"] {
   const name = input.serverName || input.host;
   const caFile = input.trust === "system" ? null : input.trust.file;
@@ -277,50 +291,18 @@ export async function diagnose(input: DoctorInput): Promise<DoctorResult> {
   });
   socket.destroy();
 
-  const anchors: Anchor[] =
-    input.trust === "system"
-      ? tls.rootCertificates.map((pem) => ({ der: new Uint8Array(new X509Certificate(pem).raw), name: "the system roots" }))
-      : pemsToDers(input.trust.pems).map((der) => ({ der, name: (input.trust as { label: string }).label }));
-  // Only what the server sent counts: a self-signed root it sent is no anchor.
-  const sent = chain.map((c) => new Uint8Array(c.raw));
-  const verdict = verifyChain(sent, anchors, name, now);
-  const codes: Record<string, DoctorCode> = {
-    UNKNOWN_AUTHORITY: "UNKNOWN_AUTHORITY",
-    HOSTNAME_MISMATCH: "HOSTNAME_MISMATCH",
-    EXPIRED: "CERT_EXPIRED",
-    NOT_YET_VALID: "CERT_NOT_YET_VALID",
-    WRONG_USAGE: "SERVER_CERT_WRONG_USAGE",
-  };
-  if (!verdict.ok && verdict.code !== "BROKEN_ORDER") {
-    steps.push({ title: "Chain verification and host name", ok: false, detail: verdict.explanation });
-    const missingIntermediate = verdict.missingIssuer && input.knownIntermediates?.includes(verdict.missingIssuer);
-    if (missingIntermediate) {
-      return result(
-        "MISSING_INTERMEDIATE",
-        `The server sent its certificate without the intermediate CA "${verdict.missingIssuer}", so clients cannot link it to the root. Configure the server with the fullchain file (certificate followed by the intermediate), not the certificate alone.`,
-        { serverChain },
-      );
-    }
-    return result(
-      codes[verdict.code!] ?? "UNKNOWN_AUTHORITY",
-      verdict.explanation +
-        (verdict.code === "UNKNOWN_AUTHORITY" && input.trust !== "system" ? ` Trusted here: ${input.trust.label}.` : ""),
-      { serverChain },
-    );
-  }
-  steps.push({
-    title: "Chain verification and host name",
-    ok: true,
-    detail: verdict.ok ? verdict.explanation : `${verdict.explanation} (accepted, but fix the order)`,
+  const check = await checkServerChain({
+    sent: chain.map((c) => new Uint8Array(c.raw)),
+    trust: input.trust,
+    serverName: name,
+    now,
+    mode: input.mode,
+    storeIntermediates: input.storeIntermediates,
+    revocationFor: input.revocationFor,
+    fetchIssuer: input.fetchIssuer,
   });
-  const leafEku = chain[0]?.keyUsage;
-  if (leafEku && !leafEku.includes(SERVER_AUTH)) {
-    return result(
-      "SERVER_CERT_WRONG_USAGE",
-      "The server's certificate has no serverAuth usage: clients refuse it as a server certificate. Reissue it with the TLS server profile.",
-      { serverChain },
-    );
-  }
+  steps.push({ title: "Chain verification and host name", ok: check.ok, detail: check.detail });
+  if (!check.ok) return result(check.code as DoctorCode, check.explanation, { serverChain });
 
   // The client side: a refusal arrives as an alert, or (Node servers) as a close with no reply.
   if (hs.error && REJECTION.test(errorText)) return rejected(serverChain);

@@ -485,7 +485,7 @@ export function hostnameFinding(cert: ParsedCertificate, hostname: string): Find
     ? san.some((n) => n.type === "ip" && n.bytes && n.bytes.length === ip.length && n.bytes.every((b, i) => b === ip[i]))
     : san.some((n) => n.type === "dns" && dnsMatches(n.value, hostname));
   if (ok) return undefined;
-  const names = san.filter((n) => n.type === "dns" || n.type === "ip").map((n) => `${n.type === "dns" ? "DNS" : "IP"}:${n.value}`);
+  const names = san.filter((n) => n.type === "dns" || n.type === "ip").map((n) => `${n.type === "dns" ? "DNS" : "IP Address"}:${n.value}`);
   return {
     code: "HOSTNAME_MISMATCH",
     rule: ip ? "an IP address must appear as an iPAddress SAN" : "the host name must match a dNSName SAN (the Common Name is not used)",
