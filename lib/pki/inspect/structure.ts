@@ -100,8 +100,12 @@ function algorithm(node: Tlv | undefined, what: string) {
   if (parts[1]?.tag === TAG.BOOLEAN) boolean(parts[1], `${what}'s parameters`);
 }
 
-/** Universal string and other types OpenSSL's X509_NAME_ENTRY accepts (B_ASN1_PRINTABLE). */
-const NAME_VALUE_TAGS = new Set([7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 19, 20, 21, 22, 25, 26, 27, 28, 29, 30]);
+/**
+ * The universal tags OpenSSL's X509_NAME_ENTRY value accepts (B_ASN1_PRINTABLE through
+ * tag2bit in tasn_dec.c): note that VisibleString, VideotexString, GraphicString and
+ * GeneralString are not among them, while BIT STRING and SEQUENCE are.
+ */
+const NAME_VALUE_TAGS = new Set([3, 7, 8, 9, 11, 12, 13, 14, 15, 18, 19, 20, 22, 28, 29, 30]);
 
 /** Whether a code point can be written as UTF-8 (no surrogates, at most U+10FFFF), as OpenSSL checks. */
 const unicodeOk = (cp: number) => cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff);
@@ -128,7 +132,7 @@ export function utf8Problem(v: Uint8Array): string | null {
 /** x509_name_canon converts each value to UTF-8; what it cannot convert, OpenSSL refuses to load. */
 function nameValue(node: Tlv | undefined, what: string) {
   if (!node) return fail(`${what} has no value`);
-  if (node.cls !== "universal" || !(NAME_VALUE_TAGS.has(node.tagNumber) || node.tag === TAG.SEQUENCE))
+  if (node.cls !== "universal" || !(NAME_VALUE_TAGS.has(node.tagNumber) || node.tag === TAG.SEQUENCE) || node.tagNumber > 30)
     fail(`${what} has a value of tag 0x${node.tag.toString(16)}, which is not a string type`);
   const v = node.value;
   if (node.tag === TAG.UTF8String) {

@@ -3,6 +3,7 @@
  * oneline name format), line for line. Pure: DER in, text out.
  */
 import { children, parseDer, type Tlv } from "../der";
+import { signatureDump } from "./dump";
 import { printExtensionList } from "./extensions";
 import { printName } from "./name";
 import { printPublicKey } from "./public-key";
@@ -67,6 +68,14 @@ export function certificateText(der: Uint8Array): string {
   out += `        Subject: ${printName(subject)}\n`;
   out += `        Subject Public Key Info:\n            Public Key Algorithm: ${algorithmName(children(spki)[0]!)}\n`;
   out += printPublicKey(spki, 16);
+  // X509_print_ex: the unique IDs (X.509 v2) as signature-style dumps after a 12-space indent
+  for (const [tag, label] of [
+    [0x81, "Issuer"],
+    [0x82, "Subject"],
+  ] as const) {
+    const uid = fields.slice(i).find((f) => f.tag === tag);
+    if (uid) out += `        ${label} Unique ID: ` + signatureDump(uid.value.subarray(1), 12);
+  }
   if (extensions) out += "        X509v3 extensions:\n" + printExtensionList(children(children(extensions)[0]!), 12);
   out += signatureBlock("", sigAlg!, signature!.value.subarray(1));
   return out;

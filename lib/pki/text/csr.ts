@@ -12,13 +12,18 @@ import { algorithmName, signatureBlock } from "./signature";
 const EXTENSION_REQUEST = "1.2.840.113549.1.9.14";
 const PRINTABLE_ATTRIBUTE_TAGS: number[] = [TAG.PrintableString, TAG.T61String, 0x12, TAG.UTF8String, TAG.IA5String];
 
+/**
+ * X509_REQ_print_ex's attribute loop: the name padded to 25 columns, then each value; a second
+ * value of the same attribute jumps back past the name and gets 25 spaces instead (OpenSSL's goto).
+ */
 function attributeLines(attribute: Tlv): string {
   const [type, values] = children(attribute);
   const name = longName(oidOf(type!));
   return children(values!)
-    .map((v) => {
+    .map((v, i) => {
       const value = PRINTABLE_ATTRIBUTE_TAGS.includes(v.tag) ? Buffer.from(v.value).toString("utf8") : "unable to print attribute";
-      return `            ${name}${" ".repeat(Math.max(0, 25 - name.length))}:${value}\n`;
+      const head = i === 0 ? `            ${name}${" ".repeat(Math.max(0, 25 - name.length))}` : " ".repeat(25);
+      return `${head}:${value}\n`;
     })
     .join("");
 }

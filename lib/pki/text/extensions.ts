@@ -5,18 +5,23 @@
  */
 import { children, integerOf, oidOf, parseDer, TAG, type Tlv } from "../der";
 import { asciiPrint, upperHex } from "./dump";
-import { generalNames, generalNameValue } from "./general-names";
+import { generalNamePrint, generalNames, generalNameValue, ipText } from "./general-names";
 import { longName } from "./oids";
+import { printRdn } from "./name";
 import { printSctList } from "./sct";
 import { printTime } from "./time";
 
 type Pair = [string | null, string | null];
 
-/** X509V3_EXT_val_prn: one line joined by ", ", or one value a line. */
-function valPrint(values: Pair[], indent: number, multiline: boolean): string {
+/**
+ * X509V3_EXT_val_prn: one line joined by ", ", or one value a line. Most i2v functions return
+ * NULL for an empty list, which makes X509V3_EXT_print fail and the raw octets print instead
+ * (null here); AIA and SIA return an empty list, printed as "<EMPTY>".
+ */
+function valPrint(values: Pair[], indent: number, multiline: boolean, emptyList = false): string | null {
   const pad = " ".repeat(indent);
   const text = (v: Pair) => (v[0] === null ? v[1]! : v[1] === null ? v[0] : `${v[0]}:${v[1]}`);
-  if (values.length === 0) return `${pad}<EMPTY>\n`;
+  if (values.length === 0) return emptyList ? `${pad}<EMPTY>\n` : null;
   if (!multiline) return pad + values.map(text).join(", ");
   return values.map((v) => pad + text(v)).join("\n");
 }
@@ -102,8 +107,8 @@ const PRINTERS: Record<string, (value: Tlv, indent: number) => string | null> = 
       false,
     ),
   "2.5.29.14": (v, indent) => " ".repeat(indent) + upperHex(v.value),
-  "2.5.29.17": (v, indent) => valPrint(generalNames(v), indent, false),
-  "2.5.29.18": (v, indent) => valPrint(generalNames(v), indent, false),
+  "2.5.29.17": (v, indent) => valPrint(generalNames(v), indent, false, true),
+  "2.5.29.18": (v, indent) => valPrint(generalNames(v), indent, false, true),
   "2.5.29.35": (v, indent) => {
     const parts = children(v);
     const keyId = parts.find((p) => p.tagNumber === 0 && p.cls === "context");
@@ -116,7 +121,8 @@ const PRINTERS: Record<string, (value: Tlv, indent: number) => string | null> = 
     return valPrint(values, indent, true);
   },
   "2.5.29.54": (v, indent) => " ".repeat(indent) + String(integerOf(v)),
-  "2.16.840.1.113730.1.13": (v, indent) => " ".repeat(indent) + asciiPrint(v.value),
+  // i2s_ASN1_IA5STRING, printed with "%s": the raw octets up to a NUL; another type does not decode
+  "2.16.840.1.113730.1.13": (v, indent) => (v.tag === TAG.IA5String && v.value.length ? " ".repeat(indent) + rawText(v.value) : null),
   "1.3.6.1.5.5.7.1.1": (v, indent) => accessDescriptions(v, indent),
   "1.3.6.1.5.5.7.1.11": (v, indent) => accessDescriptions(v, indent),
   "2.5.29.31": (v, indent) => distributionPoints(v, indent),
@@ -177,70 +183,91 @@ function withoutLeadingZeros(bytes: Uint8Array): Uint8Array {
   return bytes.subarray(start);
 }
 
-function accessDescriptions(v: Tlv, indent: number): string {
+function accessDescriptions(v: Tlv, indent: number): string | null {
   const values: Pair[] = children(v).map((ad) => {
     const [method, location] = children(ad);
     const [name, value] = generalNameValue(location!);
     return [`${longName(oidOf(method!))} - ${name}`, value];
   });
-  return valPrint(values, indent, true);
+  return valPrint(values, indent, true, true);
 }
 
+const REASON_FLAGS = [
+  "Unused",
+  "Key Compromise",
+  "CA Compromise",
+  "Affiliation Changed",
+  "Superseded",
+  "Cessation Of Operation",
+  "Certificate Hold",
+  "Privilege Withdrawn",
+  "AA Compromise",
+];
+
+/** print_gens (v3_crld.c): each name on its own line, no newline after the last. */
+const printGens = (names: Tlv[], indent: number) => names.map((gn) => " ".repeat(indent + 2) + generalNamePrint(gn)).join("\n");
+
+/** i2r_crldp, with its quirks: nothing ends the names' line, so "Reasons:" or the next point follow on it. */
 function distributionPoints(v: Tlv, indent: number): string {
-  const pad = (n: number) => " ".repeat(n);
-  const out: string[] = [];
-  for (const dp of children(v)) {
-    for (const part of children(dp)) {
-      if (part.tagNumber === 0) {
-        const name = children(part)[0]!;
-        if (name.tagNumber === 0) {
-          out.push(`${pad(indent)}Full Name:`);
-          for (const [n, val] of generalNames(name)) out.push(`${pad(indent + 2)}${n}:${val}`);
-        } else {
-          out.push(`${pad(indent)}Relative Name:`);
+  const pad = " ".repeat(indent);
+  return children(v)
+    .map((dp) => {
+      let out = "";
+      for (const part of children(dp)) {
+        if (part.tagNumber === 0) {
+          const name = children(part)[0]!;
+          if (name.tagNumber === 0) out += `${pad}Full Name:\n` + printGens(children(name), indent);
+          else out += `${pad}Relative Name:\n${pad}  ` + printRdn(children(name));
+        } else if (part.tagNumber === 1) {
+          const names = bits(part)
+            .filter((b) => b < REASON_FLAGS.length)
+            .map((b) => REASON_FLAGS[b]);
+          out += `${pad}Reasons:\n${pad}  ${names.length ? names.join(", ") : "<EMPTY>"}\n`;
+        } else if (part.tagNumber === 2) {
+          out += `${pad}CRL Issuer:\n` + printGens(children(part), indent);
         }
-      } else if (part.tagNumber === 1) {
-        out.push(`${pad(indent)}Reasons:`);
-      } else if (part.tagNumber === 2) {
-        out.push(`${pad(indent)}CRL Issuer:`);
-        for (const [n, val] of generalNames(part)) out.push(`${pad(indent + 2)}${n}:${val}`);
       }
-    }
-  }
-  return out.join("\n");
+      return out;
+    })
+    .join("\n");
 }
 
+/** i2r_certpol, print_qualifiers and print_notice (v3_cpols.c), newlines exactly where OpenSSL writes them. */
 function certificatePolicies(v: Tlv, indent: number): string {
   const pad = (n: number) => " ".repeat(n);
-  const out: string[] = [];
-  for (const info of children(v)) {
-    const [id, qualifiers] = children(info);
-    out.push(`${pad(indent)}Policy: ${longName(oidOf(id!))}`);
-    for (const q of qualifiers ? children(qualifiers) : []) {
-      const [qid, qv] = children(q);
-      const qoid = oidOf(qid!);
-      if (qoid === "1.3.6.1.5.5.7.2.1") out.push(`${pad(indent + 2)}CPS: ${rawText(qv!.value)}`);
-      else if (qoid === "1.3.6.1.5.5.7.2.2") {
-        out.push(`${pad(indent + 2)}User Notice:`);
-        for (const part of qv ? children(qv) : []) {
-          if (part.tag === TAG.SEQUENCE) {
-            const [org, numbers] = children(part);
-            out.push(`${pad(indent + 4)}Organization: ${rawText(org!.value)}`);
-            out.push(
-              `${pad(indent + 4)}Number${children(numbers!).length > 1 ? "s" : ""}: ${children(numbers!)
-                .map((n) => String(integerOf(n)))
-                .join(", ")}`,
-            );
-          } else {
-            out.push(`${pad(indent + 4)}Explicit Text: ${rawText(part.value)}`);
-          }
-        }
-      } else out.push(`${pad(indent + 2)}${longName(qoid)}: ...`);
+  const notice = (parts: Tlv[], at: number) => {
+    let out = "";
+    const ref = parts.find((p) => p.tag === TAG.SEQUENCE);
+    const text = parts.find((p) => p.tag !== TAG.SEQUENCE);
+    if (ref) {
+      const [org, numbers] = children(ref);
+      const list = children(numbers!);
+      out += `${pad(at)}Organization: ${rawText(org!.value)}\n`;
+      out += `${pad(at)}${list.length > 1 ? "Numbers" : "Number"}: ${list.map((n) => integerText(n)).join(", ")}`;
+      if (text) out += "\n";
     }
-  }
-  return out.join("\n");
+    if (text) out += `${pad(at)}Explicit Text: ${rawText(text.value)}`;
+    return out;
+  };
+  const qualifiers = (list: Tlv[], at: number) =>
+    list
+      .map((q) => {
+        const [qid, qv] = children(q);
+        const qoid = oidOf(qid!);
+        if (qoid === "1.3.6.1.5.5.7.2.1") return `${pad(at)}CPS: ${rawText(qv!.value)}`;
+        if (qoid === "1.3.6.1.5.5.7.2.2") return `${pad(at)}User Notice:\n` + notice(qv ? children(qv) : [], at + 2);
+        return `${pad(at + 2)}Unknown Qualifier: ${longName(qoid)}`;
+      })
+      .join("\n");
+  return children(v)
+    .map((info) => {
+      const [id, list] = children(info);
+      return `${pad(indent)}Policy: ${longName(oidOf(id!))}` + (list ? "\n" + qualifiers(children(list), indent + 2) : "");
+    })
+    .join("\n");
 }
 
+/** do_i2r_name_constraints: IP entries as print_nc_ipadd splits them, the rest by GENERAL_NAME_print. */
 function nameConstraints(v: Tlv, indent: number): string {
   const pad = (n: number) => " ".repeat(n);
   const out: string[] = [];
@@ -248,15 +275,10 @@ function nameConstraints(v: Tlv, indent: number): string {
     out.push(`${pad(indent)}${subtrees.tagNumber === 0 ? "Permitted" : "Excluded"}:`);
     for (const subtree of children(subtrees)) {
       const gn = children(subtree)[0]!;
-      if (gn.tagNumber === 7 && (gn.value.length === 8 || gn.value.length === 32)) {
-        const half = gn.value.length / 2;
-        const [, ip] = generalNameValue({ ...gn, value: gn.value.subarray(0, half) });
-        const [, mask] = generalNameValue({ ...gn, value: gn.value.subarray(half) });
-        out.push(`${pad(indent + 2)}IP:${ip}/${mask}`);
-      } else {
-        const [n, val] = generalNameValue(gn);
-        out.push(`${pad(indent + 2)}${n}:${val}`);
-      }
+      if (gn.tagNumber === 7) {
+        const len1 = gn.value.length >= 16 ? 16 : gn.value.length >= 4 ? 4 : gn.value.length;
+        out.push(`${pad(indent + 2)}IP:${ipText(gn.value.subarray(0, len1))}/${ipText(gn.value.subarray(len1))}`);
+      } else out.push(pad(indent + 2) + generalNamePrint(gn));
     }
   }
   return out.join("\n");

@@ -104,17 +104,20 @@ export function printValue(node: Tlv): string {
   return quote ? `"${text}"` : text;
 }
 
+/** One RDN's attributes joined with " + " (XN_FLAG_SEP_CPLUS_SPC). */
+export function printRdn(atvs: Tlv[]): string {
+  return atvs
+    .map((atv) => {
+      const [type, value] = children(atv);
+      const oid = oidOf(type!);
+      return `${ATTRIBUTE_SHORT_NAMES[oid] ?? oid} = ${printValue(value!)}`;
+    })
+    .join(" + ");
+}
+
 /** The whole name: "C = US, O = Acme, CN = Root", multi-valued RDNs joined with " + ". */
 export function printName(name: Tlv): string {
   return children(name)
-    .map((rdn) =>
-      children(rdn)
-        .map((atv) => {
-          const [type, value] = children(atv);
-          const oid = oidOf(type!);
-          return `${ATTRIBUTE_SHORT_NAMES[oid] ?? oid} = ${printValue(value!)}`;
-        })
-        .join(" + "),
-    )
+    .map((rdn) => printRdn(children(rdn)))
     .join(", ");
 }
