@@ -42,6 +42,17 @@ export async function readJson(request: Request, schema: z.core.$ZodType): Promi
   return body;
 }
 
+/**
+ * The query string as an object (the first value of a repeated name), refusing any parameter
+ * `schema` does not declare with 400 naming it, as readJson does for bodies.
+ */
+export function readQuery(request: Request, schema: z.core.$ZodType): Record<string, string> {
+  const params = new URL(request.url).searchParams;
+  const query = Object.fromEntries([...new Set(params.keys())].map((name) => [name, params.get(name)!]));
+  assertNoUnknownFields(schema, query, "query parameter");
+  return query;
+}
+
 async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
   const type = request.headers.get("content-type") ?? "";
   if (!type.toLowerCase().startsWith("application/json")) {

@@ -1,5 +1,7 @@
 /** The ACME admin endpoints of the OpenAPI document (/api/v1/acme/...). Admin tokens only. */
 import { ACME_CHALLENGE_TYPES, ACME_DEFAULT_MAX_VALIDITY_DAYS, ACME_DEFAULT_VALIDITY_DAYS, ACME_PROFILE_NAMES } from "../acme/profiles";
+import { ZAcmeEabKeyInput, ZAcmeEndpointInput, ZAcmeEndpointPatch } from "../validations/acme";
+import { apiJsonSchema, jsonBody } from "./json-schema";
 
 type Errors = (...codes: number[]) => Record<string, unknown>;
 
@@ -88,6 +90,16 @@ export const acmeSchemas = {
   },
 };
 
+/**
+ * PATCH takes the fields ZAcmeEndpointPatch names, each as the creation schema describes it, none
+ * required (the merged result is checked as a whole by the service).
+ */
+function patchSchema() {
+  const full = apiJsonSchema(ZAcmeEndpointInput) as { properties: Record<string, unknown> };
+  const fields = Object.keys((ZAcmeEndpointPatch._zod.def as unknown as { shape: Record<string, unknown> }).shape);
+  return { type: "object", additionalProperties: false, properties: Object.fromEntries(fields.map((f) => [f, full.properties[f] ?? {}])) };
+}
+
 export function acmePaths(errors: Errors) {
   return {
     "/acme/endpoints": {
@@ -97,15 +109,7 @@ export function acmePaths(errors: Errors) {
       },
       post: {
         summary: "Create an ACME endpoint (unknown fields are refused)",
-        requestBody: {
-          required: true,
-          content: body({
-            type: "object",
-            required: ["name", "caId"],
-            additionalProperties: false,
-            properties: { name: acmeSchemas.AcmeEndpoint.properties.name, ...settings },
-          }),
-        },
+        requestBody: jsonBody(ZAcmeEndpointInput),
         responses: { 201: { description: "Created", content: body(ref("AcmeEndpoint")) }, ...errors(400, 401, 403, 404, 409, 415) },
       },
     },
@@ -138,7 +142,7 @@ export function acmePaths(errors: Errors) {
       patch: {
         summary: "Change settings; fields left out keep their value; the name cannot change",
         parameters: [id],
-        requestBody: { required: true, content: body({ type: "object", additionalProperties: false, properties: settings }) },
+        requestBody: { required: true, content: body(patchSchema()) },
         responses: { 200: { description: "Changed", content: body(ref("AcmeEndpoint")) }, ...errors(400, 401, 403, 404, 415) },
       },
       delete: {
@@ -151,10 +155,7 @@ export function acmePaths(errors: Errors) {
       post: {
         summary: "Create an External Account Binding key: the HMAC key is in this answer only",
         parameters: [id],
-        requestBody: {
-          required: false,
-          content: body({ type: "object", additionalProperties: false, properties: { label: { type: "string", maxLength: 200 } } }),
-        },
+        requestBody: jsonBody(ZAcmeEabKeyInput, { required: false }),
         responses: {
           201: {
             description: "The key (certbot --eab-kid/--eab-hmac-key, lego --kid/--hmac)",

@@ -1,8 +1,25 @@
-/** The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json. */
-import { KEY_TYPES } from "../pki/key-types";
-import { acmePaths, acmeSchemas } from "./openapi-acme";
+/**
+ * The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json. Request bodies and query
+ * parameters are generated from the zod schemas the routes check them with (lib/api/json-schema.ts),
+ * so the document cannot drift from the code; the responses describe lib/api/present.ts.
+ */
 import { LEAF_PROFILES } from "../pki/profiles";
-import { CERTIFICATE_STATUSES, EXPORT_FORMATS } from "../validations/certificate";
+import { ZCreateAuthorityInput } from "../validations/authority";
+import { CERTIFICATE_STATUSES, ZIssueCertificateInput, ZPkcs12Input, ZSanLists } from "../validations/certificate";
+import { ZInspectInput } from "../validations/inspect";
+import { ZRenewInput, ZRevokeInput } from "../validations/lifecycle";
+import { ZChannelInput, ZRuleInput } from "../validations/notifications";
+import { ZEchoSettingsInput, ZTlsTestInput } from "../validations/tls";
+import { apiJsonSchema, jsonBody, queryParameters } from "./json-schema";
+import { acmePaths, acmeSchemas } from "./openapi-acme";
+import {
+  ZAuditExportQuery,
+  ZCertificateSearchQuery,
+  ZDeliveriesQuery,
+  ZDownloadQuery,
+  ZInspectUploadQuery,
+  ZInventoryExportQuery,
+} from "./queries";
 
 const error = { $ref: "#/components/schemas/Error" };
 const errors = (...codes: number[]) =>
@@ -50,8 +67,7 @@ export const openApiDocument = {
           },
         },
       },
-      KeyType: { type: "string", enum: [...KEY_TYPES], default: "ecdsa-p256" },
-      Sans: { type: "object", properties: { dns: stringList, ip: stringList, email: stringList, uri: stringList } },
+      Sans: apiJsonSchema(ZSanLists),
       Authority: {
         type: "object",
         properties: {
@@ -111,27 +127,7 @@ export const openApiDocument = {
       },
       post: {
         summary: "Create a root CA, or an intermediate with parentId",
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                required: ["commonName"],
-                properties: {
-                  commonName: { type: "string", maxLength: 64 },
-                  organization: { type: "string" },
-                  organizationalUnit: { type: "string" },
-                  country: { type: "string", minLength: 2, maxLength: 2 },
-                  keyType: { $ref: "#/components/schemas/KeyType" },
-                  validityDays: { type: "integer", description: "default 3650 for roots, 1825 for intermediates" },
-                  parentId: { type: "string" },
-                  pathLen: { type: "integer", minimum: 0 },
-                },
-              },
-            },
-          },
-        },
+        requestBody: jsonBody(ZCreateAuthorityInput),
         responses: {
           201: { description: "Created", content: { "application/json": { schema: { $ref: "#/components/schemas/Authority" } } } },
           ...errors(400, 401, 403, 404, 409, 415),
@@ -151,14 +147,7 @@ export const openApiDocument = {
     "/certificates": {
       get: {
         summary: "Search the inventory",
-        parameters: [
-          { name: "q", in: "query", schema: { type: "string" }, description: "substring of CN, a SAN or the serial" },
-          { name: "caId", in: "query", schema: { type: "string" } },
-          { name: "status", in: "query", schema: { type: "string", enum: [...CERTIFICATE_STATUSES] } },
-          { name: "sort", in: "query", schema: { type: "string", enum: ["newest", "expiry", "-expiry"] } },
-          { name: "page", in: "query", schema: { type: "integer", minimum: 1 } },
-          { name: "pageSize", in: "query", schema: { type: "integer", minimum: 1, maximum: 200 } },
-        ],
+        parameters: queryParameters(ZCertificateSearchQuery),
         responses: {
           200: {
             description: "A page",
@@ -181,27 +170,7 @@ export const openApiDocument = {
       },
       post: {
         summary: "Issue a certificate (generated key), or sign a CSR with csrPem",
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                required: ["caId"],
-                properties: {
-                  caId: { type: "string" },
-                  profile: { type: "string", enum: [...LEAF_PROFILES], default: "server" },
-                  commonName: { type: "string", maxLength: 64, description: "required without csrPem" },
-                  sans: { $ref: "#/components/schemas/Sans" },
-                  keyType: { $ref: "#/components/schemas/KeyType" },
-                  validityDays: { type: "integer", default: 90 },
-                  keepPrivateKey: { type: "boolean", default: true },
-                  csrPem: { type: "string", description: "PEM CSR; its SANs are used unless sans is given" },
-                },
-              },
-            },
-          },
-        },
+        requestBody: jsonBody(ZIssueCertificateInput),
         responses: {
           201: {
             description: "Issued and stored",
@@ -243,7 +212,7 @@ export const openApiDocument = {
     "/certificates/{id}/download": {
       get: {
         summary: "Download a file",
-        parameters: [idParam, { name: "format", in: "query", schema: { type: "string", enum: [...EXPORT_FORMATS], default: "pem" } }],
+        parameters: [idParam, ...queryParameters(ZDownloadQuery)],
         responses: { 200: { description: "The file, with a Content-Disposition file name" }, ...errors(400, 401, 403, 404) },
       },
     },
@@ -258,21 +227,14 @@ export const openApiDocument = {
       post: {
         summary: "Inspect certificates, CSRs, CRLs, PKCS#7 or PKCS#12: text, summary, findings, chain verification",
         description: "JSON body, or the file itself as the body (PEM, DER, .p7b, .p12) with ?hostname= and an X-Pkcs12-Password header.",
+        parameters: [
+          ...queryParameters(ZInspectUploadQuery).map((q) => ({ ...q, description: "with a file as the body only" })),
+          { name: "X-Pkcs12-Password", in: "header", required: false, schema: { type: "string" }, description: "with a .p12 body only" },
+        ],
         requestBody: {
           required: true,
           content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                properties: {
-                  pem: { type: "string" },
-                  der: { type: "string", description: "base64 of DER, PKCS#7 or PKCS#12" },
-                  password: { type: "string" },
-                  hostname: { type: "string" },
-                  rootPem: { type: "string", description: "verify against this root instead of cadesk's root CAs" },
-                },
-              },
-            },
+            "application/json": { schema: apiJsonSchema(ZInspectInput) },
             "application/octet-stream": { schema: { type: "string", format: "binary" } },
           },
         },
@@ -335,47 +297,14 @@ export const openApiDocument = {
       get: { summary: "The echo server's status and settings", responses: { 200: { description: "Status" }, ...errors(401) } },
       put: {
         summary: "Change the echo server's certificate, client CAs and client-auth mode (applied live)",
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                required: ["certificateId"],
-                properties: {
-                  certificateId: { type: "string" },
-                  clientCaIds: stringList,
-                  clientAuth: { type: "string", enum: ["require", "request", "none"] },
-                },
-              },
-            },
-          },
-        },
+        requestBody: jsonBody(ZEchoSettingsInput),
         responses: { 200: { description: "New status" }, ...errors(400, 401, 403, 404, 415) },
       },
     },
     "/tls/test": {
       post: {
         summary: "Connection doctor: a real TLS handshake from the server, explained",
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                required: ["host"],
-                properties: {
-                  host: { type: "string", description: '"echo" for the built-in echo server' },
-                  port: { type: "integer" },
-                  serverName: { type: "string" },
-                  caIds: stringList,
-                  caPem: { type: "string" },
-                  clientCertificateId: { type: "string" },
-                },
-              },
-            },
-          },
-        },
+        requestBody: jsonBody(ZTlsTestInput),
         responses: {
           200: {
             description: "Transcript",
@@ -413,10 +342,7 @@ export const openApiDocument = {
       post: {
         summary: "Revoke with an RFC 5280 reason; the CA's CRL is signed anew",
         parameters: [idParam],
-        requestBody: {
-          required: true,
-          content: { "application/json": { schema: { type: "object", properties: { reason: { type: "string" } } } } },
-        },
+        requestBody: jsonBody(ZRevokeInput),
         responses: {
           200: {
             description: "The revoked certificate",
@@ -435,19 +361,14 @@ export const openApiDocument = {
       post: {
         summary: "Renew: same subject, names, profile and lifetime; new serial (and key unless CSR-issued)",
         parameters: [idParam],
-        requestBody: { content: { "application/json": { schema: { type: "object", properties: { revokeOld: { type: "boolean" } } } } } },
+        requestBody: jsonBody(ZRenewInput, { required: false }),
         responses: { 201: { description: "The new certificate" }, ...errors(400, 401, 403, 404, 409) },
       },
     },
     "/certificates/export": {
       get: {
         summary: "Inventory export",
-        parameters: [
-          { name: "format", in: "query", schema: { type: "string", enum: ["csv", "json"] } },
-          { name: "q", in: "query", schema: { type: "string" } },
-          { name: "caId", in: "query", schema: { type: "string" } },
-          { name: "status", in: "query", schema: { type: "string" } },
-        ],
+        parameters: queryParameters(ZInventoryExportQuery),
         responses: { 200: { description: "text/csv or application/json" }, ...errors(400, 401) },
       },
     },
@@ -455,21 +376,14 @@ export const openApiDocument = {
       post: {
         summary: "Revoke an intermediate CA",
         parameters: [idParam],
-        requestBody: {
-          required: true,
-          content: { "application/json": { schema: { type: "object", properties: { reason: { type: "string" } } } } },
-        },
+        requestBody: jsonBody(ZRevokeInput),
         responses: { 200: { description: "The revoked CA" }, ...errors(400, 401, 403, 404, 409) },
       },
     },
     "/audit": {
       get: {
         summary: "The audit log (admin tokens), oldest first",
-        parameters: ["format", "group", "actor", "outcome", "from", "to"].map((name) => ({
-          name,
-          in: "query",
-          schema: { type: "string" },
-        })),
+        parameters: queryParameters(ZAuditExportQuery),
         responses: { 200: { description: "application/json (default) or text/csv" }, ...errors(400, 401, 403) },
       },
     },
@@ -480,48 +394,7 @@ export const openApiDocument = {
       },
       post: {
         summary: "Add a webhook or SMTP channel",
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": {
-              schema: {
-                oneOf: [
-                  {
-                    type: "object",
-                    required: ["kind", "name", "url"],
-                    properties: {
-                      kind: { const: "webhook" },
-                      name: { type: "string" },
-                      url: { type: "string" },
-                      secret: {
-                        type: "string",
-                        minLength: 16,
-                        description: 'HMAC-SHA256 key: X-Cadesk-Signature: v1=hex(HMAC(secret, X-Cadesk-Timestamp + "." + body))',
-                      },
-                      trustCaId: { type: "string" },
-                    },
-                  },
-                  {
-                    type: "object",
-                    required: ["kind", "name", "host", "from", "to"],
-                    properties: {
-                      kind: { const: "email" },
-                      name: { type: "string" },
-                      host: { type: "string" },
-                      port: { type: "integer", default: 587 },
-                      security: { type: "string", enum: ["starttls", "tls", "none"], default: "starttls" },
-                      username: { type: "string" },
-                      password: { type: "string" },
-                      from: { type: "string" },
-                      to: stringList,
-                      trustCaId: { type: "string" },
-                    },
-                  },
-                ],
-              },
-            },
-          },
-        },
+        requestBody: jsonBody(ZChannelInput),
         responses: { 201: { description: "The channel" }, ...errors(400, 401, 403, 404, 409, 415) },
       },
     },
@@ -542,22 +415,7 @@ export const openApiDocument = {
     "/notifications/rules": {
       post: {
         summary: "Notify a channel N days before expiry, for one CA or all",
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                required: ["channelId"],
-                properties: {
-                  channelId: { type: "string" },
-                  caId: { type: "string" },
-                  daysBefore: { type: "array", items: { type: "integer" }, default: [30, 7, 1] },
-                },
-              },
-            },
-          },
-        },
+        requestBody: jsonBody(ZRuleInput),
         responses: { 201: { description: "The rule" }, ...errors(400, 401, 403, 404, 415) },
       },
     },
@@ -567,10 +425,7 @@ export const openApiDocument = {
     "/notifications/deliveries": {
       get: {
         summary: "The delivery log, newest first",
-        parameters: [
-          { name: "status", in: "query", schema: { type: "string", enum: ["pending", "delivered", "failed"] } },
-          { name: "limit", in: "query", schema: { type: "integer", maximum: 500 } },
-        ],
+        parameters: queryParameters(ZDeliveriesQuery),
         responses: { 200: { description: "{items}" }, ...errors(401) },
       },
     },
@@ -578,14 +433,7 @@ export const openApiDocument = {
       post: {
         summary: "PKCS#12 with key, certificate and chain",
         parameters: [idParam],
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": {
-              schema: { type: "object", required: ["password"], properties: { password: { type: "string", minLength: 4 } } },
-            },
-          },
-        },
+        requestBody: jsonBody(ZPkcs12Input),
         responses: { 200: { description: "application/x-pkcs12" }, ...errors(400, 401, 403, 404, 415) },
       },
     },

@@ -36,7 +36,17 @@ export function routeFiles(...folders: string[]): RouteFile[] {
     }
   };
   for (const folder of folders) walk(path.join(APP, folder));
-  return found.sort((a, b) => a.route.localeCompare(b.route));
+  // As Next matches: a static segment before a dynamic one, a dynamic one before a catch-all.
+  const rank = (segment: string) => (segment.startsWith("[[...") || segment.startsWith("[...") ? 2 : segment.startsWith("[") ? 1 : 0);
+  return found.sort((a, b) => {
+    const x = a.route.split("/");
+    const y = b.route.split("/");
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      const order = rank(x[i]!) - rank(y[i]!) || x[i]!.localeCompare(y[i]!);
+      if (order) return order;
+    }
+    return x.length - y.length;
+  });
 }
 
 function toRoute(file: string): RouteFile {

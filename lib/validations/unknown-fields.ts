@@ -140,16 +140,16 @@ const MAX_LISTED = 20;
  * one ("keyTypo: unknown field; did you mean keyType?") and, for those without a likely match,
  * the fields the request accepts.
  */
-export function assertNoUnknownFields(schema: Schema, body: unknown): void {
+export function assertNoUnknownFields(schema: Schema, body: unknown, what = "field"): void {
   const unknown = findUnknownFields(schema, body);
   if (unknown.length === 0) return;
   const listed = unknown
     .slice(0, MAX_LISTED)
-    .map((f) => `${shown(f.path)}: unknown field${f.suggestion ? `; did you mean ${f.suggestion}?` : "."}`);
-  if (unknown.length > MAX_LISTED) listed.push(`(and ${unknown.length - MAX_LISTED} more unknown fields)`);
+    .map((f) => `${shown(f.path)}: unknown ${what}${f.suggestion ? `; did you mean ${f.suggestion}?` : "."}`);
+  if (unknown.length > MAX_LISTED) listed.push(`(and ${unknown.length - MAX_LISTED} more unknown ${what}s)`);
   const unmatched = unknown.find((f) => !f.suggestion);
   const parent = unmatched?.path.includes(".") ? ` in ${shown(unmatched.path.slice(0, unmatched.path.lastIndexOf(".")))}` : "";
-  const accepted = unmatched ? ` Accepted${parent}: ${unmatched.known.join(", ") || "no fields"}.` : "";
+  const accepted = unmatched ? ` Accepted${parent}: ${unmatched.known.join(", ") || "none"}.` : "";
   const message = listed.map((line) => (/[.?)]$/.test(line) ? line : `${line}.`)).join(" ") + accepted;
   throw new AppError("INVALID_INPUT", message, unknown[0]!.path.slice(0, 100));
 }

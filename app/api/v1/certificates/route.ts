@@ -1,14 +1,15 @@
 import { getDb } from "@/lib/db";
-import { apiRoute, readJson } from "@/lib/api/handler";
+import { apiRoute, readJson, readQuery } from "@/lib/api/handler";
 import { presentCertificate } from "@/lib/api/present";
 import { json } from "@/lib/api/respond";
 import { parseCertificateQuery, searchCertificates } from "@/lib/data/certificates";
 import { exportCertificate } from "@/lib/services/export-certificate";
 import { issueCertificate } from "@/lib/services/issue-certificate";
 import { ZIssueCertificateInput } from "@/lib/validations/certificate";
+import { ZCertificateSearchQuery } from "@/lib/api/queries";
 
 export const GET = apiRoute("view", async (request) => {
-  const query = parseCertificateQuery(Object.fromEntries(new URL(request.url).searchParams));
+  const query = parseCertificateQuery(readQuery(request, ZCertificateSearchQuery));
   const page = await searchCertificates(query);
   const rows = await getDb().certificate.findMany({ where: { id: { in: page.rows.map((r) => r.id) } } });
   const byId = new Map(rows.map((r) => [r.id, r]));

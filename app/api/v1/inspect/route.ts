@@ -1,9 +1,10 @@
-import { apiRoute, readBounded, readJson } from "@/lib/api/handler";
+import { apiRoute, readBounded, readJson, readQuery } from "@/lib/api/handler";
 import { json } from "@/lib/api/respond";
 import { MAX_UPLOAD_BYTES } from "@/lib/errors";
 import { inspect } from "@/lib/services/inspect";
 import { parseInput } from "@/lib/validations/parse";
 import { ZInspectInput, ZVerifyQuery } from "@/lib/validations/inspect";
+import { ZInspectUploadQuery } from "@/lib/api/queries";
 
 /**
  * JSON {pem | der, password?, hostname?, rootPem?, validationTime?, purpose?, mode?}, or the file
@@ -18,12 +19,7 @@ export const POST = apiRoute("view", async (request) => {
     return json(await inspect({ input: pem ?? new Uint8Array(Buffer.from(der!, "base64")), ...options }));
   }
   const bytes = await readBounded(request, MAX_UPLOAD_BYTES + 1);
-  const params = new URL(request.url).searchParams;
-  const hostname = params.get("hostname") ?? undefined;
-  const options = parseInput(ZVerifyQuery, {
-    validationTime: params.get("validationTime") ?? undefined,
-    purpose: params.get("purpose") ?? undefined,
-    mode: params.get("mode") ?? undefined,
-  });
+  const { hostname, ...query } = readQuery(request, ZInspectUploadQuery);
+  const options = parseInput(ZVerifyQuery, query);
   return json(await inspect({ input: bytes, hostname, ...options, password: request.headers.get("x-pkcs12-password") ?? undefined }));
 });

@@ -1,15 +1,15 @@
-import { apiRoute } from "@/lib/api/handler";
+import { apiRoute, readQuery } from "@/lib/api/handler";
 import { presentDelivery } from "@/lib/api/present";
+import { ZDeliveriesQuery } from "@/lib/api/queries";
 import { json } from "@/lib/api/respond";
 import { getDb } from "@/lib/db";
+import { parseInput } from "@/lib/validations/parse";
 
 /** The delivery log, newest first (?status=pending|delivered|failed, ?limit up to 500). */
 export const GET = apiRoute("settings", async (request) => {
-  const params = new URL(request.url).searchParams;
-  const status = params.get("status");
-  const limit = Math.min(500, Math.max(1, Number(params.get("limit")) || 100));
+  const { status, limit } = parseInput(ZDeliveriesQuery, readQuery(request, ZDeliveriesQuery));
   const deliveries = await getDb().notificationDelivery.findMany({
-    where: status && ["pending", "delivered", "failed"].includes(status) ? { status } : {},
+    where: status ? { status } : {},
     orderBy: { createdAt: "desc" },
     take: limit,
   });

@@ -1,7 +1,8 @@
-import { apiRoute } from "@/lib/api/handler";
+import { apiRoute, readQuery } from "@/lib/api/handler";
 import { fileResponse } from "@/lib/api/respond";
 import { exportCertificate } from "@/lib/services/export-certificate";
+import { ZDownloadQuery } from "@/lib/api/queries";
 
 export const GET = apiRoute("view", async (request, { id }) =>
-  fileResponse(await exportCertificate(id!, new URL(request.url).searchParams.get("format") ?? "pem")),
+  fileResponse(await exportCertificate(id!, readQuery(request, ZDownloadQuery).format ?? "pem")),
 );
