@@ -107,7 +107,7 @@ beforeAll(async () => {
     "algorithms",
     "issue",
     "csrMismatch",
-  ].concat(["revokeByCertificateKey", "keyRollover", "deactivate"]);
+  ].concat(["revokeByCertificateKey", "keyRollover", "deactivate", "authzDeactivate"]);
   pebble = await script({ directory: plain.directory, caBundle: plain.caBundle, cases: pebbleCases });
   const pebbleKey = { kid: "edge-kid", hmac: Buffer.from("0123456789abcdef0123456789abcdef").toString("base64url") };
   const withEab = await startPebble(pebbleKey);
@@ -238,6 +238,42 @@ describe("ACME edge cases, cadesk and Pebble side by side", () => {
     expect(p.chosen).toBe("shortlived");
     expect(p.unknown).toMatchObject({ type: ERR("invalidProfile") });
     expect((p.unknown as Outcome).detail).toContain("choose one of tlsserver, shortlived");
+  });
+
+  it("an EAB key registers one account: another account key with it is unauthorized", () => {
+    expect(cadesk.eabReuse).toMatchObject({ status: 403, type: ERR("unauthorized") });
+    expect(cadesk.eabReuse!.detail).toContain("already bound to another account");
+  });
+
+  it("authorization deactivation: the authorization is deactivated and its order invalid", () => {
+    for (const r of [cadesk, pebble]) expect(r.authzDeactivate).toMatchObject({ status: 200, authz: "deactivated" });
+    // RFC 8555 7.1.6: an order whose authorization is deactivated is invalid (Pebble 2.4 says "deactivated").
+    expect(cadesk.authzDeactivate!.order).toBe("invalid");
+  });
+
+  it("the account's orders list", () => {
+    expect(cadesk.ordersList).toMatchObject({ status: 200 });
+    expect(cadesk.ordersList!.count as number).toBeGreaterThan(3);
+  });
+
+  it("certificate download: a PEM chain, and the chain with the root as Link rel=alternate", () => {
+    expect(cadesk.alternateChain).toMatchObject({
+      status: 200,
+      contentType: "application/pem-certificate-chain",
+      certs: 2,
+      alternateCerts: 3,
+    });
+  });
+
+  it("ARI after revocation: the suggested window has begun (renew now)", () => {
+    const r = cadesk.ariRevoked!;
+    expect(r.status).toBe(200);
+    const window = r.window as { start: string; end: string };
+    expect(new Date(window.end).getTime()).toBeLessThanOrEqual(new Date(r.now as string).getTime() + 5000);
+  });
+
+  it("the shortlived profile issues for 7 days (plus the 5-minute backdate)", () => {
+    expect(cadesk.shortlived!.hours).toBeCloseTo(7 * 24 + 5 / 60, 1);
   });
 
   it("ran every case against cadesk without a client-side error", () => {

@@ -342,5 +342,75 @@ def _():
     return {"profiles": meta.get("profiles"), "unknown": outcome(unknown), "chosen": chosen.json().get("profile")}
 
 
+@case("eabReuse", WANTED)
+def _():
+    # The key registered one account in eabRight: any other account key is refused.
+    key = ec_key()
+    a, n, d = connect(key, directory_url=CONFIG["eabDirectory"])
+    eab = messages.ExternalAccountBinding.from_data(account_public_key=key.public_key(), kid=EAB["kid"], hmac_key=EAB["hmac"], directory=d)
+    response, _ = raw_post(n, d["newAccount"], {"termsOfServiceAgreed": True, "externalAccountBinding": eab}, key, directory=d)
+    return outcome(response)
+
+
+@case("authzDeactivate", WANTED)
+def _():
+    orderr = acme.new_order(make_csr([OTHER])[0])
+    authz = orderr.authorizations[0]
+    response, _ = raw_post(net, authz.uri, {"status": "deactivated"}, main_key, kid=account_url, directory=directory)
+    order, _ = raw_post(net, orderr.uri, None, main_key, kid=account_url, directory=directory)
+    return {"authz": response.json().get("status"), "order": order.json().get("status"), **outcome(response)}
+
+
+@case("ordersList", WANTED)
+def _():
+    account, _ = raw_post(net, account_url, None, main_key, kid=account_url, directory=directory)
+    orders, _ = raw_post(net, account.json()["orders"], None, main_key, kid=account_url, directory=directory)
+    return {"count": len(orders.json().get("orders", [])), **outcome(orders)}
+
+
+def requests_links(header):
+    import requests.utils
+
+    return requests.utils.parse_header_links(header) if header else []
+
+
+@case("alternateChain", WANTED)
+def _():
+    orderr, _ = issue(acme, net, [NAME])
+    response, _ = raw_post(net, orderr.body.certificate, None, main_key, kid=account_url, directory=directory)
+    alternate = response.headers.get("Link", "")
+    alt_url = next((l["url"] for l in requests_links(alternate) if l.get("rel") == "alternate"), None)
+    alt = raw_post(net, alt_url, None, main_key, kid=account_url, directory=directory)[0] if alt_url else None
+    return {
+        "status": response.status_code,
+        "contentType": response.headers.get("Content-Type"),
+        "certs": response.text.count("BEGIN CERTIFICATE"),
+        "alternateCerts": alt.text.count("BEGIN CERTIFICATE") if alt is not None else 0,
+    }
+
+
+@case("ariRevoked", WANTED)
+def _():
+    orderr, _ = issue(acme, net, [NAME])
+    cert = x509.load_pem_x509_certificate(orderr.fullchain_pem.encode())
+    der = cert.public_bytes(serialization.Encoding.DER)
+    raw_post(net, directory["revokeCert"], {"certificate": jose.b64.b64encode(der).decode(), "reason": 4}, main_key, kid=account_url, directory=directory)
+    info = net._send_request("GET", f"{directory['renewalInfo']}/{ari_cert_id(orderr.fullchain_pem)}")
+    return {"status": info.status_code, "window": info.json().get("suggestedWindow"), "now": datetime.datetime.utcnow().isoformat() + "Z"}
+
+
+@case("shortlived", WANTED)
+def _():
+    csr, _ = make_csr([NAME])
+    response, _ = raw_post(net, directory["newOrder"], {"identifiers": [{"type": "dns", "value": NAME}], "profile": "shortlived"}, main_key, kid=account_url, directory=directory)
+    body = messages.Order.from_json(response.json())
+    authzrs = [acme._authzr_from_response(acme._post_as_get(url), uri=url) for url in body.authorizations]
+    orderr = messages.OrderResource(body=body, uri=response.headers["Location"], authorizations=authzrs, csr_pem=csr)
+    orderr = solve(acme, net, orderr)
+    orderr = acme.finalize_order(orderr, datetime.datetime.now() + datetime.timedelta(seconds=40))
+    cert = x509.load_pem_x509_certificate(orderr.fullchain_pem.encode())
+    return {"status": 200, "type": "", "detail": "", "hours": (cert.not_valid_after - cert.not_valid_before).total_seconds() / 3600}
+
+
 print(json.dumps(RESULTS))
 server.shutdown()
