@@ -90,8 +90,8 @@ describe("configuration from the environment", () => {
         "CADESK_PUBLIC_URL=ftp://ca.example.com: expected an http:// or https:// URL without query or fragment, such as https://ca.example.com",
       ],
       [
-        { DATABASE_URL: "postgresql://db/cadesk" },
-        "DATABASE_URL=postgresql://db/cadesk: expected a file: URL of the SQLite database, such as file:/var/lib/cadesk/cadesk.db",
+        { DATABASE_URL: "mysql://cadesk:hunter2@db/cadesk" },
+        "DATABASE_URL=mysql://cadesk:***@db/cadesk: expected a file: URL of a SQLite database (file:/var/lib/cadesk/cadesk.db) or a postgresql:// URL (postgresql://cadesk:secret@db.internal:5432/cadesk)",
       ],
       [{ CADESK_ADMIN_EMAIL: "admin" }, "CADESK_ADMIN_EMAIL=admin: expected an e-mail address"],
     ];

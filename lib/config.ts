@@ -115,9 +115,10 @@ const ENV = {
 
   /** Where the SQLite database, master key and API token live (created 0700); relative to the working directory. */
   CADESK_DATA_DIR: variable("a directory path", (raw) => raw, "./data"),
-  /** The database; default `file:$CADESK_DATA_DIR/cadesk.db`. Only SQLite `file:` URLs so far. */
-  DATABASE_URL: variable("a file: URL of the SQLite database, such as file:/var/lib/cadesk/cadesk.db", (raw) =>
-    /^file:.+/.test(raw) ? raw : undefined,
+  /** The store: SQLite (`file:`, default `file:$CADESK_DATA_DIR/cadesk.db`) or PostgreSQL (`postgresql://`). */
+  DATABASE_URL: variable(
+    "a file: URL of a SQLite database (file:/var/lib/cadesk/cadesk.db) or a postgresql:// URL (postgresql://cadesk:secret@db.internal:5432/cadesk)",
+    (raw) => (/^file:.+/.test(raw) || isPostgresUrl(raw) ? raw : undefined),
   ),
   /** Seals every stored private key (AES-256-GCM); default: generated into `$CADESK_DATA_DIR/master.key`. */
   CADESK_MASTER_KEY: secret("32 bytes as 64 hex characters (`openssl rand -hex 32`) or base64", (raw) => masterKeyBytes(raw) !== undefined),
@@ -236,6 +237,8 @@ export class ConfigError extends Error {
 function shown(name: string, raw: string | undefined): string {
   if (raw === undefined || raw.trim() === "") return `${name} (unset)`;
   if (SECRETS.has(name)) return `${name}=<hidden, ${raw.length} characters>`;
+  // A database URL may carry a password: show the rest, which is what a person needs to fix it.
+  if (name === "DATABASE_URL") raw = raw.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");
   return `${name}=${raw.length > 80 ? `${raw.slice(0, 80)}...` : raw}`;
 }
 
@@ -293,10 +296,22 @@ export function setConfigForTesting(env?: Env): Config | undefined {
   return cached;
 }
 
-/** The SQLite file behind a `file:` URL; other URLs are a store cadesk does not run on yet. */
-export function sqlitePath(databaseUrl: string): string {
-  if (!databaseUrl.startsWith("file:")) {
-    throw new Error(`DATABASE_URL "${databaseUrl.split(":")[0]}:..." is not supported yet: use a file: URL (SQLite).`);
+function isPostgresUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === "postgresql:" || url.protocol === "postgres:") && url.hostname !== "" && url.pathname.length > 1;
+  } catch {
+    return false;
   }
+}
+
+/** Which store a DATABASE_URL names: the embedded SQLite file or a PostgreSQL server. */
+export function storeKind(databaseUrl: string): "sqlite" | "postgresql" {
+  return databaseUrl.startsWith("file:") ? "sqlite" : "postgresql";
+}
+
+/** The SQLite file behind a `file:` URL. */
+export function sqlitePath(databaseUrl: string): string {
+  if (storeKind(databaseUrl) !== "sqlite") throw new Error("sqlitePath() called for a PostgreSQL DATABASE_URL");
   return path.resolve(/*turbopackIgnore: true*/ databaseUrl.slice("file:".length));
 }

@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { sqliteFile } from "./instance-lock.mjs";
+import { writePostgresSchema } from "./pg-schema.mjs";
 
 export const root = path.resolve(import.meta.dirname, "..");
 
@@ -51,14 +52,17 @@ export function ensureDependencies() {
   run("npm", ["install", "--no-audit", "--no-fund"]);
 }
 
+/** Generates the Prisma clients (SQLite, and PostgreSQL from its generated schema) when missing or older than the model. */
 export function ensurePrismaClient() {
-  if (
-    existsSync(path.join(root, "generated", "prisma", "client.ts")) &&
-    newestMtime(["generated/prisma"]) >= newestMtime(["prisma/schema.prisma"])
-  )
-    return;
-  log("Generating the Prisma client…");
-  run(bin("prisma"), ["generate"]);
+  writePostgresSchema();
+  for (const [output, schema] of [
+    ["generated/prisma", "prisma/schema.prisma"],
+    ["generated/prisma-pg", "prisma/postgresql/schema.prisma"],
+  ]) {
+    if (existsSync(path.join(root, output, "client.ts")) && newestMtime([output]) >= newestMtime([schema])) continue;
+    log(`Generating the Prisma client (${schema})…`);
+    run(bin("prisma"), ["generate", "--schema", schema]);
+  }
 }
 
 /**

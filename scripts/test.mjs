@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { startPostgres } from "./postgres-server.mjs";
 import { ensureBuild, ensureDependencies, ensurePrismaClient, log, root, run } from "./lib.mjs";
 
 const REQUIRED_TOOLS = [
@@ -24,6 +25,7 @@ const REQUIRED_TOOLS = [
   { command: "lego", debian: "lego", why: "ACME client: tls-alpn-01, dns-01, wildcards, IP addresses; the set-ups are checked with it" },
   { command: "caddy", debian: "caddy", why: "obtains a certificate over ACME on its own; checks the Caddyfile set-up" },
   { command: "pebble", debian: "pebble", why: "Let's Encrypt's test server, to check the ACME test clients" },
+  { command: "postgres", path: "/usr/lib/postgresql", debian: "postgresql", why: "the store-independent suites run on PostgreSQL too" },
   { command: "knotd", path: "/usr/sbin/knotd", debian: "knot", why: "a real DNS server for dns-01 (RFC 2136 updates)" },
   {
     command: "python3-acme",
@@ -61,6 +63,20 @@ function ensureSystemTools() {
   apt(["install", "-y", "-qq", "--no-install-recommends", ...packages]);
 }
 
+/** The suites that do not depend on the store: npm test runs them on SQLite and on PostgreSQL. */
+const POSTGRES_SUITES = [
+  "lib/stores",
+  "lib/services/issuance.test.ts",
+  "lib/services/lifecycle.test.ts",
+  "lib/services/notifications.test.ts",
+  "lib/services/security.test.ts",
+  "lib/services/ocsp.test.ts",
+  "lib/services/authority.test.ts",
+  "lib/services/hostile-input.test.ts",
+  "lib/services/acme-admin.test.ts",
+  "lib/api",
+];
+
 function readJson(file) {
   try {
     return JSON.parse(readFileSync(file, "utf8"));
@@ -90,6 +106,20 @@ try {
     { cwd: root, stdio: "inherit" },
   );
 
+  log("The store-independent suites again, on a real PostgreSQL…");
+  const pgReport = path.join(reports, "vitest-postgresql.json");
+  const postgres = await startPostgres();
+  let pgUnit;
+  try {
+    pgUnit = spawnSync(
+      path.join(root, "node_modules/.bin/vitest"),
+      ["run", ...POSTGRES_SUITES, "--reporter=default", "--reporter=json", `--outputFile.json=${pgReport}`],
+      { cwd: root, stdio: "inherit", env: { ...process.env, CADESK_TEST_POSTGRES: postgres.admin } },
+    );
+  } finally {
+    postgres.stop();
+  }
+
   ensureBuild();
   log("End-to-end tests (Playwright + Chromium)…");
   const e2e = spawnSync(path.join(root, "node_modules/.bin/playwright"), ["test"], {
@@ -99,13 +129,14 @@ try {
   });
 
   const u = readJson(unitReport);
+  const g = readJson(pgReport);
   const p = readJson(e2eReport);
-  const passed = (u?.numPassedTests ?? 0) + (p?.stats?.expected ?? 0);
-  const failed = (u?.numFailedTests ?? 0) + (p?.stats?.unexpected ?? 0) + (p?.stats?.flaky ?? 0);
-  const skipped = (u?.numPendingTests ?? 0) + (u?.numTodoTests ?? 0) + (p?.stats?.skipped ?? 0);
-  const broken = lint.status !== 0 || unit.status !== 0 || e2e.status !== 0 || !u || !p;
+  const passed = (u?.numPassedTests ?? 0) + (g?.numPassedTests ?? 0) + (p?.stats?.expected ?? 0);
+  const failed = (u?.numFailedTests ?? 0) + (g?.numFailedTests ?? 0) + (p?.stats?.unexpected ?? 0) + (p?.stats?.flaky ?? 0);
+  const skipped = (u?.numPendingTests ?? 0) + (u?.numTodoTests ?? 0) + (g?.numPendingTests ?? 0) + (p?.stats?.skipped ?? 0);
+  const broken = lint.status !== 0 || unit.status !== 0 || pgUnit.status !== 0 || e2e.status !== 0 || !u || !g || !p;
   log(
-    `unit: ${u ? `${u.numPassedTests} passed, ${u.numFailedTests} failed` : "no report"}; e2e: ${p ? `${p.stats.expected} passed, ${p.stats.unexpected} failed` : "no report"}`,
+    `unit: ${u ? `${u.numPassedTests} passed, ${u.numFailedTests} failed` : "no report"}; on PostgreSQL: ${g ? `${g.numPassedTests} passed, ${g.numFailedTests} failed` : "no report"}; e2e: ${p ? `${p.stats.expected} passed, ${p.stats.unexpected} failed` : "no report"}`,
   );
   if (broken) log("Screenshots and traces of failures: e2e/.artifacts/results");
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);

@@ -6,7 +6,7 @@
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { getDb } from "../db";
+import { currentStore, getDb } from "../db";
 import { loadMasterKey } from "../master-key";
 import { authorityKeyContext, openKey } from "../services/issuer";
 
@@ -29,7 +29,8 @@ export function liveness() {
 
 /** The migration folders this build ships, which the store must have applied. */
 function shippedMigrations(): string[] {
-  const dir = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "prisma", "migrations");
+  const folder = currentStore() === "postgresql" ? ["postgresql", "migrations"] : ["migrations"];
+  const dir = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "prisma", ...folder);
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
