@@ -29,6 +29,7 @@ function start(dataDir: string, port: number): Server {
       CADESK_METRICS_TOKEN: METRICS_TOKEN,
       CADESK_ECHO_PORT: String(port + 1),
       CADESK_SHUTDOWN_SECONDS: "20",
+      CADESK_LOG_LEVEL: "debug", // "request received" lines tell the test when requests are in flight
       NEXT_TELEMETRY_DISABLED: "1",
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -131,7 +132,9 @@ test("health, readiness, metrics, request ids, one instance per store, and a gra
     const slow = Array.from({ length: 4 }, (_, i) =>
       post(PORT, "/api/v1/certificates", { caId, commonName: `slow-${i}.internal`, keyType: "rsa-4096" }),
     );
-    await new Promise((r) => setTimeout(r, 400));
+    const received = () => server.out.filter((l) => l.includes('"msg":"request received"') && l.includes("/api/v1/certificates")).length;
+    // One certificate request came before (the 5-day leaf): wait until the four slow ones are in.
+    await expect.poll(received, { timeout: 30_000 }).toBe(5);
     server.child.kill("SIGTERM");
     await expect.poll(() => server.out.some((l) => l.includes("shutting down"))).toBe(true);
     await expect(post(PORT, "/api/v1/certificates", { caId, commonName: "late.internal" })).rejects.toThrow(/ECONNREFUSED/);

@@ -71,6 +71,7 @@ const server = http.createServer((req, res) => {
   res.setHeader("X-Request-Id", requestId);
   if (stopping) res.setHeader("Connection", "close");
   const pathname = (req.url ?? "/").split("?")[0];
+  log.debug({ requestId, method: req.method, path: pathname.slice(0, 200) }, "request received");
   res.on("close", () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const route = routeLabel(pathname);
