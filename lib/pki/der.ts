@@ -155,18 +155,19 @@ export function children(node: Tlv): Tlv[] {
   return out;
 }
 
+/** Dotted form; arcs as bigints, since fuzzed and private OIDs exceed 2^53. */
 export function decodeOid(value: Uint8Array): string {
-  const parts: number[] = [];
-  let n = 0;
+  const parts: bigint[] = [];
+  let n = 0n;
   for (const b of value) {
-    n = n * 128 + (b & 0x7f);
+    n = n * 128n + BigInt(b & 0x7f);
     if (!(b & 0x80)) {
       parts.push(n);
-      n = 0;
+      n = 0n;
     }
   }
-  const first = parts.shift() ?? 0;
-  const head = first < 80 ? [Math.floor(first / 40), first % 40] : [2, first - 80];
+  const first = parts.shift() ?? 0n;
+  const head = first < 80n ? [first / 40n, first % 40n] : [2n, first - 80n];
   return [...head, ...parts].join(".");
 }
 

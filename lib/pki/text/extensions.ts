@@ -54,11 +54,13 @@ const CRL_REASONS = [
   "AA Compromise",
 ];
 
-/** i2s_ASN1_INTEGER: decimal up to 128 bits, then 0x-prefixed hex. */
+/** i2s_ASN1_INTEGER: decimal up to 128 bits, then 0x-prefixed hex in whole octets (BN_bn2hex). */
 function integerText(v: Tlv): string {
   const n = integerOf(v);
   const abs = n < 0n ? -n : n;
-  return abs.toString(2).length <= 128 ? n.toString() : (n < 0n ? "-0x" : "0x") + abs.toString(16).toUpperCase();
+  if (abs.toString(2).length <= 128) return n.toString();
+  const hex = abs.toString(16).toUpperCase();
+  return (n < 0n ? "-0x" : "0x") + (hex.length % 2 ? "0" + hex : hex);
 }
 
 const TLS_FEATURES: Record<number, string> = { 5: "status_request", 17: "status_request_v2" };
@@ -131,7 +133,8 @@ const PRINTERS: Record<string, (value: Tlv, indent: number) => string | null> = 
   "2.5.29.36": (v, indent) => {
     const values: Pair[] = [];
     for (const c of children(v)) {
-      const n = String(BigInt("0x" + (Buffer.from(c.value).toString("hex") || "0")));
+      // X509V3_add_value_int: i2s_ASN1_INTEGER, as the value is an INTEGER under its [0]/[1] tag
+      const n = integerText(c);
       values.push([c.tagNumber === 0 ? "Require Explicit Policy" : "Inhibit Policy Mapping", n]);
     }
     return valPrint(values, indent, false);

@@ -98,6 +98,10 @@ export const LONG_NAMES: Record<string, string> = {
   // curves
   "1.2.840.10045.3.1.7": "prime256v1",
   "1.3.132.0.34": "secp384r1",
+  "1.3.132.0.33": "secp224r1",
+  "1.3.36.3.3.2.8.1.1.7": "brainpoolP256r1",
+  "1.3.36.3.3.2.8.1.1.11": "brainpoolP384r1",
+  "1.3.36.3.3.2.8.1.1.13": "brainpoolP512r1",
   "1.3.132.0.35": "secp521r1",
   "1.3.132.0.10": "secp256k1",
 };
