@@ -15,6 +15,7 @@ import pino from "pino";
 import client from "prom-client";
 import { claimStore } from "./instance-lock.mjs";
 import { root } from "./lib.mjs";
+import { malformedPath } from "./malformed-path.mjs";
 import { routeLabel } from "./route-label.mjs";
 
 const { values: args } = parseArgs({ options: { port: { type: "string" }, host: { type: "string" } } });
@@ -89,6 +90,11 @@ const server = http.createServer((req, res) => {
     else log.info(line, "request");
     if (stopping) server.closeIdleConnections();
   });
+  if (malformedPath(pathname)) {
+    res.writeHead(400, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
+    res.end("The request path is not valid percent-encoding.\n");
+    return;
+  }
   handle(req, res);
 });
 server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeouts (60 s)
