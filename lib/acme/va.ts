@@ -370,8 +370,16 @@ async function validateTlsAlpn01(input: ValidationInput, record: Record_): Promi
       break;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? "";
-      lastError =
-        code.startsWith("ERR_SSL") || /alert|handshake|protocol/i.test((error as Error).message)
+      const message = (error as Error).message;
+      lastError = /no application protocol/i.test(message)
+        ? // RFC 7301 3.2: a server that speaks none of the offered protocols answers this alert.
+          fail(
+            "tls",
+            `${target} did not negotiate the acme-tls/1 protocol (it answered the TLS alert no_application_protocol): a regular TLS server answered, not the ACME client's challenge responder.`,
+            target,
+            identifier,
+          )
+        : code.startsWith("ERR_SSL") || /alert|handshake|protocol/i.test(message)
           ? fail(
               "tls",
               `The TLS handshake with ${target} (SNI ${servername}, ALPN acme-tls/1) failed: ${(error as Error).message}. Does the client's server speak acme-tls/1?`,
