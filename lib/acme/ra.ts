@@ -408,12 +408,38 @@ export async function findCertificateByAriId(certId: string): Promise<(Certifica
   return null;
 }
 
+/**
+ * New orders per account and hour. A client in a retry loop (a broken deployment, a wrong
+ * challenge set-up) otherwise fills the database; Let's Encrypt limits new orders per account too.
+ */
+export const ORDERS_PER_ACCOUNT_HOUR = 300;
+
+async function checkOrderRate(account: AcmeAccount, now: Date): Promise<void> {
+  const since = new Date(now.getTime() - 3_600_000);
+  const recent = await getDb().acmeOrder.findMany({
+    where: { accountId: account.id, createdAt: { gt: since } },
+    select: { createdAt: true },
+    orderBy: { createdAt: "desc" },
+    take: ORDERS_PER_ACCOUNT_HOUR,
+  });
+  if (recent.length < ORDERS_PER_ACCOUNT_HOUR) return;
+  // The window frees up when the oldest of the last ORDERS_PER_ACCOUNT_HOUR orders is an hour old.
+  const freeAt = new Date(recent.at(-1)!.createdAt.getTime() + 3_600_000);
+  const seconds = Math.max(1, Math.ceil((freeAt.getTime() - now.getTime()) / 1000));
+  throw new AcmeProblem(
+    "rateLimited",
+    `This account created ${ORDERS_PER_ACCOUNT_HOUR} orders in the last hour, the most cadesk accepts: retry after ${freeAt.toISOString().slice(11, 19)} UTC. A client that orders in a loop usually fails a challenge: the order's authorizations say why.`,
+    { headers: { "Retry-After": String(seconds) } },
+  );
+}
+
 export async function newOrder(
   endpoint: AcmeEndpoint,
   account: AcmeAccount,
   payload: Record<string, unknown>,
   now = new Date(),
 ): Promise<sa.OrderWithAuthz> {
+  await checkOrderRate(account, now);
   const policy = endpointPolicy(endpoint);
   const identifiers = readIdentifiers(payload.identifiers);
   checkPolicy(endpoint, policy, identifiers);
