@@ -74,6 +74,8 @@ const POSTGRES_SUITES = [
   "lib/services/authority.test.ts",
   "lib/services/hostile-input.test.ts",
   "lib/services/acme-admin.test.ts",
+  "lib/acme/ra.test.ts",
+  "lib/acme/edge-cases.test.ts",
   "lib/api",
 ];
 
