@@ -199,6 +199,14 @@ function strictDer(der: Uint8Array, where: string) {
     if (!(error instanceof DerError)) throw error;
     if (error.ber) throw refusal(where, "DER object", error);
     const first = attemptFirst(der);
+    if (first) {
+      // the first object may itself be BER: say that first
+      try {
+        assertDer(first);
+      } catch (inner) {
+        if (inner instanceof DerError && inner.ber) throw refusal(where, "DER object", inner);
+      }
+    }
     const kind = first && classifyDer(first);
     if (kind && kind !== "pkcs12" && kind !== "pkcs7")
       throw new AppError(
