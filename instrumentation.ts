@@ -13,17 +13,20 @@ export async function register() {
       console.error(`[cadesk] ${error.message}\nFix the environment (see the configuration table in the README) and start again.`);
       process.exit(78); // EX_CONFIG
     }
-    const { prepareDataDir } = await import("./lib/startup");
-    prepareDataDir();
-    const { announceFirstRun } = await import("./lib/startup");
-    await announceFirstRun();
-    const { startEchoFromSettings } = await import("./lib/services/echo-settings");
-    await startEchoFromSettings();
-    const { startDashboardHttps } = await import("./lib/services/dashboard-tls");
-    await startDashboardHttps();
-    const { startScheduler } = await import("./lib/services/scheduler");
-    startScheduler();
-    const { registerLifecycle } = await import("./lib/ops/lifecycle");
-    registerLifecycle();
+    const { runAs, SYSTEM_ACTOR } = await import("./lib/auth/actor");
+    // Start-up work is cadesk itself, and says so: outside a request nobody acts by default.
+    await runAs(SYSTEM_ACTOR, async () => {
+      const { prepareDataDir, announceFirstRun } = await import("./lib/startup");
+      prepareDataDir();
+      await announceFirstRun();
+      const { startEchoFromSettings } = await import("./lib/services/echo-settings");
+      await startEchoFromSettings();
+      const { startDashboardHttps } = await import("./lib/services/dashboard-tls");
+      await startDashboardHttps();
+      const { startScheduler } = await import("./lib/services/scheduler");
+      startScheduler();
+      const { registerLifecycle } = await import("./lib/ops/lifecycle");
+      registerLifecycle();
+    });
   }
 }

@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { runAs } from "@/lib/auth/actor";
-import { actAs, clearSessionCookie, readSessionActor, requestMeta, setSessionCookie } from "@/lib/auth/request";
+import { actAs, actPublicly, clearSessionCookie, readSessionActor, requestMeta, setSessionCookie } from "@/lib/auth/request";
 import { formFailure, formText, type FormState } from "@/lib/form-state";
 import { completeSetup, confirmPassword, signIn, signOut } from "@/lib/services/users";
 
@@ -13,7 +13,8 @@ function safeNext(value: string | undefined): string {
 
 export async function signInAction(_: FormState, form: FormData): Promise<FormState> {
   try {
-    const { token } = await signIn({ email: formText(form, "email"), password: formText(form, "password") }, await requestMeta());
+    const meta = await requestMeta();
+    const { token } = await actPublicly(() => signIn({ email: formText(form, "email"), password: formText(form, "password") }, meta));
     await setSessionCookie(token);
   } catch (error) {
     return formFailure(error, form);
@@ -31,9 +32,9 @@ export async function setupAction(_: FormState, form: FormData): Promise<FormSta
         message: "The two passwords differ.",
         values: { email: formText(form, "email") ?? "" },
       };
-    const { token } = await completeSetup(
-      { setupToken: formText(form, "setupToken"), email: formText(form, "email"), password },
-      await requestMeta(),
+    const meta = await requestMeta();
+    const { token } = await actPublicly(() =>
+      completeSetup({ setupToken: formText(form, "setupToken"), email: formText(form, "email"), password }, meta),
     );
     await setSessionCookie(token);
   } catch (error) {

@@ -1,4 +1,5 @@
 import { actAs } from "../auth/request";
+import type { Permission } from "../auth/roles";
 import type { ExportedFile } from "../services/export-certificate";
 import { errorResponse, fileResponse, textErrorResponse } from "./respond";
 
@@ -25,6 +26,20 @@ export function browserDownload(produce: (request: Request, id: string) => Promi
       return fileResponse(await actAs("view", () => produce(request, id)));
     } catch (error) {
       return downloadErrorResponse(request, error);
+    }
+  };
+}
+
+/**
+ * A route handler for the dashboard's other downloads (audit, inventory exports): runs as the
+ * signed-in user allowed `permission`, failures as plain text.
+ */
+export function sessionRoute(permission: Permission, produce: (request: Request) => Promise<ExportedFile>) {
+  return async (request: Request): Promise<Response> => {
+    try {
+      return fileResponse(await actAs(permission, () => produce(request)));
+    } catch (error) {
+      return textErrorResponse(error);
     }
   };
 }

@@ -1,9 +1,9 @@
 import type { z } from "zod";
 import { AppError, MAX_UPLOAD_BYTES } from "../errors";
-import { runAs } from "../auth/actor";
+import { publicActor, runAs } from "../auth/actor";
 import type { Permission } from "../auth/roles";
 import { can } from "../auth/roles";
-import { apiActor } from "./auth";
+import { apiActor, clientIp } from "./auth";
 import { assertNoUnknownFields } from "../validations/unknown-fields";
 import { errorResponse } from "./respond";
 
@@ -29,6 +29,16 @@ export function apiRoute(permission: Permission, handler: (request: Request, par
       return errorResponse(error);
     }
   };
+}
+
+/**
+ * Wraps a public route (the OpenAPI document; the PKI endpoints use pkiRoute, which does the
+ * same): no credentials, and the handler runs as the anonymous actor with the client's address,
+ * so a service it calls knows nobody signed in rather than assuming cadesk itself.
+ */
+export function publicRoute<C>(handler: (request: Request, context: C) => Promise<Response> | Response) {
+  return (request: Request, context: C): Promise<Response> =>
+    runAs(publicActor(clientIp(request.headers)), async () => handler(request, context));
 }
 
 /**

@@ -4,7 +4,8 @@
  * endpoint's `onError` (an OCSP error response, a short text, an RFC 7807 problem), never as the
  * empty HTTP 500 Next sends for an exception that escapes a route.
  */
-import { runAs, SYSTEM_ACTOR } from "../auth/actor";
+import { publicActor, runAs } from "../auth/actor";
+import { clientIp } from "./auth";
 import { AppError } from "../errors";
 
 type Context<P> = { params: Promise<P> };
@@ -15,9 +16,10 @@ export function pkiRoute<P>(
 ): (request: Request, context: Context<P>) => Promise<Response> {
   return async (request, context) => {
     try {
-      // What these endpoints return is public by design; cadesk itself re-signs a stale CRL or
-      // responder certificate on the way, so they act as the system, explicitly.
-      return await runAs(SYSTEM_ACTOR, async () => handler(request, await context.params));
+      // What these endpoints return is public by design, so they act as the anonymous public,
+      // explicitly: the services they call (CRL, OCSP, CA certificate) accept any actor, and a
+      // stale CRL or responder certificate is re-signed on the way without any user permission.
+      return await runAs(publicActor(clientIp(request.headers)), async () => handler(request, await context.params));
     } catch (error) {
       if (error instanceof AppError) return onError(error, request);
       console.error(`[cadesk] ${request.method} ${new URL(request.url).pathname} failed: ${(error as Error).stack ?? error}`);

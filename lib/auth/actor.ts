@@ -18,23 +18,59 @@ export interface Actor {
   sessionId?: string;
 }
 
-export const SYSTEM_ACTOR: Actor = { type: "system", id: null, label: "cadesk", role: "admin", userId: null, ip: null };
+/**
+ * cadesk itself: the scheduler, start-up tasks, scripts and tests. Nothing acts as the system by
+ * default; code that does says so with `runAs(SYSTEM_ACTOR, ...)`.
+ */
+export const SYSTEM_ACTOR: Actor = Object.freeze({ type: "system", id: null, label: "cadesk", role: "admin", userId: null, ip: null });
+
+/**
+ * Someone on the network without credentials: the public PKI endpoints (CRL, OCSP, CA
+ * certificates, later ACME before the account is known) and sign-in. Holds no permission.
+ */
+export function publicActor(ip: string | null = null, label = "public"): Actor {
+  return { type: "anonymous", id: null, label, role: null, userId: null, ip };
+}
 
 const storage = new AsyncLocalStorage<Actor>();
 
-/** Runs `fn` as `actor`: services read it for audit records and per-CA limits. */
+/** Runs `fn` as `actor`: services read it for permissions, audit records and per-CA limits. */
 export function runAs<T>(actor: Actor, fn: () => Promise<T>): Promise<T> {
   return storage.run(actor, fn);
 }
 
-/** The actor of the current request; cadesk itself outside of one (scheduler, tests, scripts). */
-export function currentActor(): Actor {
-  return storage.getStore() ?? SYSTEM_ACTOR;
+/** The message of a refusal for want of an actor: a programming error, so it says how to fix the code. */
+function noActor(what: string): AppError {
+  return new AppError(
+    "FORBIDDEN",
+    `Refused to ${what}: no one is acting. This code ran outside a request and did not say who it acts for; ` +
+      "wrap it in apiRoute, publicRoute, actAs or sessionRoute (requests), or runAs(SYSTEM_ACTOR, ...) (scheduler, start-up, scripts, tests).",
+  );
 }
 
-/** Refuses the current actor unless its role grants `permission` (cadesk itself may do anything). */
+/**
+ * The actor of the current request or job. Fails closed: outside `runAs` there is none, and this
+ * throws rather than guessing (a forgotten wrapper must not run with every permission).
+ */
+export function currentActor(what = "act"): Actor {
+  const actor = storage.getStore();
+  if (!actor) throw noActor(what);
+  return actor;
+}
+
+/** The current actor, or null outside of any (for code that only records who acted when someone did). */
+export function actorOrNull(): Actor | null {
+  return storage.getStore() ?? null;
+}
+
+/** Refuses unless someone, perhaps anonymous, acts: the entry points of the public PKI endpoints. */
+export function assertActing(what: string): Actor {
+  return currentActor(what);
+}
+
+/** Refuses the current actor unless its role grants `permission` (cadesk itself may do anything; nobody may do nothing). */
 export function assertCan(permission: Permission, what: string): void {
-  const actor = currentActor();
+  const actor = currentActor(what);
   if (actor.type === "system") return;
   if (!actor.role || !can(actor.role, permission)) {
     throw new AppError("FORBIDDEN", `Your role (${actor.role ?? "none"}) may not ${what}. Ask an admin.`);

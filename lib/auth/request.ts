@@ -7,7 +7,7 @@ import { cache } from "react";
 import { redirect } from "next/navigation";
 import { clientIp } from "../api/auth";
 import { AppError } from "../errors";
-import { runAs, type Actor } from "./actor";
+import { publicActor, runAs, type Actor } from "./actor";
 import { can, isRole, type Permission } from "./roles";
 import { ABSOLUTE_MS, findSession, SESSION_COOKIE } from "./sessions";
 import { hasUsers } from "./setup";
@@ -56,6 +56,12 @@ export async function actAs<T>(permission: Permission, fn: () => Promise<T>): Pr
     throw new AppError("UNAUTHORIZED", "Your session has ended: sign in again in another tab, then submit again (your input stays here).");
   if (!can(actor.role!, permission)) throw new AppError("FORBIDDEN", `Your role (${actor.role}) may not do this. Ask an admin.`);
   return runAs(actor, fn);
+}
+
+/** For the sign-in and setup actions: runs `fn` as the anonymous visitor (with its address), who has no permission. */
+export async function actPublicly<T>(fn: () => Promise<T>): Promise<T> {
+  const { ip } = await requestMeta();
+  return runAs(publicActor(ip), fn);
 }
 
 /** Sets the session cookie: httpOnly, SameSite=Lax, Secure when the dashboard is served over HTTPS. */

@@ -1,6 +1,6 @@
 import { getDb } from "../db";
 import { PROFILE_SPECS, type LeafProfile } from "../pki/profiles-data";
-import { echoStatus, type EchoStatus } from "../services/echo-settings";
+import { readEchoStatus, type EchoStatus } from "./echo";
 
 export interface Option {
   value: string;
@@ -19,7 +19,7 @@ export interface TlsPageData {
 export async function tlsPageData(now = new Date()): Promise<TlsPageData> {
   const db = getDb();
   const [echo, certificates, authorities] = await Promise.all([
-    echoStatus(),
+    readEchoStatus(),
     db.certificate.findMany({
       where: { encryptedKey: { not: null }, status: { not: "revoked" }, notAfter: { gt: now } },
       orderBy: { createdAt: "desc" },

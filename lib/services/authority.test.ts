@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { it } from "../testing/system";
 import { getDb } from "../db";
 import { opensslOk, tempDir, writeFiles } from "../testing/openssl";
 import { createAuthority } from "./create-authority";

@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { it } from "../testing/system";
 import { getDb } from "../db";
 import { runAsync, tempDir } from "../testing/openssl";
 import { createAuthority } from "./create-authority";

@@ -1,3 +1,4 @@
+import { assertActing } from "../auth/actor";
 import { readConfig } from "../config";
 import { getDb } from "../db";
 import { signCrl } from "../pki/crl";
@@ -12,6 +13,7 @@ function crlLifetimeMs(): number {
 
 /** Signs a fresh CRL of everything this CA revoked, with the next CRL number, and stores it. */
 export async function publishCrl(authorityId: string, now = new Date()): Promise<string> {
+  assertActing("sign a CRL");
   const db = getDb();
   const issuer = await loadIssuer(authorityId, now, "caId");
   const [previous, revokedLeaves, revokedCas] = await Promise.all([
@@ -52,6 +54,8 @@ export async function publishCrl(authorityId: string, now = new Date()): Promise
 
 /** The CA's current CRL, made anew when there is none or its nextUpdate is less than a day away. */
 export async function currentCrl(authorityId: string, now = new Date()): Promise<string> {
+  // Public (RFC 5280 CRLs are fetched anonymously), but still someone: a request or the scheduler.
+  assertActing("serve a CRL");
   const stored = await getDb().crl.findUnique({ where: { authorityId } });
   if (stored && stored.nextUpdate.getTime() - now.getTime() > DAY) return stored.pem;
   try {

@@ -1,19 +1,24 @@
+import { assertCan } from "../auth/actor";
 import { getDb } from "../db";
 import { httpsFrontRuntime } from "../tls/https-front-runtime";
 
 /** The certificate the dashboard serves over HTTPS, if any. */
 export async function dashboardCertificateId(): Promise<string | null> {
+  assertCan("view", "read the dashboard's certificate");
   return (await getDb().dashboardTls.findUnique({ where: { id: 1 } }))?.certificateId ?? null;
 }
 
 /** Makes `certificateId` the dashboard's certificate and serves it from the next handshake on. */
 export async function serveDashboardCertificate(certificateId: string): Promise<void> {
+  // Also reached by a renewal of the dashboard's certificate (followRenewal).
+  assertCan("issue", "change the dashboard's certificate");
   await getDb().dashboardTls.upsert({ where: { id: 1 }, create: { id: 1, certificateId }, update: { certificateId } });
   await httpsFrontRuntime().reload?.(certificateId);
 }
 
 /** After a renewal: if the old certificate was the dashboard's, the new one takes its place live. */
 export async function followRenewal(oldId: string, newId: string): Promise<boolean> {
+  assertCan("issue", "renew the dashboard's certificate");
   if ((await dashboardCertificateId()) !== oldId) return false;
   await serveDashboardCertificate(newId);
   return true;

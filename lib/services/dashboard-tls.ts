@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { hostname } from "node:os";
-import { runAs, SYSTEM_ACTOR } from "../auth/actor";
+import { assertCan, runAs, SYSTEM_ACTOR } from "../auth/actor";
 import { readConfig, type Config } from "../config";
 import { getDb } from "../db";
 import { HttpsFront } from "../tls/https-front";
@@ -29,6 +29,7 @@ export function dashboardNames(config: Config = readConfig()): string[] {
  * `dashboardNames()` from CADESK_TLS_CA_ID or a "cadesk Dashboard CA" made for the purpose.
  */
 export async function ensureDashboardCertificate(now = new Date()): Promise<string> {
+  assertCan("manage_cas", "make the dashboard's own certificate");
   return runAs(SYSTEM_ACTOR, async () => {
     const db = getDb();
     const id = await dashboardCertificateId();
@@ -66,6 +67,7 @@ export async function ensureDashboardCertificate(now = new Date()): Promise<stri
  * loopback port it listens on (`npm start` arranges both).
  */
 export async function startDashboardHttps(config: Config = readConfig()): Promise<HttpsFront | null> {
+  assertCan("settings", "start the dashboard's HTTPS listener");
   const runtime = httpsFrontRuntime();
   if (!config.CADESK_TLS || runtime.front) return runtime.front;
   const port = config.CADESK_HTTPS_PORT ?? config.PORT;

@@ -24,6 +24,7 @@ export async function queueDelivery(
   now: Date,
   dedupeKey?: string,
 ): Promise<NotificationDelivery> {
+  assertCan("settings", "queue notifications");
   return getDb().notificationDelivery.create({
     data: {
       id: notice.id,
@@ -86,6 +87,7 @@ async function claim(id: string, now: Date): Promise<boolean> {
 
 /** Sends every pending delivery that is due (first tries and retries). */
 export async function deliverDue(now = new Date(), limit = 100): Promise<NotificationDelivery[]> {
+  assertCan("settings", "deliver notifications");
   const due = await getDb().notificationDelivery.findMany({
     where: { status: "pending", nextAttemptAt: { lte: now } },
     orderBy: { nextAttemptAt: "asc" },

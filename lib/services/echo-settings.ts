@@ -1,5 +1,8 @@
 import { assertCan } from "../auth/actor";
 import { audit } from "./audit";
+import { readEchoStatus, type EchoStatus } from "../data/echo";
+
+export type { EchoStatus };
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { PROFILE_SPECS, type LeafProfile } from "../pki/profiles-data";
@@ -9,28 +12,10 @@ import { parseInput } from "../validations/parse";
 import { ZEchoSettingsInput, type TEchoSettingsInput } from "../validations/tls";
 import { servingPems } from "./export-certificate";
 
-export interface EchoStatus {
-  certificateId: string | null;
-  certificateName: string | null;
-  clientCaIds: string[];
-  clientAuth: TEchoSettingsInput["clientAuth"];
-  listening: boolean;
-  port: number;
-  error: string | null;
-}
-
+/** The echo server's settings and listener state (for a page, lib/data/echo.ts reads the same). */
 export async function echoStatus(): Promise<EchoStatus> {
-  const settings = await getDb().echoSettings.findUnique({ where: { id: 1 }, include: { certificate: { select: { commonName: true } } } });
-  const runtime = echoRuntime();
-  return {
-    certificateId: settings?.certificateId ?? null,
-    certificateName: settings?.certificate?.commonName ?? null,
-    clientCaIds: settings ? (JSON.parse(settings.clientCaIds) as string[]) : [],
-    clientAuth: (settings?.clientAuth as TEchoSettingsInput["clientAuth"]) ?? "require",
-    listening: runtime.server.listening,
-    port: runtime.server.port ?? runtime.port,
-    error: runtime.error,
-  };
+  assertCan("view", "read the echo server's settings");
+  return readEchoStatus();
 }
 
 /** What the TLS listener needs: the certificate's fullchain and key, and the client CAs' PEMs. */
@@ -85,6 +70,8 @@ export async function updateEchoSettings(raw: unknown): Promise<EchoStatus> {
 
 /** Saves the configuration and applies it to the running listener at once (hot reload). */
 export async function applyEchoSettings(raw: unknown): Promise<EchoStatus> {
+  // Also reached by a renewal (an operator may renew the certificate the echo server serves).
+  assertCan("issue", "change the certificate the echo server serves");
   const settings = parseInput(ZEchoSettingsInput, raw);
   const config = await tlsConfig(settings);
   const data = {
@@ -103,6 +90,7 @@ export async function applyEchoSettings(raw: unknown): Promise<EchoStatus> {
 
 /** At server start: listen with the saved configuration, if there is one. */
 export async function startEchoFromSettings(): Promise<void> {
+  assertCan("settings", "start the echo server");
   const status = await echoStatus();
   if (!status.certificateId) return;
   try {

@@ -1,3 +1,4 @@
+import { assertCan } from "../auth/actor";
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@/generated/prisma/client";
 import { readConfig } from "../config";
@@ -83,6 +84,7 @@ async function candidates(authorityId: string | null, horizon: Date, now: Date):
  * restarts, overlapping runs and a second instance never queue the same notice twice.
  */
 export async function queueExpiryNotices(now = new Date()): Promise<number> {
+  assertCan("settings", "queue expiry notices");
   const db = getDb();
   const rules = await db.notificationRule.findMany();
   const baseUrl = readConfig().publicUrl;

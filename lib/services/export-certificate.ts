@@ -4,7 +4,7 @@ import { parseCertificate } from "../pki/certificate";
 import { privateKeyPem } from "../pki/keys";
 import { parsePemBlocks } from "../pki/pem";
 import { buildPkcs12 } from "../pki/pkcs12";
-import { assertCan, assertRecentAuth } from "../auth/actor";
+import { assertActing, assertCan, assertRecentAuth } from "../auth/actor";
 import { audit } from "./audit";
 import { parseInput } from "../validations/parse";
 import { ZExportFormat, ZPkcs12Input, type TExportFormat } from "../validations/certificate";
@@ -122,12 +122,14 @@ function fullchainPem(certificatePem: string, issuers: { certificatePem: string 
  * export and needs no export rights.
  */
 export async function servingPems(id: string): Promise<{ certificatePem: string; keyPem: string }> {
+  assertCan("view", "serve certificates");
   const { certificate, issuers } = await loadForExport(id);
   return { certificatePem: fullchainPem(certificate.certificatePem, issuers), keyPem: privateKeyPem(heldKey(certificate)) };
 }
 
 /** One of the download formats (pem, crt, der, key, chain, fullchain) of a stored certificate. */
 export async function exportCertificate(id: string, rawFormat: unknown): Promise<ExportedFile> {
+  assertCan("view", "download certificates");
   const format = parseInput(ZExportFormat, rawFormat);
   const { certificate, issuers } = await loadForExport(id);
   const file = FORMAT_FILES[format];
@@ -152,6 +154,7 @@ export async function exportCertificate(id: string, rawFormat: unknown): Promise
 
 /** A PKCS#12 with key, certificate and the whole chain, sealed with the user's password. */
 export async function exportPkcs12(id: string, raw: unknown): Promise<ExportedFile> {
+  assertCan("export_keys", "download private keys");
   const { password } = parseInput(ZPkcs12Input, raw);
   const { certificate, issuers } = await loadForExport(id);
   const der = (pem: string) => parsePemBlocks(pem)[0]!.der;
@@ -170,6 +173,8 @@ export async function exportPkcs12(id: string, raw: unknown): Promise<ExportedFi
 
 /** A CA's own certificate, to install in trust stores: PEM (.crt) or DER (.cer). Never its key. */
 export async function exportAuthorityCertificate(id: string, format: string): Promise<ExportedFile> {
+  // CA certificates are public (the AIA caIssuers URL of every leaf points here).
+  assertActing("download CA certificates");
   if (format !== "pem" && format !== "der") throw new AppError("INVALID_INPUT", 'format must be "pem" or "der".', "format");
   const authority = await findAuthority(id, "id");
   const base = fileBaseName(authority.commonName, authority.serialHex);

@@ -1,3 +1,4 @@
+import { assertCan } from "../auth/actor";
 import { getDb } from "../db";
 import { certificateStatus } from "../data/status";
 import { formatSans, type San } from "../pki/names-format";
@@ -32,6 +33,7 @@ export function csvCell(value: string): string {
 
 /** The whole inventory (or the current filter) as CSV or JSON, for audits. */
 export async function exportInventory(params: Record<string, string | undefined>, now = new Date()): Promise<ExportedFile> {
+  assertCan("view", "export the inventory");
   const format = params.format ?? "csv";
   if (format !== "csv" && format !== "json") throw new AppError("INVALID_INPUT", 'format must be "csv" or "json".', "format");
   const query: TCertificateQuery = parseCertificateQuery(params);

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { it } from "../testing/system";
 import { runAs, type Actor } from "../auth/actor";
 import { getDb } from "../db";
 import { AppError } from "../errors";

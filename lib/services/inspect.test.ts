@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { it } from "../testing/system";
 import { opensslOk, tempDir, writeFiles } from "../testing/openssl";
 import { createAuthority } from "./create-authority";
 import { issueCertificate } from "./issue-certificate";

@@ -1,3 +1,4 @@
+import { assertCan } from "../auth/actor";
 /**
  * Inspect anything pasted or uploaded: each certificate, CSR or CRL with its OpenSSL-identical
  * text, a summary and plain-words findings; and for a leaf with its chain, whether it verifies
@@ -310,6 +311,7 @@ export async function inspect(
   { input, password, hostname, rootPem, validationTime, purpose, mode }: InspectInput,
   now = new Date(),
 ): Promise<InspectResult> {
+  assertCan("view", "inspect input");
   assertUploadSize(typeof input === "string" ? Buffer.byteLength(input) : input.length, "input");
   if (typeof input === "string" ? !input.trim() : input.length === 0)
     throw new AppError("INVALID_INPUT", "Paste a certificate, CSR, CRL or chain in PEM, or choose a file.", "input");

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { describe, expect, it, beforeAll } from "vitest";
+import { describe, expect } from "vitest";
+import { beforeAll, it } from "../testing/system";
 import { getDb } from "../db";
 import { openssl, opensslOk, tempDir, writeFiles } from "../testing/openssl";
 import { createAuthority } from "./create-authority";

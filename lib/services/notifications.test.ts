@@ -1,7 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { afterAll, beforeAll, it } from "../testing/system";
 import { getDb } from "../db";
 import { webhookSignature } from "../notify/webhook";
 import { createAuthority } from "./create-authority";

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { beforeAll, it } from "../testing/system";
 import { signLeafCertificate, certificatePem } from "../pki/certificate";
 import { buildName } from "../pki/names";
 import { generateKeyPair } from "../pki/keys";

@@ -1,3 +1,4 @@
+import { assertActing } from "../auth/actor";
 import { getDb } from "../db";
 import { parsePemBlocks } from "../pki/pem";
 import { matchesIssuer, ocspErrorResponse, parseOcspRequest, signOcspResponse, type CertStatus } from "../pki/ocsp";
@@ -14,6 +15,7 @@ const RESPONSE_LIFETIME_MS = 60 * 60 * 1000;
  * revoked (with time and reason) or unknown for each certificate asked about.
  */
 export async function answerOcsp(caId: string, request: Uint8Array, now = new Date()): Promise<Uint8Array> {
+  assertActing("answer OCSP requests");
   const parsed = parseOcspRequest(request);
   if (!parsed) return refuse("malformedRequest");
   const authority = await getDb().authority.findUnique({ where: { id: caId }, select: { id: true, certificatePem: true } });

@@ -1,3 +1,4 @@
+import { assertCan, runAs, SYSTEM_ACTOR } from "../auth/actor";
 import { ensureDashboardCertificate } from "./dashboard-tls";
 import { readConfig } from "../config";
 import { getDb } from "../db";
@@ -9,6 +10,7 @@ import { metrics } from "../ops/metrics";
 
 /** Signs a new CRL for every active CA whose current one is missing or within a day of nextUpdate. */
 export async function refreshCrls(now = new Date()): Promise<number> {
+  assertCan("manage_cas", "refresh CRLs");
   const stale = await getDb().authority.findMany({
     where: {
       status: "active",
@@ -29,6 +31,7 @@ export async function refreshCrls(now = new Date()): Promise<number> {
 
 /** Drops sessions past their expiry and sign-in failures older than a day: nothing reads them any more. */
 export async function forgetExpired(now = new Date()): Promise<void> {
+  assertCan("users", "drop expired sessions");
   const db = getDb();
   await db.session.deleteMany({ where: { expiresAt: { lt: now } } });
   await db.loginThrottle.deleteMany({
@@ -44,6 +47,7 @@ export interface ScheduledRun {
 
 /** One pass of the in-app scheduler: CRLs, then expiry notices, then deliveries and retries. */
 export async function runScheduledWork(now = new Date()): Promise<ScheduledRun> {
+  assertCan("settings", "run scheduled work");
   // The dashboard's own HTTPS certificate renews itself 30 days before it expires.
   if (readConfig().CADESK_TLS) await ensureDashboardCertificate(now);
   const crlsSigned = await refreshCrls(now);
@@ -67,12 +71,14 @@ const runtime = globalThis as typeof globalThis & { cadeskScheduler?: SchedulerR
  * external cron is needed. Runs never overlap; a failed run is logged and the next one tries again.
  */
 export function startScheduler(): void {
+  assertCan("settings", "start the scheduler");
   if (runtime.cadeskScheduler) return;
   const seconds = readConfig().CADESK_SCHEDULER_SECONDS;
   const tick = () => {
     const state = runtime.cadeskScheduler;
     if (!state || state.current || state.stopped) return;
-    state.current = runScheduledWork()
+    // The scheduler is cadesk itself, and says so (outside a request nobody acts by default).
+    state.current = runAs(SYSTEM_ACTOR, () => runScheduledWork())
       .then(
         () => metrics().schedulerLastRun.set({ outcome: "success" }, Date.now() / 1000),
         (error) => {

@@ -1,3 +1,4 @@
+import { assertCan } from "../auth/actor";
 import { x509 } from "../pki/crypto-provider";
 import { checkCsrKey, parseCsr, verifyCsrSignature, type ParsedCsr } from "../pki/csr";
 import { normaliseSans, formatSans } from "../pki/names";
@@ -58,6 +59,7 @@ export interface CsrPreview {
 
 /** What a CSR asks for, shown to the operator before signing. Refuses what signing would refuse. */
 export async function previewCsr(pem: string): Promise<CsrPreview> {
+  assertCan("issue", "sign CSRs");
   if (!pem?.trim()) throw new AppError("INVALID_INPUT", "Paste a CSR or choose a file.", "csr");
   const csr = await readVerifiedCsr(pem);
   return {

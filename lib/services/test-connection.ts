@@ -1,3 +1,4 @@
+import { assertCan } from "../auth/actor";
 import { X509Certificate } from "node:crypto";
 import { getDb } from "../db";
 import { AppError } from "../errors";
@@ -28,6 +29,7 @@ async function echoServerName(): Promise<string> {
 
 /** Runs the connection doctor from the server, with trust anchors and client certificate from the store. */
 export async function testConnection(raw: unknown): Promise<DoctorResult> {
+  assertCan("issue", "run the connection doctor");
   const input = parseInput(ZTlsTestInput, raw);
   const db = getDb();
   const toEcho = input.host === "echo";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { User } from "@/generated/prisma/client";
-import { assertCan, assertRecentAuth, currentActor, SYSTEM_ACTOR, type Actor } from "../auth/actor";
+import { assertActing, assertCan, assertRecentAuth, currentActor, publicActor, type Actor } from "../auth/actor";
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from "../auth/password";
 import { isRole } from "../auth/roles";
 import { createSession, endSession, endUserSessions, markAuthenticated } from "../auth/sessions";
@@ -32,13 +32,14 @@ async function insertUser(email: string, role: string, password: string): Promis
 
 /** The first admin, through the setup page: only with the setup token, and only while nobody exists. */
 export async function completeSetup(raw: unknown, meta: RequestMeta): Promise<{ user: User; token: string }> {
+  assertActing("complete the setup");
   const input = parseInput(ZSetupInput, raw);
   if (await hasUsers()) throw new AppError("CONFLICT", "Setup is already done: sign in instead.");
   if (!setupTokenMatches(input.setupToken)) {
     await audit({
       action: "auth.setup",
       outcome: "failure",
-      actor: { ...SYSTEM_ACTOR, type: "anonymous", label: input.email, ip: meta.ip },
+      actor: publicActor(meta.ip, input.email),
       detail: { reason: "wrong setup token" },
     });
     throw new AppError(
@@ -58,6 +59,7 @@ export async function completeSetup(raw: unknown, meta: RequestMeta): Promise<{ 
 
 /** CADESK_ADMIN_EMAIL + CADESK_ADMIN_PASSWORD create the first admin at start, for automated deployments. */
 export async function bootstrapAdminFromEnv(config: Config = readConfig()): Promise<User | null> {
+  assertCan("users", "create the first admin");
   if (!config.CADESK_ADMIN_EMAIL || !config.CADESK_ADMIN_PASSWORD || (await hasUsers())) return null;
   const { email, password } = parseInput(ZSignInInput, { email: config.CADESK_ADMIN_EMAIL, password: config.CADESK_ADMIN_PASSWORD });
   const problem = passwordProblem(password, email);
@@ -104,10 +106,11 @@ const SIGN_IN_REFUSED = "That e-mail and password do not match an account.";
  * to wait, longer each time.
  */
 export async function signIn(raw: unknown, meta: RequestMeta, now = new Date()): Promise<{ user: User; token: string }> {
+  assertActing("sign in");
   const input = parseInput(ZSignInInput, raw);
   const keys: ThrottleKey[] = [{ kind: "email", value: input.email }, ...(meta.ip ? [{ kind: "ip" as const, value: meta.ip }] : [])];
   const wait = await throttleWait(keys, now);
-  const anonymous: Actor = { ...SYSTEM_ACTOR, type: "anonymous", role: null, label: input.email, ip: meta.ip };
+  const anonymous = publicActor(meta.ip, input.email);
   if (wait > 0) {
     await audit({ action: "auth.sign_in", outcome: "failure", actor: anonymous, detail: { reason: "throttled", waitSeconds: wait } });
     throw new AppError("TOO_MANY_REQUESTS", `Too many failed sign-ins. Wait ${wait} second${wait === 1 ? "" : "s"} and try again.`);
@@ -134,8 +137,9 @@ export async function signIn(raw: unknown, meta: RequestMeta, now = new Date()):
 }
 
 export async function signOut(token: string | undefined): Promise<void> {
+  const actor = currentActor("sign out");
   await endSession(token);
-  if (currentActor().type === "user") await audit({ action: "auth.sign_out" });
+  if (actor.type === "user") await audit({ action: "auth.sign_out" });
 }
 
 /** "Confirm your password" before a sensitive action: refreshes the session's sign-in time. */

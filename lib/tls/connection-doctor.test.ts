@@ -1,6 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import net from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { afterAll, beforeAll, it } from "../testing/system";
 import { getDb } from "../db";
 import { createAuthority } from "../services/create-authority";
 import { revokeCertificate } from "../services/revoke-certificate";

@@ -1,5 +1,6 @@
 import tls from "node:tls";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { afterAll, beforeAll, it } from "../testing/system";
 import { createAuthority } from "../services/create-authority";
 import { exportCertificate } from "../services/export-certificate";
 import { issueCertificate } from "../services/issue-certificate";

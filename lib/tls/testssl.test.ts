@@ -3,7 +3,8 @@
  * higher, except the missing CRL/OCSP URL of a certificate issued without one.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect } from "vitest";
+import { afterAll, beforeAll, it } from "../testing/system";
 import { createAuthority } from "../services/create-authority";
 import { exportCertificate } from "../services/export-certificate";
 import { issueCertificate } from "../services/issue-certificate";

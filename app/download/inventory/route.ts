@@ -1,12 +1,5 @@
-import { actAs } from "@/lib/auth/request";
-import { fileResponse, textErrorResponse } from "@/lib/api/respond";
+import { sessionRoute } from "@/lib/api/browser-download";
 import { exportInventory } from "@/lib/services/export-inventory";
 
 /** The Certificates page's export links (the API has the same at /api/v1/certificates/export). */
-export async function GET(request: Request) {
-  try {
-    return fileResponse(await actAs("view", () => exportInventory(Object.fromEntries(new URL(request.url).searchParams))));
-  } catch (error) {
-    return textErrorResponse(error);
-  }
-}
+export const GET = sessionRoute("view", (request) => exportInventory(Object.fromEntries(new URL(request.url).searchParams)));
