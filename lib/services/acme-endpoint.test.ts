@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { it } from "../testing/system";
 import { getDb } from "../db";
 import { acmeEabKeyContext, createAcmeEabKey } from "./acme-create-eab-key";
 import { createAcmeEndpoint } from "./acme-create-endpoint";

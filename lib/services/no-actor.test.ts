@@ -13,6 +13,8 @@ import { AppError } from "../errors";
  * nor a key; internal steps run only after the calling service's own check.
  */
 const NOT_ENTRY_POINTS: Record<string, string> = {
+  "acme-create-eab-key.acmeEabKeyContext": "pure",
+  "acme-create-endpoint.acmeDirectoryUrl": "pure: a URL from the configuration",
   "api-tokens.findApiToken": "how a bearer token becomes an actor (lib/api/auth.ts): there is none yet",
   "certificate-text.pemCertificateText": "pure: text of a PEM",
   "create-authority.assertNameFree": "internal step of createAuthority/importAuthority",
