@@ -15,6 +15,7 @@ import { AppError } from "../errors";
 const NOT_ENTRY_POINTS: Record<string, string> = {
   "acme-create-eab-key.acmeEabKeyContext": "pure",
   "acme-create-endpoint.acmeDirectoryUrl": "pure: a URL from the configuration",
+  "acme-endpoint-lookup.findAcmeEndpoint": "internal read, used after the caller's check",
   "api-tokens.findApiToken": "how a bearer token becomes an actor (lib/api/auth.ts): there is none yet",
   "certificate-text.pemCertificateText": "pure: text of a PEM",
   "create-authority.assertNameFree": "internal step of createAuthority/importAuthority",
