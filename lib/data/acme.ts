@@ -5,7 +5,7 @@ import { getDb } from "../db";
 import { readConfig } from "../config";
 import { DAY } from "../time";
 import { acmeDirectoryUrl } from "../services/acme-create-endpoint";
-import { dashboardCertificateId } from "../services/dashboard-certificate";
+import { readDashboardCertificateId } from "./dashboard-tls";
 import { authorityChain } from "../services/issuer";
 
 
@@ -161,7 +161,7 @@ export async function acmeTransport(): Promise<AcmeTransport> {
   const { publicUrl, CADESK_TLS } = readConfig();
   if (!publicUrl.startsWith("https:")) return { scheme: "http", servedBy: "plain", serverCa: null };
   if (!CADESK_TLS) return { scheme: "https", servedBy: "proxy", serverCa: null };
-  const certificateId = await dashboardCertificateId();
+  const certificateId = await readDashboardCertificateId();
   const certificate = certificateId
     ? await getDb().certificate.findUnique({ where: { id: certificateId }, select: { authorityId: true } })
     : null;

@@ -1,11 +1,12 @@
 import { assertCan } from "../auth/actor";
+import { readDashboardCertificateId } from "../data/dashboard-tls";
 import { getDb } from "../db";
 import { httpsFrontRuntime } from "../tls/https-front-runtime";
 
 /** The certificate the dashboard serves over HTTPS, if any. */
 export async function dashboardCertificateId(): Promise<string | null> {
   assertCan("view", "read the dashboard's certificate");
-  return (await getDb().dashboardTls.findUnique({ where: { id: 1 } }))?.certificateId ?? null;
+  return readDashboardCertificateId();
 }
 
 /** Makes `certificateId` the dashboard's certificate and serves it from the next handshake on. */
