@@ -1,3 +1,4 @@
+import { publicRoute } from "@/lib/api/handler";
 import { errorResponse } from "@/lib/api/respond";
 import { AppError } from "@/lib/errors";
 
@@ -7,4 +8,9 @@ function missing(request: Request): Response {
   return errorResponse(new AppError("NOT_FOUND", `No API endpoint at ${pathname}: /api/v1/openapi.json lists them.`));
 }
 
-export { missing as GET, missing as POST, missing as PUT, missing as PATCH, missing as DELETE };
+// Nobody is signed in for a path that does not exist: the anonymous public answers.
+export const GET = publicRoute(missing);
+export const POST = publicRoute(missing);
+export const PUT = publicRoute(missing);
+export const PATCH = publicRoute(missing);
+export const DELETE = publicRoute(missing);
