@@ -42,6 +42,7 @@ const NOT_ENTRY_POINTS: Record<string, string> = {
   "ocsp-responder.ocspSigner": "internal step of answerOcsp, after its check",
   "read-upload.pastedOrUploaded": "pure: the pasted text or the uploaded file's",
   "revoke-authority.beneathAuthority": "internal read",
+  "revocation-state.revocationState": "internal read for Inspect and the doctor, after their check",
   "scheduler.stopScheduler": "graceful shutdown (lib/ops/lifecycle.ts): starts no new run, grants nothing",
   "sign-csr.signCsrWithInput": "internal step of issueCertificate, after its check",
 };
