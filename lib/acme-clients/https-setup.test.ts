@@ -6,7 +6,8 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { afterAll, beforeAll, it } from "../testing/system";
 import { readConfig } from "../config";
 import { acmeTransport, getAcmeEndpoint, setupInput } from "../data/acme";
 import { DASHBOARD_CA_NAME, startDashboardHttps } from "../services/dashboard-tls";
