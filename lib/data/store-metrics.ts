@@ -1,12 +1,12 @@
 import { getDb } from "../db";
 import type { StoreGauges } from "../ops/metrics";
+import { DAY } from "../time";
 
-const DAY_MS = 86_400_000;
 
 /** What the store-wide gauges show: expiring certificates and CRL age per CA, deliveries by status. */
 export async function readStoreGauges(now = new Date()): Promise<StoreGauges> {
   const db = getDb();
-  const soon = (days: number) => ({ status: { not: "revoked" }, notAfter: { gt: now, lte: new Date(now.getTime() + days * DAY_MS) } });
+  const soon = (days: number) => ({ status: { not: "revoked" }, notAfter: { gt: now, lte: new Date(now.getTime() + days * DAY) } });
   const [authorities, within7, within30, crls, deliveries] = await Promise.all([
     db.authority.findMany({ select: { id: true, commonName: true } }),
     db.certificate.groupBy({ by: ["authorityId"], where: soon(7), _count: { _all: true } }),

@@ -10,7 +10,7 @@ import type { Issuer } from "./certificate";
 import { REASON_CODES, type RevocationReason } from "./revocation-reasons";
 import { children, oidOf, parseDer, TAG } from "./der";
 import { signingAlgorithm, type KeyType } from "./key-types";
-import { HASH, OCSP, SIGNATURE } from "./oids";
+import { HASH, OCSP, PUBLIC_KEY, SIGNATURE } from "./oids";
 
 const { asn1 } = forge;
 const U = asn1.Class.UNIVERSAL;
@@ -142,7 +142,7 @@ const SIGNATURE_OIDS: Record<string, string> = {
   "ECDSA/SHA-256": SIGNATURE.ecdsaWithSha256,
   "ECDSA/SHA-384": SIGNATURE.ecdsaWithSha384,
   "RSASSA-PKCS1-v1_5/SHA-256": SIGNATURE.sha256WithRsa,
-  "Ed25519/": SIGNATURE.ed25519,
+  "Ed25519/": PUBLIC_KEY.ed25519,
 };
 
 /** The signed response: one SingleResponse per request, the nonce echoed, valid until nextUpdate. */

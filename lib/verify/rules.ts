@@ -7,6 +7,7 @@
 import { getPublicSuffix } from "tldts";
 import type { ParsedCertificate } from "./certificate";
 import { canonicalIp, dnsMatches, ipBytes, isValidDnsName, isValidMailbox } from "./names";
+import { EKU } from "../pki/oids";
 import { OID, extensionName } from "./oids";
 import { signatureAlgorithm } from "./signature";
 import type { Finding, Purpose, Role, VerifyCode, VerifyMode } from "./types";
@@ -501,10 +502,10 @@ export function hostnameFinding(cert: ParsedCertificate, hostname: string): Find
 const EKU_NAMES: Record<string, string> = {
   [OID.serverAuth]: "serverAuth",
   [OID.clientAuth]: "clientAuth",
-  "1.3.6.1.5.5.7.3.3": "codeSigning",
-  "1.3.6.1.5.5.7.3.4": "emailProtection",
-  "1.3.6.1.5.5.7.3.8": "timeStamping",
-  "1.3.6.1.5.5.7.3.9": "OCSPSigning",
+  [EKU.codeSigning]: "codeSigning",
+  [EKU.emailProtection]: "emailProtection",
+  [EKU.timeStamping]: "timeStamping",
+  [EKU.ocspSigning]: "OCSPSigning",
   [OID.anyExtendedKeyUsage]: "anyExtendedKeyUsage",
 };
 const ekuName = (oid: string) => EKU_NAMES[oid] ?? oid;

@@ -5,6 +5,7 @@
  */
 import { createPublicKey, verify as cryptoVerify, constants, type KeyObject } from "node:crypto";
 import { children, oidOf, parseDer } from "../pki/der";
+import { HASH, SIGNATURE } from "../pki/oids";
 import { OID } from "./oids";
 
 export interface SignatureAlgorithm {
@@ -15,29 +16,29 @@ export interface SignatureAlgorithm {
 }
 
 const BY_OID: Record<string, SignatureAlgorithm> = {
-  "1.2.840.113549.1.1.11": { name: "sha256WithRSAEncryption", hash: "sha256", family: "RSA" },
-  "1.2.840.113549.1.1.12": { name: "sha384WithRSAEncryption", hash: "sha384", family: "RSA" },
-  "1.2.840.113549.1.1.13": { name: "sha512WithRSAEncryption", hash: "sha512", family: "RSA" },
-  "1.2.840.10045.4.3.2": { name: "ecdsa-with-SHA256", hash: "sha256", family: "EC" },
-  "1.2.840.10045.4.3.3": { name: "ecdsa-with-SHA384", hash: "sha384", family: "EC" },
-  "1.2.840.10045.4.3.4": { name: "ecdsa-with-SHA512", hash: "sha512", family: "EC" },
+  [SIGNATURE.sha256WithRsa]: { name: "sha256WithRSAEncryption", hash: "sha256", family: "RSA" },
+  [SIGNATURE.sha384WithRsa]: { name: "sha384WithRSAEncryption", hash: "sha384", family: "RSA" },
+  [SIGNATURE.sha512WithRsa]: { name: "sha512WithRSAEncryption", hash: "sha512", family: "RSA" },
+  [SIGNATURE.ecdsaWithSha256]: { name: "ecdsa-with-SHA256", hash: "sha256", family: "EC" },
+  [SIGNATURE.ecdsaWithSha384]: { name: "ecdsa-with-SHA384", hash: "sha384", family: "EC" },
+  [SIGNATURE.ecdsaWithSha512]: { name: "ecdsa-with-SHA512", hash: "sha512", family: "EC" },
   [OID.ed25519]: { name: "Ed25519", hash: null, family: "Ed25519" },
   [OID.ed448]: { name: "Ed448", hash: null, family: "Ed448" },
 };
 
 const WEAK: Record<string, string> = {
-  "1.2.840.113549.1.1.5": "sha1WithRSAEncryption",
-  "1.2.840.113549.1.1.4": "md5WithRSAEncryption",
-  "1.2.840.113549.1.1.14": "sha224WithRSAEncryption",
-  "1.2.840.10045.4.1": "ecdsa-with-SHA1",
-  "1.2.840.10040.4.3": "dsa-with-SHA1",
-  "2.16.840.1.101.3.4.3.2": "dsa-with-SHA256",
+  [SIGNATURE.sha1WithRsa]: "sha1WithRSAEncryption",
+  [SIGNATURE.md5WithRsa]: "md5WithRSAEncryption",
+  [SIGNATURE.sha224WithRsa]: "sha224WithRSAEncryption",
+  [SIGNATURE.ecdsaWithSha1]: "ecdsa-with-SHA1",
+  [SIGNATURE.dsaWithSha1]: "dsa-with-SHA1",
+  [SIGNATURE.dsaWithSha256]: "dsa-with-SHA256",
 };
 
 const HASH_OIDS: Record<string, string> = {
-  "2.16.840.1.101.3.4.2.1": "sha256",
-  "2.16.840.1.101.3.4.2.2": "sha384",
-  "2.16.840.1.101.3.4.2.3": "sha512",
+  [HASH.sha256]: "sha256",
+  [HASH.sha384]: "sha384",
+  [HASH.sha512]: "sha512",
 };
 
 /** The algorithm of an AlgorithmIdentifier (DER), or a reason it is refused. */
