@@ -232,6 +232,15 @@ describe("ACME edge cases, cadesk and Pebble side by side", () => {
     expect(ari.again).toMatchObject({ type: ERR("alreadyReplaced") });
   });
 
+  it("ARI: the replacing order's certificate is the renewal of the one it replaces, in the certificate history", async () => {
+    const order = await getDb().acmeOrder.findFirstOrThrow({
+      where: { replaces: cadesk.ari!.certId as string },
+      include: { certificate: true },
+    });
+    expect(order.status).toBe("valid");
+    expect(order.certificate?.renewedFromId).toBe(order.replacesCertificateId);
+  });
+
   it("profiles: meta.profiles lists what the endpoint offers; newOrder selects one or gets invalidProfile", () => {
     const p = cadesk.profiles!;
     expect(Object.keys(p.profiles as object)).toEqual(["tlsserver", "shortlived"]);
