@@ -3,7 +3,7 @@ import { beforeAll, it } from "../testing/system";
 import { getDb } from "../db";
 import { openssl, opensslOk, tempDir, writeFiles } from "../testing/openssl";
 import { createAuthority } from "./create-authority";
-import { currentCrl } from "./crl";
+import { currentCrl, publishCrl } from "./crl";
 import { exportCertificate } from "./export-certificate";
 import { exportInventory } from "./export-inventory";
 import { issueCertificate } from "./issue-certificate";
@@ -62,6 +62,18 @@ describe("revocation and CRLs", () => {
     expect(after!.pem).not.toContain(held.certificate.serialHex.toUpperCase());
     expect(verifyWithCrl(held.certificate.certificatePem, after!.pem).status).toBe(0);
     await expect(liftHold(held.certificate.id)).rejects.toThrow(/Only a certificate on hold/);
+  });
+
+  it("gives racing CRL signers distinct, increasing numbers and keeps the newest as the current CRL", async () => {
+    const crlNumber = (pem: string) => Number(/X509v3 CRL Number:\s*\n\s*(\d+)/.exec(opensslOk(["crl", "-noout", "-text"], pem))![1]);
+    const start = (await getDb().crl.findUnique({ where: { authorityId: caId } }))?.number ?? 0;
+    // As several instances (or requests) would: ten signatures of the same CA's CRL at once.
+    const pems = await Promise.all(Array.from({ length: 10 }, () => publishCrl(caId)));
+    const stored = (await getDb().crl.findUniqueOrThrow({ where: { authorityId: caId } }))!;
+    expect(stored.number).toBe(start + 10);
+    expect(crlNumber(stored.pem)).toBe(start + 10);
+    // Every answer is a real signed CRL, none older than the number its signer claimed.
+    expect(pems.every((pem) => crlNumber(pem) > start)).toBe(true);
   });
 });
 

@@ -7,6 +7,7 @@ import { deliverDue } from "./deliver-notifications";
 import { queueExpiryNotices } from "./expiry-notices";
 import { DAY } from "../time";
 import { metrics } from "../ops/metrics";
+import { claimJobRun } from "./job-run";
 
 /** Signs a new CRL for every active CA whose current one is missing or within a day of nextUpdate. */
 export async function refreshCrls(now = new Date()): Promise<number> {
@@ -77,8 +78,10 @@ export function startScheduler(): void {
   const tick = () => {
     const state = runtime.cadeskScheduler;
     if (!state || state.current || state.stopped) return;
-    // The scheduler is cadesk itself, and says so (outside a request nobody acts by default).
-    state.current = runAs(SYSTEM_ACTOR, () => runScheduledWork())
+    // One run per period across every instance on the store (see claimJobRun). The scheduler is
+    // cadesk itself, and says so (outside a request nobody acts by default).
+    state.current = claimJobRun("scheduler", seconds * 1000)
+      .then((claimed) => (claimed ? runAs(SYSTEM_ACTOR, () => runScheduledWork()) : undefined))
       .then(
         () => metrics().schedulerLastRun.set({ outcome: "success" }, Date.now() / 1000),
         (error) => {
