@@ -68,6 +68,7 @@ const POSTGRES_SUITES = [
   "lib/stores",
   "lib/services/issuance.test.ts",
   "lib/services/lifecycle.test.ts",
+  "lib/services/job-run.test.ts",
   "lib/services/notifications.test.ts",
   "lib/services/security.test.ts",
   "lib/services/ocsp.test.ts",

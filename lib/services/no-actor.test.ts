@@ -44,6 +44,7 @@ const NOT_ENTRY_POINTS: Record<string, string> = {
   "revoke-authority.beneathAuthority": "internal read",
   "revocation-state.revocationState": "internal read for Inspect and the doctor, after their check",
   "scheduler.stopScheduler": "graceful shutdown (lib/ops/lifecycle.ts): starts no new run, grants nothing",
+  "job-run.claimJobRun": "the scheduler's own bookkeeping (which instance runs this period), before it acts as the system; grants nothing",
   "sign-csr.signCsrWithInput": "internal step of issueCertificate, after its check",
 };
 
