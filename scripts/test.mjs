@@ -102,18 +102,21 @@ try {
   log("Lint (ESLint) and formatting (Prettier)…");
   const lint = spawnSync("npm", ["run", "--silent", "lint"], { cwd: root, stdio: "inherit" });
 
-  log("Unit and integration tests (vitest)…");
-  const unit = spawnSync(
-    path.join(root, "node_modules/.bin/vitest"),
-    ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${unitReport}`],
-    { cwd: root, stdio: "inherit" },
-  );
-
-  log("The store-independent suites again, on a real PostgreSQL…");
-  const pgReport = path.join(reports, "vitest-postgresql.json");
+  // One real PostgreSQL for the whole run: the SQLite pass migrates a store into it
+  // (CADESK_TEST_POSTGRES_TARGET), then the store-independent suites run on it.
   const postgres = await startPostgres();
+  const pgReport = path.join(reports, "vitest-postgresql.json");
+  let unit;
   let pgUnit;
   try {
+    log("Unit and integration tests (vitest)…");
+    unit = spawnSync(
+      path.join(root, "node_modules/.bin/vitest"),
+      ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${unitReport}`],
+      { cwd: root, stdio: "inherit", env: { ...process.env, CADESK_TEST_POSTGRES_TARGET: postgres.admin } },
+    );
+
+    log("The store-independent suites again, on a real PostgreSQL…");
     pgUnit = spawnSync(
       path.join(root, "node_modules/.bin/vitest"),
       ["run", ...POSTGRES_SUITES, "--reporter=default", "--reporter=json", `--outputFile.json=${pgReport}`],
