@@ -13,6 +13,7 @@ import { AcmeOrigin } from "../../acme-endpoints/certificate-origin";
 import { StatusBadge } from "../../../ui/status-badge";
 import { UsageSnippets } from "../../../ui/usage-snippets";
 import { DownloadForm, DownloadLink } from "../../../ui/reauth";
+import { DAY } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Certificate" };
 
@@ -40,7 +41,7 @@ export default async function CertificatePage({
       .replace(/^\*\./, "www.") ??
     summary.sans.find((s) => s.startsWith("IP:"))?.slice(3) ??
     (cert.commonName || "service.internal");
-  const lifetimeDays = Math.round((summary.notAfter.getTime() - summary.notBefore.getTime()) / 86_400_000);
+  const lifetimeDays = Math.round((summary.notAfter.getTime() - summary.notBefore.getTime()) / DAY);
   const issuer = cert.chain[0];
   const cappedByIssuer = issuer && issuer.notAfter.getTime() === summary.notAfter.getTime();
 
