@@ -66,7 +66,7 @@ describe("an endpoint behind CADESK_TLS=1", () => {
       .text.split("\n# renew")[0]!
       .replaceAll(SERVER_CA_FILE, caFile)
       .replaceAll("/etc/lego", legoDir);
-    expect(text).toContain(`--eab --kid ${key.keyId} --hmac ${key.hmacKey}`);
+    expect(text).toContain(`--eab --kid=${key.keyId} --hmac=${key.hmacKey}`);
     // lego's own listener on the port cadesk validates against; the rest is the set-up as shown.
     const prelude = `sudo() { [ "$1" = -E ] && shift; "$@"; }
 lego() { local last="\${@: -1}"; /usr/bin/lego "\${@:1:$#-1}" --http.port 127.0.0.1:${challengePort} "$last"; }`;

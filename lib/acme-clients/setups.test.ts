@@ -282,6 +282,20 @@ describe("trust steps", () => {
     expect(exampleDomain([])).toBe("service.example.internal");
   });
 
+  it("values that start with a dash (base64url allows it) stay values", async () => {
+    const eab = { keyId: "-kid-with-dash", hmacKey: "-hmac-with-dash" };
+    expect(certbotParse(setup(acmeSetups(input({ eab })), "certbot").text, {})).toMatchObject({
+      eab_kid: eab.keyId,
+      eab_hmac_key: eab.hmacKey,
+    });
+    const port = await closedPort();
+    const dir = mkdtempSync(path.join(tmpdir(), "cadesk-lego-"));
+    const url = `http://127.0.0.1:${port}/acme/internal/directory`;
+    const text = setup(acmeSetups(input({ directoryUrl: url, eab })), "lego").text.replaceAll("/etc/lego", dir);
+    const r = bash(text.split("\n# renew")[0]!, `${SUDO}\nlego() { /usr/bin/lego "$@"; }`, {});
+    expect(r.stderr).toContain(`get directory at '${url}'`);
+  });
+
   it("quotes values a shell would split", () => {
     const text = setup(acmeSetups(input({ eab: { keyId: "a b", hmacKey: "x'y" } })), "certbot").text;
     expect(certbotParse(text, {})).toMatchObject({ eab_kid: "a b", eab_hmac_key: "x'y" });

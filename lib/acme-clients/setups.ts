@@ -113,7 +113,8 @@ export function acmeSetups(input: AcmeSetupInput): AcmeSetup[] {
                 "--manual-auth-hook /etc/letsencrypt/add-txt.sh --manual-cleanup-hook /etc/letsencrypt/remove-txt.sh",
               ]),
           `--server ${sh(url)}`,
-          ...(requireEab ? [`--eab-kid ${kid} --eab-hmac-key ${hmac}`] : []),
+          // "=": base64url values may start with "-", which argparse would read as the next option.
+          ...(requireEab ? [`--eab-kid=${kid} --eab-hmac-key=${hmac}`] : []),
           `--agree-tos --email ${sh(email)}`,
           `-d ${sh(domain)}`,
           `--deploy-hook ${sh(reload)}`,
@@ -126,7 +127,7 @@ export function acmeSetups(input: AcmeSetupInput): AcmeSetup[] {
   const legoFlags = [
     `--server ${sh(url)}`,
     `--accept-tos --email ${sh(email)}`,
-    ...(requireEab ? [`--eab --kid ${kid} --hmac ${hmac}`] : []),
+    ...(requireEab ? [`--eab --kid=${kid} --hmac=${hmac}`] : []),
     `--domains ${sh(domain)}`,
     legoChallenge === "http-01" ? "--http" : legoChallenge === "tls-alpn-01" ? "--tls" : "--dns rfc2136",
     "--path /etc/lego",

@@ -1,10 +1,10 @@
 "use client";
 
-import { useActionState } from "react";
 import type { FormState } from "@/lib/form-state";
 import { CopyButton } from "../../ui/copy-button";
 import { FieldError, FormAlert, SelectField, SubmitButton, TextAreaField, TextField, useRemountKey } from "../../ui/form";
 import { PemBlock } from "../../ui/pem-block";
+import { useReauthActionState } from "../../ui/reauth";
 import { createEabKeyAction, createEndpointAction, deleteEndpointAction, updateEndpointAction, type EabFormState } from "./actions";
 
 type Option = { value: string; label: string };
@@ -58,7 +58,7 @@ export function EndpointForm({
   initial: EndpointValues;
 }) {
   const action = mode === "create" ? createEndpointAction : updateEndpointAction.bind(null, endpointId!);
-  const [state, formAction] = useActionState<FormState, FormData>(action, { ok: true });
+  const [state, formAction] = useReauthActionState<FormState>(action, { ok: true });
   const key = useRemountKey(state);
   const v = state.values?.$submitted ? state.values : undefined;
   const checked = (group: "profiles" | "challenges", value: string) =>
@@ -204,7 +204,7 @@ export function EndpointForm({
 
 /** Delete, confirmed by typing the name: clients of this directory stop working. */
 export function DeleteEndpointForm({ endpointId, name, accounts }: { endpointId: string; name: string; accounts: number }) {
-  const [state, action] = useActionState<FormState, FormData>(deleteEndpointAction.bind(null, endpointId), { ok: true });
+  const [state, action] = useReauthActionState<FormState>(deleteEndpointAction.bind(null, endpointId), { ok: true });
   return (
     <form action={action} className="card space-y-3 border-red-200 dark:border-red-900" aria-label="Delete endpoint">
       <h2>Delete this endpoint</h2>
@@ -227,7 +227,7 @@ export function DeleteEndpointForm({ endpointId, name, accounts }: { endpointId:
 
 /** Creates an EAB key and shows it once, with the set-ups filled in. */
 export function EabKeyForm({ endpointId }: { endpointId: string }) {
-  const [state, action] = useActionState<EabFormState, FormData>(createEabKeyAction.bind(null, endpointId), { ok: true });
+  const [state, action] = useReauthActionState<EabFormState>(createEabKeyAction.bind(null, endpointId), { ok: true });
   const key = useRemountKey(state);
   return (
     <div className="space-y-4">

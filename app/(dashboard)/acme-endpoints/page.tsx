@@ -33,7 +33,7 @@ export default async function AcmePage({ searchParams }: { searchParams: Promise
             </Link>
           </div>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="table-wrap relative">
             <table className="table">
               <thead>
                 <tr>

@@ -3,6 +3,7 @@ import { requireUser } from "@/lib/auth/request";
 import { can } from "@/lib/auth/roles";
 import Link from "next/link";
 import type { Metadata } from "next";
+import { acmeEndpointsOf } from "@/lib/data/acme";
 import { listAuthorities } from "@/lib/data/authorities";
 import { parseCertificateQuery, searchCertificates } from "@/lib/data/certificates";
 import { formatSans } from "@/lib/pki/names-format";
@@ -50,6 +51,8 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
     query = parseCertificateQuery({ ...params, q: undefined });
   }
   const [page, authorities] = await Promise.all([searchCertificates(query), listAuthorities()]);
+  // Which of these came over ACME (and from which endpoint): they renew themselves.
+  const acme = await acmeEndpointsOf(page.rows.map((c) => c.id));
   const expirySort = query.sort === "expiry" ? "-expiry" : "expiry";
   return (
     <div className="space-y-5">
@@ -145,7 +148,17 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
                     {formatSans(c.sans)}
                   </td>
                   <td>{c.issuerName}</td>
-                  <td className="whitespace-nowrap">{PROFILE_SPECS[c.profile as LeafProfile]?.label ?? c.profile}</td>
+                  <td className="whitespace-nowrap">
+                    {PROFILE_SPECS[c.profile as LeafProfile]?.label ?? c.profile}
+                    {acme.has(c.id) && (
+                      <span
+                        className="ml-1.5 rounded bg-sky-50 px-1 text-xs text-sky-800 dark:bg-sky-950 dark:text-sky-300"
+                        title={`Issued over ACME by the endpoint ${acme.get(c.id)}`}
+                      >
+                        ACME
+                      </span>
+                    )}
+                  </td>
                   <td className="font-mono text-xs" title={c.serialHex}>
                     {c.serialHex.slice(0, 12)}…
                   </td>

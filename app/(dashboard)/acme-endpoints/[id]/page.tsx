@@ -124,7 +124,7 @@ export default async function AcmeEndpointPage({
         </div>
         <EabKeyForm endpointId={e.id} />
         {e.eabKeys.length > 0 && (
-          <div className="overflow-x-auto">
+          <div className="table-wrap relative">
             <table className="table">
               <thead>
                 <tr>
@@ -201,7 +201,7 @@ export default async function AcmeEndpointPage({
         {e.accounts.length === 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-400">No account yet: the first client run registers one.</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="table-wrap relative">
             <table className="table">
               <thead>
                 <tr>
@@ -261,7 +261,7 @@ export default async function AcmeEndpointPage({
         {e.recentOrders.length === 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-400">No order yet.</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="table-wrap relative">
             <table className="table">
               <thead>
                 <tr>
