@@ -4,7 +4,8 @@
  * orders are written the way the protocol server stores them (lib/acme owns that path).
  */
 import { randomUUID } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { beforeAll, it } from "../testing/system";
 import { runAs, type Actor } from "../auth/actor";
 import { certificateAcme, getAcmeEndpoint, getAcmeOrder, getAcmeOverview, listAcmeEndpoints } from "../data/acme";
 import { getDb } from "../db";
