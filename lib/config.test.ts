@@ -1,6 +1,7 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig, readConfig, setConfigForTesting, unknownVariables } from "./config";
+import { CONFIG_VARIABLES, ConfigError, parseConfig, readConfig, setConfigForTesting, unknownVariables } from "./config";
 
 /** The ConfigError `env` raises (fails the test when there is none). */
 function refusal(env: Record<string, string>): ConfigError {
@@ -149,5 +150,13 @@ describe("configuration from the environment", () => {
       "CADESK_REAUTH_MINUTE",
       "CADESK_TLS_NAME",
     ]);
+  });
+
+  it("is what the README's configuration table lists, no more and no less", () => {
+    const readme = readFileSync(path.resolve("README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("\n## ", readme.indexOf("## Configuration") + 5));
+    const table = section.split("\n").filter((line) => line.startsWith("| `"));
+    const documented = new Set(table.flatMap((row) => [...row.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]!)));
+    expect([...documented].sort()).toEqual([...CONFIG_VARIABLES].sort());
   });
 });

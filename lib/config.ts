@@ -279,6 +279,9 @@ export function unknownVariables(env: Env = process.env): string[] {
     .sort();
 }
 
+/** The names of every variable cadesk reads, for the README check and the start-up warning. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(ENV);
+
 let cached: Config | undefined;
 
 /** This process's configuration, parsed from `process.env` on first use and kept. */
