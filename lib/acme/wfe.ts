@@ -6,6 +6,7 @@
  */
 import type { KeyObject } from "node:crypto";
 import type { AcmeAccount, AcmeAuthorization, AcmeChallenge, AcmeEndpoint } from "@/generated/prisma/client";
+import { clientIp } from "../api/auth";
 import { runAs, type Actor } from "../auth/actor";
 import { readConfig } from "../config";
 import { getDb } from "../db";
@@ -78,7 +79,7 @@ export async function handleAcmeRequest(request: Request): Promise<Response> {
       );
     }
     const urls = acmeUrls(endpoint.name);
-    ctx = { endpoint, urls, requestUrl: `${readConfig().publicUrl}${url.pathname}`, ip: null };
+    ctx = { endpoint, urls, requestUrl: `${readConfig().publicUrl}${url.pathname}`, ip: clientIp(request.headers) };
     const context = ctx;
     void ra.resumeDueValidations();
     const actor: Actor = acmeEndpointActor(endpoint, ctx.ip);
@@ -103,7 +104,7 @@ function methodNotAllowed(allow: string): AcmeProblem {
 }
 
 async function route(ctx: Context, request: Request, path: string[]): Promise<Response> {
-  const [head, id, sub, extra] = path;
+  const [head, id, sub] = path;
   const method = request.method;
   if (head === "directory" && path.length === 1) {
     if (method !== "GET" && method !== "HEAD") throw methodNotAllowed("GET");
@@ -152,7 +153,6 @@ async function route(ctx: Context, request: Request, path: string[]): Promise<Re
       if (path.length === 1) return revokeCert(ctx, await authenticate(ctx, request, "either"));
       break;
   }
-  void extra;
   throw problem.notFound(`The resource /${path.join("/").slice(0, 200)}`);
 }
 
