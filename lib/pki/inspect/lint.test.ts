@@ -79,4 +79,70 @@ describe("lintCertificate", () => {
       ),
     ).toContain("LEAF_WITH_CA_TRUE");
   });
+
+  it("lints the certificate a popular Go tutorial generates on every rule the verdict knows", () => {
+    // Self-signed, CA:TRUE, serverAuth and clientAuth, keyEncipherment and keyCertSign on ECDSA, 9.75 years, no CN.
+    opensslOk([
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      `${dir}/tutorial.key`,
+      "-out",
+      `${dir}/tutorial.pem`,
+      "-subj",
+      "/O=Acme Co",
+      "-days",
+      "3561",
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign",
+      "-addext",
+      "extendedKeyUsage=serverAuth,clientAuth",
+      "-addext",
+      "subjectAltName=DNS:localhost,IP:127.0.0.1",
+    ]);
+    const lints = lintCertificate(parsePemBlocks(readFileSync(`${dir}/tutorial.pem`, "utf8"))[0]!.der);
+    const codes = lints.map((l) => l.code);
+    expect(codes).toEqual(expect.arrayContaining(["LEAF_WITH_CA_TRUE", "LONG_VALIDITY", "KEY_USAGE_FOR_KEY_TYPE", "SELF_SIGNED_SERVER"]));
+    expect(lints.find((l) => l.code === "KEY_USAGE_FOR_KEY_TYPE")!.message).toContain("keyEncipherment");
+    expect(new Set(codes).size).toBe(codes.length);
+    // Said once: the CA:TRUE finding is not repeated as the CA/Browser Forum rule.
+    expect(codes.filter((c) => c.includes("CA_CERTIFICATE_MUST_NOT_BE_USED"))).toEqual([]);
+  });
+
+  it("says which client would refuse a CA/Browser Forum rule, and flags an empty subject without a critical SAN", () => {
+    const noEku = leaf("no-eku", ["-set_serial", "11"], "subjectAltName=DNS:leaf.example.com\n");
+    expect(noEku.some((c) => c.startsWith("WEBPKI_LEAF_CERTIFICATES_MUST_LIST_SERVERAUTH"))).toBe(true);
+    opensslOk([
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      `${dir}/empty.key`,
+      "-out",
+      `${dir}/empty.pem`,
+      "-subj",
+      "/",
+      "-addext",
+      "subjectAltName=DNS:empty.example.com",
+      "-addext",
+      "extendedKeyUsage=serverAuth",
+    ]);
+    const lints = lintCertificate(parsePemBlocks(readFileSync(`${dir}/empty.pem`, "utf8"))[0]!.der);
+    expect(lints.map((l) => l.code)).toContain("EMPTY_SUBJECT_SAN_NOT_CRITICAL");
+    const webpki = lintCertificate(parsePemBlocks(readFileSync(`${dir}/no-eku.pem`, "utf8"))[0]!.der).find((l) =>
+      l.code.startsWith("WEBPKI_"),
+    );
+    expect(webpki!.message).toMatch(/^pyca\/cryptography's WebPKI policy would refuse this: leaf certificates must list serverAuth/);
+  });
 });

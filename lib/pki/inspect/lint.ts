@@ -8,6 +8,9 @@ import { describePublicKey } from "../keys";
 import type { Bytes } from "../pem";
 import { EKU, SIGNATURE } from "../oids";
 import { DAY } from "../../time";
+import { parseCertificate, type ParsedCertificate } from "../../verify";
+import { certificateFindings } from "../../verify/rules";
+import { verifySignature } from "../../verify/signature";
 
 export interface Lint {
   severity: "error" | "warning";
@@ -48,6 +51,16 @@ export function lintCertificate(der: Bytes, now = new Date()): Lint[] {
     );
   }
 
+  // CA/B Forum BR 6.3.2: 398 days at most for anything a browser may see as a server, CA:TRUE or not.
+  const lifetime = Math.round((cert.notAfter.getTime() - cert.notBefore.getTime()) / DAY);
+  if ((looksLikeServer || ekus.includes(SERVER_AUTH)) && lifetime > 398) {
+    add(
+      "warning",
+      "LONG_VALIDITY",
+      `Valid for ${lifetime} days with serverAuth: browsers reject public TLS server certificates valid for more than 398 days (200 days since March 2026)${isCa ? ", and a CA:TRUE certificate used as a server is no exception" : ""}. Shorter lifetimes with automated renewal are safer.`,
+    );
+  }
+
   if (!isCa) {
     if (sans.length === 0) {
       add(
@@ -60,14 +73,6 @@ export function lintCertificate(der: Bytes, now = new Date()): Lint[] {
         "warning",
         "CN_NOT_IN_SAN",
         `The Common Name "${cn}" is not among the SANs: clients match only the SANs, so "${cn}" will not be accepted as a name.`,
-      );
-    }
-    if (looksLikeServer && cert.notAfter.getTime() - cert.notBefore.getTime() > 398 * DAY) {
-      const days = Math.round((cert.notAfter.getTime() - cert.notBefore.getTime()) / DAY);
-      add(
-        "warning",
-        "LONG_VALIDITY",
-        `Valid for ${days} days: browsers reject public TLS server certificates valid for more than 398 days (200 days since March 2026). Shorter lifetimes with automated renewal are safer.`,
       );
     }
     if (eku && hostNames.length > 0 && !ekus.includes(SERVER_AUTH) && !ekus.includes(EKU.any)) {
@@ -127,8 +132,86 @@ export function lintCertificate(der: Bytes, now = new Date()): Lint[] {
   if (serial.length > 0 && (serial[0]! & 0x80) !== 0)
     add("error", "SERIAL_NEGATIVE", "Its serial number is negative; RFC 5280 requires a positive serial.");
   if (serial.every((b) => b === 0)) add("error", "SERIAL_ZERO", "Its serial number is zero; RFC 5280 requires a positive serial.");
+  const servesHosts = looksLikeServer || (ekus.includes(SERVER_AUTH) && hostNames.length > 0);
+  lints.push(...validatorLints(der, { isCa, servesHosts, already: new Set(lints.map((l) => l.code)) }));
   return lints;
 }
+
+/**
+ * The rules of the chain verdict's two modes (lib/verify) that can be judged on one certificate:
+ * key usage against the key type, a self-signed server, an empty subject without a critical SAN,
+ * the RFC 5280 profile, and the CA/Browser Forum rules as warnings naming who would refuse.
+ */
+function validatorLints(der: Bytes, ctx: { isCa: boolean; servesHosts: boolean; already: Set<string> }): Lint[] {
+  let parsed: ParsedCertificate;
+  try {
+    parsed = parseCertificate(der);
+  } catch {
+    return [];
+  }
+  const out: Lint[] = [];
+  const ku = parsed.keyUsage;
+  const keyType = parsed.key.algorithm;
+  // RFC 8813 / RFC 8410 5: EC and EdDSA keys cannot encipher a key; TLS 1.2 RSA key exchange is RSA-only.
+  if (ku?.has(KEY_USAGE.keyEncipherment) && (keyType === "EC" || keyType === "Ed25519" || keyType === "Ed448"))
+    out.push({
+      severity: "warning",
+      code: "KEY_USAGE_FOR_KEY_TYPE",
+      message: `Its key usage asserts keyEncipherment, which an ${keyType} key cannot do (RFC 8813 2, RFC 8410 5): certificate linters (zlint) flag it and strict clients may refuse it. Use digitalSignature only.`,
+    });
+  const selfSigned = parsed.selfIssued && verifySignature(parsed.tbs, parsed.signature, parsed.signatureAlgorithm, parsed.spki);
+  if (selfSigned && ctx.servesHosts && parsed.subjectAltNames)
+    out.push({
+      severity: "warning",
+      code: "SELF_SIGNED_SERVER",
+      message:
+        "It is self-signed and used as a server certificate: every client must trust this one certificate as a root (and cannot revoke it). Issue it from a CA instead, so clients trust the CA once.",
+    });
+  if (parsed.subject.empty && !parsed.subjectAltNames?.critical)
+    out.push({
+      severity: "error",
+      code: "EMPTY_SUBJECT_SAN_NOT_CRITICAL",
+      message:
+        "Its subject is empty but its Subject Alternative Name is not critical (or absent): RFC 5280 4.2.1.6 requires a critical SAN then, and strict verifiers refuse it.",
+    });
+  // A CA:TRUE certificate that names hosts with serverAuth is linted as the leaf it is used as.
+  const role = ctx.isCa && !ctx.servesHosts ? "intermediate" : "leaf";
+  const said: Record<string, string> = {
+    NO_SAN: "name their hosts in the SAN",
+    CN_NOT_IN_SAN: "Common Name",
+    LEAF_WITH_CA_TRUE: "CA certificate must not be used as a leaf",
+  };
+  for (const f of certificateFindings(parsed, role, { purpose: "server", mode: "webpki" }, true)) {
+    // Findings the lints above already say in their own words, and chain-only ones, are skipped.
+    if (
+      SKIP.has(f.code) ||
+      (f.code === "MALFORMED_CERTIFICATE" && /serial/.test(f.rule)) ||
+      (f.code === "WEAK_KEY" && ctx.already.has("WEAK_RSA"))
+    )
+      continue;
+    if (f.code === "KEY_USAGE" && ctx.already.has("LEAF_KEY_CERT_SIGN") && /keyCertSign/.test(f.rule)) continue;
+    if (f.code === "NOT_A_CA" || Object.entries(said).some(([code, text]) => ctx.already.has(code) && f.rule.includes(text))) continue;
+    const code = f.webpki ? `WEBPKI_${slug(f.rule)}` : `${f.code}_${slug(f.rule)}`;
+    if (out.some((l) => l.code === code)) continue;
+    out.push({
+      severity: f.webpki ? "warning" : "error",
+      code,
+      message: f.webpki
+        ? `${f.clients ?? "strict clients would refuse this"}: ${f.rule} (${f.section}). ${f.message}`
+        : `${f.message} RFC 5280 says ${f.rule} (${f.section}).`,
+    });
+  }
+  return out;
+}
+
+const SKIP = new Set(["WRONG_USAGE", "HOSTNAME_MISMATCH"]);
+const KEY_USAGE = { keyEncipherment: 2 } as const;
+const slug = (s: string) =>
+  s
+    .replace(/[^a-z0-9]+/gi, "_")
+    .replace(/^_|_$/g, "")
+    .toUpperCase()
+    .slice(0, 48);
 
 function isSelfSigned(cert: x509.X509Certificate): boolean {
   return cert.subject === cert.issuer;
