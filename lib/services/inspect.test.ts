@@ -3,7 +3,9 @@ import { describe, expect } from "vitest";
 import { it } from "../testing/system";
 import { opensslOk, tempDir, writeFiles } from "../testing/openssl";
 import { createAuthority } from "./create-authority";
+import { getDb } from "../db";
 import { issueCertificate } from "./issue-certificate";
+import { revokeCertificate } from "./revoke-certificate";
 import { inspect } from "./inspect";
 import { buildTestHierarchy } from "../testing/hierarchy";
 
@@ -45,6 +47,65 @@ describe("inspect", () => {
     // Any order builds the same path (as Go and rustls do); the order is a warning beside the verdict.
     expect(reversed.chain).toMatchObject({ ok: true });
     expect(reversed.chain!.warnings.map((w) => w.rule)).toContain("a TLS server sends its certificate first, then each issuer in turn");
+  });
+
+  it("says a cadesk-issued certificate is revoked, with the date and reason, from cadesk's own state", async () => {
+    const root = await createAuthority({ commonName: "Revoked Root" });
+    const issuing = await createAuthority({ commonName: "Revoked Issuing", parentId: root.authority.id });
+    const leaf = await issueCertificate({ caId: issuing.authority.id, commonName: "revoked.example.com" });
+    const chainPem = leaf.certificate.certificatePem + issuing.authority.certificatePem;
+    expect((await inspect({ input: chainPem, hostname: "revoked.example.com" })).chain).toMatchObject({ ok: true });
+    await revokeCertificate(leaf.certificate.id, { reason: "keyCompromise" }, new Date("2026-11-20T08:00:00Z"));
+    const after = await inspect({ input: chainPem, hostname: "revoked.example.com" });
+    expect(after.chain).toMatchObject({
+      ok: false,
+      code: "REVOKED",
+      revoked: { reason: "keyCompromise", revokedAt: "2026-11-20T08:00:00.000Z" },
+    });
+    expect(after.chain!.explanation).toContain("was revoked on 2026-11-20 for keyCompromise (cadesk's CRL and OCSP state)");
+    expect(after.chain!.failure).toMatchObject({ section: "RFC 5280 6.1.3 (a)(3)", role: "leaf" });
+    // A lone leaf: completed from the store, and still revoked.
+    expect((await inspect({ input: leaf.certificate.certificatePem, hostname: "revoked.example.com" })).chain).toMatchObject({
+      code: "REVOKED",
+    });
+  });
+
+  it("takes validationTime, purpose, mode and several roots, and reports them in the verdict", async () => {
+    const h = await buildTestHierarchy("ecdsa-p256", new Date("2026-01-01T00:00:00Z"));
+    const other = await buildTestHierarchy("ecdsa-p256");
+    const input = h.leafPem + h.intermediatePem;
+    const roots = other.rootPem + h.rootPem;
+    const now = await inspect({ input, hostname: "api.example.com", rootPem: roots, validationTime: new Date("2026-02-01T00:00:00Z") });
+    expect(now.chain).toMatchObject({ ok: true, mode: "private", purpose: "server", validationTime: "2026-02-01T00:00:00.000Z" });
+    expect(now.chain!.path.map((p) => p.role)).toEqual(["leaf", "intermediate", "trust anchor"]);
+    expect(now.chain!.rulesApplied.join("\n")).toContain("validity at 2026-02-01 00:00:00 UTC");
+    const later = await inspect({ input, hostname: "api.example.com", rootPem: roots, validationTime: new Date("2027-01-01T00:00:00Z") });
+    expect(later.chain).toMatchObject({ ok: false, code: "EXPIRED" });
+    const asClient = await inspect({ input, rootPem: roots, purpose: "client", validationTime: new Date("2026-02-01T00:00:00Z") });
+    expect(asClient.chain).toMatchObject({ ok: false, code: "WRONG_USAGE", purpose: "client" });
+    const strict = await inspect({
+      input,
+      hostname: "api.example.com",
+      rootPem: roots,
+      mode: "webpki",
+      validationTime: new Date("2026-02-01T00:00:00Z"),
+    });
+    expect(strict.chain).toMatchObject({ mode: "webpki" });
+    expect(strict.chain!.rulesApplied.join("\n")).toContain("CA/Browser Forum rules as failures");
+  });
+
+  it("applies a pasted CRL from the issuer", async () => {
+    const root = await createAuthority({ commonName: "CRL Root" });
+    const issuing = await createAuthority({ commonName: "CRL Issuing", parentId: root.authority.id });
+    const leaf = await issueCertificate({ caId: issuing.authority.id, commonName: "crl.example.com" });
+    await revokeCertificate(leaf.certificate.id, { reason: "superseded" }, new Date(Date.now() - 3_600_000));
+    const crl = await getDb().crl.findUniqueOrThrow({ where: { authorityId: issuing.authority.id } });
+    // Revoked in cadesk's state and on the pasted CRL: the CRL is named, as the source a client would see.
+    const r = await inspect({
+      input: leaf.certificate.certificatePem + issuing.authority.certificatePem + crl.pem,
+      hostname: "crl.example.com",
+    });
+    expect(r.chain).toMatchObject({ ok: false, code: "REVOKED", revoked: { source: "the CRL you pasted", reason: "superseded" } });
   });
 
   it("verifies against a pasted root instead of the store, and says when the root is not trusted", async () => {
