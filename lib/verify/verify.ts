@@ -99,7 +99,10 @@ export function verifyChain(opts: VerifyOptions): Verdict {
     }
   }
   const bySubject = new Map<string, Node[]>();
-  for (const node of pool.values()) bySubject.set(node.cert.subject.key, [...(bySubject.get(node.cert.subject.key) ?? []), node]);
+  for (const node of pool.values()) {
+    if (!bySubject.has(node.cert.subject.key)) bySubject.set(node.cert.subject.key, []);
+    bySubject.get(node.cert.subject.key)!.push(node);
+  }
   const crls = (opts.crls ?? []).map(parseCrl).filter((c): c is ParsedCrl => !!c);
 
   const signatures = new Map<string, boolean>();
@@ -412,13 +415,23 @@ function nameConstraintFinding(path: Node[], roles: Role[]): Finding | undefined
       const problem = constraintProblem(c);
       if (problem) return fail(j, `Its Name Constraints extension is malformed: ${problem}.`, "name constraints must be well-formed");
     }
+    const byType = (list: GeneralName[]) => {
+      const map = new Map<string, GeneralName[]>();
+      for (const c of list) {
+        if (!map.has(c.type)) map.set(c.type, []);
+        map.get(c.type)!.push(c);
+      }
+      return map;
+    };
+    const permittedByType = byType(nc.permitted);
+    const excludedByType = byType(nc.excluded);
     for (let i = j - 1; i >= 0; i--) {
       const cert = path[i]!.cert;
       if (cert.selfIssued && i > 0) continue; // 6.1.3 (b): self-issued intermediates are exempt
       for (const name of constrainedNames(cert)) {
-        const permitted = nc.permitted.filter((c) => c.type === name.type);
-        const excluded = nc.excluded.filter((c) => c.type === name.type);
-        budget -= permitted.length + excluded.length;
+        const permitted = permittedByType.get(name.type) ?? [];
+        const excluded = excludedByType.get(name.type) ?? [];
+        budget -= 1 + permitted.length + excluded.length;
         if (budget < 0)
           return fail(
             i,
