@@ -70,7 +70,7 @@ const unknownCritical = () => new x509.Extension("1.3.6.1.4.1.55738.666.1", true
 type Keys = { publicKey: CryptoKey | x509.PublicKey; privateKey?: CryptoKey };
 const P256 = { name: "ECDSA", namedCurve: "P-256" } as const;
 const SIG = { name: "ECDSA", hash: "SHA-256" } as const;
-async function ecKey(): Promise<Keys & { privateKey: CryptoKey; publicKey: CryptoKey }> {
+export async function ecKey(): Promise<Keys & { privateKey: CryptoKey; publicKey: CryptoKey }> {
   return (await webcrypto.subtle.generateKey(P256, true, ["sign", "verify"])) as unknown as CryptoKeyPair;
 }
 async function rsaKey(bits: number): Promise<Keys> {
@@ -89,7 +89,7 @@ function nodePublicKey(type: "dsa" | "p192"): Keys {
   return { publicKey: new x509.PublicKey(new Uint8Array(publicKey.export({ type: "spki", format: "der" }))) };
 }
 
-interface Issuer {
+export interface Issuer {
   cert: x509.X509Certificate;
   keys: { privateKey: CryptoKey; publicKey: CryptoKey };
 }
@@ -145,12 +145,14 @@ async function make(spec: Spec): Promise<x509.X509Certificate> {
   });
 }
 
-async function ca(subject: string, issuer?: Issuer, opts: Partial<Spec> = {}): Promise<Issuer> {
+/** A CA certificate (self-signed without `issuer`), with its keys. */
+export async function ca(subject: string, issuer?: Issuer, opts: Partial<Spec> = {}): Promise<Issuer> {
   const keys = (opts.keys as Issuer["keys"]) ?? (await ecKey());
   return { cert: await make({ subject, issuer, keys, ca: {}, ...opts }), keys };
 }
 
-async function leaf(issuer: Issuer, opts: Partial<Spec> = {}): Promise<x509.X509Certificate> {
+/** A TLS server leaf for app.example.com unless `opts` say otherwise. */
+export async function leaf(issuer: Issuer, opts: Partial<Spec> = {}): Promise<x509.X509Certificate> {
   return make({
     subject: "CN=app.example.com",
     issuer,

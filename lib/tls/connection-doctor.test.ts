@@ -151,6 +151,39 @@ describe("diagnose", () => {
     expect(completed.explanation).toContain(`"${issuingSubject}" (found in cadesk's store (CA "Doctor Issuing"))`);
   });
 
+  it("confirms the missing intermediate from the leaf's AIA caIssuers URL", async () => {
+    const { x509 } = await import("../pki/crypto-provider");
+    const { ca, ecKey, leaf } = await import("../testing/verify-cases");
+    const aiaRoot = await ca("CN=AIA Root");
+    const aiaIssuing = await ca("CN=AIA Issuing", aiaRoot, { ca: { pathLen: 0 } });
+    let fetched = 0;
+    const http = await import("node:http");
+    const served = http.createServer((_req, res) => {
+      fetched++;
+      res.writeHead(200, { "Content-Type": "application/pkix-cert" }).end(Buffer.from(aiaIssuing.cert.rawData));
+    });
+    await new Promise<void>((resolve) => served.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(served.address() as net.AddressInfo).port}/issuing.cer`;
+    try {
+      const keys = await ecKey();
+      const cert = await leaf(aiaIssuing, {
+        keys,
+        subject: "CN=localhost",
+        san: [{ type: "dns", value: "localhost" }],
+        extra: [new x509.AuthorityInfoAccessExtension({ caIssuers: new x509.GeneralName("url", url) })],
+      });
+      const keyPem = x509.PemConverter.encode(await crypto.subtle.exportKey("pkcs8", keys.privateKey), "PRIVATE KEY");
+      const r = await withEcho(cert.toString("pem"), keyPem, () =>
+        diagnose(base({ trust: { pems: [aiaRoot.cert.toString("pem")], label: "the AIA root", file: "aia.crt" }, client: undefined })),
+      );
+      expect(r).toMatchObject({ ok: false, code: "MISSING_INTERMEDIATE" });
+      expect(r.explanation).toContain(`"CN=AIA Issuing" (found in the AIA caIssuers URL ${url})`);
+      expect(fetched).toBe(1);
+    } finally {
+      served.close();
+    }
+  });
+
   it("says when cadesk has revoked the server's certificate, with the date and reason", async () => {
     const revokedServer = await files(issuingId, "server", "localhost", { ip: ["127.0.0.1"] });
     const row = await getDb().certificate.findFirstOrThrow({ where: { certificatePem: revokedServer.leaf } });

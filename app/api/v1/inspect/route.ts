@@ -3,7 +3,7 @@ import { json } from "@/lib/api/respond";
 import { MAX_UPLOAD_BYTES } from "@/lib/errors";
 import { inspect } from "@/lib/services/inspect";
 import { parseInput } from "@/lib/validations/parse";
-import { ZInspectInput, ZVerifyQuery } from "@/lib/validations/inspect";
+import { ZInspectInput } from "@/lib/validations/inspect";
 import { ZInspectUploadQuery } from "@/lib/api/queries";
 
 /**
@@ -19,7 +19,6 @@ export const POST = apiRoute("view", async (request) => {
     return json(await inspect({ input: pem ?? new Uint8Array(Buffer.from(der!, "base64")), ...options }));
   }
   const bytes = await readBounded(request, MAX_UPLOAD_BYTES + 1);
-  const { hostname, ...query } = readQuery(request, ZInspectUploadQuery);
-  const options = parseInput(ZVerifyQuery, query);
+  const { hostname, ...options } = readQuery(request, ZInspectUploadQuery);
   return json(await inspect({ input: bytes, hostname, ...options, password: request.headers.get("x-pkcs12-password") ?? undefined }));
 });
