@@ -1,0 +1,96 @@
+/**
+ * x509-limbo's native cases through the validator and through Inspect's service, when a locally
+ * generated limbo.json is given (LIMBO_JSON=/path/limbo.json): the suite's cases are not in this
+ * repository (see README, "Chain verdict"). RFC 5280 and CVE cases run in private-CA mode,
+ * `webpki::` ones in WebPKI-strict mode; the known disagreements are listed with their reason.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { AppError } from "../errors";
+import { inspect } from "../services/inspect";
+import { verifyChain } from "./verify";
+
+interface LimboCase {
+  id: string;
+  validation_kind: "SERVER" | "CLIENT";
+  trusted_certs: string[];
+  untrusted_intermediates: string[];
+  peer_certificate: string;
+  validation_time: string | null;
+  key_usage: string[];
+  expected_result: "SUCCESS" | "FAILURE";
+  expected_peer_name: { kind: string; value: string } | null;
+  max_chain_depth: number | null;
+  crls: string[];
+}
+
+/** Where cadesk knowingly differs from limbo's expectation, and why. */
+const KNOWN: Record<string, string> = {
+  // Pedantic (feature pedantic-rfc5280) and at odds with cve::cve-2024-0567, whose trusted root has no AKI either.
+  "rfc5280::aki::cross-signed-root-missing-aki": "no AKI required on a trust anchor",
+  // These leaves carry CN=example.com, which is none of their SANs: CA/B Forum BR 7.1.4.3 forbids it.
+  "webpki::nc::nc-permits-dns-san-pattern": "CN not a SAN",
+  "webpki::san::exact-localhost-ip-san": "CN not a SAN",
+  "webpki::san::leftmost-wildcard-san": "CN not a SAN",
+};
+
+const file = process.env.LIMBO_JSON;
+const cases: LimboCase[] = file && existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { testcases: LimboCase[] }).testcases : [];
+const der = (pem: string) => new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64"));
+const KU_BITS: Record<string, number> = {
+  digitalSignature: 0,
+  contentCommitment: 1,
+  keyEncipherment: 2,
+  dataEncipherment: 3,
+  keyAgreement: 4,
+  keyCertSign: 5,
+  cRLSign: 6,
+};
+const modeOf = (tc: LimboCase) => (tc.id.startsWith("webpki::") ? "webpki" : "private");
+
+describe.skipIf(cases.length === 0)("x509-limbo", () => {
+  it("agrees with every case but the known ones, 95% or more overall", () => {
+    const disagree: string[] = [];
+    for (const tc of cases) {
+      const v = verifyChain({
+        leaf: der(tc.peer_certificate),
+        intermediates: tc.untrusted_intermediates.map((p) => ({ der: der(p), source: "pasted", supplied: true })),
+        anchors: tc.trusted_certs.map((p) => ({ der: der(p), name: "the trusted set" })),
+        time: tc.validation_time ? new Date(tc.validation_time) : undefined,
+        purpose: tc.validation_kind === "CLIENT" ? "client" : "server",
+        mode: modeOf(tc),
+        hostname: tc.validation_kind === "SERVER" ? tc.expected_peer_name?.value : undefined,
+        maxIntermediates: tc.max_chain_depth ?? undefined,
+        requiredKeyUsage: tc.key_usage.map((k) => KU_BITS[k]!),
+        crls: tc.crls.map(der),
+      });
+      if (v.ok !== (tc.expected_result === "SUCCESS")) disagree.push(tc.id);
+    }
+    console.log(
+      `x509-limbo: cadesk agrees with ${cases.length - disagree.length} of ${cases.length} cases; differs on ${disagree.join(", ")}`,
+    );
+    expect(disagree.filter((id) => !KNOWN[id])).toEqual([]);
+    expect(cases.length - disagree.length).toBeGreaterThanOrEqual(Math.ceil(cases.length * 0.95));
+  });
+
+  it("never fails Inspect with anything but a named input error (no 5xx)", async () => {
+    for (const tc of cases) {
+      const input = [tc.peer_certificate, ...tc.untrusted_intermediates, ...tc.crls].join("\n");
+      try {
+        const result = await inspect({
+          input,
+          rootPem: tc.trusted_certs.join("\n"),
+          hostname: tc.validation_kind === "SERVER" ? tc.expected_peer_name?.value : undefined,
+          validationTime: tc.validation_time ? new Date(tc.validation_time) : undefined,
+          purpose: tc.validation_kind === "CLIENT" ? "client" : "server",
+          mode: modeOf(tc),
+        });
+        expect(result.objects.length, tc.id).toBeGreaterThan(0);
+      } catch (error) {
+        // A 4xx names what is wrong with the input; anything else would be a 500.
+        expect(error, `${tc.id}: ${String(error)}`).toBeInstanceOf(AppError);
+        expect((error as AppError).status, tc.id).toBeLessThan(500);
+      }
+    }
+  }, 300_000);
+});
