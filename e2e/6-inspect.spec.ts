@@ -119,3 +119,77 @@ test("POST /api/v1/inspect takes JSON or the raw file and answers with text, sum
   expect(bad.status()).toBe(400);
   expect((await bad.json()).error.message).toContain("not valid base64");
 });
+
+test("POST /api/v1/inspect: validationTime, purpose, mode and the verdicts for cadesk's own revoked and lone certificates", async ({
+  page,
+  request,
+}) => {
+  const stamp = Date.now();
+  const root = await (await request.post("/api/v1/cas", { headers: auth, data: { commonName: `Verdict Root ${stamp}` } })).json();
+  const issuing = await (
+    await request.post("/api/v1/cas", { headers: auth, data: { commonName: `Verdict Issuing ${stamp}`, parentId: root.id } })
+  ).json();
+  const issue = async (commonName: string) =>
+    (await request.post("/api/v1/certificates", { headers: auth, data: { caId: issuing.id, commonName } })).json();
+  const lone = await issue("lone.verdict.test");
+  const leafPem = await (await request.get(`/api/v1/certificates/${lone.id}/download?format=pem`, { headers: auth })).text();
+
+  // A lone leaf: completed from cadesk's store, naming the intermediate that was not pasted.
+  const alone = await (
+    await request.post("/api/v1/inspect", { headers: auth, data: { pem: leafPem, hostname: "lone.verdict.test" } })
+  ).json();
+  expect(alone.chain).toMatchObject({
+    ok: false,
+    code: "MISSING_INTERMEDIATE",
+    missingIssuer: `CN=Verdict Issuing ${stamp}`,
+    mode: "private",
+  });
+  expect(alone.chain.path.map((p: { role: string }) => p.role)).toEqual(["leaf", "intermediate", "trust anchor"]);
+
+  // The options are applied and reported.
+  const options = await request.post("/api/v1/inspect", {
+    headers: auth,
+    data: { pem: leafPem, hostname: "lone.verdict.test", validationTime: "2020-01-01T00:00:00Z", purpose: "client", mode: "webpki" },
+  });
+  expect(options.status()).toBe(200);
+  expect((await options.json()).chain).toMatchObject({
+    ok: false,
+    code: "NOT_YET_VALID",
+    purpose: "client",
+    mode: "webpki",
+    validationTime: "2020-01-01T00:00:00.000Z",
+  });
+  const raw = await request.post("/api/v1/inspect?hostname=lone.verdict.test&validationTime=2020-01-01T00:00:00Z&mode=webpki", {
+    headers: { ...auth, "Content-Type": "application/x-pem-file" },
+    data: leafPem,
+  });
+  const rawBody = await raw.text();
+  expect(raw.status(), rawBody).toBe(200);
+  expect(JSON.parse(rawBody).chain).toMatchObject({ code: "NOT_YET_VALID", mode: "webpki" });
+  const badTime = await request.post("/api/v1/inspect", { headers: auth, data: { pem: leafPem, validationTime: "yesterday" } });
+  expect(badTime.status()).toBe(400);
+  expect((await badTime.json()).error.message).toContain("not an ISO 8601 time");
+
+  // Revoked by cadesk: Inspect says when and why.
+  const revoke = await request.post(`/api/v1/certificates/${lone.id}/revoke`, { headers: auth, data: { reason: "keyCompromise" } });
+  expect(revoke.status()).toBe(200);
+  const revoked = await (
+    await request.post("/api/v1/inspect", { headers: auth, data: { pem: leafPem, hostname: "lone.verdict.test" } })
+  ).json();
+  expect(revoked.chain).toMatchObject({ ok: false, code: "REVOKED", revoked: { reason: "keyCompromise" } });
+  expect(revoked.chain.explanation).toMatch(/was revoked on \d{4}-\d{2}-\d{2} for keyCompromise/);
+
+  // The page shows the verdict, the path with roles and the rules applied.
+  await page.goto("/inspect");
+  await page.getByLabel("PEM text (one or many blocks)").fill(leafPem);
+  await page.getByLabel("Host name to check").fill("lone.verdict.test");
+  await page.getByRole("button", { name: "Inspect" }).click();
+  const verdict = page.getByRole("region", { name: "Chain verification" });
+  await expect(verdict).toContainText("Chain does not verify: REVOKED");
+  await expect(verdict).toContainText("revoked on");
+  await expect(verdict).toContainText(`Verdict Issuing ${stamp} (intermediate, cadesk's store`);
+  await expect(page.getByRole("article").first()).toContainText("Problem:Revoked on");
+  await verdict.getByText("Rules applied").click();
+  await expect(verdict).toContainText("name constraints on DNS names");
+  await snap(page, "17b-inspect-revoked-verdict");
+});

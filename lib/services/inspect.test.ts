@@ -64,6 +64,8 @@ describe("inspect", () => {
     });
     expect(after.chain!.explanation).toContain("was revoked on 2026-11-20 for keyCompromise (cadesk's CRL and OCSP state)");
     expect(after.chain!.failure).toMatchObject({ section: "RFC 5280 6.1.3 (a)(3)", role: "leaf" });
+    expect(after.objects[0]!.lints[0]).toMatchObject({ severity: "error", code: "REVOKED" });
+    expect(after.objects[1]!.lints.map((l) => l.code)).not.toContain("REVOKED");
     // A lone leaf: completed from the store, and still revoked.
     expect((await inspect({ input: leaf.certificate.certificatePem, hostname: "revoked.example.com" })).chain).toMatchObject({
       code: "REVOKED",

@@ -4,6 +4,7 @@ import { assertCan } from "../auth/actor";
  * text, a summary and plain-words findings; and for a leaf with its chain, whether it verifies
  * against cadesk's CAs (or a pasted root) for a host name.
  */
+import { createHash } from "node:crypto";
 import { getDb } from "../db";
 import { revocationState } from "./revocation-state";
 import { AppError, assertUploadSize } from "../errors";
@@ -372,5 +373,14 @@ export async function inspect(
         now,
       )
     : undefined;
+  // The certificate's own card says it too, not only the verdict (a revoked one has "no problems" otherwise).
+  if (chain?.revoked) {
+    const index = certificates.findIndex((c) => createHash("sha256").update(c.der).digest("hex") === chain.revoked!.sha256);
+    objects[detected.objects.indexOf(certificates[index]!)]?.lints.unshift({
+      severity: "error",
+      code: "REVOKED",
+      message: `Revoked on ${chain.revoked.revokedAt.slice(0, 10)} for ${chain.revoked.reason} (${chain.revoked.source}): clients that check revocation refuse it. Issue a new certificate and deploy that.`,
+    });
+  }
   return { objects, chain, skipped: detected.skipped };
 }

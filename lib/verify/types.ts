@@ -124,5 +124,5 @@ export interface Verdict {
   addedIntermediates?: { subject: string; source: string }[];
   /** caIssuers URLs of the certificate whose issuer is missing (RFC 5280 4.2.2.1). */
   caIssuers?: string[];
-  revoked?: { certificate: string; revokedAt: string; reason: string; source: string };
+  revoked?: { certificate: string; sha256: string; revokedAt: string; reason: string; source: string };
 }

@@ -266,7 +266,13 @@ function validatePath(path: Node[], ctx: Context): Verdict {
     const own = crl.status === "none" || crl.status === "good" ? ctx.opts.revocation?.(cert, issuer) : undefined;
     const hit = crl.status === "revoked" ? { revokedAt: crl.date, reason: crl.reason, source: "the CRL you pasted" } : own;
     if (hit) {
-      revoked = { certificate: cert.subject.text, revokedAt: hit.revokedAt.toISOString(), reason: hit.reason, source: hit.source };
+      revoked = {
+        certificate: cert.subject.text,
+        sha256: cert.sha256,
+        revokedAt: hit.revokedAt.toISOString(),
+        reason: hit.reason,
+        source: hit.source,
+      };
       find({
         code: "REVOKED",
         rule: "no certificate in the path may be revoked",

@@ -177,9 +177,7 @@ function ChainVerdict({ chain }: { chain: Chain }) {
         {chain.path.map((link, i) => (
           <li key={i}>
             {link.subject}{" "}
-            <span className="opacity-70">
-              ({ROLE_LABELS[link.role]}, {link.source})
-            </span>
+            <span className="opacity-70">({link.role === "trust anchor" ? link.source : `${ROLE_LABELS[link.role]}, ${link.source}`})</span>
           </li>
         ))}
       </ol>

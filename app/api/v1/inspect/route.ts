@@ -19,6 +19,7 @@ export const POST = apiRoute("view", async (request) => {
     return json(await inspect({ input: pem ?? new Uint8Array(Buffer.from(der!, "base64")), ...options }));
   }
   const bytes = await readBounded(request, MAX_UPLOAD_BYTES + 1);
-  const { hostname, ...options } = readQuery(request, ZInspectUploadQuery);
+  // readQuery only refuses unknown parameters; the schema turns validationTime into a Date.
+  const { hostname, ...options } = parseInput(ZInspectUploadQuery, readQuery(request, ZInspectUploadQuery));
   return json(await inspect({ input: bytes, hostname, ...options, password: request.headers.get("x-pkcs12-password") ?? undefined }));
 });
