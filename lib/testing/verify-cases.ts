@@ -363,6 +363,36 @@ export async function buildVerifyCases(): Promise<VerifyCase[]> {
   add("keys", "p192-leaf", "WEAK_KEY", await leaf(ica, { keys: nodePublicKey("p192") }), [ica.cert], [root.cert]);
   add("keys", "dsa-leaf", "WEAK_KEY", await leaf(ica, { keys: nodePublicKey("dsa") }), [ica.cert], [root.cert]);
 
+  // Policy constraints: a CA that requires an explicit policy (RFC 5280 4.2.1.11, 6.1.3 (f)).
+  const policy = "1.3.6.1.4.1.55738.1.1";
+  const requireExplicit = new x509.Extension("2.5.29.36", true, tlv(0x30, tlv(0x80, new Uint8Array([0]))));
+  const policyCa = await ca("CN=Policy Issuing", root, {
+    extra: [requireExplicit, new x509.CertificatePolicyExtension([policy])],
+    ca: { pathLen: 0 },
+  });
+  add(
+    "policy",
+    "explicit-policy-met",
+    "ok",
+    await leaf(policyCa, { extra: [new x509.CertificatePolicyExtension([policy])] }),
+    [policyCa.cert],
+    [root.cert],
+  );
+  add("policy", "explicit-policy-missing", "POLICY", await leaf(policyCa), [policyCa.cert], [root.cert]);
+  const softPc = new x509.Extension("2.5.29.36", false, tlv(0x30, tlv(0x80, new Uint8Array([0]))));
+  const softPolicyCa = await ca("CN=Soft Policy Issuing", root, {
+    extra: [softPc, new x509.CertificatePolicyExtension([policy])],
+    ca: { pathLen: 0 },
+  });
+  add(
+    "policy",
+    "policy-constraints-not-critical",
+    "POLICY",
+    await leaf(softPolicyCa, { extra: [new x509.CertificatePolicyExtension([policy])] }),
+    [softPolicyCa.cert],
+    [root.cert],
+  );
+
   // Name constraints, per name form, permitted and excluded.
   const constrained = async (name: string, permitted: Subtree[], excluded: Subtree[] = []) =>
     ca(`CN=${name}`, root, { extra: [nameConstraints(permitted, excluded)], ca: { pathLen: 0 } });
