@@ -25,7 +25,8 @@
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect } from "vitest";
+import { it } from "../../testing/system";
 import { AppError } from "../../errors";
 import { inspect } from "../../services/inspect";
 import { parsePemBlocks } from "../pem";
