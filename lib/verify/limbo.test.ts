@@ -5,7 +5,8 @@
  * `webpki::` ones in WebPKI-strict mode; the known disagreements are listed with their reason.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { it } from "../testing/system";
 import { AppError } from "../errors";
 import { inspect } from "../services/inspect";
 import { verifyChain } from "./verify";
