@@ -78,7 +78,7 @@ export default async function AcmeEndpointPage({
           <dt>Profiles</dt>
           <dd>
             {e.profiles.map((p) => (
-              <code key={p} className="mr-2">
+              <code key={p} className="mr-2 inline-block">
                 {p}
                 {p === e.defaultProfile ? " (default)" : ""}
               </code>
@@ -98,7 +98,7 @@ export default async function AcmeEndpointPage({
               <span className="text-amber-800 dark:text-amber-300">any DNS name or IP address (no rules)</span>
             ) : (
               e.allowedIdentifiers.map((r) => (
-                <code key={r} className="mr-2">
+                <code key={r} className="mr-2 inline-block">
                   {r}
                 </code>
               ))
