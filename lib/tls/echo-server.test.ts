@@ -5,7 +5,45 @@ import { createAuthority } from "../services/create-authority";
 import { exportCertificate } from "../services/export-certificate";
 import { issueCertificate } from "../services/issue-certificate";
 import { runAsync, tempDir, writeFiles } from "../testing/openssl";
+import { diagnose } from "./connection-doctor";
 import { EchoServer, type EchoTlsConfig } from "./echo-server";
+
+const GO_DIAL = `package main
+
+import (
+	"bufio"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"log"
+	"os"
+)
+
+func main() {
+	dir := os.Args[2]
+	caPEM, _ := os.ReadFile(dir + "/localhost.chain.pem")
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(caPEM)
+	cert, err := tls.LoadX509KeyPair(dir+"/billing.fullchain.pem", dir+"/billing.key.pem")
+	if err != nil {
+		log.Fatal(err)
+	}
+	conn, err := tls.Dial("tcp", os.Args[1], &tls.Config{RootCAs: roots, Certificates: []tls.Certificate{cert}, ServerName: "localhost", MinVersion: tls.VersionTLS12})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "hello from go\\n")
+	reader := bufio.NewReader(conn)
+	for i := 0; i < 2; i++ {
+		line, err := reader.ReadString('\\n')
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Print(line)
+	}
+}
+`;
 
 interface Pair {
   full: string;
@@ -19,6 +57,8 @@ let serverB: Pair;
 let client: Pair;
 let strangerClient: Pair;
 let clientCaPem: string;
+let issuingCaPem: string;
+let siblingClient: Pair;
 
 async function pair(caId: string, profile: "server" | "client", commonName: string, sans?: { ip?: string[] }): Promise<Pair> {
   const issued = await issueCertificate({ caId, profile, commonName, sans });
@@ -70,6 +110,9 @@ beforeAll(async () => {
   client = await pair(issuing.authority.id, "client", "billing");
   strangerClient = await pair(stranger.authority.id, "client", "intruder");
   clientCaPem = root.authority.certificatePem;
+  issuingCaPem = issuing.authority.certificatePem;
+  const sibling = await createAuthority({ commonName: "Echo Test Sibling", parentId: root.authority.id });
+  siblingClient = await pair(sibling.authority.id, "client", "sibling");
   server = new EchoServer();
   await server.start(config(serverA, "require"), 0, "127.0.0.1");
 });
@@ -103,7 +146,8 @@ describe("EchoServer", () => {
     const report = JSON.parse((await request({ cert: strangerClient.full, key: strangerClient.key })).body);
     expect(report.clientCertificateAccepted).toBe(false);
     expect(report.clientCertificate.subject).toBe("CN=intruder");
-    expect(report.clientCertificateError).toBe("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+    // OpenSSL's name once partial chains are on: no anchor issued it ("unable to get local issuer certificate").
+    expect(report.clientCertificateError).toBe("UNABLE_TO_GET_ISSUER_CERT_LOCALLY");
     const none = JSON.parse((await request({})).body);
     expect(none.clientCertificate).toBeNull();
     server.update(config(serverA, "require"));
@@ -145,42 +189,7 @@ describe("EchoServer", () => {
       "billing.fullchain.pem": client.full,
       "billing.key.pem": client.key,
       "localhost.chain.pem": serverA.chain,
-      "main.go": `package main
-
-import (
-	"bufio"
-	"crypto/tls"
-	"crypto/x509"
-	"fmt"
-	"log"
-	"os"
-)
-
-func main() {
-	dir := os.Args[2]
-	caPEM, _ := os.ReadFile(dir + "/localhost.chain.pem")
-	roots := x509.NewCertPool()
-	roots.AppendCertsFromPEM(caPEM)
-	cert, err := tls.LoadX509KeyPair(dir+"/billing.fullchain.pem", dir+"/billing.key.pem")
-	if err != nil {
-		log.Fatal(err)
-	}
-	conn, err := tls.Dial("tcp", os.Args[1], &tls.Config{RootCAs: roots, Certificates: []tls.Certificate{cert}, ServerName: "localhost", MinVersion: tls.VersionTLS12})
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer conn.Close()
-	fmt.Fprintf(conn, "hello from go\\n")
-	reader := bufio.NewReader(conn)
-	for i := 0; i < 2; i++ {
-		line, err := reader.ReadString('\\n')
-		if err != nil {
-			log.Fatal(err)
-		}
-		fmt.Print(line)
-	}
-}
-`,
+      "main.go": GO_DIAL,
     });
     const build = await runAsync("go", ["build", "-o", `${dir}/dial`, f["main.go"]!], undefined, 120_000);
     expect(build.stderr).toBe("");
@@ -249,5 +258,82 @@ func main() {
     });
     expect(echoed).toContain("still here");
     open.destroy();
+  });
+
+  describe("with only the issuing intermediate ticked as client CA", () => {
+    const intermediateOnly = (clientAuth: EchoTlsConfig["clientAuth"]): EchoTlsConfig => ({
+      ...config(serverA, clientAuth),
+      clientCaPems: [issuingCaPem],
+    });
+    afterAll(() => server.update(config(serverA, "require")));
+
+    it("accepts that intermediate's client certificates as an anchor (partial chain), and no sibling's", async () => {
+      server.update(intermediateOnly("require"));
+      const report = JSON.parse((await request({ cert: client.full, key: client.key })).body);
+      expect(report.clientCertificateAccepted).toBe(true);
+      // A client certificate from another intermediate under the same root is not trusted: the
+      // root is not an anchor here.
+      await expect(request({ cert: siblingClient.full, key: siblingClient.key })).rejects.toThrow(
+        /closed without a reply|alert|ECONNRESET/i,
+      );
+      server.update(intermediateOnly("request"));
+      const optional = JSON.parse((await request({ cert: client.full, key: client.key })).body);
+      expect(optional).toMatchObject({ clientCertificateAccepted: true, clientCertificateError: null });
+      const sibling = JSON.parse((await request({ cert: siblingClient.full, key: siblingClient.key })).body);
+      expect(sibling.clientCertificateAccepted).toBe(false);
+    });
+
+    it("the connection doctor trusting only the intermediate verifies the server and gets its client certificate accepted", async () => {
+      server.update(intermediateOnly("require"));
+      const result = await diagnose({
+        host: "127.0.0.1",
+        port: server.port!,
+        serverName: "localhost",
+        trust: { pems: [issuingCaPem], label: 'cadesk CA "Echo Test Issuing"', file: "Echo_Test_Issuing.crt" },
+        client: { certificatePem: client.full, keyPem: client.key, file: "billing.fullchain.pem" },
+        timeoutMs: 2000,
+      });
+      expect(result.code).toBeUndefined();
+      expect(result.steps.find((s) => s.title === "Chain verification and host name")?.detail).toContain("Echo Test Issuing");
+      expect(result.steps.find((s) => s.title === "Echo server's verdict")).toMatchObject({ ok: true });
+    });
+
+    it("names the intermediate in the CertificateRequest, and curl, openssl s_client and Go get through", async () => {
+      server.update(intermediateOnly("require"));
+      const dir = tempDir("cadesk-echo-partial-");
+      const f = writeFiles(dir, {
+        "billing.fullchain.pem": client.full,
+        "billing.key.pem": client.key,
+        "localhost.chain.pem": serverA.chain,
+        "main.go": GO_DIAL,
+      });
+      const curl = await runAsync("curl", [
+        "--silent",
+        "--show-error",
+        "--cacert",
+        f["localhost.chain.pem"]!,
+        "--cert",
+        f["billing.fullchain.pem"]!,
+        "--key",
+        f["billing.key.pem"]!,
+        `https://localhost:${server.port}/`,
+      ]);
+      expect(curl.stderr).toBe("");
+      expect(JSON.parse(curl.stdout)).toMatchObject({ clientCertificateAccepted: true });
+
+      const sClient = await runAsync("sh", [
+        "-c",
+        `(printf 'hello echo\\n'; sleep 1) | openssl s_client -connect 127.0.0.1:${server.port} -servername localhost -CAfile ${f["localhost.chain.pem"]} -cert ${f["billing.fullchain.pem"]} -key ${f["billing.key.pem"]} -no_ign_eof -verify_return_error`,
+      ]);
+      // What the server asked for: the intermediate's name, so clients offer a certificate it issued.
+      expect(sClient.stdout).toMatch(/Acceptable client certificate CA names\n(CN ?= ?Echo Test Issuing)\n/);
+      expect(sClient.stdout).toContain("client certificate: CN=billing, issued by CN=Echo Test Issuing: accepted");
+
+      const build = await runAsync("go", ["build", "-o", `${dir}/dial`, f["main.go"]!], undefined, 120_000);
+      expect(build.stderr).toBe("");
+      const run = await runAsync(`${dir}/dial`, [`127.0.0.1:${server.port}`, dir]);
+      expect(run.stderr).toBe("");
+      expect(run.stdout).toContain("client certificate: CN=billing, issued by CN=Echo Test Issuing: accepted");
+    }, 150_000);
   });
 });

@@ -65,6 +65,33 @@ function secureContextOptions(config: EchoTlsConfig): tls.SecureContextOptions {
   };
 }
 
+/** Node hashes argv for this; any fixed value works, it only has to be set when clients send certificates. */
+const SESSION_ID_CONTEXT = "cadesk-echo";
+
+/**
+ * The context every connection gets. The chosen client CAs are anchors, whether roots or
+ * intermediates (OpenSSL's X509_V_FLAG_PARTIAL_CHAIN): ticking the CA that issued a client
+ * certificate is enough, as with Go's ClientCAs and nginx's ssl_client_certificate, and a sibling
+ * intermediate under the same root is not trusted. Each chosen CA is still named in the
+ * CertificateRequest's certificate_authorities (RFC 8446 4.2.4; RFC 5246 7.4.4), so clients pick
+ * the right certificate.
+ */
+function connectionContext(config: EchoTlsConfig): tls.SecureContext {
+  return tls.createSecureContext({ ...secureContextOptions(config), allowPartialTrustChain: true, sessionIdContext: SESSION_ID_CONTEXT });
+}
+
+/**
+ * Node 20's `tls.Server` builds its context from a fixed list of options that leaves out
+ * `allowPartialTrustChain` (createSecureContext takes it since 20.18), so the server's shared
+ * context is replaced by one that has it. The echo server test fails if a Node release renames
+ * the field, as client certificates from a lone intermediate would be refused again.
+ */
+function installContext(server: tls.Server, config: EchoTlsConfig): void {
+  const shared = server as unknown as { _sharedCreds?: tls.SecureContext };
+  if (!("_sharedCreds" in shared)) throw new Error("this Node.js version's tls.Server has no _sharedCreds: update the echo server");
+  shared._sharedCreds = connectionContext(config);
+}
+
 export function reportFor(socket: tls.TLSSocket, clientAuth: ClientAuthMode): EchoReport {
   const peer = socket.getPeerX509Certificate?.() as X509Certificate | undefined;
   return {
@@ -128,6 +155,7 @@ export class EchoServer {
     if (this.server) throw new Error("echo server already started");
     const server = tls.createServer({ ...secureContextOptions(config), ALPNProtocols: ["http/1.1"] }, (socket) => this.handle(socket));
     this.server = server;
+    installContext(server, config);
     this.apply(config);
     // A client that fails the handshake (no or untrusted certificate) is logged by the client,
     // not by us: do not let it surface as an unhandled error.
@@ -141,7 +169,7 @@ export class EchoServer {
    */
   update(config: EchoTlsConfig): void {
     if (!this.server) throw new Error("echo server not started");
-    this.server.setSecureContext(secureContextOptions(config));
+    installContext(this.server, config);
     this.apply(config);
   }
 
