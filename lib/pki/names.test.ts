@@ -38,7 +38,7 @@ describe("SAN validation", () => {
   });
 
   it("types free-text entries by their shape, like mkcert", () => {
-    expect(parseSanText("api.example.com, 10.0.0.1\n::1 ops@example.com spiffe://prod/billing")).toEqual([
+    expect(parseSanText("api.example.com, 10.0.0.1\n::1,ops@example.com\r\n  spiffe://prod/billing  ,\n")).toEqual([
       { type: "dns", value: "api.example.com" },
       { type: "ip", value: "10.0.0.1" },
       { type: "ip", value: "::1" },
@@ -46,6 +46,14 @@ describe("SAN validation", () => {
       { type: "uri", value: "spiffe://prod/billing" },
     ]);
     expect(guessSanType("[fe80::1]")).toBe("ip");
+  });
+
+  it("refuses an entry with a space, naming it, instead of splitting it into two names", () => {
+    expect(() => parseSanText("api.example.com\nhttp://x y")).toThrow('The entry "http://x y" contains a space');
+    expect(() => parseSanText("a.example.com b.example.com")).toThrow(
+      /"a\.example\.com b\.example\.com" contains a space.*one name per line/,
+    );
+    expect(() => parseSanText("a.example.com\tb.example.com")).toThrow(/contains a space/);
   });
 });
 

@@ -140,12 +140,26 @@ export function normaliseSans(lists: SanLists): San[] {
 }
 
 /**
- * Reads the form's free-text SAN field: entries separated by commas, spaces or new lines, each
- * typed by its shape the way mkcert does (an IP, an e-mail with @, a URI with a scheme, else DNS).
+ * Reads the form's free-text SAN field: entries separated by commas or new lines, as the field's
+ * help says, each typed by its shape the way mkcert does (an IP, an e-mail with @, a URI with a
+ * scheme, else DNS). A space inside an entry is an error naming it, never a separator: no SAN
+ * type may hold one (RFC 5280 4.2.1.6 with RFC 3986 for URIs), and splitting "http://x y" into a
+ * URI and a DNS name would issue a name nobody asked for.
  */
 export function parseSanText(text: string): San[] {
   const out: San[] = [];
-  for (const entry of text.split(/[\s,]+/).filter(Boolean)) {
+  for (const entry of text
+    .split(/[,\r\n]+/)
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    if (/\s/.test(entry)) {
+      const shown = JSON.stringify(entry.length > 80 ? entry.slice(0, 80) + "…" : entry);
+      throw new AppError(
+        "INVALID_INPUT",
+        `The entry ${shown} contains a space, which no Subject Alternative Name may hold. Put one name per line or separate names with commas.`,
+        "sans",
+      );
+    }
     const type = guessSanType(entry);
     addUnique(out, { type, value: NORMALISERS[type](entry) });
   }
