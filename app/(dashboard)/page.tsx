@@ -3,9 +3,9 @@ import { can } from "@/lib/auth/roles";
 import Link from "next/link";
 import { getOverview } from "@/lib/data/overview";
 import { CERTIFICATE_ACTIONS, PageHeader } from "../ui/page-header";
-import { ExpiryTimeline } from "../ui/expiry-timeline";
 import { relativeDays, StatusBadge } from "../ui/status-badge";
 import { AcmeOverviewCard } from "./acme-endpoints/overview-card";
+import { ExpiryChart } from "./expiry-chart";
 
 export default async function OverviewPage() {
   const user = await requireUser();
@@ -27,7 +27,7 @@ export default async function OverviewPage() {
         <Stat label="Authorities" value={overview.authorityCount} href="/authorities" />
         <Stat label="Valid" value={counts.valid} href="/certificates?status=valid" />
         <Stat
-          label="Expiring < 30 days"
+          label="Expiring soon"
           value={counts.expiring}
           href="/certificates?status=expiring&sort=expiry"
           tone={counts.expiring ? "warn" : undefined}
@@ -39,7 +39,7 @@ export default async function OverviewPage() {
       <div className="grid gap-6 lg:grid-cols-3">
         <section className="card lg:col-span-2">
           <h2 className="mb-3">Expiries, next 90 days</h2>
-          <ExpiryTimeline bars={overview.timeline} />
+          <ExpiryChart bars={overview.timeline} />
         </section>
         <section className="card space-y-2">
           <h2>CAs nearing expiry</h2>
@@ -95,7 +95,7 @@ export default async function OverviewPage() {
       <section className="card">
         <h2 className="mb-3">Expiring next</h2>
         {overview.expiringNext.length === 0 ? (
-          <p className="text-sm text-slate-500">No certificate expires in the next 30 days.</p>
+          <p className="text-sm text-slate-500">No certificate is within its expiry notice window (30 days, or 7 for short-lived ones).</p>
         ) : (
           <table className="table">
             <thead>

@@ -48,6 +48,9 @@ export function certificateWhere(query: TCertificateQuery, now: Date) {
     ...(raw ? (q ? { searchText: { contains: searchText(q) } } : { id: { in: [] } }) : {}),
     ...(query.caId ? { authorityId: query.caId } : {}),
     ...(query.status ? statusWhere(query.status, now) : {}),
+    ...(query.expiresFrom || query.expiresBefore
+      ? { AND: [{ notAfter: { ...(query.expiresFrom ? { gte: query.expiresFrom } : {}), ...(query.expiresBefore ? { lt: query.expiresBefore } : {}) } }] }
+      : {}),
   };
 }
 

@@ -10,9 +10,13 @@ export const TIMELINE_WEEKS = 13;
 const CA_WARNING_DAYS = 180;
 
 export interface TimelineBar {
-  /** First day of the week, from today. */
+  /** The week's first moment (this minute, then every 7 days). */
   start: Date;
+  end: Date;
+  /** Not revoked, notAfter in [start, end). */
   count: number;
+  /** Of those, the ones already in their notice window (status "expiring", lib/data/status.ts). */
+  expiring: number;
 }
 
 export interface Overview {
@@ -27,12 +31,22 @@ export interface Overview {
 
 export async function getOverview(now = new Date()): Promise<Overview> {
   const db = getDb();
-  const weekStarts = Array.from({ length: TIMELINE_WEEKS }, (_, i) => new Date(now.getTime() + i * 7 * DAY));
+  // Whole minutes, so the inventory link of each bar (?expiresFrom=...) selects exactly what it counts.
+  const from = Math.floor(now.getTime() / 60_000) * 60_000;
+  const weekStarts = Array.from({ length: TIMELINE_WEEKS }, (_, i) => new Date(from + i * 7 * DAY));
+  const inWeek = (start: Date) => ({ notAfter: { gte: start, lt: new Date(start.getTime() + 7 * DAY) } });
   const [authorityCount, statusCounts, expiring, weekly, issued, revoked, authorities] = await Promise.all([
     db.authority.count(),
     Promise.all(CERTIFICATE_STATUSES.map((s) => db.certificate.count({ where: statusWhere(s, now) }))),
     searchCertificates({ q: undefined, caId: undefined, status: "expiring", sort: "expiry", page: 1, pageSize: 10 }, now),
-    Promise.all(weekStarts.map((start) => db.certificate.count({ where: { status: { not: "revoked" }, notAfter: { gte: start, lt: new Date(start.getTime() + 7 * DAY) } } }))),
+    Promise.all(
+      weekStarts.map((start) =>
+        Promise.all([
+          db.certificate.count({ where: { status: { not: "revoked" }, ...inWeek(start) } }),
+          db.certificate.count({ where: { AND: [statusWhere("expiring", now), inWeek(start)] } }),
+        ]),
+      ),
+    ),
     db.certificate.findMany({ orderBy: { createdAt: "desc" }, take: 5, select: { id: true, commonName: true, createdAt: true, authority: { select: { commonName: true } } } }),
     db.certificate.findMany({ where: { status: "revoked" }, orderBy: { revokedAt: "desc" }, take: 5, select: { id: true, commonName: true, revokedAt: true, revocationReason: true } }),
     db.authority.findMany({ where: { notAfter: { lt: new Date(now.getTime() + CA_WARNING_DAYS * DAY) } }, orderBy: { notAfter: "asc" }, select: { id: true, commonName: true, notAfter: true } }),
@@ -41,7 +55,12 @@ export async function getOverview(now = new Date()): Promise<Overview> {
     authorityCount,
     counts: Object.fromEntries(CERTIFICATE_STATUSES.map((s, i) => [s, statusCounts[i]!])) as Record<CertificateStatus, number>,
     expiringNext: expiring.rows,
-    timeline: weekStarts.map((start, i) => ({ start, count: weekly[i]! })),
+    timeline: weekStarts.map((start, i) => ({
+      start,
+      end: new Date(start.getTime() + 7 * DAY),
+      count: weekly[i]![0],
+      expiring: weekly[i]![1],
+    })),
     recentlyIssued: issued.map((c) => ({ id: c.id, commonName: c.commonName, createdAt: c.createdAt, issuerName: c.authority.commonName })),
     recentlyRevoked: revoked.map((c) => ({ id: c.id, commonName: c.commonName, revokedAt: c.revokedAt!, reason: c.revocationReason ?? "unspecified" })),
     expiringAuthorities: authorities.map((a) => ({ ...a, daysLeft: daysUntil(a.notAfter, now) })),

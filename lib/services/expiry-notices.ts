@@ -2,6 +2,7 @@ import { assertCan } from "../auth/actor";
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@/generated/prisma/client";
 import { readConfig } from "../config";
+import { thresholdWithinLifetime } from "../data/status";
 import { getDb } from "../db";
 import { expiryNotice, type ExpiringObject } from "../notify/message";
 import type { San } from "../pki/names";
@@ -11,13 +12,13 @@ import { DAY } from "../time";
 /**
  * The threshold an object has reached: the smallest "N days before" that its remaining time is
  * within. Thresholds as long as the whole lifetime are skipped, so a 24-hour certificate from
- * automation does not announce its own expiry the moment it is issued.
+ * automation does not announce its own expiry the moment it is issued, nor a 30-day one its
+ * 30-day notice (the dashboard's "expiring" follows the same rule, lib/data/status.ts).
  */
 export function reachedThreshold(days: number[], notBefore: Date, notAfter: Date, now: Date): number | null {
   const left = notAfter.getTime() - now.getTime();
-  const lifetime = notAfter.getTime() - notBefore.getTime();
   if (left <= 0) return null;
-  const reached = days.filter((d) => left <= d * DAY && d * DAY < lifetime);
+  const reached = days.filter((d) => left <= d * DAY && thresholdWithinLifetime(d, notBefore, notAfter));
   return reached.length ? Math.min(...reached) : null;
 }
 

@@ -4,6 +4,7 @@
  */
 import { auditEventData } from "./audit";
 import { searchText } from "../data/search-text";
+import { expiringFrom } from "../data/status";
 import { randomUUID } from "node:crypto";
 import type { Certificate } from "@/generated/prisma/client";
 import { getDb } from "../db";
@@ -115,6 +116,7 @@ export async function signAndStoreLeaf(params: SignLeafParams): Promise<Certific
         subjectDn: certificate.subject,
         notBefore: certificate.notBefore,
         notAfter: certificate.notAfter,
+        expiringFrom: expiringFrom(certificate.notBefore, certificate.notAfter),
         certificatePem: certificatePem(certificate),
         encryptedKey: params.keepKey ? sealKey(params.keepKey, certificateKeyContext(id)) : null,
         renewedFromId: params.renewedFromId ?? null,

@@ -50,6 +50,10 @@ export const ZCertificateQuery = z.object({
   q: optionalText(200, "Search"),
   caId: optionalText(100, "CA"),
   status: z.enum(CERTIFICATE_STATUSES).optional().catch(undefined),
+  /** notAfter on or after this moment (ISO 8601): the overview's expiry bars link with it. */
+  expiresFrom: z.coerce.date().optional().catch(undefined),
+  /** notAfter before this moment (ISO 8601). */
+  expiresBefore: z.coerce.date().optional().catch(undefined),
   sort: z.enum(["expiry", "-expiry", "newest"]).default("newest").catch("newest"),
   page: z.coerce.number().int().min(1).default(1).catch(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(25).catch(25),

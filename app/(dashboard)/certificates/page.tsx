@@ -22,6 +22,8 @@ function href(query: TCertificateQuery, change: Partial<TCertificateQuery>): str
   if (next.q) params.set("q", next.q);
   if (next.caId) params.set("caId", next.caId);
   if (next.status) params.set("status", next.status);
+  if (next.expiresFrom) params.set("expiresFrom", next.expiresFrom.toISOString());
+  if (next.expiresBefore) params.set("expiresBefore", next.expiresBefore.toISOString());
   if (next.sort !== "newest") params.set("sort", next.sort);
   if (next.page > 1) params.set("page", String(next.page));
   const s = params.toString();
@@ -34,6 +36,8 @@ function exportHref(query: TCertificateQuery, format: "csv" | "json"): string {
   if (query.q) params.set("q", query.q);
   if (query.caId) params.set("caId", query.caId);
   if (query.status) params.set("status", query.status);
+  if (query.expiresFrom) params.set("expiresFrom", query.expiresFrom.toISOString());
+  if (query.expiresBefore) params.set("expiresBefore", query.expiresBefore.toISOString());
   return `/download/inventory?${params}`;
 }
 
@@ -100,20 +104,29 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
           </select>
         </div>
         {query.sort !== "newest" && <input type="hidden" name="sort" value={query.sort} />}
+        {query.expiresFrom && <input type="hidden" name="expiresFrom" value={query.expiresFrom.toISOString()} />}
+        {query.expiresBefore && <input type="hidden" name="expiresBefore" value={query.expiresBefore.toISOString()} />}
         <button type="submit" className="btn btn-primary">
           Search
         </button>
-        {(query.q || query.caId || query.status) && (
+        {(query.q || query.caId || query.status || query.expiresFrom || query.expiresBefore) && (
           <Link className="btn" href="/certificates">
             Clear
           </Link>
         )}
       </form>
 
+      {(query.expiresFrom || query.expiresBefore) && (
+        <p className="text-sm">
+          Expiring {query.expiresFrom ? `from ${query.expiresFrom.toISOString().replace("T", " ").slice(0, 16)} UTC` : ""}
+          {query.expiresBefore ? ` before ${query.expiresBefore.toISOString().replace("T", " ").slice(0, 16)} UTC` : ""} ·{" "}
+          <Link href={href(query, { expiresFrom: undefined, expiresBefore: undefined, page: 1 })}>any expiry date</Link>
+        </p>
+      )}
       <div className="card overflow-x-auto p-0">
         {page.rows.length === 0 ? (
           <p className="p-5 text-sm text-slate-500">
-            {page.total === 0 && !query.q && !query.caId && !query.status ? (
+            {page.total === 0 && !query.q && !query.caId && !query.status && !query.expiresFrom && !query.expiresBefore ? (
               <>
                 No certificates yet. <Link href="/certificates/new">Issue one</Link>.
               </>
