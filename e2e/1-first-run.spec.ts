@@ -89,7 +89,11 @@ test("first run: root and intermediate CA, issue a server certificate, find it, 
   await page.getByRole("link", { name: "Overview" }).click();
   await expect(page.getByRole("link", { name: /Authorities\s*2/ })).toBeVisible();
   // One 90-day certificate: it expires in the last of the 13 weekly bars.
-  await expect(page.getByRole("img", { name: /^Certificates expiring per week: (0, ){12}1$/ })).toBeVisible();
+  const chart = page.getByRole("group", { name: /^Certificates expiring per week: (0, ){12}1$/ });
+  await expect(chart).toBeVisible();
+  // Not amber: 90 days left is outside the 30-day notice window.
+  await expect(chart.locator('[data-part="expiring"]')).toHaveCount(0);
+  await expect(chart.locator('[data-part="later"]')).toHaveCount(1);
   await expect(page.getByRole("listitem").filter({ hasText: "api.e2e.test" }).first()).toBeVisible();
   await snap(page, "07-overview");
   await page.getByRole("link", { name: "Authorities", exact: true }).click();

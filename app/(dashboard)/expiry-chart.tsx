@@ -25,7 +25,12 @@ export function ExpiryChart({ bars }: { bars: TimelineBar[] }) {
   const scale = (n: number) => (n ? Math.max(3, (n / max) * (plot - 14)) : 0);
   return (
     <figure>
-      <svg role="group" aria-label="Certificates expiring per week" viewBox={`0 0 ${width} ${height}`} className="w-full">
+      <svg
+        role="group"
+        aria-label={`Certificates expiring per week: ${bars.map((b) => b.count).join(", ")}`}
+        viewBox={`0 0 ${width} ${height}`}
+        className="w-full"
+      >
         {bars.map((b, i) => {
           const total = scale(b.count);
           const amber = b.expiring ? Math.min(total, Math.max(3, (b.expiring / max) * (plot - 14))) : 0;
