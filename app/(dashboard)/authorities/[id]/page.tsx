@@ -58,13 +58,18 @@ export default async function AuthorityPage({
           <h1>{ca.commonName}</h1>
         </div>
         <div className="flex flex-wrap gap-2">
+          {/* A root should only sign intermediates (its key stays offline otherwise), so on a root
+              "New intermediate" is the primary action and issuing from it the secondary one. */}
           {mayManage && ca.pathLength !== 0 && (
-            <Link className="btn" href={`/authorities/new?type=intermediate&parentId=${ca.id}`}>
+            <Link className={isRoot ? "btn btn-primary" : "btn"} href={`/authorities/new?type=intermediate&parentId=${ca.id}`}>
               New intermediate under it
             </Link>
           )}
           {mayIssue && (
-            <Link className="btn btn-primary" href={`/certificates/new?caId=${ca.id}`}>
+            <Link
+              className={isRoot && mayManage && ca.pathLength !== 0 ? "btn" : "btn btn-primary"}
+              href={`/certificates/new?caId=${ca.id}`}
+            >
               Issue from this CA
             </Link>
           )}

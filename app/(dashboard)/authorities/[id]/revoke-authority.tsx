@@ -37,7 +37,9 @@ export function RevokeAuthority({ id, authorities, certificates }: { id: string;
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" name="confirm" /> I understand what stops working
         </label>
-        <SubmitButton pendingText="Revoking…">Revoke CA</SubmitButton>
+        <SubmitButton pendingText="Revoking…" variant="danger">
+          Revoke CA
+        </SubmitButton>
       </div>
     </form>
   );

@@ -57,7 +57,9 @@ export function Lifecycle({ id, revoked, onHold }: { id: string; revoked: boolea
             <label className="flex items-center gap-2 text-sm">
               <input type="checkbox" name="confirm" /> Clients that check revocation will refuse it
             </label>
-            <SubmitButton pendingText="Revoking…">Revoke</SubmitButton>
+            <SubmitButton pendingText="Revoking…" variant="danger">
+              Revoke
+            </SubmitButton>
           </form>
         )
       )}
