@@ -27,11 +27,13 @@ test("first run asks for the setup token from the log, creates the admin and sig
   await page.getByRole("button", { name: "Create admin and sign in" }).click();
   await expect(page.getByRole("main").getByRole("alert")).toContainText("That setup token is not right");
   await expect(page.getByLabel("Your e-mail")).toHaveValue(ADMIN_EMAIL);
+  // Only the token was wrong: everything typed stays, passwords included.
+  await expect(page.getByLabel("Setup token")).toHaveValue("a-guess-from-a-stranger");
+  await expect(page.getByLabel("Password", { exact: true })).toHaveValue(ADMIN_PASSWORD);
+  await expect(page.getByLabel("Password again")).toHaveValue(ADMIN_PASSWORD);
 
   const token = readFileSync(path.join(process.env.E2E_DATA_DIR!, "setup-token"), "utf8").trim();
   await page.getByLabel("Setup token").fill(token);
-  await page.getByLabel("Password", { exact: true }).fill(ADMIN_PASSWORD);
-  await page.getByLabel("Password again").fill(ADMIN_PASSWORD);
   await snap(page, "00-setup");
   await page.getByRole("button", { name: "Create admin and sign in" }).click();
   await expect(page.getByRole("heading", { name: "Welcome to cadesk" })).toBeVisible();

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import type { FormState } from "@/lib/form-state";
 import { FormAlert, SubmitButton, TextField } from "../ui/form";
 import { setupAction, signInAction } from "./actions";
@@ -23,6 +23,10 @@ export function SignInForm({ next }: { next: string }) {
 
 export function SetupForm() {
   const [state, action] = useActionState<FormState, FormData>(setupAction, { ok: true });
+  // The server never sends passwords back, and React resets a form after its action: held here,
+  // they survive a wrong token or a typo in the e-mail.
+  const [password, setPassword] = useState("");
+  const [confirm, setConfirm] = useState("");
   return (
     <form action={action} className="card space-y-4">
       <h1>Set up cadesk</h1>
@@ -41,9 +45,20 @@ export function SetupForm() {
         required
         minLength={12}
         state={state}
+        value={password}
+        onChange={(e) => setPassword(e.currentTarget.value)}
         hint="At least 12 characters; a few random words work well."
       />
-      <TextField name="confirmPassword" label="Password again" type="password" autoComplete="new-password" required state={state} />
+      <TextField
+        name="confirmPassword"
+        label="Password again"
+        type="password"
+        autoComplete="new-password"
+        required
+        state={state}
+        value={confirm}
+        onChange={(e) => setConfirm(e.currentTarget.value)}
+      />
       <div className="flex justify-end">
         <SubmitButton pendingText="Creating…">Create admin and sign in</SubmitButton>
       </div>

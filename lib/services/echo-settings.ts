@@ -44,7 +44,7 @@ async function tlsConfig(settings: TEchoSettingsInput): Promise<EchoTlsConfig> {
   if (settings.clientAuth !== "none" && cas.length === 0) {
     throw new AppError(
       "INVALID_INPUT",
-      'Choose at least one CA whose client certificates the echo server accepts, or set client certificates to "none".',
+      'Choose at least one CA whose client certificates the echo server accepts, or set client certificates to "Ignored" (clientAuth "none" in the API).',
       "clientCaIds",
     );
   }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useRef, useState } from "react";
+import { useActionState, useEffect, useRef, useState } from "react";
 import { MAX_UPLOAD_BYTES } from "@/lib/errors";
 import type { InspectedObject } from "@/lib/services/inspect";
 import { FileInput, FormAlert, SelectField, SubmitButton, TextAreaField, TextField, useRemountKey } from "../../ui/form";
@@ -15,6 +15,16 @@ export function InspectForm() {
   const fileRef = useRef<HTMLFormElement>(null);
   const [dropped, setDropped] = useState("");
   const [tooLarge, setTooLarge] = useState("");
+  // The chosen file outlives the remount after each answer (a .p12 sent without its password is
+  // still there when the password is typed): file inputs cannot be given a value, only a FileList.
+  const chosen = useRef<File | null>(null);
+  useEffect(() => {
+    const input = fileRef.current?.querySelector<HTMLInputElement>('input[type="file"]');
+    if (!input || !chosen.current || input.files?.length) return;
+    const transfer = new DataTransfer();
+    transfer.items.add(chosen.current);
+    input.files = transfer.files;
+  }, [key]);
   return (
     <div className="space-y-6">
       <form
@@ -37,12 +47,17 @@ export function InspectForm() {
           }
           setTooLarge("");
         }}
+        onChange={(e) => {
+          const target: EventTarget = e.target;
+          if (target instanceof HTMLInputElement && target.type === "file") chosen.current = target.files?.[0] ?? null;
+        }}
         onDragOver={(e) => e.preventDefault()}
         onDrop={(e) => {
           e.preventDefault();
           const input = fileRef.current?.querySelector<HTMLInputElement>('input[type="file"]');
           if (input && e.dataTransfer.files.length) {
             input.files = e.dataTransfer.files;
+            chosen.current = e.dataTransfer.files[0]!;
             setDropped(e.dataTransfer.files[0]!.name);
           }
         }}
