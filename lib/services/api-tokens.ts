@@ -6,13 +6,16 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import { parseInput } from "../validations/parse";
 import { ZCreateTokenInput } from "../validations/users";
-import { audit } from "./audit";
+import { audit, checkSensitive } from "./audit";
 import { DAY } from "../time";
 
 /** Creates an API token; the token itself is returned this once and only its hash is kept. */
 export async function createApiToken(raw: unknown, now = new Date()): Promise<{ token: string; record: ApiToken }> {
-  assertCan("users", "manage API tokens");
-  assertRecentAuth(now);
+  await checkSensitive(
+    { action: "token.create", objectType: "token" },
+    () => assertCan("users", "manage API tokens"),
+    () => assertRecentAuth(now),
+  );
   const input = parseInput(ZCreateTokenInput, raw);
   const token = newToken("cdk_");
   const record = await getDb().apiToken.create({

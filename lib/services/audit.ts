@@ -1,5 +1,6 @@
 import { currentActor, type Actor } from "../auth/actor";
 import { getDb } from "../db";
+import { AppError } from "../errors";
 
 export interface AuditEntry {
   action: string;
@@ -32,4 +33,22 @@ export function auditEventData(entry: AuditEntry) {
     ip: actor.ip?.slice(0, 100) ?? null,
     detail: entry.detail ? JSON.stringify(entry.detail).slice(0, 4000) : null,
   };
+}
+
+/**
+ * The permission checks of a sensitive action (role, recent password). A refusal is recorded as
+ * a failure of that same action before it is thrown, so the log shows attempts, not only what
+ * succeeded: a viewer trying to download a key reads as `key.export` failed, refused by role.
+ */
+export async function checkSensitive(entry: Omit<AuditEntry, "outcome">, ...checks: (() => void)[]): Promise<void> {
+  try {
+    for (const check of checks) check();
+  } catch (error) {
+    if (error instanceof AppError && (error.code === "FORBIDDEN" || error.code === "REAUTH_REQUIRED")) {
+      const refused = error.code === "FORBIDDEN" ? "role" : "password not entered recently";
+      // Without an actor there is nobody to record (a programming error): the refusal stands regardless.
+      await audit({ ...entry, outcome: "failure", detail: { ...entry.detail, refused } }).catch(() => undefined);
+    }
+    throw error;
+  }
 }

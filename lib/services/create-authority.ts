@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { assertCan, assertRecentAuth } from "../auth/actor";
-import { audit } from "./audit";
+import { audit, checkSensitive } from "./audit";
 import type { Authority } from "@/generated/prisma/client";
 import { getDb } from "../db";
 import { AppError } from "../errors";
@@ -23,8 +23,11 @@ export interface CreatedAuthority {
  * validate -> check the name is free -> check the parent may sign CAs -> generate key -> sign -> save.
  */
 export async function createAuthority(raw: unknown, now = new Date()): Promise<CreatedAuthority> {
-  assertCan("manage_cas", "create CAs");
-  assertRecentAuth(now);
+  await checkSensitive(
+    { action: "ca.create", objectType: "authority" },
+    () => assertCan("manage_cas", "create CAs"),
+    () => assertRecentAuth(now),
+  );
   const input = parseInput(ZCreateAuthorityInput, raw);
   const subject = buildName(input);
   await assertNameFree(subject.toString());

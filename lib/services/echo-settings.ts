@@ -59,11 +59,14 @@ async function tlsConfig(settings: TEchoSettingsInput): Promise<EchoTlsConfig> {
 export async function updateEchoSettings(raw: unknown): Promise<EchoStatus> {
   assertCan("settings", "change the echo server");
   const status = await applyEchoSettings(raw);
+  // Names, not ids, so the audit log reads as what was chosen (the ids stay in the settings).
+  const clientCas = await getDb().authority.findMany({ where: { id: { in: status.clientCaIds } }, select: { commonName: true } });
   await audit({
     action: "settings.echo",
     objectType: "certificate",
     objectId: status.certificateId,
-    detail: { clientAuth: status.clientAuth, clientCaIds: status.clientCaIds },
+    objectLabel: status.certificateName,
+    detail: { clientAuth: status.clientAuth, clientCas: clientCas.map((ca) => ca.commonName) },
   });
   return status;
 }

@@ -5,7 +5,7 @@ import { privateKeyPem } from "../pki/keys";
 import { parsePemBlocks } from "../pki/pem";
 import { buildPkcs12 } from "../pki/pkcs12";
 import { assertActing, assertCan, assertRecentAuth } from "../auth/actor";
-import { audit } from "./audit";
+import { audit, checkSensitive } from "./audit";
 import { parseInput } from "../validations/parse";
 import { ZExportFormat, ZPkcs12Input, type TExportFormat } from "../validations/certificate";
 import { authorityChain, certificateKeyContext, findAuthority, openKey } from "./issuer";
@@ -99,10 +99,14 @@ function heldKey(certificate: HeldKey): Uint8Array {
  * export is in the audit log.
  */
 async function exportedKey(certificate: HeldKey, action: "key.export" | "pkcs12.export"): Promise<Uint8Array> {
-  assertCan("export_keys", "download private keys");
-  assertRecentAuth();
+  const entry = { action, objectType: "certificate", objectId: certificate.id, objectLabel: certificate.commonName };
+  await checkSensitive(
+    entry,
+    () => assertCan("export_keys", "download private keys"),
+    () => assertRecentAuth(),
+  );
   const key = heldKey(certificate);
-  await audit({ action, objectType: "certificate", objectId: certificate.id, objectLabel: certificate.commonName });
+  await audit(entry);
   return key;
 }
 

@@ -1,5 +1,5 @@
 import { assertCan, assertRecentAuth } from "../auth/actor";
-import { audit } from "./audit";
+import { audit, checkSensitive } from "./audit";
 import { randomUUID } from "node:crypto";
 import { getDb } from "../db";
 import { AppError } from "../errors";
@@ -19,8 +19,11 @@ import { authorityKeyContext, sealKey } from "./issuer";
  * link it under its issuer when that CA is already here -> save with the key sealed.
  */
 export async function importAuthority(raw: unknown, now = new Date()): Promise<CreatedAuthority> {
-  assertCan("manage_cas", "import CAs");
-  assertRecentAuth(now);
+  await checkSensitive(
+    { action: "ca.import", objectType: "authority" },
+    () => assertCan("manage_cas", "import CAs"),
+    () => assertRecentAuth(now),
+  );
   const input = parseInput(ZImportAuthorityInput, raw);
   const certificate = readCaCertificate(input.certificatePem);
   const key = parsePrivateKeyPem(input.privateKeyPem, input.keyPassphrase);

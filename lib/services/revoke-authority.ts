@@ -1,5 +1,5 @@
 import { assertCan, assertRecentAuth } from "../auth/actor";
-import { audit } from "./audit";
+import { audit, checkSensitive } from "./audit";
 import type { Authority } from "@/generated/prisma/client";
 import { getDb } from "../db";
 import { AppError } from "../errors";
@@ -30,8 +30,11 @@ export async function beneathAuthority(id: string): Promise<Beneath> {
  * any more. A root cannot be revoked by anyone above it: it has to leave the trust stores.
  */
 export async function revokeAuthority(id: string, raw: unknown, now = new Date()): Promise<Authority> {
-  assertCan("manage_cas", "revoke CAs");
-  assertRecentAuth(now);
+  await checkSensitive(
+    { action: "ca.revoke", objectType: "authority", objectId: id },
+    () => assertCan("manage_cas", "revoke CAs"),
+    () => assertRecentAuth(now),
+  );
   const { reason } = parseInput(ZRevokeInput, raw);
   const authority = await findAuthority(id, "id");
   if (!authority.parentId) {

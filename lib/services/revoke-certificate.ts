@@ -1,5 +1,5 @@
 import { assertCan, assertRecentAuth } from "../auth/actor";
-import { audit } from "./audit";
+import { audit, checkSensitive } from "./audit";
 import { assertMayUseAuthority } from "./issuer";
 import type { Certificate } from "@/generated/prisma/client";
 import { getDb } from "../db";
@@ -23,8 +23,11 @@ async function findCertificate(id: string): Promise<Certificate> {
  * signed anew at once. A certificate on hold may be revoked for good with another reason.
  */
 export async function revokeCertificate(id: string, raw: unknown, now = new Date()): Promise<Certificate> {
-  assertCan("issue", "revoke certificates");
-  assertRecentAuth(now);
+  await checkSensitive(
+    { action: "certificate.revoke", objectType: "certificate", objectId: id },
+    () => assertCan("issue", "revoke certificates"),
+    () => assertRecentAuth(now),
+  );
   const { reason } = parseInput(ZRevokeInput, raw);
   if (reason === "removeFromCRL") {
     throw new AppError("INVALID_INPUT", 'removeFromCRL lifts a certificate hold: use "lift hold" (DELETE .../revoke) instead.', "reason");

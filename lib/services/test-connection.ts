@@ -7,7 +7,9 @@ import { echoRuntime } from "../tls/echo-runtime";
 import { parseInput } from "../validations/parse";
 import { ZTlsTestInput } from "../validations/tls";
 import { parsePemBlocks } from "../pki/pem";
-import { exportCertificate, fileBaseName } from "./export-certificate";
+import { assertCan, assertRecentAuth } from "../auth/actor";
+import { audit, checkSensitive } from "./audit";
+import { fileBaseName, servingPems } from "./export-certificate";
 import { revocationState } from "./revocation-state";
 
 /** The name the echo server's certificate is valid for, for SNI and the host check. */
@@ -57,6 +59,7 @@ export async function testConnection(raw: unknown): Promise<DoctorResult> {
   }
 
   let client: DoctorInput["client"];
+  let usedKey: { id: string; commonName: string } | undefined;
   if (input.clientCertificateId) {
     const certificate = await db.certificate.findUnique({
       where: { id: input.clientCertificateId },
@@ -68,24 +71,42 @@ export async function testConnection(raw: unknown): Promise<DoctorResult> {
         `There is no certificate with id "${input.clientCertificateId.slice(0, 100)}".`,
         "clientCertificateId",
       );
-    client = {
-      certificatePem: String((await exportCertificate(certificate.id, "fullchain")).body),
-      keyPem: String((await exportCertificate(certificate.id, "key")).body),
-      file: `${fileBaseName(certificate.commonName, certificate.serialHex)}.fullchain.pem`,
-    };
+    // The key is used for one handshake inside this process, not handed out: the same rights as
+    // a download, but recorded as the connection test it is (tls.test), not as a key export.
+    await checkSensitive(
+      { action: "tls.test", objectType: "certificate", objectId: certificate.id, objectLabel: certificate.commonName },
+      () => assertCan("export_keys", "use a stored private key for a connection test"),
+      () => assertRecentAuth(),
+    );
+    const pems = await servingPems(certificate.id);
+    client = { ...pems, file: `${fileBaseName(certificate.commonName, certificate.serialHex)}.fullchain.pem` };
+    usedKey = certificate;
   }
 
   const intermediates = await db.authority.findMany({
     where: { parentId: { not: null } },
     select: { commonName: true, certificatePem: true },
   });
-  return diagnose({
-    host: toEcho ? "127.0.0.1" : input.host,
-    port: toEcho ? (echoRuntime().server.port ?? echoRuntime().port) : input.port!,
+  const host = toEcho ? "127.0.0.1" : input.host;
+  const port = toEcho ? (echoRuntime().server.port ?? echoRuntime().port) : input.port!;
+  const result = await diagnose({
+    host,
+    port,
     serverName: input.serverName ?? (toEcho ? await echoServerName() : undefined),
     trust,
     client,
     storeIntermediates: intermediates.map((a) => ({ der: parsePemBlocks(a.certificatePem)[0]!.der, name: a.commonName })),
     revocationFor: revocationState,
   });
+  if (usedKey) {
+    await audit({
+      action: "tls.test",
+      outcome: result.ok ? "success" : "failure",
+      objectType: "certificate",
+      objectId: usedKey.id,
+      objectLabel: usedKey.commonName,
+      detail: { target: toEcho ? "echo server" : `${host}:${port}`, usedStoredKey: true, ...(result.code ? { code: result.code } : {}) },
+    });
+  }
+  return result;
 }

@@ -11,7 +11,7 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import { parseInput } from "../validations/parse";
 import { ZChangePasswordInput, ZCreateUserInput, ZRole, ZSetupInput, ZSignInInput } from "../validations/users";
-import { audit } from "./audit";
+import { audit, checkSensitive } from "./audit";
 
 interface RequestMeta {
   ip: string | null;
@@ -172,8 +172,11 @@ export async function changeOwnPassword(raw: unknown): Promise<void> {
 }
 
 export async function createUser(raw: unknown): Promise<User> {
-  assertCan("users", "manage users");
-  assertRecentAuth();
+  await checkSensitive(
+    { action: "user.create", objectType: "user" },
+    () => assertCan("users", "manage users"),
+    () => assertRecentAuth(),
+  );
   const input = parseInput(ZCreateUserInput, raw);
   assertPassword(input.password, input.email);
   const user = await insertUser(input.email, input.role, input.password);
@@ -186,8 +189,11 @@ async function otherAdmins(userId: string): Promise<number> {
 }
 
 export async function changeRole(userId: string, rawRole: unknown): Promise<User> {
-  assertCan("users", "manage users");
-  assertRecentAuth();
+  await checkSensitive(
+    { action: "user.role", objectType: "user", objectId: userId },
+    () => assertCan("users", "manage users"),
+    () => assertRecentAuth(),
+  );
   const role = parseInput(ZRole, rawRole);
   const user = await findUser(userId);
   if (user.role === "admin" && role !== "admin" && (await otherAdmins(userId)) === 0) {
@@ -207,8 +213,11 @@ export async function changeRole(userId: string, rawRole: unknown): Promise<User
 }
 
 export async function deleteUser(userId: string): Promise<void> {
-  assertCan("users", "manage users");
-  assertRecentAuth();
+  await checkSensitive(
+    { action: "user.delete", objectType: "user", objectId: userId },
+    () => assertCan("users", "manage users"),
+    () => assertRecentAuth(),
+  );
   if (currentActor().userId === userId) throw new AppError("CONFLICT", "You cannot remove yourself; another admin can.", "id");
   const user = await findUser(userId);
   if (user.role === "admin" && (await otherAdmins(userId)) === 0) throw new AppError("CONFLICT", "This is the only admin.", "id");
@@ -218,8 +227,11 @@ export async function deleteUser(userId: string): Promise<void> {
 
 /** An admin sets a new password for someone who lost theirs; their sessions end. */
 export async function resetPassword(userId: string, password: unknown): Promise<void> {
-  assertCan("users", "manage users");
-  assertRecentAuth();
+  await checkSensitive(
+    { action: "user.password_reset", objectType: "user", objectId: userId },
+    () => assertCan("users", "manage users"),
+    () => assertRecentAuth(),
+  );
   const user = await findUser(userId);
   if (typeof password !== "string" || !password) throw new AppError("INVALID_INPUT", "Enter the new password.", "password");
   assertPassword(password, user.email);

@@ -121,8 +121,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   )}
                 </td>
                 <td className="font-mono text-xs">{e.ip}</td>
-                <td className="max-w-xs truncate font-mono text-xs" title={e.detail ?? ""}>
-                  {e.detail}
+                <td className="max-w-xs text-xs break-words" title={e.detail ?? ""}>
+                  {readableDetail(e.detail)}
                 </td>
               </tr>
             ))}
@@ -140,4 +140,20 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </section>
     </div>
   );
+}
+
+/** `{"clientAuth":"require","clientCas":["Issuing"]}` as "clientAuth: require · clientCas: Issuing". */
+function readableDetail(detail: string | null): string {
+  if (!detail) return "";
+  try {
+    const parsed = JSON.parse(detail) as Record<string, unknown>;
+    return Object.entries(parsed)
+      .map(
+        ([k, v]) =>
+          `${k}: ${Array.isArray(v) ? v.join(", ") || "none" : typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`,
+      )
+      .join(" · ");
+  } catch {
+    return detail;
+  }
 }
