@@ -4,7 +4,7 @@ const STYLES: Record<CertificateStatus, string> = {
   valid: "bg-emerald-50 text-emerald-800 ring-emerald-600/20 dark:bg-emerald-950 dark:text-emerald-300",
   expiring: "bg-amber-50 text-amber-800 ring-amber-600/30 dark:bg-amber-950 dark:text-amber-300",
   expired: "bg-red-50 text-red-800 ring-red-600/20 dark:bg-red-950 dark:text-red-300",
-  revoked: "bg-slate-100 text-slate-700 ring-slate-500/30 dark:bg-slate-800 dark:text-slate-300",
+  revoked: "bg-red-700 text-white ring-red-800 dark:bg-red-700 dark:text-white dark:ring-red-500",
 };
 
 export function StatusBadge({ status }: { status: CertificateStatus }) {

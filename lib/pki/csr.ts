@@ -1,5 +1,6 @@
 import { AppError } from "../errors";
 import { x509 } from "./crypto-provider";
+import { subjectLabel, type CsrRequested } from "./csr-review";
 import { describePublicKey, type PublicKeyInfo } from "./keys";
 import { normaliseSans, type San, type SanLists } from "./names";
 import { readPemOrDer } from "./pem";
@@ -16,6 +17,8 @@ export interface ParsedCsr {
   ignoredSans: string[];
   keyInfo: PublicKeyInfo;
   signatureAlgorithm: string;
+  /** Subject attributes, usages and other extensions asked for (what signing keeps: lib/pki/csr-review.ts). */
+  requested: CsrRequested;
 }
 
 const CSR_LABELS = ["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"];
@@ -54,7 +57,46 @@ export function parseCsr(input: string | Uint8Array): ParsedCsr {
     ignoredSans,
     keyInfo: describePublicKey(new Uint8Array(request.publicKey.rawData)),
     signatureAlgorithm: describeSignatureAlgorithm(request.signatureAlgorithm),
+    requested: requestedParts(request),
   };
+}
+
+const KEY_USAGE_NAMES: [x509.KeyUsageFlags, string][] = [
+  [x509.KeyUsageFlags.digitalSignature, "digitalSignature"],
+  [x509.KeyUsageFlags.nonRepudiation, "nonRepudiation"],
+  [x509.KeyUsageFlags.keyEncipherment, "keyEncipherment"],
+  [x509.KeyUsageFlags.dataEncipherment, "dataEncipherment"],
+  [x509.KeyUsageFlags.keyAgreement, "keyAgreement"],
+  [x509.KeyUsageFlags.keyCertSign, "keyCertSign"],
+  [x509.KeyUsageFlags.cRLSign, "cRLSign"],
+  [x509.KeyUsageFlags.encipherOnly, "encipherOnly"],
+  [x509.KeyUsageFlags.decipherOnly, "decipherOnly"],
+];
+
+const EXTENSION_NAMES: Record<string, string> = {
+  "2.5.29.14": "subjectKeyIdentifier",
+  "2.5.29.30": "nameConstraints",
+  "2.5.29.32": "certificatePolicies",
+  "1.3.6.1.5.5.7.1.24": "TLS feature (OCSP must-staple)",
+  "1.3.6.1.5.5.7.1.1": "authorityInfoAccess",
+  "2.5.29.31": "cRLDistributionPoints",
+};
+
+/** The CSR's subject attributes and requested extensions other than the SAN, as plain data. */
+function requestedParts(request: x509.Pkcs10CertificateRequest): CsrRequested {
+  const subject = request.subjectName
+    .toJSON()
+    .flatMap((rdn) => Object.entries(rdn).flatMap(([type, values]) => values.map((value) => ({ type, label: subjectLabel(type), value }))));
+  const requested: CsrRequested = { subject, extendedKeyUsages: [], keyUsages: [], asksForCa: false, otherExtensions: [] };
+  for (const extension of request.extensions) {
+    if (extension instanceof x509.SubjectAlternativeNameExtension) continue;
+    if (extension instanceof x509.ExtendedKeyUsageExtension) requested.extendedKeyUsages.push(...extension.usages.map(String));
+    else if (extension instanceof x509.KeyUsagesExtension)
+      requested.keyUsages.push(...KEY_USAGE_NAMES.filter(([flag]) => extension.usages & flag).map(([, name]) => name));
+    else if (extension instanceof x509.BasicConstraintsExtension) requested.asksForCa = extension.ca;
+    else requested.otherExtensions.push(EXTENSION_NAMES[extension.type] ?? extension.type);
+  }
+  return requested;
 }
 
 function describeSignatureAlgorithm(alg: { name: string; hash?: { name: string } | string }): string {

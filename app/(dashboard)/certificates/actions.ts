@@ -7,7 +7,7 @@ import { fileBaseName } from "@/lib/services/export-certificate";
 import { issueCertificate } from "@/lib/services/issue-certificate";
 import { issueInputFromForm } from "@/lib/services/issue-form";
 import { pastedOrUploaded } from "@/lib/services/read-upload";
-import { previewCsr, type CsrPreview } from "@/lib/services/sign-csr";
+import { reviewCsr, type CsrReview } from "@/lib/services/review-csr";
 
 export interface IssueFormState extends FormState {
   /** Set when the user chose not to keep the key: it is shown this once. */
@@ -30,14 +30,14 @@ export async function issueCertificateAction(_: IssueFormState, form: FormData):
 }
 
 export interface CsrFormState extends FormState {
-  preview?: CsrPreview;
+  preview?: CsrReview;
   csrPem?: string;
 }
 
 export async function previewCsrAction(_: CsrFormState, form: FormData): Promise<CsrFormState> {
   try {
     const csrPem = await pastedOrUploaded(form.get("csr"), form.get("csrFile"), "CERTIFICATE REQUEST", "csr");
-    return { ok: true, preview: await actAs("issue", () => previewCsr(csrPem)), csrPem, values: formValues(form) };
+    return { ok: true, preview: await actAs("issue", () => reviewCsr(csrPem)), csrPem, values: formValues(form) };
   } catch (error) {
     return formFailure(error, form);
   }

@@ -10,6 +10,7 @@ import { CertificateFacts } from "../../../ui/certificate-facts";
 import { PemAndText } from "../../../ui/pem-and-text";
 import { Lifecycle } from "./lifecycle";
 import { AcmeOrigin } from "../../acme-endpoints/certificate-origin";
+import { RevokedBanner } from "./revoked-banner";
 import { StatusBadge } from "../../../ui/status-badge";
 import { UsageSnippets } from "../../../ui/usage-snippets";
 import { DownloadForm, DownloadLink } from "../../../ui/reauth";
@@ -66,15 +67,7 @@ export default async function CertificatePage({
           </h1>
         </div>
       </div>
-      {cert.revokedAt && (
-        <div
-          role="status"
-          className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
-        >
-          Revoked on {cert.revokedAt.toISOString().slice(0, 16).replace("T", " ")} UTC ({cert.revocationReason}). It is listed in{" "}
-          <a href={`/crl/${cert.authorityId}?format=pem`}>its CA&apos;s CRL</a>.
-        </div>
-      )}
+      <RevokedBanner revokedAt={cert.revokedAt} reason={cert.revocationReason} authorityId={cert.authorityId} />
       {(cert.renewedFrom || cert.renewals.length > 0) && (
         <p className="text-sm">
           {cert.renewedFrom && (
@@ -131,6 +124,7 @@ export default async function CertificatePage({
             this certificate want the <strong>chain</strong>.
           </p>
         </div>
+        <RevokedBanner revokedAt={cert.revokedAt} reason={cert.revocationReason} authorityId={cert.authorityId} variant="downloads" />
         <table className="table">
           <tbody>
             {DOWNLOADS.filter((f) => f !== "key" || (cert.hasKey && mayExportKey)).map((f) => (

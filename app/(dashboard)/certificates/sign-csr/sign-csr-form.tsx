@@ -1,6 +1,8 @@
 "use client";
 
 import { useActionState, useState } from "react";
+import { reviewCsrRequest, type ReviewRow } from "@/lib/pki/csr-review";
+import { LEAF_PROFILES, PROFILE_SPECS, type LeafProfile } from "@/lib/pki/profiles-data";
 import { FieldError, FileInput, FormAlert, SubmitButton, TextField, useRemountKey } from "../../../ui/form";
 import { IssuerAndProfile, SanField, ValidityField, type CaOption } from "../../../ui/leaf-fields";
 import { previewCsrAction, signCsrAction, type CsrFormState } from "../actions";
@@ -21,6 +23,20 @@ export function SignCsrForm({ authorities, defaultCaId }: { authorities: CaOptio
   const preview = review.ok ? review.preview : undefined;
   const state = signed.ok ? review : signed;
   const reviewed = preview && review.csrPem === csr;
+  // The profile and CN chosen below, so the "kept?" column follows them as they change.
+  const [chosen, setChosen] = useState<{ profile?: string; commonName?: string }>({});
+  const [seenPreview, setSeenPreview] = useState(preview);
+  if (preview !== seenPreview) {
+    setSeenPreview(preview);
+    setChosen({});
+  }
+  const isProfile = (p: string | undefined): p is LeafProfile => !!p && (LEAF_PROFILES as readonly string[]).includes(p);
+  const profile: LeafProfile = isProfile(chosen.profile)
+    ? chosen.profile
+    : isProfile(state.values?.profile)
+      ? state.values.profile
+      : (preview?.suggestedProfile ?? "server");
+  const rows = preview ? reviewCsrRequest(preview.requested, profile, preview.rsaKey, chosen.commonName ?? state.values?.commonName) : [];
 
   return (
     <form className="space-y-6">
@@ -53,7 +69,15 @@ export function SignCsrForm({ authorities, defaultCaId }: { authorities: CaOptio
       </section>
 
       {reviewed && (
-        <section key={reviewKey} className="card space-y-5">
+        <section
+          key={reviewKey}
+          className="card space-y-5"
+          onChange={(e) => {
+            const target: EventTarget = e.target;
+            if (target instanceof HTMLSelectElement && target.name === "profile") setChosen((c) => ({ ...c, profile: target.value }));
+            if (target instanceof HTMLInputElement && target.name === "commonName") setChosen((c) => ({ ...c, commonName: target.value }));
+          }}
+        >
           <h2>2. What it asks for</h2>
           <dl className="dl">
             <dt>Subject</dt>
@@ -74,9 +98,19 @@ export function SignCsrForm({ authorities, defaultCaId }: { authorities: CaOptio
               </>
             )}
           </dl>
+          <RequestedTable
+            rows={rows}
+            profile={profile}
+            suggested={preview.requested.extendedKeyUsages.length ? preview.suggestedProfile : null}
+          />
           <h2>3. What you will sign</h2>
           <FormAlert state={signed} fields={["caId", "profile", "commonName", "sans", "validityDays", "csr"]} />
-          <IssuerAndProfile state={state} authorities={authorities} defaultCaId={defaultCaId} />
+          {/* The profile defaults to what the CSR's extended key usages ask for. */}
+          <IssuerAndProfile
+            state={{ ...state, values: { profile: preview.suggestedProfile, ...state.values } }}
+            authorities={authorities}
+            defaultCaId={defaultCaId}
+          />
           <TextField name="commonName" label="Common Name" maxLength={64} state={signed} defaultValue={preview.commonName} />
           <SanField state={signed} defaultValue={preview.sanText} />
           <ValidityField state={signed} />
@@ -88,5 +122,50 @@ export function SignCsrForm({ authorities, defaultCaId }: { authorities: CaOptio
         </section>
       )}
     </form>
+  );
+}
+
+const OUTCOME_STYLE: Record<ReviewRow["outcome"], string> = {
+  kept: "text-emerald-700 dark:text-emerald-400",
+  changed: "text-amber-700 dark:text-amber-400",
+  dropped: "text-red-700 dark:text-red-400",
+};
+
+/** Each requested attribute, usage and extension, and whether the certificate will carry it with the chosen profile. */
+function RequestedTable({ rows, profile, suggested }: { rows: ReviewRow[]; profile: LeafProfile; suggested: LeafProfile | null }) {
+  return (
+    <div>
+      <table className="table" aria-label="Requested attributes and usages">
+        <thead>
+          <tr>
+            <th>Requested</th>
+            <th>Value</th>
+            <th>With {PROFILE_SPECS[profile].label}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, i) => (
+            <tr key={i}>
+              <td>{r.what}</td>
+              <td className="font-mono text-xs break-all">{r.asked}</td>
+              <td>
+                <span className={`font-medium ${OUTCOME_STYLE[r.outcome]}`}>
+                  {r.outcome === "kept" ? "kept" : r.outcome === "changed" ? "set by cadesk" : "not kept"}
+                </span>
+                <span className="text-slate-600 dark:text-slate-400">: {r.note}</span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="hint">
+        The profile decides usages, as step-ca and cfssl do.{" "}
+        {suggested === null
+          ? "The CSR asks for no extended key usage, so the TLS server profile is preselected."
+          : suggested === profile
+            ? `The CSR asks for ${PROFILE_SPECS[suggested].label}, which is selected below.`
+            : `The CSR asks for ${PROFILE_SPECS[suggested].label}; you chose ${PROFILE_SPECS[profile].label}.`}
+      </p>
+    </div>
   );
 }
