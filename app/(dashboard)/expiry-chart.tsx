@@ -92,9 +92,8 @@ export function ExpiryChart({ bars }: { bars: TimelineBar[] }) {
         <line x1={0} x2={width} y1={plot} y2={plot} className="stroke-slate-300 dark:stroke-slate-700" />
       </svg>
       <figcaption className="hint">
-        Certificates expiring each week over the next 90 days. <span className="font-medium text-amber-700 dark:text-amber-400">Amber</span>
-        : already expiring, that is within 30 days of the end (7 days for certificates that live 30 days or less, 1 day for a week or less),
-        as the expiry notices count it. Click a bar to list its certificates.
+        Expiries per week, next 90 days. <span className="font-medium text-amber-700 dark:text-amber-400">Amber</span>: already expiring (30
+        days before the end; 7 for certificates of 30 days or less). Click a bar to list them.
       </figcaption>
     </figure>
   );

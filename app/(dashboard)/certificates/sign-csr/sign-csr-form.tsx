@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useRef, useState, useTransition } from "react";
 import { reviewCsrRequest, type ReviewRow } from "@/lib/pki/csr-review";
 import { LEAF_PROFILES, PROFILE_SPECS, type LeafProfile } from "@/lib/pki/profiles-data";
 import { FieldError, FileInput, FormAlert, SubmitButton, TextField, useRemountKey } from "../../../ui/form";
@@ -12,6 +12,8 @@ export function SignCsrForm({ authorities, defaultCaId }: { authorities: CaOptio
   const [review, previewAction] = useActionState<CsrFormState, FormData>(previewCsrAction, { ok: true });
   const [signed, signAction] = useActionState<CsrFormState, FormData>(signCsrAction, { ok: true });
   const [csr, setCsr] = useState("");
+  const formRef = useRef<HTMLFormElement>(null);
+  const [reviewing, startReview] = useTransition();
   const reviewKey = useRemountKey(signed);
   // An uploaded file comes back as PEM text: keep it in the box so the next step sends it
   // (adjusted while rendering, as React recommends, rather than in an effect).
@@ -39,7 +41,7 @@ export function SignCsrForm({ authorities, defaultCaId }: { authorities: CaOptio
   const rows = preview ? reviewCsrRequest(preview.requested, profile, preview.rsaKey, chosen.commonName ?? state.values?.commonName) : [];
 
   return (
-    <form className="space-y-6">
+    <form ref={formRef} className="space-y-6">
       <section className="card space-y-3">
         <h2>1. The CSR</h2>
         <FormAlert state={review} fields={["csr"]} />
@@ -62,8 +64,21 @@ export function SignCsrForm({ authorities, defaultCaId }: { authorities: CaOptio
         </div>
         <div className="flex flex-wrap items-center justify-between gap-3">
           <FileInput name="csrFile" aria-label="Upload CSR file (PEM or DER)" accept=".csr,.pem,.der,.req" />
-          <button type="submit" formAction={previewAction} className="btn">
-            Review CSR
+          {/* Dispatched by hand, not as a form action: React resets a form after its action, and the
+              reset would show the profile select's first option over the one the CSR asks for. */}
+          <button
+            type="button"
+            className="btn"
+            disabled={reviewing}
+            aria-disabled={reviewing}
+            onClick={() => {
+              const form = formRef.current;
+              // The same checks a submit runs (the file size limit among them).
+              if (!form || !form.reportValidity()) return;
+              startReview(() => previewAction(new FormData(form)));
+            }}
+          >
+            {reviewing ? "Reviewing…" : "Review CSR"}
           </button>
         </div>
       </section>
