@@ -4,7 +4,8 @@
  * profile changes. cadesk, like step-ca and cfssl, lets the profile decide usages: a CSR's
  * extensionRequest (PKCS#9, RFC 2985 5.4.2) is a wish list, and the CA answers it.
  */
-import { EKU, PROFILE_SPECS, type LeafProfile } from "./profiles-data";
+import { EKU } from "./oids";
+import { PROFILE_SPECS, type LeafProfile } from "./profiles-data";
 
 /** The requested parts of a CSR, read by lib/pki/csr.ts. */
 export interface CsrRequested {
@@ -26,8 +27,8 @@ const EKU_NAMES: Record<string, string> = {
   "1.3.6.1.5.5.7.3.3": "codeSigning",
   "1.3.6.1.5.5.7.3.4": "emailProtection",
   "1.3.6.1.5.5.7.3.8": "timeStamping",
-  "1.3.6.1.5.5.7.3.9": "OCSPSigning",
-  "2.5.29.37.0": "anyExtendedKeyUsage",
+  [EKU.ocspSigning]: "OCSPSigning",
+  [EKU.any]: "anyExtendedKeyUsage",
 };
 export const ekuName = (oid: string) => EKU_NAMES[oid] ?? oid;
 
