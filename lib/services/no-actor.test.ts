@@ -17,6 +17,7 @@ const NOT_ENTRY_POINTS: Record<string, string> = {
   "acme-create-endpoint.acmeDirectoryUrl": "pure: a URL from the configuration",
   "acme-endpoint-lookup.findAcmeEndpoint": "internal read, used after the caller's check",
   "api-tokens.findApiToken": "how a bearer token becomes an actor (lib/api/auth.ts): there is none yet",
+  "audit.checkSensitive": "runs the checks it is handed; those are the entry point's own",
   "certificate-text.pemCertificateText": "pure: text of a PEM",
   "create-authority.assertNameFree": "internal step of createAuthority/importAuthority",
   "dashboard-tls.dashboardNames": "pure: host names from the environment",

@@ -1,4 +1,3 @@
-import { assertCan } from "../auth/actor";
 import { X509Certificate } from "node:crypto";
 import { getDb } from "../db";
 import { AppError } from "../errors";
