@@ -81,13 +81,30 @@ export interface DoctorResult {
 }
 
 const CLIENT_AUTH = EKU.clientAuth;
+function isSelfSignedPem(pem: string): boolean {
+  try {
+    const cert = new X509Certificate(pem);
+    return cert.checkIssued(cert);
+  } catch {
+    return true;
+  }
+}
+
 export function commandsFor(input: DoctorInput): DoctorResult["commands"] {
   const name = input.serverName || input.host;
   const caFile = input.trust === "system" ? null : input.trust.file;
   const key = input.client?.file.replace(/\.fullchain\.pem$/, ".key.pem");
   const resolve = name !== input.host ? ` --resolve ${name}:${input.port}:${input.host}` : "";
   const curl = `curl -v${caFile ? ` --cacert ${caFile}` : ""}${input.client ? ` --cert ${input.client.file} --key ${key}` : ""}${resolve} https://${name}:${input.port}/`;
-  const openssl = `openssl s_client -connect ${input.host}:${input.port} -servername ${name}${caFile ? ` -CAfile ${caFile}` : ""}${input.client ? ` -cert ${input.client.file} -key ${key}` : ""} -verify_hostname ${name} -verify_return_error`;
+  // An IP address is checked with -verify_ip (-verify_hostname never matches an iPAddress SAN) and
+  // is not sent as SNI (RFC 6066 3: literal IP addresses are not permitted in server_name).
+  const ip = net.isIP(name.replace(/^\[|\]$/g, "")) !== 0;
+  const sni = ip ? " -noservername" : ` -servername ${name}`;
+  const check = ip ? ` -verify_ip ${name.replace(/^\[|\]$/g, "")}` : ` -verify_hostname ${name}`;
+  // OpenSSL only ends a chain at a self-signed anchor unless told otherwise; curl and Go accept an
+  // intermediate as anchor, and so must this command when the trust file is one.
+  const partial = input.trust !== "system" && input.trust.pems.some((pem) => !isSelfSignedPem(pem)) ? " -partial_chain" : "";
+  const openssl = `openssl s_client -connect ${input.host}:${input.port}${sni}${caFile ? ` -CAfile ${caFile}${partial}` : ""}${input.client ? ` -cert ${input.client.file} -key ${key}` : ""}${check} -verify_return_error`;
   const go = [
     caFile
       ? `caPEM, _ := os.ReadFile("${caFile}")\nroots := x509.NewCertPool()\nroots.AppendCertsFromPEM(caPEM)`
@@ -337,7 +354,13 @@ export async function diagnose(input: DoctorInput): Promise<DoctorResult> {
   } catch {
     // not the echo server: show the reply as it came
   }
-  steps.push({ title: "Reply", ok: true, detail: reply.split("\n")[0]?.trim() || "(empty)" });
+  // The status line (or first line of a non-HTTP answer), not the first line of a JSON body ("{").
+  const firstLine = hs.reply.split("\n")[0]?.trim();
+  steps.push({
+    title: "Reply",
+    ok: true,
+    detail: firstLine ? (reply !== hs.reply ? `${firstLine}, with the echo server's JSON report (below)` : firstLine) : "(empty)",
+  });
   return result(undefined, undefined, { serverChain, reply });
 
   function rejected(chainSummary: DoctorResult["serverChain"] = []): DoctorResult {

@@ -298,6 +298,26 @@ describe("EchoServer", () => {
       expect(result.steps.find((s) => s.title === "Echo server's verdict")).toMatchObject({ ok: true });
     });
 
+    it("for an IP target the doctor's openssl command uses -verify_ip (no SNI) and -partial_chain, and runs; its Reply step is the status line", async () => {
+      server.update(intermediateOnly("require"));
+      const result = await diagnose({
+        host: "127.0.0.1",
+        port: server.port!,
+        trust: { pems: [issuingCaPem], label: 'cadesk CA "Echo Test Issuing"', file: "Echo_Test_Issuing.crt" },
+        client: { certificatePem: client.full, keyPem: client.key, file: "billing.fullchain.pem" },
+        timeoutMs: 2000,
+      });
+      expect(result.code).toBeUndefined();
+      expect(result.steps.find((s) => s.title === "Reply")?.detail).toBe("HTTP/1.1 200 OK, with the echo server's JSON report (below)");
+      expect(result.commands.openssl).toContain("-verify_ip 127.0.0.1");
+      expect(result.commands.openssl).not.toContain("-verify_hostname");
+      const dir = tempDir("cadesk-doctor-cmd-");
+      writeFiles(dir, { "Echo_Test_Issuing.crt": issuingCaPem, "billing.fullchain.pem": client.full, "billing.key.pem": client.key });
+      const run = await runAsync("sh", ["-c", `cd ${dir} && (sleep 1) | ${result.commands.openssl}`]);
+      expect(run.stdout + run.stderr).toMatch(/Verify return code: 0 \(ok\)/);
+      expect(run.stdout).toContain("client certificate: CN=billing, issued by CN=Echo Test Issuing: accepted");
+    });
+
     it("names the intermediate in the CertificateRequest, and curl, openssl s_client and Go get through", async () => {
       server.update(intermediateOnly("require"));
       const dir = tempDir("cadesk-echo-partial-");
