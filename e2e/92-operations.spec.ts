@@ -122,6 +122,21 @@ test("health, readiness, metrics, request ids, one instance per store, and a gra
     expect(text).toContain("cadesk_crl_age_seconds");
     expect((await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
 
+    // The audit log records the request id of what it records (the CA above came through a request
+    // whose id the server made up; this one brings its own).
+    const named = await fetch(`${base}/api/v1/cas`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json", "X-Request-Id": "ops-create-ca-1" },
+      body: JSON.stringify({ commonName: "Ops Second Root" }),
+    });
+    expect(named.status).toBe(201);
+    const events = await (await fetch(`${base}/api/v1/audit?format=json`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json();
+    const created = (events as { action: string; objectLabel: string; requestId: string | null }[]).filter(
+      (e) => e.action === "ca.create",
+    );
+    expect(created.find((e) => e.objectLabel === "Ops Second Root")?.requestId).toBe("ops-create-ca-1");
+    expect(created.find((e) => e.objectLabel === "Ops Root")?.requestId).toMatch(/^[0-9a-f-]{36}$/);
+
     // Every request is one JSON log line with the request id the response carries.
     const probe = await fetch(`${base}/healthz`, { headers: { "X-Request-Id": "probe-123" } });
     expect(probe.headers.get("x-request-id")).toBe("probe-123");

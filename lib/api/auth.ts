@@ -45,6 +45,14 @@ export function clientIp(headers: Headers): string | null {
   return headers.get("x-forwarded-for")?.split(",")[0]?.trim().slice(0, 100) || headers.get("x-real-ip")?.slice(0, 100) || null;
 }
 
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** The request's id, as scripts/serve.mjs set it (and the response's X-Request-Id repeats it). */
+export function requestId(headers: Headers): string | null {
+  const id = headers.get("x-request-id");
+  return id && SANE_REQUEST_ID.test(id) ? id : null;
+}
+
 /** Who a bearer token belongs to; refuses missing, wrong, expired and revoked tokens alike. */
 export async function apiActor(request: Request): Promise<Actor> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
@@ -60,11 +68,20 @@ export async function apiActor(request: Request): Promise<Actor> {
         role: "admin",
         userId: null,
         ip,
+        requestId: requestId(request.headers),
       };
     }
     const token = await findApiToken(bearer);
     if (token && isRole(token.role))
-      return { type: "token", id: token.id, label: `token "${token.name}"`, role: token.role, userId: null, ip };
+      return {
+        type: "token",
+        id: token.id,
+        label: `token "${token.name}"`,
+        role: token.role,
+        userId: null,
+        ip,
+        requestId: requestId(request.headers),
+      };
   }
   throw new AppError(
     "UNAUTHORIZED",

@@ -3,7 +3,7 @@ import { AppError, MAX_UPLOAD_BYTES } from "../errors";
 import { publicActor, runAs } from "../auth/actor";
 import type { Permission } from "../auth/roles";
 import { can } from "../auth/roles";
-import { apiActor, clientIp } from "./auth";
+import { apiActor, clientIp, requestId } from "./auth";
 import { assertNoUnknownFields } from "../validations/unknown-fields";
 import { errorResponse } from "./respond";
 
@@ -38,7 +38,7 @@ export function apiRoute(permission: Permission, handler: (request: Request, par
  */
 export function publicRoute<C>(handler: (request: Request, context: C) => Promise<Response> | Response) {
   return (request: Request, context: C): Promise<Response> =>
-    runAs(publicActor(clientIp(request.headers)), async () => handler(request, context));
+    runAs({ ...publicActor(clientIp(request.headers)), requestId: requestId(request.headers) }, async () => handler(request, context));
 }
 
 /**

@@ -5,7 +5,7 @@
  * empty HTTP 500 Next sends for an exception that escapes a route.
  */
 import { publicActor, runAs } from "../auth/actor";
-import { clientIp } from "./auth";
+import { clientIp, requestId } from "./auth";
 import { AppError } from "../errors";
 
 type Context<P> = { params: Promise<P> };
@@ -19,7 +19,8 @@ export function pkiRoute<P>(
       // What these endpoints return is public by design, so they act as the anonymous public,
       // explicitly: the services they call (CRL, OCSP, CA certificate) accept any actor, and a
       // stale CRL or responder certificate is re-signed on the way without any user permission.
-      return await runAs(publicActor(clientIp(request.headers)), async () => handler(request, await context.params));
+      const actor = { ...publicActor(clientIp(request.headers)), requestId: requestId(request.headers) };
+      return await runAs(actor, async () => handler(request, await context.params));
     } catch (error) {
       if (error instanceof AppError) return onError(error, request);
       console.error(`[cadesk] ${request.method} ${new URL(request.url).pathname} failed: ${(error as Error).stack ?? error}`);

@@ -16,6 +16,8 @@ export interface Actor {
   /** A session's last password entry; sensitive actions need it recent. */
   authenticatedAt?: Date;
   sessionId?: string;
+  /** The HTTP request's id (X-Request-Id, set by scripts/serve.mjs), recorded with audit events. */
+  requestId?: string | null;
 }
 
 /**

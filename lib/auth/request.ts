@@ -5,16 +5,16 @@
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { redirect } from "next/navigation";
-import { clientIp } from "../api/auth";
+import { clientIp, requestId } from "../api/auth";
 import { AppError } from "../errors";
 import { publicActor, runAs, type Actor } from "./actor";
 import { can, isRole, type Permission } from "./roles";
 import { ABSOLUTE_MS, findSession, SESSION_COOKIE } from "./sessions";
 import { hasUsers } from "./setup";
 
-export async function requestMeta(): Promise<{ ip: string | null; userAgent: string | null }> {
+export async function requestMeta(): Promise<{ ip: string | null; userAgent: string | null; requestId: string | null }> {
   const h = await headers();
-  return { ip: clientIp(h), userAgent: h.get("user-agent") };
+  return { ip: clientIp(h), userAgent: h.get("user-agent"), requestId: requestId(h) };
 }
 
 /** The signed-in user as an actor, or null, read now (actions that change the session use this). */
@@ -22,7 +22,7 @@ export async function readSessionActor(): Promise<Actor | null> {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   const found = await findSession(token);
   if (!found || !isRole(found.user.role)) return null;
-  const { ip } = await requestMeta();
+  const { ip, requestId } = await requestMeta();
   return {
     type: "user",
     id: found.user.id,
@@ -32,6 +32,7 @@ export async function readSessionActor(): Promise<Actor | null> {
     ip,
     authenticatedAt: found.session.authenticatedAt,
     sessionId: found.session.id,
+    requestId,
   };
 }
 
@@ -60,8 +61,8 @@ export async function actAs<T>(permission: Permission, fn: () => Promise<T>): Pr
 
 /** For the sign-in and setup actions: runs `fn` as the anonymous visitor (with its address), who has no permission. */
 export async function actPublicly<T>(fn: () => Promise<T>): Promise<T> {
-  const { ip } = await requestMeta();
-  return runAs(publicActor(ip), fn);
+  const { ip, requestId } = await requestMeta();
+  return runAs({ ...publicActor(ip), requestId }, fn);
 }
 
 /** Sets the session cookie: httpOnly, SameSite=Lax, Secure when the dashboard is served over HTTPS. */

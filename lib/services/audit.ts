@@ -31,6 +31,7 @@ export function auditEventData(entry: AuditEntry) {
     objectId: entry.objectId ?? null,
     objectLabel: entry.objectLabel?.slice(0, 500) ?? null,
     ip: actor.ip?.slice(0, 100) ?? null,
+    requestId: actor.requestId ?? null,
     detail: entry.detail ? JSON.stringify(entry.detail).slice(0, 4000) : null,
   };
 }

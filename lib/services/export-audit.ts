@@ -17,6 +17,7 @@ const COLUMNS = [
   "objectId",
   "objectLabel",
   "ip",
+  "requestId",
   "detail",
 ] as const;
 
