@@ -110,5 +110,9 @@ describe("HTTPS for the dashboard (CADESK_TLS=1)", () => {
     expect(renewed).not.toBe(id);
     expect((await getDb().certificate.findUniqueOrThrow({ where: { id: renewed } })).renewedFromId).toBe(id);
     expect(await ensureDashboardCertificate(later)).toBe(renewed);
+    // Back at the real time, a certificate made for that later day is not yet valid: a usable one replaces it.
+    const now = await ensureDashboardCertificate(new Date());
+    expect(now).not.toBe(renewed);
+    expect((await getDb().certificate.findUniqueOrThrow({ where: { id: now } })).notBefore.getTime()).toBeLessThanOrEqual(Date.now());
   });
 });

@@ -34,7 +34,8 @@ export async function ensureDashboardCertificate(now = new Date()): Promise<stri
     const db = getDb();
     const id = await dashboardCertificateId();
     const current = id ? await db.certificate.findUnique({ where: { id } }) : null;
-    const usable = current && current.status === "active" && current.encryptedKey && current.notAfter > now;
+    // Not yet valid (a clock moved back, or a certificate made for a later time) is no more usable than expired.
+    const usable = current && current.status === "active" && current.encryptedKey && current.notBefore <= now && current.notAfter > now;
     if (usable && current.notAfter.getTime() - now.getTime() > RENEW_BEFORE_MS) return current.id;
     // renewCertificate follows the dashboard certificate itself (followRenewal).
     if (usable) return (await renewCertificate(current.id, {}, now)).certificate.id;
