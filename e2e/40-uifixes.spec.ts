@@ -60,6 +60,19 @@ test("a root CA's primary action is New intermediate; revoke buttons are red, Re
   await expect(panel.getByRole("button", { name: "Renew", exact: true })).not.toHaveClass(/btn-danger/);
 });
 
+test("an intermediate shortened to its parent's end says so on its page (item 11)", async ({ page, request }) => {
+  const shortRoot = await (
+    await request.post("/api/v1/cas", { headers: auth, data: { commonName: `UI Fixes Short Root ${stamp}`, validityDays: 365 } })
+  ).json();
+  const child = await (
+    await request.post("/api/v1/cas", { headers: auth, data: { commonName: `UI Fixes Clamped ${stamp}`, parentId: shortRoot.id } })
+  ).json();
+  await page.goto(`/authorities/${child.id}`);
+  await expect(page.getByText(/Its validity was shortened to end with its parent CA/)).toContainText(`UI Fixes Short Root ${stamp}`);
+  await page.goto(`/authorities/${issuing.id}`);
+  await expect(page.getByText(/Its validity was shortened/)).toHaveCount(0);
+});
+
 test("a 30-day certificate is not expiring when issued; the overview bar links to what it counts (item 10)", async ({ page, request }) => {
   const name = `thirty-${stamp}.e2e.test`;
   await request.post("/api/v1/certificates", { headers: auth, data: { caId: issuing.id, commonName: name, validityDays: 30 } });

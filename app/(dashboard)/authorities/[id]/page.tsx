@@ -49,6 +49,14 @@ export default async function AuthorityPage({
           parent&apos;s CRL lists it.
         </div>
       )}
+      {/* As for leaves: a CA cannot outlive its parent, and a shortened life is said, not silent. */}
+      {ca.chain[1] && ca.chain[1].notAfter.getTime() === ca.summary.notAfter.getTime() && (
+        <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
+          Its validity was shortened to end with its parent CA &ldquo;{ca.chain[1].commonName}&rdquo; on{" "}
+          {ca.summary.notAfter.toISOString().slice(0, 10)}: a CA cannot outlive the CA that signed it. Renew the parent first to give it
+          longer.
+        </p>
+      )}
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
           <p className="text-xs uppercase tracking-wide text-slate-500">
