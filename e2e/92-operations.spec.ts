@@ -131,9 +131,7 @@ test("health, readiness, metrics, request ids, one instance per store, and a gra
     });
     expect(named.status).toBe(201);
     const events = await (await fetch(`${base}/api/v1/audit?format=json`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json();
-    const created = (events as { action: string; objectLabel: string; requestId: string | null }[]).filter(
-      (e) => e.action === "ca.create",
-    );
+    const created = (events as { action: string; objectLabel: string; requestId: string | null }[]).filter((e) => e.action === "ca.create");
     expect(created.find((e) => e.objectLabel === "Ops Second Root")?.requestId).toBe("ops-create-ca-1");
     expect(created.find((e) => e.objectLabel === "Ops Root")?.requestId).toMatch(/^[0-9a-f-]{36}$/);
 
