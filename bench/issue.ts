@@ -1,32 +1,59 @@
 /**
- * `npm run bench`: figures for issue #2's speed goals, against the production build.
- *  1. Certificates issued per second through POST /api/v1/certificates, signing P-256 CSRs with
- *     an ECDSA P-256 CA, from concurrent clients.
- *  2. The inventory page's server time (time to the full HTML) with 100,000 stored certificates:
- *     first page, a search, and a status filter sorted by expiry.
- * Prints figures; asserts nothing.
+ * `npm run bench`: issue #13's figures, each beside its anchor, measured side by side in one run
+ * against the production build (`node scripts/serve.mjs`) on a scratch data dir.
+ *  1. CSR signing over HTTP (hey, 16 connections, the same CSR): cadesk vs cfssl 1.2 `serve`;
+ *     cadesk also with RSA-2048 CSRs and with generated keys.
+ *  2. OCSP (hey, POST): cadesk vs OpenSSL's responder, a new connection per request, good and
+ *     revoked serials; cadesk with keep-alive too.
+ *  3. mTLS handshakes (openssl s_time -new): cadesk's echo server vs a Go crypto/tls server.
+ *  4. Inventory at BENCH_INVENTORY rows (default 100,000), seeded straight into SQLite: the
+ *     pages' HTML and GET /api/v1/certificates (p95), and the server's RSS.
+ * BENCH_PROFILE=1 runs only the P-256 CSR load with `node --cpu-prof` on the server and prints
+ * where the time goes. Prints figures; asserts nothing (not part of `npm test`).
+ * Ports: BENCH_PORT (default 3700) and the four after it.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
+import Database from "better-sqlite3";
 import { searchText } from "../lib/data/search-text";
+import { indexLine, makeCsr, startCfssl, startGoTls, startOpensslOcsp } from "./anchors";
+import { summariseProfile } from "./profile";
+import {
+  hey,
+  markdownTable,
+  ms,
+  percentile,
+  ratioOf,
+  report,
+  rssMiB,
+  run,
+  sTime,
+  startChild,
+  stopChild,
+  waitForPort,
+  LOAD_SECONDS,
+} from "./tools";
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "cadesk-bench-"));
+const work = mkdtempSync(path.join(tmpdir(), "cadesk-bench-files-"));
 process.env.CADESK_DATA_DIR = dataDir;
-const TOKEN = "bench-token";
-const PORT = Number(process.env.BENCH_PORT ?? 3199);
-const BASE = `http://localhost:${PORT}`;
-const CSR_COUNT = Number(process.env.BENCH_CSRS ?? 600);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const TOKEN = "bench-token-0123456789abcdef";
+const PORT = Number(process.env.BENCH_PORT ?? 3700);
+const [ECHO_PORT, CFSSL_PORT, OCSP_PORT, GO_PORT] = [PORT + 1, PORT + 2, PORT + 3, PORT + 4];
+const BASE = `http://127.0.0.1:${PORT}`;
 const INVENTORY_SIZE = Number(process.env.BENCH_INVENTORY ?? 100_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const PROFILE = process.env.BENCH_PROFILE === "1";
+const AUTH = `Authorization: Bearer ${TOKEN}`;
 
 const { ensureBuild, migrate } = await import("../scripts/lib.mjs");
-const { x509 } = await import("../lib/pki/crypto-provider");
 const { getDb } = await import("../lib/db");
 
-async function api(method: string, route: string, body?: unknown) {
+type Json = Record<string, unknown> & { id: string };
+
+async function api(method: string, route: string, body?: unknown): Promise<Json> {
   const res = await fetch(`${BASE}/api/v1${route}`, {
     method,
     headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
@@ -36,26 +63,17 @@ async function api(method: string, route: string, body?: unknown) {
   return res.json();
 }
 
-async function makeCsrs(count: number): Promise<string[]> {
-  const alg = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
-  const keys = (await crypto.subtle.generateKey(alg, false, ["sign", "verify"])) as CryptoKeyPair;
-  const csrs: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-      name: `CN=bench-${i}.example.com`,
-      keys,
-      signingAlgorithm: alg,
-      extensions: [new x509.SubjectAlternativeNameExtension([{ type: "dns", value: `bench-${i}.example.com` }])],
-    });
-    csrs.push(csr.toString("pem"));
-  }
-  return csrs;
+async function apiText(route: string): Promise<string> {
+  const res = await fetch(`${BASE}/api/v1${route}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  if (!res.ok) throw new Error(`GET ${route}: ${res.status} ${await res.text()}`);
+  return res.text();
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
+const file = (name: string, content: string | Buffer) => {
+  const p = path.join(work, name);
+  writeFileSync(p, content);
+  return p;
+};
 
 /** A signed-in admin's session cookie, made directly in the store: pages need one. */
 async function adminCookie(): Promise<string> {
@@ -67,8 +85,9 @@ async function adminCookie(): Promise<string> {
   return `cadesk_session=${(await createSession(user.id, { ip: null, userAgent: "bench" })).token}`;
 }
 
-async function timePage(url: string, cookie: string, runs = 7): Promise<{ median: number; min: number }> {
-  const get = () => fetch(`${BASE}${url}`, { headers: { cookie }, redirect: "manual" });
+/** Round-trip times on loopback of `runs` sequential GETs (after one warm-up), in ms. */
+async function timeGet(url: string, headers: Record<string, string>, runs = RUNS): Promise<number[]> {
+  const get = () => fetch(`${BASE}${url}`, { headers, redirect: "manual" });
   // The first request after the long seeding may land on a keep-alive socket the server closed.
   await get()
     .then((r) => r.text())
@@ -78,94 +97,238 @@ async function timePage(url: string, cookie: string, runs = 7): Promise<{ median
     const t = performance.now();
     const res = await get();
     await res.text();
-    // A redirect would be the sign-in page: time the inventory itself or nothing.
+    // A redirect would be the sign-in page: time the real answer or nothing.
     if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
     times.push(performance.now() - t);
   }
-  return { median: median(times), min: Math.min(...times) };
+  return times;
 }
 
 ensureBuild();
 migrate({ ...process.env, CADESK_DATA_DIR: dataDir });
-const server = spawn(process.execPath, ["scripts/serve.mjs", "--port", String(PORT)], {
-  env: { ...process.env, CADESK_DATA_DIR: dataDir, CADESK_API_TOKEN: TOKEN, NEXT_TELEMETRY_DISABLED: "1" },
-  stdio: ["ignore", "ignore", "pipe"],
-});
-let serverErrors = "";
-server.stderr!.on("data", (chunk) => (serverErrors += chunk));
-try {
-  for (let i = 0; ; i++) {
-    try {
-      await fetch(`${BASE}/api/v1/openapi.json`);
-      break;
-    } catch {
-      if (i > 100) throw new Error("server did not start");
-      await new Promise((r) => setTimeout(r, 200));
+const profileDir = path.join(work, "profile");
+const server = startChild(
+  process.execPath,
+  [...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), "scripts/serve.mjs", "--port", String(PORT)],
+  {
+    env: {
+      ...process.env,
+      CADESK_DATA_DIR: dataDir,
+      CADESK_API_TOKEN: TOKEN,
+      CADESK_ECHO_PORT: String(ECHO_PORT),
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  },
+);
+
+async function csrSigning(caId: string) {
+  const p256 = makeCsr(work, "p256", ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"]);
+  const rsa = makeCsr(work, "rsa2048", ["rsa:2048"]);
+  const cadeskBody = (csrPem: string) => file(`cadesk-${csrPem.length}.json`, JSON.stringify({ caId, csrPem }));
+  const cadeskUrl = `${BASE}/api/v1/certificates`;
+  const asCadesk = { contentType: "application/json", headers: [AUTH], okStatus: 201 };
+  // Warm up the route (the first requests load modules and the signer).
+  for (let i = 0; i < 20; i++) await api("POST", "/certificates", { caId, csrPem: p256 });
+
+  const cadesk = await hey(cadeskUrl, { ...asCadesk, bodyFile: cadeskBody(p256) });
+  if (PROFILE) return cadesk;
+  const cfssl = await startCfssl(work, CFSSL_PORT);
+  const cfsslBody = file("cfssl.json", JSON.stringify({ certificate_request: p256 }));
+  const check = await fetch(`http://127.0.0.1:${CFSSL_PORT}/api/v1/cfssl/sign`, { method: "POST", body: readFileSync(cfsslBody) });
+  if (!((await check.json()) as { success?: boolean }).success) throw new Error("cfssl refused the CSR");
+  const anchor = await hey(`http://127.0.0.1:${CFSSL_PORT}/api/v1/cfssl/sign`, { contentType: "application/json", bodyFile: cfsslBody });
+  await stopChild(cfssl);
+  report("CSR signing, P-256 CA + CSR, 16 conns (cfssl 1.2 serve)", cadesk, anchor, ratioOf(cadesk, anchor));
+
+  const rsaLoad = await hey(cadeskUrl, { ...asCadesk, bodyFile: cadeskBody(rsa) });
+  report("CSR signing, RSA-2048 CSR, P-256 CA, 16 conns", rsaLoad, anchor, ratioOf(rsaLoad, anchor), "anchor: cfssl P-256 above");
+  const generated = file(
+    "generated.json",
+    JSON.stringify({ caId, commonName: "gen.bench.example", sans: { dns: ["gen.bench.example"] }, keyType: "ecdsa-p256" }),
+  );
+  const genLoad = await hey(cadeskUrl, { ...asCadesk, bodyFile: generated });
+  report("Generated-key issuance (P-256, key kept sealed), 16 conns", genLoad, anchor, ratioOf(genLoad, anchor), "anchor: cfssl P-256 CSR");
+  return cadesk;
+}
+
+async function issue(caId: string, body: Record<string, unknown>) {
+  return api("POST", "/certificates", { caId, ...body }) as Promise<
+    Json & { privateKeyPem?: string; certificatePem: string; chainPem: string }
+  >;
+}
+
+async function ocsp(ca: Json & { certificatePem: string }) {
+  const caPem = file("ca.pem", ca.certificatePem);
+  const good = await issue(ca.id, { commonName: "good.bench.example", sans: { dns: ["good.bench.example"] } });
+  const revokedIssued = await issue(ca.id, { commonName: "revoked.bench.example", sans: { dns: ["revoked.bench.example"] } });
+  const revoked = await api("POST", `/certificates/${revokedIssued.id}/revoke`, { reason: "keyCompromise" });
+  const signer = await issue(ca.id, { commonName: "openssl responder", sans: { dns: ["ocsp.bench.example"] }, keepPrivateKey: false });
+  const index = file("index.txt", [good, revoked].map((c) => indexLine(c as never)).join("\n") + "\n");
+  const responder = await startOpensslOcsp(work, OCSP_PORT, {
+    index,
+    caPem,
+    signer: file("signer.pem", signer.certificatePem),
+    signerKey: file("signer.key", signer.privateKeyPem!),
+  });
+  const cadeskUrl = `${BASE}/ocsp/${ca.id}`;
+  const opensslUrl = `http://127.0.0.1:${OCSP_PORT}/`;
+  for (const [label, cert, expected] of [
+    ["good", good, "good"],
+    ["revoked", revoked, "revoked"],
+  ] as const) {
+    const request = path.join(work, `ocsp-${label}.der`);
+    run("openssl", ["ocsp", "-issuer", caPem, "-serial", `0x${cert.serialNumber}`, "-no_nonce", "-reqout", request]);
+    // Both responders must answer the status for real before their speed means anything.
+    for (const url of [cadeskUrl, opensslUrl]) {
+      const out = run("openssl", ["ocsp", "-issuer", caPem, "-serial", `0x${cert.serialNumber}`, "-no_nonce", "-url", url, "-noverify"], {
+        timeout: 15_000,
+      });
+      if (!out.includes(`: ${expected}`)) throw new Error(`${url} did not answer "${expected}" for the ${label} serial: ${out}`);
+    }
+    const asOcsp = { contentType: "application/ocsp-request", bodyFile: request, keepAlive: false };
+    const cadesk = await hey(cadeskUrl, asOcsp);
+    const anchor = await hey(opensslUrl, asOcsp);
+    report(`OCSP POST, ${label} serial, new connection per request (openssl ocsp)`, cadesk, anchor, ratioOf(cadesk, anchor));
+    if (label === "good") {
+      const keepAlive = await hey(cadeskUrl, { ...asOcsp, keepAlive: true });
+      report("OCSP POST, good serial, cadesk with keep-alive (openssl ocsp, no keep-alive)", keepAlive, anchor, ratioOf(keepAlive, anchor));
     }
   }
+  await stopChild(responder);
+}
 
-  const ca = await api("POST", "/cas", { commonName: "Bench CA", keyType: "ecdsa-p256" });
-  const csrs = await makeCsrs(CSR_COUNT);
-  // Warm up the route (first requests compile and load modules).
-  for (const csrPem of csrs.splice(0, 20)) await api("POST", "/certificates", { caId: ca.id, csrPem });
+async function mtls(caId: string) {
+  const serverCert = await issue(caId, { commonName: "localhost", sans: { dns: ["localhost"], ip: ["127.0.0.1"] } });
+  const client = await issue(caId, { commonName: "bench-client", profile: "client", keepPrivateKey: false });
+  const files = {
+    chain: file("echo-fullchain.pem", await apiText(`/certificates/${serverCert.id}/download?format=fullchain`)),
+    key: file("echo.key", await apiText(`/certificates/${serverCert.id}/download?format=key`)),
+    ca: path.join(work, "ca.pem"),
+    clientCert: file("client.pem", client.certificatePem),
+    clientKey: file("client.key", client.privateKeyPem!),
+  };
+  await api("PUT", "/echo", { certificateId: serverCert.id, clientCaIds: [caId], clientAuth: "require" });
+  await waitForPort(ECHO_PORT, "cadesk echo server");
+  const asClient = { cert: files.clientCert, key: files.clientKey, caFile: files.ca };
+  const cadesk = await sTime(ECHO_PORT, asClient);
+  const go = await startGoTls(work, GO_PORT, { cert: files.chain, key: files.key, clientCa: files.ca });
+  const anchor = await sTime(GO_PORT, asClient);
+  await stopChild(go);
+  report("mTLS handshakes, openssl s_time -new (Go crypto/tls)", cadesk, anchor, ratioOf(cadesk, anchor));
+}
 
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < csrs.length) {
-        const csrPem = csrs[next++]!;
-        await api("POST", "/certificates", { caId: ca.id, csrPem, profile: "server" });
-      }
-    }),
+/** Copies of one real certificate under distinct serials, names and SANs, inserted straight into SQLite. */
+function seedInventory(caId: string): number {
+  const db = new Database(path.join(dataDir, "cadesk.db"));
+  db.pragma("busy_timeout = 30000");
+  const template = db.prepare("SELECT * FROM Certificate WHERE authorityId = ? LIMIT 1").get(caId) as Record<string, unknown>;
+  const columns = Object.keys(template);
+  const insert = db.prepare(
+    `INSERT INTO Certificate (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`,
   );
-  const seconds = (performance.now() - started) / 1000;
-  console.log(
-    `CSR signing via API (P-256 CA, P-256 CSRs, ${CONCURRENCY} clients): ${(csrs.length / seconds).toFixed(0)} certificates/s (${csrs.length} in ${seconds.toFixed(2)} s)`,
-  );
-
-  // Seed the inventory: copies of one real certificate under distinct serials and names.
-  const db = getDb();
-  const template = await db.certificate.findFirstOrThrow({ where: { authorityId: ca.id } });
-  const existing = await db.certificate.count();
-  const seedStart = performance.now();
+  // Dates in the format the store already uses (Prisma's adapter writes numbers or ISO text).
+  const date = (ms: number) => (typeof template.notAfter === "number" ? ms : new Date(ms).toISOString());
+  const existing = (db.prepare("SELECT COUNT(*) AS n FROM Certificate").get() as { n: number }).n;
   const now = Date.now();
-  for (let offset = existing; offset < INVENTORY_SIZE; offset += 2000) {
-    const rows = [];
-    for (let i = offset; i < Math.min(offset + 2000, INVENTORY_SIZE); i++) {
+  const batch = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
       const name = `svc-${i}.team-${i % 97}.example.com`;
+      const alt = `alt-${i}.internal.example`;
       const serialHex = i.toString(16).padStart(32, "0").replace(/^0/, "1");
-      rows.push({
+      insert.run({
         ...template,
         id: randomUUID(),
         serialHex,
         commonName: name,
-        sans: JSON.stringify([{ type: "dns", value: name }]),
-        searchText: searchText(`${name} ${name} ${serialHex}`),
-        notAfter: new Date(now + ((i % 400) - 20) * 86_400_000),
-        createdAt: new Date(now - i * 1000),
+        sans: JSON.stringify([
+          { type: "dns", value: name },
+          { type: "dns", value: alt },
+        ]),
+        searchText: searchText(`${name} ${name} ${alt} ${serialHex}`),
+        status: "active",
+        revokedAt: null,
+        revocationReason: null,
+        encryptedKey: null,
+        renewedFromId: null,
+        notAfter: date(now + ((i % 400) - 20) * 86_400_000),
+        createdAt: date(now - i * 1000),
       });
     }
-    await db.certificate.createMany({ data: rows });
-  }
-  const total = await db.certificate.count();
-  console.log(`Seeded inventory to ${total} certificates in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+  });
+  for (let offset = existing; offset < INVENTORY_SIZE; offset += 10_000) batch(offset, Math.min(offset + 10_000, INVENTORY_SIZE));
+  const total = (db.prepare("SELECT COUNT(*) AS n FROM Certificate").get() as { n: number }).n;
+  db.close();
+  return total;
+}
+
+async function inventory(caId: string) {
+  const seedStart = performance.now();
+  const total = seedInventory(caId);
+  const label = total.toLocaleString("en-US");
+  console.log(`Seeded the inventory to ${label} certificates in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
   const cookie = await adminCookie();
-  for (const [label, url] of [
+  for (const [what, url] of [
     ["first page (newest)", "/certificates"],
     ["search 'team-42'", "/certificates?q=team-42"],
     ["search by serial fragment", "/certificates?q=00000000000000000000000001f4"],
     ["expiring, sorted by expiry", "/certificates?status=expiring&sort=expiry"],
     ["page 2000", "/certificates?page=2000"],
   ] as const) {
-    const t = await timePage(url, cookie);
-    console.log(`Inventory ${label} with ${total} certificates: median ${t.median.toFixed(0)} ms server time (min ${t.min.toFixed(0)} ms)`);
+    const times = await timeGet(url, { cookie }, 7);
+    report(
+      `Inventory page (HTML), ${label} certs: ${what}, median`,
+      ms(percentile(times, 50)),
+      "-",
+      undefined,
+      `min ${ms(Math.min(...times))}`,
+    );
+  }
+  const goal = 50;
+  const queries: [string, string][] = [
+    ["first page", "?pageSize=25"],
+    ...(total >= 100_000 ? ([["page 10,000 (pageSize 10)", "?page=10000&pageSize=10"]] as [string, string][]) : []),
+    ["name fragment 'team-42'", "?q=team-42"],
+    ["serial fragment", "?q=00000000000000000000000001f4"],
+    ["SAN 'alt-4242.internal'", "?q=alt-4242.internal"],
+    ["expiring in 30 days, by expiry", "?status=expiring&sort=expiry"],
+  ];
+  for (const [what, query] of queries) {
+    const times = await timeGet(`/api/v1/certificates${query}`, { Authorization: `Bearer ${TOKEN}` });
+    const p95 = percentile(times, 95);
+    report(
+      `GET /api/v1/certificates, ${label} certs: ${what}, p95 of ${RUNS}`,
+      ms(p95),
+      `goal < ${goal} ms`,
+      goal / p95,
+      `p50 ${ms(percentile(times, 50))}`,
+    );
+  }
+  report(`Server RSS after the inventory queries (${label} certs)`, `${rssMiB(server.pid!).toFixed(0)} MiB`);
+}
+
+try {
+  await waitForPort(PORT, "cadesk", server, 120_000);
+  const ca = (await api("POST", "/cas", { commonName: "Bench CA", keyType: "ecdsa-p256" })) as Json & { certificatePem: string };
+  console.log(`Loads run ${LOAD_SECONDS} s each; figure | anchor | ratio (>= 1.0x meets issue #13's goal).`);
+  const cadeskCsr = await csrSigning(ca.id);
+  if (PROFILE) {
+    report("CSR signing, P-256, 16 conns, under --cpu-prof", cadeskCsr);
+    await stopChild(server, 30_000);
+    const profile = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile"));
+    if (!profile) throw new Error("the server wrote no CPU profile");
+    console.log(summariseProfile(JSON.parse(readFileSync(path.join(profileDir, profile), "utf8"))));
+  } else {
+    await ocsp(ca);
+    await mtls(ca.id);
+    await inventory(ca.id);
+    console.log(`\n${markdownTable()}`);
   }
 } catch (error) {
-  console.error(`Benchmark failed: ${error instanceof Error ? error.message : error}\nServer log:\n${serverErrors}`);
+  console.error(`Benchmark failed: ${error instanceof Error ? error.message : error}\nServer log (tail):\n${server.log().slice(-3000)}`);
   process.exitCode = 1;
 } finally {
-  server.kill();
+  await stopChild(server);
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
 }

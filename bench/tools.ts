@@ -1,0 +1,197 @@
+/**
+ * Helpers for `npm run bench`: child processes that are always killed, the load generators
+ * (Debian's `hey` and `openssl s_time`) with their output parsed, and the figure table.
+ */
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from "node:child_process";
+import { readFileSync } from "node:fs";
+import net from "node:net";
+
+/** Seconds each load runs (every load is time-boxed, so a run takes minutes, not hours). */
+export const LOAD_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+const children = new Set<ChildProcess>();
+
+/** Starts a long-running child (a server); it is killed when the bench exits, however it exits. */
+export function startChild(command: string, args: string[], options: SpawnOptions = {}): ChildProcess & { log: () => string } {
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
+  let log = "";
+  child.stdout?.on("data", (chunk) => (log = (log + chunk).slice(-20_000)));
+  child.stderr?.on("data", (chunk) => (log = (log + chunk).slice(-20_000)));
+  children.add(child);
+  child.on("exit", () => children.delete(child));
+  return Object.assign(child, { log: () => log });
+}
+
+/** Stops a child and waits for it (SIGTERM, then SIGKILL after `graceMs`). */
+export async function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+export function killAllChildren(): void {
+  for (const child of children) child.kill("SIGKILL");
+}
+process.on("exit", killAllChildren);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    killAllChildren();
+    process.exit(130);
+  });
+}
+
+/** Runs a short command to completion; throws with its stderr when it fails. */
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {},
+): string {
+  const result = spawnSync(command, args, { encoding: "utf8", timeout: 120_000, ...options });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")}: ${result.error?.message ?? ""}${result.stderr}`);
+  return result.stdout;
+}
+
+/** Runs a command that prints its figures at the end (a load generator), without blocking the event loop. */
+export function runAsync(command: string, args: string[], timeoutMs = (LOAD_SECONDS + 30) * 1000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    children.add(child);
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.stderr.on("data", (chunk) => (out += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      children.delete(child);
+      if (code === 0) resolve(out);
+      else reject(new Error(`${command} ${args.join(" ")} exited ${code}: ${out.slice(-2000)}`));
+    });
+  });
+}
+
+/** Waits until something accepts TCP connections on the port. */
+export async function waitForPort(port: number, what: string, child?: ChildProcess & { log: () => string }, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}): ${child.log().slice(-2000)}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, "127.0.0.1", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on("error", () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not listen on port ${port} within ${timeoutMs / 1000} s${child ? `: ${child.log().slice(-2000)}` : ""}`);
+}
+
+export type Load = { perSecond: number; p50Ms?: number; p99Ms?: number; note?: string };
+
+/**
+ * One `hey` run of LOAD_SECONDS: requests/s and the p50/p99 latency. Responses other than
+ * `okStatus` are counted in the note, so a figure made of errors cannot pass for a real one.
+ */
+export async function hey(
+  url: string,
+  options: { bodyFile: string; contentType: string; connections?: number; keepAlive?: boolean; headers?: string[]; okStatus?: number },
+): Promise<Load> {
+  const args = [
+    "-z",
+    `${LOAD_SECONDS}s`,
+    "-c",
+    String(options.connections ?? 16),
+    "-m",
+    "POST",
+    "-T",
+    options.contentType,
+    "-D",
+    options.bodyFile,
+  ];
+  for (const header of options.headers ?? []) args.push("-H", header);
+  if (options.keepAlive === false) args.push("-disable-keepalive");
+  const out = await runAsync("hey", [...args, url]);
+  const perSecond = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  const latency = (p: number) => {
+    const m = new RegExp(`\\s${p}%+ in ([\\d.]+) secs`).exec(out);
+    return m ? Number(m[1]) * 1000 : undefined;
+  };
+  const statuses = [...out.matchAll(/\[(\d{3})\]\s+(\d+) responses/g)].map((m) => ({ status: Number(m[1]), count: Number(m[2]) }));
+  const bad = statuses.filter((s) => s.status !== (options.okStatus ?? 200));
+  const errors = /Error distribution:([\s\S]*)/.exec(out)?.[1]?.trim();
+  const note = [
+    ...bad.map((s) => `${s.count} x HTTP ${s.status}`),
+    ...(errors ? [`errors: ${errors.split("\n").slice(0, 2).join("; ").slice(0, 200)}`] : []),
+  ].join(", ");
+  // Success rate: only the expected status counts towards the figure.
+  const total = statuses.reduce((n, s) => n + s.count, 0);
+  const ok = statuses.find((s) => s.status === (options.okStatus ?? 200))?.count ?? 0;
+  return { perSecond: total ? (perSecond * ok) / total : 0, p50Ms: latency(50), p99Ms: latency(99), note: note || undefined };
+}
+
+/** `openssl s_time -new`: full mTLS handshakes per second (one connection at a time). */
+export async function sTime(port: number, files: { cert: string; key: string; caFile: string }): Promise<Load> {
+  const out = await runAsync("openssl", [
+    "s_time",
+    "-new",
+    "-connect",
+    `127.0.0.1:${port}`,
+    "-cert",
+    files.cert,
+    "-key",
+    files.key,
+    "-CAfile",
+    files.caFile,
+    "-time",
+    String(LOAD_SECONDS),
+  ]);
+  const m = /(\d+) connections in ([\d.]+) real seconds/.exec(out);
+  if (!m) throw new Error(`openssl s_time printed no figure: ${out.slice(-1000)}`);
+  return { perSecond: Number(m[1]) / Number(m[2]) };
+}
+
+/** The resident set size of a process, from /proc (Linux). */
+export function rssMiB(pid: number): number {
+  const kb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+export function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+}
+
+export type Row = { what: string; figure: string; anchor: string; ratio: string; note?: string };
+export const rows: Row[] = [];
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: digits }) : "n/a");
+export const ms = (n: number | undefined) => (n === undefined ? "n/a" : `${fmt(n, n < 10 ? 1 : 0)} ms`);
+export const perS = (load: Load) =>
+  `${fmt(load.perSecond)}/s${load.p50Ms !== undefined ? ` (p50 ${ms(load.p50Ms)}, p99 ${ms(load.p99Ms)})` : ""}`;
+
+/** Records and prints one figure beside its anchor: `figure | anchor | ratio`. */
+export function report(what: string, figure: Load | string, anchor?: Load | string, ratio?: number, note?: string) {
+  const row: Row = {
+    what,
+    figure: typeof figure === "string" ? figure : perS(figure),
+    anchor: anchor === undefined ? "-" : typeof anchor === "string" ? anchor : perS(anchor),
+    ratio: ratio === undefined ? "-" : `${ratio.toFixed(ratio < 0.1 ? 3 : 2)}x`,
+    note: [typeof figure === "object" ? figure.note : undefined, typeof anchor === "object" ? anchor.note : undefined, note]
+      .filter(Boolean)
+      .join("; "),
+  };
+  rows.push(row);
+  console.log(`${what}: ${row.figure} | ${row.anchor} | ${row.ratio}${row.note ? `  (${row.note})` : ""}`);
+}
+
+export const ratioOf = (figure: Load, anchor: Load) => (anchor.perSecond > 0 ? figure.perSecond / anchor.perSecond : NaN);
+
+export function markdownTable(): string {
+  const lines = ["| what | cadesk | anchor | ratio | note |", "| --- | --- | --- | --- | --- |"];
+  for (const r of rows) lines.push(`| ${r.what} | ${r.figure} | ${r.anchor} | ${r.ratio} | ${r.note ?? ""} |`);
+  return lines.join("\n");
+}
