@@ -75,17 +75,12 @@ export async function startCfssl(dir: string, port: number) {
 }
 
 /** An OpenSSL index.txt line (the `openssl ca` database OpenSSL's responder reads). */
-export function indexLine(cert: { serialNumber: string; notAfter: string; commonName: string; revokedAt?: string | null }): string {
+export function indexLine(cert: { serialNumber: string; notAfter: string; commonName: string; status?: string }): string {
+  // The API presents a status, not the revocation time: the responder needs only "R" and a time.
+  const revokedAt = cert.status === "revoked" ? new Date().toISOString() : undefined;
   const t = (iso: string) => new Date(iso).toISOString().replace(/[-:T]/g, "").slice(2, 14) + "Z";
   const serial = cert.serialNumber.toUpperCase();
-  return [
-    cert.revokedAt ? "R" : "V",
-    t(cert.notAfter),
-    cert.revokedAt ? t(cert.revokedAt) : "",
-    serial,
-    "unknown",
-    `/CN=${cert.commonName}`,
-  ].join("\t");
+  return [revokedAt ? "R" : "V", t(cert.notAfter), revokedAt ? t(revokedAt) : "", serial, "unknown", `/CN=${cert.commonName}`].join("\t");
 }
 
 /** OpenSSL's responder on the same CA; it signs with a delegated key cadesk issued (`-rsigner`). */
