@@ -22,6 +22,7 @@ import { indexLine, makeCsr, startCfssl, startGoTls, startOpensslOcsp } from "./
 import { summariseProfile } from "./profile";
 import {
   hey,
+  killAllChildren,
   markdownTable,
   ms,
   percentile,
@@ -170,7 +171,15 @@ async function ocsp(ca: Json & { certificatePem: string }) {
     signer: file("signer.pem", signer.certificatePem),
     signerKey: file("signer.key", signer.privateKeyPem!),
   });
-  const cadeskUrl = `${BASE}/ocsp/${ca.id}`;
+  try {
+    await ocspLoads(ca.id, caPem, good, revoked);
+  } finally {
+    await stopChild(responder);
+  }
+}
+
+async function ocspLoads(caId: string, caPem: string, good: Json, revoked: Json) {
+  const cadeskUrl = `${BASE}/ocsp/${caId}`;
   const opensslUrl = `http://127.0.0.1:${OCSP_PORT}/`;
   for (const [label, cert, expected] of [
     ["good", good, "good"],
@@ -194,7 +203,6 @@ async function ocsp(ca: Json & { certificatePem: string }) {
       report("OCSP POST, good serial, cadesk with keep-alive (openssl ocsp, no keep-alive)", keepAlive, anchor, ratioOf(keepAlive, anchor));
     }
   }
-  await stopChild(responder);
 }
 
 async function mtls(caId: string) {
@@ -329,6 +337,8 @@ try {
   process.exitCode = 1;
 } finally {
   await stopChild(server);
+  // Anything still running (a failed step's anchor) would keep the event loop, and itself, alive.
+  killAllChildren();
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
 }
