@@ -7,7 +7,7 @@ const port = Number(process.env.E2E_PORT ?? 3123);
 // A fresh data dir per run: the e2e journey starts on a first-run dashboard.
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), "cadesk-e2e-"));
 process.env.E2E_DATA_DIR = dataDir;
-export const E2E_API_TOKEN = "e2e-token-not-secret";
+const E2E_API_TOKEN = "e2e-token-not-secret";
 export const ADMIN_STATE = "e2e/.artifacts/admin-session.json";
 
 const browser = {

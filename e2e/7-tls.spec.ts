@@ -10,8 +10,18 @@ test("configure the echo server for mTLS and test connections from the browser",
   const issuing = await post("/cas", { commonName: `TLS E2E Issuing ${stamp}`, parentId: root.id });
   const other = await post("/cas", { commonName: `TLS E2E Other ${stamp}` });
   const server = await post("/certificates", { caId: issuing.id, profile: "server", commonName: "localhost", sans: { ip: ["127.0.0.1"] } });
-  await post("/certificates", { caId: issuing.id, profile: "client", commonName: `billing-${stamp}` });
-  await post("/certificates", { caId: other.id, profile: "client", commonName: `intruder-${stamp}` });
+  await post("/certificates", {
+    caId: issuing.id,
+    profile: "client",
+    commonName: `billing-${stamp}`,
+    sans: { uri: [`spiffe://e2e.test/billing`] },
+  });
+  await post("/certificates", {
+    caId: other.id,
+    profile: "client",
+    commonName: `intruder-${stamp}`,
+    sans: { uri: [`spiffe://e2e.test/intruder`] },
+  });
 
   // The echo server, set up in the page: this server certificate, clients from the root, required.
   await page.goto("/tls");

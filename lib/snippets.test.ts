@@ -78,7 +78,12 @@ beforeAll(async () => {
     commonName: "localhost",
     sans: { ip: ["127.0.0.1"] },
   });
-  const clientCert = await issueCertificate({ caId: issuing.authority.id, profile: "client", commonName: "billing" });
+  const clientCert = await issueCertificate({
+    caId: issuing.authority.id,
+    profile: "client",
+    commonName: "billing",
+    sans: { uri: ["spiffe://example.org/billing"] },
+  });
   await saveDownloads(serverCert.certificate.id);
   await saveDownloads(clientCert.certificate.id);
   serverSnippets = usageSnippets({

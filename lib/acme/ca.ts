@@ -11,8 +11,9 @@ import type { San } from "../pki/names";
 import { REASON_CODES, type RevocationReason } from "../pki/revocation-reasons";
 import { audit } from "../services/audit";
 import { publishCrl } from "../services/crl";
-import { loadIssuer } from "../services/issuer";
-import { leafValidity, signAndStoreLeaf } from "../services/leaf-issuance";
+import { AppError } from "../errors";
+import { verifyCsr } from "../issuance/csr";
+import { issue } from "../issuance/issue";
 import { AcmeProblem, type AcmeIdentifier } from "./problem";
 import { ACME_PROFILES, type AcmeProfileName } from "./profiles";
 
@@ -37,36 +38,27 @@ function commonNameFor(identifiers: AcmeIdentifier[]): string | undefined {
 
 export async function issueForOrder(request: AcmeIssueRequest, now = new Date()): Promise<Certificate> {
   const spec = ACME_PROFILES[request.profile];
-  let issuer;
-  try {
-    issuer = await loadIssuer(request.endpoint.authorityId, now);
-  } catch (error) {
-    throw new AcmeProblem("serverInternal", `The endpoint's CA cannot sign: ${(error as Error).message}`);
-  }
-  const validity = leafValidity(request.validityDays, issuer, now);
   const commonName = commonNameFor(request.identifiers);
-  const sans: San[] = request.identifiers.map((i) => ({ type: i.type, value: i.value }));
-  return signAndStoreLeaf({
-    issuer,
-    subject: new x509.Name(commonName ? [{ CN: [commonName] }] : []),
-    publicKey: request.csr.request.publicKey,
-    sans,
+  const { certificate } = await issue({
+    entryPoint: "acme",
+    caId: request.endpoint.authorityId,
     profile: spec.certificateProfile,
-    validity,
-    keyType: request.csr.keyInfo.keyType ?? request.csr.keyInfo.label,
-    source: "csr",
+    subject: new x509.Name(commonName ? [{ CN: [commonName] }] : []),
+    sans: request.identifiers.map((i): San => ({ type: i.type, value: i.value })),
+    key: { kind: "csr", csr: await verifyCsr(request.csr) },
+    validityDays: request.validityDays,
     renewedFromId: request.replacesCertificateId ?? undefined,
-    audit: {
-      action: "certificate.acme_issue",
-      detail: {
-        endpoint: request.endpoint.name,
-        accountId: request.accountId,
-        orderId: request.orderId,
-        acmeProfile: request.profile,
-        replaces: request.replacesCertificateId,
-      },
-    },
+    audit: { action: "certificate.acme_issue", detail: { endpoint: request.endpoint.name, acmeProfile: request.profile } },
+    links: { accountId: request.accountId, orderId: request.orderId, replaces: request.replacesCertificateId },
+    now,
+  }).catch((error: unknown) => {
+    // The endpoint's CA being revoked or expired is the server's problem, not the client's order.
+    if (error instanceof AppError && error.field === "caId") {
+      throw new AcmeProblem("serverInternal", `The endpoint's CA cannot sign: ${error.message}`);
+    }
+    throw error;
   });
+  return certificate;
 }
 
 /** RFC 5280 reason codes an ACME client may give (RFC 8555 7.6; cACompromise and removeFromCRL are not a subscriber's to claim). */

@@ -15,7 +15,7 @@ import { checkCsrKey, parseCsr, verifyCsrSignature, type ParsedCsr } from "../pk
 import { readPemOrDer } from "../pki/pem";
 import { acmeEabKeyContext } from "../services/acme-create-eab-key";
 import { audit } from "../services/audit";
-import { openKey } from "../services/issuer";
+import { openKey } from "../signers/sealed-key";
 import { acmeAccountActor } from "./actor";
 import { parseAriCertId } from "./ari";
 import { issueForOrder } from "./ca";
@@ -26,6 +26,7 @@ import { ACME_PROFILES, isAcmeProfile, type AcmeChallengeType, type AcmeProfileS
 import * as sa from "./sa";
 import { validate } from "./va";
 import { DAY } from "../time";
+import { decodeSans } from "../data/columns";
 
 /** Pending orders and their authorizations expire after a week (Let's Encrypt uses 7 days too). */
 const ORDER_LIFETIME_MS = 7 * DAY;
@@ -808,7 +809,7 @@ async function assertMayRevoke(
   }
   const account = signer.account;
   if (certificate.acmeOrder?.accountId === account.id) return;
-  const sans = JSON.parse(certificate.sans) as { type: string; value: string }[];
+  const sans = decodeSans(certificate.sans);
   const identifiers = sans
     .filter((s) => s.type === "dns" || s.type === "ip")
     .map((s) => ({ type: s.type as "dns" | "ip", value: s.value }));

@@ -10,7 +10,7 @@ import { clientIp } from "../api/auth";
 import { runAs, type Actor } from "../auth/actor";
 import { readConfig } from "../config";
 import { getDb } from "../db";
-import { authorityChain } from "../services/issuer";
+import { authorityChain } from "../data/find";
 import { acmeAccountActor, acmeEndpointActor } from "./actor";
 import { suggestedWindow } from "./ari";
 import { reasonFromCode, revokeForAcme } from "./ca";

@@ -1,7 +1,8 @@
 /** The API's JSON shapes for stored objects: one place, so every endpoint answers alike. */
 import type { Authority, Certificate, NotificationChannel, NotificationDelivery, NotificationRule } from "@/generated/prisma/client";
 import { certificateStatus } from "../data/status";
-import { sansToLists, type San } from "../pki/names";
+import { sansToLists } from "../pki/names";
+import { decodeSans } from "../data/columns";
 
 export function presentAuthority(a: Authority) {
   return {
@@ -30,7 +31,7 @@ export function presentCertificate(c: Certificate, now = new Date()) {
     serialNumber: c.serialHex,
     commonName: c.commonName,
     subject: c.subjectDn,
-    sans: sansToLists(JSON.parse(c.sans) as San[]),
+    sans: sansToLists(decodeSans(c.sans)),
     profile: c.profile,
     keyType: c.keyType,
     source: c.source,

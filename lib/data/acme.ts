@@ -4,9 +4,9 @@ import { exampleDomain, type AcmeSetupInput } from "../acme-clients/setups";
 import { getDb } from "../db";
 import { readConfig } from "../config";
 import { DAY } from "../time";
-import { acmeDirectoryUrl } from "../services/acme-create-endpoint";
+import { acmeUrls } from "../acme/urls";
 import { readDashboardCertificateId } from "./dashboard-tls";
-import { authorityChain } from "../services/issuer";
+import { authorityChain } from "./find";
 
 
 export interface AcmeProblem {
@@ -133,7 +133,7 @@ export async function listAcmeEndpoints(now = new Date()): Promise<AcmeEndpointR
   return endpoints.map((e) => ({
     id: e.id,
     name: e.name,
-    directoryUrl: acmeDirectoryUrl(e.name),
+    directoryUrl: acmeUrls(e.name).directory,
     caId: e.authorityId,
     caName: e.authority.commonName,
     caRevoked: e.authority.status === "revoked",
@@ -514,4 +514,9 @@ export function setupInput(detail: AcmeEndpointDetail, eab?: { keyId: string; hm
     domain: exampleDomain(detail.allowedIdentifiers),
     email: "ops@example.internal",
   };
+}
+
+/** Every endpoint row, oldest first, for the API. */
+export function acmeEndpointRecords() {
+  return getDb().acmeEndpoint.findMany({ orderBy: { createdAt: "asc" } });
 }

@@ -1,10 +1,9 @@
-import { authorityOperatorIds } from "../services/issuer";
+import { authorityOperatorIds } from "./columns";
 import { getDb } from "../db";
 import { parsePemBlocks } from "../pki/pem";
 import { summarizeCertificate, type CertificateSummary } from "../pki/summary";
-import { pemCertificateText } from "../services/certificate-text";
-import { authorityChain } from "../services/issuer";
-import { beneathAuthority, type Beneath } from "../services/revoke-authority";
+import { pemCertificateText } from "./text";
+import { authorityChain } from "./find";
 import { searchCertificates, type CertificateRow } from "./certificates";
 import { daysUntil } from "./status";
 
@@ -115,4 +114,26 @@ export async function operatorCandidates(now = new Date()): Promise<{ id: string
     getDb().apiToken.findMany({ where: { role: "operator", revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
   ]);
   return [...users.map((u) => ({ id: u.id, label: u.email })), ...tokens.map((t) => ({ id: t.id, label: `API token "${t.name}"` }))];
+}
+
+export interface Beneath {
+  authorities: number;
+  certificates: number;
+}
+
+/** Everything that stops being trusted with this CA: the CAs below it and all they issued. */
+export async function beneathAuthority(id: string): Promise<Beneath> {
+  const db = getDb();
+  const ids = [id];
+  for (let i = 0; i < ids.length; i++) {
+    const children = await db.authority.findMany({ where: { parentId: ids[i] }, select: { id: true } });
+    ids.push(...children.map((c) => c.id));
+  }
+  const certificates = await db.certificate.count({ where: { authorityId: { in: ids }, status: { not: "revoked" } } });
+  return { authorities: ids.length - 1, certificates };
+}
+
+/** Every CA row, oldest first, for the API. */
+export function allAuthorities() {
+  return getDb().authority.findMany({ orderBy: { createdAt: "asc" } });
 }

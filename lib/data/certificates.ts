@@ -4,10 +4,11 @@ import { getDb } from "../db";
 import type { San } from "../pki/names";
 import { parsePemBlocks } from "../pki/pem";
 import { summarizeCertificate, type CertificateSummary } from "../pki/summary";
-import { pemCertificateText } from "../services/certificate-text";
-import { authorityChain } from "../services/issuer";
+import { pemCertificateText } from "./text";
+import { authorityChain } from "./find";
 import { ZCertificateQuery, type CertificateStatus, type TCertificateQuery } from "../validations/certificate";
 import { certificateStatus, daysUntil, statusWhere } from "./status";
+import { decodeSans } from "./columns";
 
 export interface CertificateRow {
   id: string;
@@ -84,7 +85,7 @@ export async function searchCertificates(query: TCertificateQuery, now = new Dat
     rows: rows.map((r) => ({
       id: r.id,
       commonName: r.commonName,
-      sans: JSON.parse(r.sans) as San[],
+      sans: decodeSans(r.sans),
       issuerId: r.authorityId,
       issuerName: r.authority.commonName,
       profile: r.profile,
@@ -153,4 +154,11 @@ export async function getCertificate(id: string, now = new Date()): Promise<Cert
     renewals: c.renewals,
     chain: chain.map((a) => ({ id: a.id, commonName: a.commonName, subjectDn: a.subjectDn, notAfter: a.notAfter })),
   };
+}
+
+/** Whole certificate rows for these ids, in the order given (ids not found are left out). */
+export async function certificatesByIds(ids: string[]) {
+  const rows = await getDb().certificate.findMany({ where: { id: { in: ids } } });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }

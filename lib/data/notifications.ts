@@ -37,4 +37,17 @@ export async function notificationsPageData(limit = 50) {
     authorities,
   };
 }
-export type NotificationsPageData = Awaited<ReturnType<typeof notificationsPageData>>;
+
+/** The delivery log for the API, newest first, optionally of one status. */
+export function listDeliveries(status: string | null, limit: number) {
+  return getDb().notificationDelivery.findMany({
+    where: status ? { status } : {},
+    orderBy: { createdAt: "desc" },
+    take: limit,
+  });
+}
+
+/** Every channel with its rules, for the API. */
+export function listChannels() {
+  return getDb().notificationChannel.findMany({ orderBy: { createdAt: "asc" }, include: { rules: true } });
+}

@@ -8,7 +8,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { currentStore, getDb } from "../db";
 import { loadMasterKey } from "../master-key";
-import { authorityKeyContext, openKey } from "../services/issuer";
+import { authorityKeyContext, openKey } from "../signers/sealed-key";
 
 export interface Check {
   name: "database" | "migrations" | "masterKey" | "caKeys";

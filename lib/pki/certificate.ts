@@ -1,16 +1,15 @@
 import { createPublicKey } from "node:crypto";
 import { x509 } from "./crypto-provider";
-import { signingAlgorithm, type KeyType } from "./key-types";
+import type { Signer } from "../signers/signer";
 import type { San } from "./names";
 import type { Bytes } from "./pem";
 import { PROFILE_SPECS, type LeafProfile, type Validity } from "./profiles";
 import { EXTENSION } from "./oids";
 
-/** The issuing side of a signature: the CA's certificate and its private key. */
+/** The issuing side of a signature: the CA's certificate and the signer of its key (lib/signers). */
 export interface Issuer {
   certificate: x509.X509Certificate;
-  signingKey: CryptoKey;
-  keyType: KeyType;
+  signer: Signer;
 }
 
 /** Where relying parties find the issuer's CRL, OCSP responder and certificate (RFC 5280 4.2.1.13, 4.2.2.1). */
@@ -36,9 +35,8 @@ export interface CaCertificateParams {
   publicKey: CryptoKey;
   /** Absent for a self-signed root, whose own key signs. */
   issuer?: Issuer;
-  /** The root's own private key (used only when issuer is absent). */
-  selfSigningKey?: CryptoKey;
-  keyType: KeyType;
+  /** The root's own key (used only when issuer is absent). */
+  selfSigner?: Signer;
   pathLength?: number;
   validity: Validity;
   serialNumber: string;
@@ -56,25 +54,28 @@ const CA_KEY_USAGE = x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign
 export async function signCaCertificate(params: CaCertificateParams): Promise<x509.X509Certificate> {
   const ski = await x509.SubjectKeyIdentifierExtension.create(params.publicKey);
   const issuerKeyId = params.issuer ? await subjectKeyId(params.issuer.certificate) : ski.keyId;
-  const signingKey = params.issuer?.signingKey ?? params.selfSigningKey;
-  if (!signingKey) throw new Error("signCaCertificate needs an issuer or the root's own key");
-  return x509.X509CertificateGenerator.create({
-    serialNumber: params.serialNumber,
-    subject: params.subject,
-    issuer: params.issuer ? params.issuer.certificate.subjectName : params.subject,
-    notBefore: params.validity.notBefore,
-    notAfter: params.validity.notAfter,
-    publicKey: params.publicKey,
-    signingKey,
-    signingAlgorithm: signingAlgorithm(params.issuer?.keyType ?? params.keyType),
-    extensions: [
-      new x509.BasicConstraintsExtension(true, params.pathLength, true),
-      new x509.KeyUsagesExtension(CA_KEY_USAGE, true),
-      ski,
-      new x509.AuthorityKeyIdentifierExtension(issuerKeyId, false),
-      ...urlExtensions(params.issuer ? params.issuerUrls : undefined),
-    ],
-  });
+  const signer = params.issuer?.signer ?? params.selfSigner;
+  if (!signer) throw new Error("signCaCertificate needs an issuer or the root's own key");
+  return x509.X509CertificateGenerator.create(
+    {
+      serialNumber: params.serialNumber,
+      subject: params.subject,
+      issuer: params.issuer ? params.issuer.certificate.subjectName : params.subject,
+      notBefore: params.validity.notBefore,
+      notAfter: params.validity.notAfter,
+      publicKey: params.publicKey,
+      signingKey: signer.webCrypto.privateKey,
+      signingAlgorithm: signer.algorithm,
+      extensions: [
+        new x509.BasicConstraintsExtension(true, params.pathLength, true),
+        new x509.KeyUsagesExtension(CA_KEY_USAGE, true),
+        ski,
+        new x509.AuthorityKeyIdentifierExtension(issuerKeyId, false),
+        ...urlExtensions(params.issuer ? params.issuerUrls : undefined),
+      ],
+    },
+    signer.webCrypto.crypto,
+  );
 }
 
 export interface LeafCertificateParams {
@@ -127,23 +128,27 @@ async function signEndEntity(
   extensions: x509.Extension[],
   trailing: x509.Extension[] = [],
 ): Promise<x509.X509Certificate> {
-  return x509.X509CertificateGenerator.create({
-    serialNumber: params.serialNumber,
-    subject: params.subject,
-    issuer: params.issuer.certificate.subjectName,
-    notBefore: params.validity.notBefore,
-    notAfter: params.validity.notAfter,
-    publicKey,
-    signingKey: params.issuer.signingKey,
-    signingAlgorithm: signingAlgorithm(params.issuer.keyType),
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      ...extensions,
-      await x509.SubjectKeyIdentifierExtension.create(publicKey),
-      new x509.AuthorityKeyIdentifierExtension(await subjectKeyId(params.issuer.certificate), false),
-      ...trailing,
-    ],
-  });
+  const { signer } = params.issuer;
+  return x509.X509CertificateGenerator.create(
+    {
+      serialNumber: params.serialNumber,
+      subject: params.subject,
+      issuer: params.issuer.certificate.subjectName,
+      notBefore: params.validity.notBefore,
+      notAfter: params.validity.notAfter,
+      publicKey,
+      signingKey: signer.webCrypto.privateKey,
+      signingAlgorithm: signer.algorithm,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        ...extensions,
+        await x509.SubjectKeyIdentifierExtension.create(publicKey),
+        new x509.AuthorityKeyIdentifierExtension(await subjectKeyId(params.issuer.certificate), false),
+        ...trailing,
+      ],
+    },
+    signer.webCrypto.crypto,
+  );
 }
 
 /**

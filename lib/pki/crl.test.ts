@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildTestHierarchy } from "../testing/hierarchy";
 import { openssl, opensslOk, tempDir, writeFiles } from "../testing/openssl";
-import { importSigningKey } from "./keys";
+import { pkcs8Signer as openTestSigner } from "../signers/webcrypto";
 import { signCrl } from "./crl";
 import type { RevocationReason } from "./revocation-reasons";
 
@@ -10,7 +10,7 @@ describe("signCrl", () => {
     "makes a %s CRL that openssl verifies and uses to reject the revoked leaf",
     async (keyType) => {
       const h = await buildTestHierarchy(keyType);
-      const issuer = { certificate: h.intermediate, signingKey: await importSigningKey(h.intermediateKey, keyType), keyType };
+      const issuer = { certificate: h.intermediate, signer: await openTestSigner(h.intermediateKey, keyType) };
       const now = new Date();
       const crl = await signCrl({
         issuer,
@@ -40,8 +40,7 @@ describe("signCrl", () => {
     const h = await buildTestHierarchy("ecdsa-p256");
     const issuer = {
       certificate: h.intermediate,
-      signingKey: await importSigningKey(h.intermediateKey, "ecdsa-p256"),
-      keyType: "ecdsa-p256" as const,
+      signer: await openTestSigner(h.intermediateKey, "ecdsa-p256"),
     };
     const names: [RevocationReason, string][] = [
       ["keyCompromise", "Key Compromise"],

@@ -1,6 +1,5 @@
 import { x509 } from "./crypto-provider";
 import { subjectKeyId, type Issuer } from "./certificate";
-import { signingAlgorithm } from "./key-types";
 import { REASON_CODES, type RevocationReason } from "./revocation-reasons";
 import { EXTENSION } from "./oids";
 
@@ -32,20 +31,24 @@ function derInteger(n: number): Uint8Array<ArrayBuffer> {
  * "unspecified" (which 5.3.1 says to leave out), signed like the CA's certificates.
  */
 export async function signCrl(params: CrlParams): Promise<x509.X509Crl> {
-  return x509.X509CrlGenerator.create({
-    issuer: params.issuer.certificate.subjectName,
-    thisUpdate: params.thisUpdate,
-    nextUpdate: params.nextUpdate,
-    signingKey: params.issuer.signingKey,
-    signingAlgorithm: signingAlgorithm(params.issuer.keyType),
-    extensions: [
-      new x509.AuthorityKeyIdentifierExtension(await subjectKeyId(params.issuer.certificate), false),
-      new x509.Extension(EXTENSION.crlNumber, false, derInteger(params.number)),
-    ],
-    entries: params.entries.map((e) => ({
-      serialNumber: e.serialHex,
-      revocationDate: e.revokedAt,
-      ...(e.reason === "unspecified" ? {} : { reason: REASON_CODES[e.reason] as x509.X509CrlReason }),
-    })),
-  });
+  const { signer } = params.issuer;
+  return x509.X509CrlGenerator.create(
+    {
+      issuer: params.issuer.certificate.subjectName,
+      thisUpdate: params.thisUpdate,
+      nextUpdate: params.nextUpdate,
+      signingKey: signer.webCrypto.privateKey,
+      signingAlgorithm: signer.algorithm,
+      extensions: [
+        new x509.AuthorityKeyIdentifierExtension(await subjectKeyId(params.issuer.certificate), false),
+        new x509.Extension(EXTENSION.crlNumber, false, derInteger(params.number)),
+      ],
+      entries: params.entries.map((e) => ({
+        serialNumber: e.serialHex,
+        revocationDate: e.revokedAt,
+        ...(e.reason === "unspecified" ? {} : { reason: REASON_CODES[e.reason] as x509.X509CrlReason }),
+      })),
+    },
+    signer.webCrypto.crypto,
+  );
 }

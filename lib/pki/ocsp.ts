@@ -5,11 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import forge from "node-forge";
-import { subtle } from "./crypto-provider";
 import type { Issuer } from "./certificate";
 import { REASON_CODES, type RevocationReason } from "./revocation-reasons";
 import { children, oidOf, parseDer, TAG } from "./der";
-import { signingAlgorithm, type KeyType } from "./key-types";
 import { HASH, OCSP, PUBLIC_KEY, SIGNATURE } from "./oids";
 
 const { asn1 } = forge;
@@ -148,7 +146,7 @@ const SIGNATURE_OIDS: Record<string, string> = {
 /** The signed response: one SingleResponse per request, the nonce echoed, valid until nextUpdate. */
 export async function signOcspResponse(params: {
   /** The CA itself or its delegated responder (RFC 6960 4.2.2.2). */
-  signer: Issuer;
+  responder: Issuer;
   signerCertificateDer: Uint8Array;
   responses: { certId: CertId; status: CertStatus }[];
   nonce?: Uint8Array;
@@ -180,11 +178,12 @@ export async function signOcspResponse(params: {
   );
   const tbsDer = der(responseData);
 
-  const algorithm = signingAlgorithm(params.signer.keyType as KeyType) as Algorithm & { hash?: string };
+  const { signer } = params.responder;
+  const algorithm = signer.algorithm as Algorithm & { hash?: string };
   const hashName = typeof algorithm.hash === "string" ? algorithm.hash : "";
   const sigOid = SIGNATURE_OIDS[`${algorithm.name}/${hashName}`];
   if (!sigOid) throw new Error(`no OCSP signature algorithm for ${algorithm.name}`);
-  let signature: Uint8Array = new Uint8Array(await subtle.sign(algorithm, params.signer.signingKey, tbsDer));
+  let signature: Uint8Array = await signer.sign(tbsDer);
   if (algorithm.name === "ECDSA") signature = ecdsaDer(signature);
   const sigAlg = algorithm.name === "RSASSA-PKCS1-v1_5" ? seq(oid(sigOid), asn1.create(U, T.NULL, false, "")) : seq(oid(sigOid));
   // The signer's certificate travels with the response, so clients find it without -issuer.

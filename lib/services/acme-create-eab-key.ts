@@ -5,7 +5,7 @@ import { AppError } from "../errors";
 import { ZAcmeEabKeyInput } from "../validations/acme";
 import { parseInput } from "../validations/parse";
 import { audit } from "./audit";
-import { sealKey } from "./issuer";
+import { sealKey } from "../signers/sealed-key";
 
 /** Associated data binding a sealed EAB key to its row. */
 export const acmeEabKeyContext = (id: string) => `acme-eab:${id}`;

@@ -7,7 +7,7 @@ import { AppError } from "../errors";
 import { ZAcmeEndpointInput } from "../validations/acme";
 import { parseInput } from "../validations/parse";
 import { audit } from "./audit";
-import { findAuthority } from "./issuer";
+import { findAuthority } from "../data/find";
 
 /** The URL ACME clients are configured with (RFC 8555 7.1.1). */
 export function acmeDirectoryUrl(name: string): string {

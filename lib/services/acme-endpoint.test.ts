@@ -4,7 +4,7 @@ import { getDb } from "../db";
 import { acmeEabKeyContext, createAcmeEabKey } from "./acme-create-eab-key";
 import { createAcmeEndpoint } from "./acme-create-endpoint";
 import { createAuthority } from "./create-authority";
-import { openKey } from "./issuer";
+import { openKey } from "../signers/sealed-key";
 
 describe("ACME endpoints and EAB keys", () => {
   it("creates an endpoint with defaults, refuses a duplicate name and bad rules, and seals EAB keys", async () => {

@@ -5,7 +5,7 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import { parseInput } from "../validations/parse";
 import { audit } from "./audit";
-import { findAuthority } from "./issuer";
+import { findAuthority } from "../data/find";
 
 const ZOperatorsInput = z.object({
   /** false: every operator may use the CA; true: only those listed. */

@@ -6,12 +6,14 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import { certificatePem, sha256Fingerprint, signCaCertificate } from "../pki/certificate";
 import { generateKeyPair } from "../pki/keys";
+import { keyPairSigner } from "../signers/webcrypto";
 import { buildName } from "../pki/names";
 import { computeValidity, DEFAULT_INTERMEDIATE_DAYS, DEFAULT_ROOT_DAYS } from "../pki/profiles";
 import { randomSerial } from "../pki/serial";
 import { parseInput } from "../validations/parse";
 import { ZCreateAuthorityInput } from "../validations/authority";
-import { authorityKeyContext, issuerUrls, loadIssuer, sealKey, type LoadedIssuer } from "./issuer";
+import { authorityKeyContext, sealKey } from "../signers/sealed-key";
+import { issuerUrls, loadIssuer, type LoadedIssuer } from "./issuer";
 
 export interface CreatedAuthority {
   authority: Authority;
@@ -41,8 +43,7 @@ export async function createAuthority(raw: unknown, now = new Date()): Promise<C
     subject,
     publicKey: key.keys.publicKey,
     issuer: parent,
-    selfSigningKey: key.keys.privateKey,
-    keyType: input.keyType,
+    selfSigner: await keyPairSigner(key.keys, input.keyType),
     pathLength,
     validity,
     serialNumber: randomSerial(),

@@ -5,9 +5,9 @@ import { readConfig } from "../config";
 import { thresholdWithinLifetime } from "../data/status";
 import { getDb } from "../db";
 import { expiryNotice, type ExpiringObject } from "../notify/message";
-import type { San } from "../pki/names";
 import { queueDelivery } from "./deliver-notifications";
 import { DAY } from "../time";
+import { decodeSans } from "../data/columns";
 
 /**
  * The threshold an object has reached: the smallest "N days before" that its remaining time is
@@ -61,7 +61,7 @@ async function candidates(authorityId: string | null, horizon: Date, now: Date):
       id: c.id,
       commonName: c.commonName,
       serialNumber: c.serialHex,
-      sans: (JSON.parse(c.sans) as San[]).map((s) => s.value),
+      sans: decodeSans(c.sans).map((s) => s.value),
       notBefore: c.notBefore,
       notAfter: c.notAfter,
       issuer: c.authority,

@@ -1,4 +1,3 @@
-import { getDb } from "../db";
 import { AppError } from "../errors";
 import { parseCertificate } from "../pki/certificate";
 import { privateKeyPem } from "../pki/keys";
@@ -8,7 +7,8 @@ import { assertActing, assertCan, assertRecentAuth } from "../auth/actor";
 import { audit, checkSensitive } from "./audit";
 import { parseInput } from "../validations/parse";
 import { ZExportFormat, ZPkcs12Input, type TExportFormat } from "../validations/certificate";
-import { authorityChain, certificateKeyContext, findAuthority, openKey } from "./issuer";
+import { authorityChain, findAuthority, findCertificate } from "../data/find";
+import { certificateKeyContext, openKey } from "../signers/sealed-key";
 
 export interface ExportedFile {
   filename: string;
@@ -74,8 +74,7 @@ function isSelfSigned(pem: string): boolean {
 }
 
 async function loadForExport(id: string) {
-  const certificate = await getDb().certificate.findUnique({ where: { id } });
-  if (!certificate) throw new AppError("NOT_FOUND", `There is no certificate with id "${id.slice(0, 100)}".`, "id");
+  const certificate = await findCertificate(id);
   const issuers = await authorityChain(certificate.authorityId);
   return { certificate, issuers };
 }

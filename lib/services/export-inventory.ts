@@ -1,11 +1,12 @@
 import { assertCan } from "../auth/actor";
 import { getDb } from "../db";
 import { certificateStatus } from "../data/status";
-import { formatSans, type San } from "../pki/names-format";
+import { formatSans } from "../pki/names-format";
 import type { TCertificateQuery } from "../validations/certificate";
 import { parseCertificateQuery, certificateWhere } from "../data/certificates";
 import type { ExportedFile } from "./export-certificate";
 import { AppError } from "../errors";
+import { decodeSans } from "../data/columns";
 
 const COLUMNS = [
   "id",
@@ -67,7 +68,7 @@ export async function exportInventory(params: Record<string, string | undefined>
       rows.push({
         id: c.id,
         commonName: c.commonName,
-        sans: formatSans(JSON.parse(c.sans) as San[]),
+        sans: formatSans(decodeSans(c.sans)),
         issuer: c.authority.commonName,
         profile: c.profile,
         keyType: c.keyType,

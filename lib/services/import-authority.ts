@@ -11,7 +11,7 @@ import { readPemOrDer } from "../pki/pem";
 import { parseInput } from "../validations/parse";
 import { ZImportAuthorityInput } from "../validations/authority";
 import { assertNameFree, type CreatedAuthority } from "./create-authority";
-import { authorityKeyContext, sealKey } from "./issuer";
+import { authorityKeyContext, sealKey } from "../signers/sealed-key";
 
 /**
  * Imports an existing CA (what `openssl req -x509` or minica produce) from its certificate and

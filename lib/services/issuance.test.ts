@@ -92,7 +92,13 @@ describe("issueCertificate with a generated key", () => {
   });
 
   it("exports a PKCS#12 that openssl opens with the typed password", async () => {
-    const issued = await issueCertificate({ caId: intermediateId, profile: "client", commonName: "billing-service", keyType: "rsa-2048" });
+    const issued = await issueCertificate({
+      caId: intermediateId,
+      profile: "client",
+      commonName: "billing-service",
+      sans: { uri: ["spiffe://example.org/billing-service"] },
+      keyType: "rsa-2048",
+    });
     const p12 = await exportPkcs12(issued.certificate.id, { password: "correct horse" });
     const f = writeFiles(tempDir(), { "b.p12": p12.body as Uint8Array });
     const r = openssl(["pkcs12", "-in", f["b.p12"]!, "-passin", "pass:correct horse", "-nodes"]);

@@ -1,49 +1,34 @@
 import { assertCan } from "../auth/actor";
-import type { Certificate } from "@/generated/prisma/client";
 import { AppError } from "../errors";
-import { generateKeyPair, privateKeyPem } from "../pki/keys";
+import { issue, type IssuanceResult } from "../issuance/issue";
 import { buildName, normaliseSans } from "../pki/names";
 import { parseInput } from "../validations/parse";
-import { ZIssueCertificateInput, type TIssueCertificateInput } from "../validations/certificate";
-import { loadIssuer } from "./issuer";
-import { leafSans, leafValidity, signAndStoreLeaf } from "./leaf-issuance";
-import { signCsrWithInput } from "./sign-csr";
+import { ZIssueCertificateInput } from "../validations/certificate";
+import { signCsr } from "./sign-csr";
 
-export interface IssuedCertificate {
-  certificate: Certificate;
-  /** The new private key, present when cadesk generated it (returned even when it is kept). */
-  privateKeyPem?: string;
-  warnings: string[];
-}
+/** What an issuance returns (the name the API, forms and tests know it by). */
+export type IssuedCertificate = IssuanceResult;
 
 /**
- * Issues a certificate, the API's single entry point: with `csrPem` the requester's CSR is signed
- * and no key is made; without it a key pair is generated here.
+ * Issues a certificate from the form or the JSON API: with `csrPem` the requester's CSR is signed
+ * and no key is made; without it a key pair is generated here. Both go through the one pipeline.
  */
-export async function issueCertificate(raw: unknown, now = new Date()): Promise<IssuedCertificate> {
+export async function issueCertificate(raw: unknown, now = new Date(), via: "form" | "api" = "api"): Promise<IssuedCertificate> {
   assertCan("issue", "issue certificates");
   const input = parseInput(ZIssueCertificateInput, raw);
-  return input.csrPem ? signCsrWithInput(input, now) : issueWithNewKey(input, now);
-}
-
-/** validate -> resolve issuer -> SANs -> validity -> generate key -> sign -> save. */
-async function issueWithNewKey(input: TIssueCertificateInput, now: Date): Promise<IssuedCertificate> {
+  const { csrPem } = input;
+  if (csrPem) return signCsr({ ...input, csrPem }, now, via);
   if (!input.commonName) throw new AppError("INVALID_INPUT", "Common Name is required.", "commonName");
-  const sans = leafSans(input.profile, input.commonName, normaliseSans(input.sans ?? {}));
-  const issuer = await loadIssuer(input.caId, now);
-  const validity = leafValidity(input.validityDays, issuer, now);
-  const key = await generateKeyPair(input.keyType);
-  const certificate = await signAndStoreLeaf({
-    issuer,
-    subject: buildName({ commonName: input.commonName, organization: input.organization, organizationalUnit: input.organizationalUnit }),
-    publicKey: key.keys.publicKey,
-    sans,
+  return issue({
+    entryPoint: via,
+    caId: input.caId,
     profile: input.profile,
-    validity,
-    keyType: input.keyType,
-    source: "generated",
-    keepKey: input.keepPrivateKey ? key.pkcs8 : undefined,
+    subject: buildName({ commonName: input.commonName, organization: input.organization, organizationalUnit: input.organizationalUnit }),
+    sans: normaliseSans(input.sans ?? {}),
+    key: { kind: "generate", keyType: input.keyType },
+    validityDays: input.validityDays,
+    keepKey: input.keepPrivateKey,
     audit: { action: "certificate.issue" },
+    now,
   });
-  return { certificate, privateKeyPem: privateKeyPem(key.pkcs8), warnings: validity.warnings };
 }

@@ -1,75 +1,48 @@
 import type { Authority } from "@/generated/prisma/client";
 import { currentActor } from "../auth/actor";
 import { mayUseAuthority } from "../auth/roles";
-import { getDb } from "../db";
-import { AppError } from "../errors";
-import { loadMasterKey } from "../master-key";
-import type { Issuer, IssuerUrls } from "../pki/certificate";
 import { readConfig } from "../config";
-import { parseCertificate } from "../pki/certificate";
-import { decryptKey, encryptKey } from "../pki/key-encryption";
-import { importSigningKey } from "../pki/keys";
+import { authorityOperatorIds } from "../data/columns";
+import { findAuthority } from "../data/find";
+import { AppError } from "../errors";
+import { parseCertificate, publicKeyMatches, type Issuer, type IssuerUrls } from "../pki/certificate";
 import type { KeyType } from "../pki/key-types";
 import { readPemOrDer } from "../pki/pem";
-
-/** Associated data binding a sealed key to its row, so a key copied elsewhere will not open. */
-export const authorityKeyContext = (id: string) => `authority:${id}`;
-export const certificateKeyContext = (id: string) => `certificate:${id}`;
-
-export function sealKey(pkcs8: Uint8Array, context: string): string {
-  return encryptKey(pkcs8, loadMasterKey(), context);
-}
-
-export function openKey(sealed: string, context: string): Uint8Array<ArrayBuffer> {
-  try {
-    return decryptKey(sealed, loadMasterKey(), context);
-  } catch {
-    throw new AppError(
-      "INTERNAL",
-      "A stored private key could not be decrypted: the master key (CADESK_MASTER_KEY or master.key in the data dir) is not the one it was stored with. Restore the original master key.",
-    );
-  }
-}
-
-export async function findAuthority(id: string, field = "caId"): Promise<Authority> {
-  const authority = await getDb().authority.findUnique({ where: { id } });
-  if (!authority) {
-    throw new AppError(
-      "NOT_FOUND",
-      `There is no CA with id "${id.slice(0, 100)}". List them on the Authorities page or with GET /api/v1/cas.`,
-      field,
-    );
-  }
-  return authority;
-}
+import { cachedSigner } from "../signers/cache";
+import { authorityKeyContext, openSealedSigner } from "../signers/sealed-key";
 
 export interface LoadedIssuer extends Issuer {
   authority: Authority;
 }
 
 /**
- * Parsed certificates and imported (non-extractable) signing keys of CAs, by id and fingerprint:
- * parsing and unsealing on every signature would cost more than the signature itself.
+ * A CA's parsed certificate and signer, from the one signer cache. The key is checked against the
+ * certificate once, when it is opened: a key row that does not match would sign certificates
+ * nobody can verify.
  */
-const signerCache = new Map<string, Promise<Issuer>>();
-
 function signerFor(authority: Authority): Promise<Issuer> {
-  const cacheKey = `${authority.id}:${authority.fingerprintSha256}`;
-  let signer = signerCache.get(cacheKey);
-  if (!signer) {
-    const keyType = authority.keyType as KeyType;
-    signer = (async () => ({
-      keyType,
-      certificate: parseCertificate(readPemOrDer(authority.certificatePem, ["CERTIFICATE"], "certificate")),
-      signingKey: await importSigningKey(openKey(authority.encryptedKey, authorityKeyContext(authority.id)), keyType),
-    }))();
-    signer.catch(() => signerCache.delete(cacheKey));
-    signerCache.set(cacheKey, signer);
-  }
-  return signer;
+  return cachedSigner(`authority:${authority.id}:${authority.fingerprintSha256}`, async () => {
+    const certificate = parseCertificate(readPemOrDer(authority.certificatePem, ["CERTIFICATE"], "certificate"));
+    const signer = await openSealedSigner({
+      sealed: authority.encryptedKey,
+      context: authorityKeyContext(authority.id),
+      keyType: authority.keyType as KeyType,
+    });
+    if (!publicKeyMatches(certificate, signer.publicKey)) {
+      throw new AppError(
+        "INTERNAL",
+        `The stored key of the CA "${authority.commonName}" does not match its certificate: restore both from one backup.`,
+      );
+    }
+    return { certificate, signer };
+  });
 }
 
-/** A CA ready to sign: its current row (read every time), parsed certificate and signing key. */
+/**
+ * A CA ready to sign: its current row (read every time, so a revocation or new operator list
+ * counts at once), parsed certificate and signer. Refuses a revoked or expired CA, and an
+ * operator not allowed on it.
+ */
 export async function loadIssuer(id: string, now: Date, field = "caId"): Promise<LoadedIssuer> {
   const authority = await findAuthority(id, field);
   if (authority.status === "revoked") {
@@ -90,14 +63,9 @@ export async function loadIssuer(id: string, now: Date, field = "caId"): Promise
   return { authority, ...(await signerFor(authority)) };
 }
 
-/** The operators allowed on a CA (null: all of them). */
-export function authorityOperatorIds(authority: Pick<Authority, "operatorIds">): string[] | null {
-  return authority.operatorIds === null ? null : (JSON.parse(authority.operatorIds) as string[]);
-}
-
 /** An admin may use any CA; an operator (person or API token) only a CA that lists them or lists nobody. */
 export function assertMayUseAuthority(authority: Pick<Authority, "operatorIds" | "commonName">, field = "caId"): void {
-  if (!mayUseAuthority(currentActor(), authorityOperatorIds(authority))) {
+  if (!mayUseAuthority(currentActor("use a CA"), authorityOperatorIds(authority))) {
     throw new AppError(
       "FORBIDDEN",
       `You are not among the operators allowed to use the CA "${authority.commonName}". An admin can add you on the CA's page.`,
@@ -112,15 +80,12 @@ export function issuerUrls(authorityId: string): IssuerUrls {
   return { crl: `${base}/crl/${authorityId}`, caIssuers: `${base}/ca/${authorityId}`, ocsp: `${base}/ocsp/${authorityId}` };
 }
 
-/** The issuing CA and its ancestors, nearest first, ending at the root (or the last CA held). */
-export async function authorityChain(authorityId: string): Promise<Authority[]> {
-  const chain: Authority[] = [];
-  let next: string | null = authorityId;
-  while (next && chain.length < 16) {
-    const authority: Authority | null = await getDb().authority.findUnique({ where: { id: next } });
-    if (!authority) break;
-    chain.push(authority);
-    next = authority.parentId;
-  }
-  return chain;
-}
+/**
+ * @deprecated Moved: import reads from lib/data/find.ts and key sealing from
+ * lib/signers/sealed-key.ts. Kept while branches written against the old places land.
+ */
+export { authorityChain, findAuthority } from "../data/find";
+/** @deprecated Moved to lib/signers/sealed-key.ts. */
+export { authorityKeyContext, certificateKeyContext, openKey, sealKey } from "../signers/sealed-key";
+/** @deprecated Moved to lib/data/columns.ts. */
+export { authorityOperatorIds } from "../data/columns";

@@ -147,7 +147,8 @@ describe("inventory export", () => {
 
 describe("revoking a CA", () => {
   it("lists a revoked intermediate in its parent's CRL, stops it issuing, and refuses roots", async () => {
-    const { revokeAuthority, beneathAuthority } = await import("./revoke-authority");
+    const { revokeAuthority } = await import("./revoke-authority");
+    const { beneathAuthority } = await import("../data/authorities");
     const root = await createAuthority({ commonName: "CA Revocation Root" });
     const mid = await createAuthority({ commonName: "CA Revocation Mid", parentId: root.authority.id });
     const leaf = await issueCertificate({ caId: mid.authority.id, commonName: "under.example.com" });

@@ -18,7 +18,6 @@ const NOT_ENTRY_POINTS: Record<string, string> = {
   "acme-endpoint-lookup.findAcmeEndpoint": "internal read, used after the caller's check",
   "api-tokens.findApiToken": "how a bearer token becomes an actor (lib/api/auth.ts): there is none yet",
   "audit.checkSensitive": "runs the checks it is handed; those are the entry point's own",
-  "certificate-text.pemCertificateText": "pure: text of a PEM",
   "create-authority.assertNameFree": "internal step of createAuthority/importAuthority",
   "dashboard-tls.dashboardNames": "pure: host names from the environment",
   "expiry-notices.reachedThreshold": "pure",
@@ -34,19 +33,14 @@ const NOT_ENTRY_POINTS: Record<string, string> = {
   "issuer.authorityOperatorIds": "pure",
   "issuer.issuerUrls": "pure",
   "issuer.authorityChain": "internal read",
-  "leaf-issuance.leafSans": "pure",
-  "leaf-issuance.leafValidity": "pure",
-  "leaf-issuance.signAndStoreLeaf": "internal step of issuance, after its check",
   "notification-channels.findChannel": "internal read, used after the caller's check",
   "notification-channels.openChannel": "pure: decrypts a channel row handed in",
   "notification-channels.trustedPems": "internal read",
   "ocsp-responder.ocspSigner": "internal step of answerOcsp, after its check",
   "read-upload.pastedOrUploaded": "pure: the pasted text or the uploaded file's",
-  "revoke-authority.beneathAuthority": "internal read",
   "revocation-state.revocationState": "internal read for Inspect and the doctor, after their check",
   "scheduler.stopScheduler": "graceful shutdown (lib/ops/lifecycle.ts): starts no new run, grants nothing",
   "job-run.claimJobRun": "the scheduler's own bookkeeping (which instance runs this period), before it acts as the system; grants nothing",
-  "sign-csr.signCsrWithInput": "internal step of issueCertificate, after its check",
 };
 
 const dir = import.meta.dirname;

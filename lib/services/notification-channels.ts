@@ -7,7 +7,8 @@ import { AppError } from "../errors";
 import type { SmtpSettings } from "../notify/email";
 import { parseInput } from "../validations/parse";
 import { ZChannelInput, ZRuleInput } from "../validations/notifications";
-import { authorityChain, findAuthority, openKey, sealKey } from "./issuer";
+import { authorityChain, findAuthority } from "../data/find";
+import { openKey, sealKey } from "../signers/sealed-key";
 
 export type WebhookSettings = { url: string; trustCaId?: string };
 export type EmailSettings = SmtpSettings & { trustCaId?: string };

@@ -1,32 +1,25 @@
+import type { OcspResponder } from "@/generated/prisma/client";
 import { getDb } from "../db";
 import { certificatePem, parseCertificate, signOcspResponderCertificate, type Issuer } from "../pki/certificate";
-import { generateKeyPair, importSigningKey } from "../pki/keys";
+import { generateKeyPair } from "../pki/keys";
 import { buildName } from "../pki/names";
 import { readPemOrDer } from "../pki/pem";
 import { randomSerial } from "../pki/serial";
-import { openKey, sealKey, type LoadedIssuer } from "./issuer";
+import { cachedSigner } from "../signers/cache";
+import { ocspResponderKeyContext, openSealedSigner, sealKey } from "../signers/sealed-key";
+import type { LoadedIssuer } from "./issuer";
 import { DAY } from "../time";
 
 /** A responder certificate lives 30 days and is replaced when fewer than 7 remain. */
 const LIFETIME_MS = 30 * DAY;
 const RENEW_WITHIN_MS = 7 * DAY;
 
-const keyContext = (authorityId: string) => `ocsp-responder:${authorityId}`;
-const signers = new Map<string, Promise<Issuer>>();
-
-function loaded(authorityId: string, serialHex: string, pem: string, sealed: string): Promise<Issuer> {
-  const cacheKey = `${authorityId}:${serialHex}`;
-  let signer = signers.get(cacheKey);
-  if (!signer) {
-    signer = (async () => ({
-      keyType: "ecdsa-p256" as const,
-      certificate: parseCertificate(readPemOrDer(pem, ["CERTIFICATE"], "certificate")),
-      signingKey: await importSigningKey(openKey(sealed, keyContext(authorityId)), "ecdsa-p256"),
-    }))();
-    signer.catch(() => signers.delete(cacheKey));
-    signers.set(cacheKey, signer);
-  }
-  return signer;
+/** A stored responder as a signer, from the one signer cache (keyed by its serial: a new responder is a new entry). */
+function loaded(row: Pick<OcspResponder, "authorityId" | "serialHex" | "certificatePem" | "encryptedKey">): Promise<Issuer> {
+  return cachedSigner(`ocsp-responder:${row.authorityId}:${row.serialHex}`, async () => ({
+    certificate: parseCertificate(readPemOrDer(row.certificatePem, ["CERTIFICATE"], "certificate")),
+    signer: await openSealedSigner({ sealed: row.encryptedKey, context: ocspResponderKeyContext(row.authorityId), keyType: "ecdsa-p256" }),
+  }));
 }
 
 /**
@@ -36,9 +29,7 @@ function loaded(authorityId: string, serialHex: string, pem: string, sealed: str
 export async function ocspSigner(ca: LoadedIssuer, now = new Date()): Promise<Issuer> {
   const db = getDb();
   const stored = await db.ocspResponder.findUnique({ where: { authorityId: ca.authority.id } });
-  if (stored && stored.notAfter.getTime() - now.getTime() > RENEW_WITHIN_MS) {
-    return loaded(stored.authorityId, stored.serialHex, stored.certificatePem, stored.encryptedKey);
-  }
+  if (stored && stored.notAfter.getTime() - now.getTime() > RENEW_WITHIN_MS) return loaded(stored);
   const key = await generateKeyPair("ecdsa-p256");
   const notBefore = new Date(now.getTime() - 60_000);
   const notAfter = new Date(Math.min(now.getTime() + LIFETIME_MS, ca.authority.notAfter.getTime()));
@@ -53,8 +44,8 @@ export async function ocspSigner(ca: LoadedIssuer, now = new Date()): Promise<Is
     serialHex: certificate.serialNumber.toLowerCase(),
     notAfter,
     certificatePem: certificatePem(certificate),
-    encryptedKey: sealKey(key.pkcs8, keyContext(ca.authority.id)),
+    encryptedKey: sealKey(key.pkcs8, ocspResponderKeyContext(ca.authority.id)),
   };
   await db.ocspResponder.upsert({ where: { authorityId: ca.authority.id }, create: { authorityId: ca.authority.id, ...row }, update: row });
-  return loaded(ca.authority.id, row.serialHex, row.certificatePem, row.encryptedKey);
+  return loaded({ authorityId: ca.authority.id, ...row });
 }

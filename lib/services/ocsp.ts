@@ -53,7 +53,7 @@ export async function answerOcsp(caId: string, request: Uint8Array, now = new Da
   const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const signer = await ocspSigner(issuer, now);
   return signOcspResponse({
-    signer,
+    responder: signer,
     signerCertificateDer: new Uint8Array(signer.certificate.rawData),
     responses,
     nonce: parsed.nonce,

@@ -6,24 +6,7 @@ import { AppError } from "../errors";
 import { parseInput } from "../validations/parse";
 import { ZRevokeInput } from "../validations/lifecycle";
 import { publishCrl } from "./crl";
-import { findAuthority } from "./issuer";
-
-export interface Beneath {
-  authorities: number;
-  certificates: number;
-}
-
-/** Everything that stops being trusted with this CA: the CAs below it and all they issued. */
-export async function beneathAuthority(id: string): Promise<Beneath> {
-  const db = getDb();
-  const ids = [id];
-  for (let i = 0; i < ids.length; i++) {
-    const children = await db.authority.findMany({ where: { parentId: ids[i] }, select: { id: true } });
-    ids.push(...children.map((c) => c.id));
-  }
-  const certificates = await db.certificate.count({ where: { authorityId: { in: ids }, status: { not: "revoked" } } });
-  return { authorities: ids.length - 1, certificates };
-}
+import { findAuthority } from "../data/find";
 
 /**
  * Revokes an intermediate CA: it appears in its parent's CRL and OCSP answers, and it cannot sign

@@ -3,18 +3,16 @@ import { audit, checkSensitive } from "./audit";
 import { assertMayUseAuthority } from "./issuer";
 import type { Certificate } from "@/generated/prisma/client";
 import { getDb } from "../db";
+import { findAuthority, findCertificate } from "../data/find";
 import { AppError } from "../errors";
 import { parseInput } from "../validations/parse";
 import { ZRevokeInput } from "../validations/lifecycle";
 import { publishCrl } from "./crl";
 
-async function findCertificate(id: string): Promise<Certificate> {
-  const certificate = await getDb().certificate.findUnique({
-    where: { id },
-    include: { authority: { select: { operatorIds: true, commonName: true } } },
-  });
-  if (!certificate) throw new AppError("NOT_FOUND", `There is no certificate with id "${id.slice(0, 100)}".`, "id");
-  assertMayUseAuthority(certificate.authority, "id");
+/** The certificate, if the actor may use the CA that issued it. */
+async function findUsableCertificate(id: string): Promise<Certificate> {
+  const certificate = await findCertificate(id);
+  assertMayUseAuthority(await findAuthority(certificate.authorityId), "id");
   return certificate;
 }
 
@@ -32,7 +30,7 @@ export async function revokeCertificate(id: string, raw: unknown, now = new Date
   if (reason === "removeFromCRL") {
     throw new AppError("INVALID_INPUT", 'removeFromCRL lifts a certificate hold: use "lift hold" (DELETE .../revoke) instead.', "reason");
   }
-  const certificate = await findCertificate(id);
+  const certificate = await findUsableCertificate(id);
   if (certificate.status === "revoked" && certificate.revocationReason !== "certificateHold") {
     throw new AppError(
       "CONFLICT",
@@ -58,7 +56,7 @@ export async function revokeCertificate(id: string, raw: unknown, now = new Date
 /** Lifts a certificate hold: the certificate is valid again and leaves the CRL. */
 export async function liftHold(id: string, now = new Date()): Promise<Certificate> {
   assertCan("issue", "lift certificate holds");
-  const certificate = await findCertificate(id);
+  const certificate = await findUsableCertificate(id);
   if (certificate.revocationReason !== "certificateHold") {
     throw new AppError("CONFLICT", "Only a certificate on hold can be reinstated; other revocations are final.", "id");
   }

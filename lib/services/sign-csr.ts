@@ -1,43 +1,31 @@
 import { assertCan } from "../auth/actor";
 import { x509 } from "../pki/crypto-provider";
-import { checkCsrKey, parseCsr, verifyCsrSignature, type ParsedCsr } from "../pki/csr";
 import { normaliseSans, formatSans } from "../pki/names";
 import type { TIssueCertificateInput } from "../validations/certificate";
 import { AppError } from "../errors";
-import type { IssuedCertificate } from "./issue-certificate";
-import { loadIssuer } from "./issuer";
-import { leafSans, leafValidity, signAndStoreLeaf } from "./leaf-issuance";
+import { readVerifiedCsr } from "../issuance/csr";
+import { issue, type IssuanceResult } from "../issuance/issue";
 
 /**
- * Signs a CSR: parse -> verify its self-signature (proof of possession) -> check its key -> SANs
- * (the operator's edits, else the CSR's) -> validity -> sign -> save. The key never reaches cadesk.
+ * Signs a CSR: verify its self-signature (proof of possession) and key -> SANs (the operator's
+ * edits, else the CSR's) -> the one issuance pipeline. The key never reaches cadesk.
  */
-export async function signCsrWithInput(input: TIssueCertificateInput, now: Date): Promise<IssuedCertificate> {
-  const csr = await readVerifiedCsr(input.csrPem!);
+export async function signCsr(input: TIssueCertificateInput & { csrPem: string }, now: Date, via: "form" | "api"): Promise<IssuanceResult> {
+  assertCan("issue", "sign CSRs");
+  const csr = await readVerifiedCsr(input.csrPem);
   const commonName = input.commonName ?? (csr.commonName || undefined);
-  const requested = input.sans && Object.values(input.sans).some((l) => l && l.length > 0) ? normaliseSans(input.sans) : csr.sans;
-  const sans = leafSans(input.profile, commonName, requested);
-  const issuer = await loadIssuer(input.caId, now);
-  const validity = leafValidity(input.validityDays, issuer, now);
-  const certificate = await signAndStoreLeaf({
-    issuer,
-    subject: subjectWithCommonName(csr.subject, commonName),
-    publicKey: csr.request.publicKey,
-    sans,
+  const edited = input.sans && Object.values(input.sans).some((l) => l && l.length > 0);
+  return issue({
+    entryPoint: "csr",
+    caId: input.caId,
     profile: input.profile,
-    validity,
-    keyType: csr.keyInfo.keyType ?? csr.keyInfo.label,
-    source: "csr",
-    audit: { action: "certificate.sign_csr" },
+    subject: subjectWithCommonName(csr.subject, commonName),
+    sans: edited ? normaliseSans(input.sans!) : csr.sans,
+    key: { kind: "csr", csr },
+    validityDays: input.validityDays,
+    audit: { action: "certificate.sign_csr", detail: { via } },
+    now,
   });
-  return { certificate, warnings: validity.warnings };
-}
-
-async function readVerifiedCsr(pem: string): Promise<ParsedCsr> {
-  const csr = parseCsr(pem);
-  await verifyCsrSignature(csr);
-  checkCsrKey(csr.keyInfo);
-  return csr;
 }
 
 /** The CSR's subject with its CN replaced when the operator typed another one. */

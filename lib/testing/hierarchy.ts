@@ -2,6 +2,7 @@
 import { certificatePem, signCaCertificate, signLeafCertificate } from "../pki/certificate";
 import type { KeyType } from "../pki/key-types";
 import { generateKeyPair } from "../pki/keys";
+import { keyPairSigner } from "../signers/webcrypto";
 import { buildName } from "../pki/names";
 import { computeValidity } from "../pki/profiles";
 import { randomSerial } from "../pki/serial";
@@ -11,8 +12,7 @@ export async function buildTestHierarchy(keyType: KeyType, now = new Date()) {
   const root = await signCaCertificate({
     subject: buildName({ commonName: `Test Root ${keyType}`, organization: "cadesk tests" }),
     publicKey: rootKey.keys.publicKey,
-    selfSigningKey: rootKey.keys.privateKey,
-    keyType,
+    selfSigner: await keyPairSigner(rootKey.keys, keyType),
     validity: computeValidity(3650, now),
     serialNumber: randomSerial(),
   });
@@ -20,15 +20,14 @@ export async function buildTestHierarchy(keyType: KeyType, now = new Date()) {
   const intermediate = await signCaCertificate({
     subject: buildName({ commonName: `Test Intermediate ${keyType}` }),
     publicKey: intermediateKey.keys.publicKey,
-    issuer: { certificate: root, signingKey: rootKey.keys.privateKey, keyType },
-    keyType,
+    issuer: { certificate: root, signer: await keyPairSigner(rootKey.keys, keyType) },
     pathLength: 0,
     validity: computeValidity(1825, now),
     serialNumber: randomSerial(),
   });
   const leafKey = await generateKeyPair(keyType);
   const leaf = await signLeafCertificate({
-    issuer: { certificate: intermediate, signingKey: intermediateKey.keys.privateKey, keyType },
+    issuer: { certificate: intermediate, signer: await keyPairSigner(intermediateKey.keys, keyType) },
     subject: buildName({ commonName: "api.example.com" }),
     publicKey: leafKey.keys.publicKey,
     sans: [{ type: "dns", value: "api.example.com" }],

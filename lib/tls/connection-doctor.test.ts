@@ -29,8 +29,15 @@ let stranger: Files;
 let serverProfileAsClient: Files;
 let clientProfileAsServer: Files;
 
-async function files(caId: string, profile: "server" | "client", commonName: string, sans?: { ip?: string[] }): Promise<Files> {
-  const issued = await issueCertificate({ caId, profile, commonName, sans });
+async function files(
+  caId: string,
+  profile: "server" | "client",
+  commonName: string,
+  sans?: { ip?: string[]; dns?: string[]; uri?: string[] },
+): Promise<Files> {
+  // A client is known by its SAN: a SPIFFE-style URI unless the test gives names.
+  const names = sans ?? (profile === "client" ? { uri: [`spiffe://example.org/${commonName}`] } : undefined);
+  const issued = await issueCertificate({ caId, profile, commonName, sans: names });
   const text = async (format: string) => String((await exportCertificate(issued.certificate.id, format)).body);
   return { full: await text("fullchain"), key: await text("key"), leaf: issued.certificate.certificatePem };
 }
@@ -67,7 +74,7 @@ beforeAll(async () => {
   client = await files(issuing.authority.id, "client", "billing");
   stranger = await files(other.authority.id, "client", "intruder");
   serverProfileAsClient = await files(issuing.authority.id, "server", "not-a-client.example.com");
-  clientProfileAsServer = await files(issuing.authority.id, "client", "localhost");
+  clientProfileAsServer = await files(issuing.authority.id, "client", "localhost", { dns: ["localhost"] });
   echo = new EchoServer();
   await echo.start({ certificatePem: server.full, keyPem: server.key, clientCaPems: [rootPem], clientAuth: "require" }, 0, "127.0.0.1");
 });

@@ -60,8 +60,15 @@ let clientCaPem: string;
 let issuingCaPem: string;
 let siblingClient: Pair;
 
-async function pair(caId: string, profile: "server" | "client", commonName: string, sans?: { ip?: string[] }): Promise<Pair> {
-  const issued = await issueCertificate({ caId, profile, commonName, sans });
+async function pair(
+  caId: string,
+  profile: "server" | "client",
+  commonName: string,
+  sans?: { ip?: string[]; dns?: string[]; uri?: string[] },
+): Promise<Pair> {
+  // A client is known by its SAN: a SPIFFE-style URI unless the test gives names.
+  const names = sans ?? (profile === "client" ? { uri: [`spiffe://example.org/${commonName}`] } : undefined);
+  const issued = await issueCertificate({ caId, profile, commonName, sans: names });
   const text = async (format: string) => String((await exportCertificate(issued.certificate.id, format)).body);
   return {
     full: await text("fullchain"),

@@ -22,11 +22,9 @@ export const ZCreateAuthorityInput = ZSubjectInput.extend({
   parentId: optionalText(100, "Parent CA"),
   pathLen: optionalInt(0, 10, "Path length"),
 });
-export type TCreateAuthorityInput = z.infer<typeof ZCreateAuthorityInput>;
 
 export const ZImportAuthorityInput = z.object({
   certificatePem: pemText("The CA certificate"),
   privateKeyPem: pemText("The CA private key"),
   keyPassphrase: optionalText(1024, "Passphrase"),
 });
-export type TImportAuthorityInput = z.infer<typeof ZImportAuthorityInput>;

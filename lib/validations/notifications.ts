@@ -70,7 +70,6 @@ export const ZEmailChannelInput = z.object({
 export const ZChannelInput = z.discriminatedUnion("kind", [ZWebhookChannelInput, ZEmailChannelInput], {
   error: `kind must be one of ${CHANNEL_KINDS.join(", ")}.`,
 });
-export type TChannelInput = z.infer<typeof ZChannelInput>;
 
 /** "30, 7, 1" from a form or [30, 7, 1] from JSON: distinct whole days, largest first. */
 const daysList = z.preprocess(
@@ -103,4 +102,3 @@ export const ZRuleInput = z.object({
   caId: optionalText(100, "CA"),
   daysBefore: daysList,
 });
-export type TRuleInput = z.infer<typeof ZRuleInput>;

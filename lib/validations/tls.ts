@@ -33,4 +33,3 @@ export const ZTlsTestInput = z.object({
   caPem: z.string().max(MAX_UPLOAD_BYTES, "caPem is larger than 1 MiB.").optional(),
   clientCertificateId: optionalText(100, "Client certificate"),
 });
-export type TTlsTestInput = z.infer<typeof ZTlsTestInput>;

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requireUser } from "@/lib/auth/request";
-import { getDb } from "@/lib/db";
+import { listSessions } from "@/lib/data/users";
 import { formatDate } from "../../ui/status-badge";
 import { endOtherSessionsAction } from "../settings/actions";
 import { ChangePasswordForm } from "../settings/forms";
@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Your account" };
 
 export default async function AccountPage() {
   const me = await requireUser();
-  const sessions = await getDb().session.findMany({ where: { userId: me.userId! }, orderBy: { lastSeenAt: "desc" } });
+  const sessions = await listSessions(me.userId!);
   return (
     <div className="space-y-6">
       <div>

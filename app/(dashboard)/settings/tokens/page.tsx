@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requireUser } from "@/lib/auth/request";
-import { getDb } from "@/lib/db";
+import { listApiTokens } from "@/lib/data/users";
 import { formatDate } from "../../../ui/status-badge";
 import { revokeTokenAction } from "../actions";
 import { CreateTokenForm } from "../forms";
@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "API tokens" };
 
 export default async function TokensPage() {
   await requireUser("users");
-  const tokens = await getDb().apiToken.findMany({ orderBy: { createdAt: "desc" } });
+  const tokens = await listApiTokens();
   const now = new Date();
   const state = (t: (typeof tokens)[number]) => (t.revokedAt ? "revoked" : t.expiresAt && t.expiresAt <= now ? "expired" : "active");
   return (

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requireUser } from "@/lib/auth/request";
-import { getDb } from "@/lib/db";
+import { listUsers } from "@/lib/data/users";
 import { formatDate } from "../../../ui/status-badge";
 import { CreateUserForm, UserRowActions } from "../forms";
 
@@ -8,10 +8,7 @@ export const metadata: Metadata = { title: "Users" };
 
 export default async function UsersPage() {
   const me = await requireUser("users");
-  const users = await getDb().user.findMany({
-    orderBy: { email: "asc" },
-    include: { sessions: { select: { lastSeenAt: true }, orderBy: { lastSeenAt: "desc" }, take: 1 } },
-  });
+  const users = await listUsers();
   return (
     <div className="space-y-6">
       <div>

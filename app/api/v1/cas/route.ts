@@ -1,4 +1,4 @@
-import { getDb } from "@/lib/db";
+import { allAuthorities } from "@/lib/data/authorities";
 import { apiRoute, readJson } from "@/lib/api/handler";
 import { presentAuthority } from "@/lib/api/present";
 import { json } from "@/lib/api/respond";
@@ -6,7 +6,7 @@ import { createAuthority } from "@/lib/services/create-authority";
 import { ZCreateAuthorityInput } from "@/lib/validations/authority";
 
 export const GET = apiRoute("view", async () => {
-  const all = await getDb().authority.findMany({ orderBy: { createdAt: "asc" } });
+  const all = await allAuthorities();
   return json({ items: all.map(presentAuthority) });
 });
 

@@ -1,8 +1,7 @@
-import { getDb } from "@/lib/db";
 import { apiRoute, readJson, readQuery } from "@/lib/api/handler";
 import { presentCertificate } from "@/lib/api/present";
 import { json } from "@/lib/api/respond";
-import { parseCertificateQuery, searchCertificates } from "@/lib/data/certificates";
+import { certificatesByIds, parseCertificateQuery, searchCertificates } from "@/lib/data/certificates";
 import { exportCertificate } from "@/lib/services/export-certificate";
 import { issueCertificate } from "@/lib/services/issue-certificate";
 import { ZIssueCertificateInput } from "@/lib/validations/certificate";
@@ -11,10 +10,9 @@ import { ZCertificateSearchQuery } from "@/lib/api/queries";
 export const GET = apiRoute("view", async (request) => {
   const query = parseCertificateQuery(readQuery(request, ZCertificateSearchQuery));
   const page = await searchCertificates(query);
-  const rows = await getDb().certificate.findMany({ where: { id: { in: page.rows.map((r) => r.id) } } });
-  const byId = new Map(rows.map((r) => [r.id, r]));
+  const rows = await certificatesByIds(page.rows.map((r) => r.id));
   return json({
-    items: page.rows.map((r) => presentCertificate(byId.get(r.id)!)),
+    items: rows.map((r) => presentCertificate(r)),
     total: page.total,
     page: query.page,
     pageSize: query.pageSize,

@@ -1,12 +1,12 @@
 import { apiRoute, readJson } from "@/lib/api/handler";
 import { presentAcmeEndpoint } from "@/lib/api/present-acme";
 import { json } from "@/lib/api/respond";
-import { getDb } from "@/lib/db";
+import { acmeEndpointRecords } from "@/lib/data/acme";
 import { createAcmeEndpoint } from "@/lib/services/acme-create-endpoint";
 import { ZAcmeEndpointInput } from "@/lib/validations/acme";
 
 export const GET = apiRoute("manage_cas", async () => {
-  const endpoints = await getDb().acmeEndpoint.findMany({ orderBy: { createdAt: "asc" } });
+  const endpoints = await acmeEndpointRecords();
   return json({ items: endpoints.map(presentAcmeEndpoint) });
 });
 

@@ -1,12 +1,12 @@
 import { apiRoute, readJson } from "@/lib/api/handler";
 import { presentChannel } from "@/lib/api/present";
 import { json } from "@/lib/api/respond";
-import { getDb } from "@/lib/db";
+import { listChannels } from "@/lib/data/notifications";
 import { createChannel } from "@/lib/services/notification-channels";
 import { ZChannelInput } from "@/lib/validations/notifications";
 
 export const GET = apiRoute("settings", async () => {
-  const channels = await getDb().notificationChannel.findMany({ orderBy: { createdAt: "asc" }, include: { rules: true } });
+  const channels = await listChannels();
   return json({ items: channels.map(presentChannel) });
 });
 

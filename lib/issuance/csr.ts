@@ -1,0 +1,17 @@
+import { checkCsrKey, parseCsr, verifyCsrSignature, type ParsedCsr } from "../pki/csr";
+import type { VerifiedCsr } from "./request";
+
+/**
+ * Proof of possession and an acceptable key (RFC 2986 4.2; cadesk's key rules): the only way to
+ * make a VerifiedCsr, so the pipeline cannot be handed a CSR nobody checked.
+ */
+export async function verifyCsr(csr: ParsedCsr): Promise<VerifiedCsr> {
+  await verifyCsrSignature(csr);
+  checkCsrKey(csr.keyInfo);
+  return Object.assign(csr, { verified: true as const });
+}
+
+/** Parses and verifies a CSR in PEM or DER. */
+export async function readVerifiedCsr(input: string | Uint8Array): Promise<VerifiedCsr> {
+  return verifyCsr(parseCsr(input));
+}

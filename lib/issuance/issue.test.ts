@@ -1,0 +1,112 @@
+/** The one issuance pipeline against a real SQLite store: authorize, names, policy, sign, store with audit. */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect } from "vitest";
+import { it as plainIt } from "vitest";
+import { runAs, type Actor } from "../auth/actor";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { buildName } from "../pki/names";
+import { createAuthority } from "../services/create-authority";
+import { issueCertificate } from "../services/issue-certificate";
+import { beforeAll, it } from "../testing/system";
+import { readVerifiedCsr } from "./csr";
+import { issue } from "./issue";
+import type { IssuancePolicyContext } from "./policy";
+import type { IssuanceRequest } from "./request";
+
+const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "fixtures", name), "utf8");
+let caId: string;
+
+beforeAll(async () => {
+  caId = (await createAuthority({ commonName: "Pipeline Test CA" })).authority.id;
+});
+
+const request = (over: Partial<IssuanceRequest> = {}): IssuanceRequest => ({
+  entryPoint: "api",
+  caId,
+  profile: "server",
+  subject: buildName({ commonName: "pipeline.example.com" }),
+  sans: [],
+  key: { kind: "generate", keyType: "ecdsa-p256" },
+  validityDays: 30,
+  audit: { action: "certificate.issue" },
+  ...over,
+});
+
+async function refused(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+describe("issue()", () => {
+  plainIt("refuses when nobody acts", async () => {
+    const error = await refused(issue(request()));
+    expect(error.code).toBe("FORBIDDEN");
+    expect(error.message).toMatch(/no one is acting/);
+  });
+
+  it("stores the certificate and its audit event together, naming the entry point and links", async () => {
+    const result = await issue(request({ entryPoint: "bulk", links: { batchId: "b-1" } }));
+    expect(result.privateKeyPem).toContain("BEGIN PRIVATE KEY");
+    expect(JSON.parse(result.certificate.sans)).toEqual([{ type: "dns", value: "pipeline.example.com" }]);
+    const event = await getDb().auditEvent.findFirst({ where: { objectId: result.certificate.id } });
+    expect(JSON.parse(event!.detail!)).toMatchObject({ entryPoint: "bulk", batchId: "b-1", caId, keptKey: false });
+  });
+
+  it("runs policy checks with the names and issuer known, and a refusal stores nothing", async () => {
+    const seen: IssuancePolicyContext[] = [];
+    const before = await getDb().certificate.count();
+    const error = await refused(
+      issue(
+        request({
+          sans: [{ type: "dns", value: "forbidden.example.net" }],
+          policy: [
+            { name: "record", check: (context) => void seen.push(context) },
+            {
+              name: "no-example-net",
+              check: ({ sans }) => {
+                if (sans.some((s) => s.value.endsWith(".example.net")))
+                  throw new AppError("FORBIDDEN", "This CA may not issue for example.net.", "sans");
+              },
+            },
+          ],
+        }),
+      ),
+    );
+    expect(error.message).toBe("This CA may not issue for example.net.");
+    expect(seen[0]!.sans.map((s) => s.value)).toEqual(["pipeline.example.com", "forbidden.example.net"]);
+    expect(seen[0]!.issuer.authority.id).toBe(caId);
+    expect(seen[0]!.keyType).toBe("ecdsa-p256");
+    expect(await getDb().certificate.count()).toBe(before);
+    // A check that crashes is reported, naming it, and lets nothing through.
+    const crash = await refused(issue(request({ policy: [{ name: "buggy", check: () => JSON.parse("{") as never }] })));
+    expect(crash.code).toBe("INTERNAL");
+    expect(crash.message).toMatch(/"buggy"/);
+  });
+
+  it("accepts the ACME entry point only from an ACME account", async () => {
+    const operator: Actor = { type: "user", id: "u", label: "op@example.test", role: "operator", userId: "u", ip: null };
+    const viaAcme = request({ entryPoint: "acme" });
+    expect((await refused(runAs(operator, () => issue(viaAcme)))).message).toMatch(/Only an ACME account/);
+    const account: Actor = { type: "acme", id: "acct", label: "ACME account", role: null, userId: null, ip: null };
+    expect((await runAs(account, () => issue(viaAcme))).certificate.profile).toBe("server");
+    // An ACME account holds no dashboard role: any other entry point refuses it.
+    expect((await refused(runAs(account, () => issue(request())))).code).toBe("FORBIDDEN");
+  });
+
+  it("signs committed CSR fixtures: a client is known by its URI SAN, a one-label CN alone is refused", async () => {
+    const csr = await readVerifiedCsr(fixture("client-spiffe.csr"));
+    const signed = await issue(
+      request({ entryPoint: "csr", profile: "client", subject: csr.subject, sans: csr.sans, key: { kind: "csr", csr } }),
+    );
+    expect(JSON.parse(signed.certificate.sans)).toEqual([{ type: "uri", value: "spiffe://example.org/client-p256" }]);
+    expect(signed.privateKeyPem).toBeUndefined();
+    const error = await refused(issueCertificate({ caId, profile: "client", csrPem: fixture("client-no-san.csr") }));
+    expect(error.message).toMatch(/"client-p256" is not a host name.*spiffe:\/\//);
+  });
+});

@@ -1,0 +1,76 @@
+import { randomUUID } from "node:crypto";
+import type { Certificate } from "@/generated/prisma/client";
+import { searchText } from "../data/search-text";
+import { expiringFrom } from "../data/status";
+import { getDb } from "../db";
+import { x509 } from "../pki/crypto-provider";
+import { certificatePem, sha256Fingerprint } from "../pki/certificate";
+import type { San } from "../pki/names";
+import { auditEventData } from "../services/audit";
+import { certificateKeyContext, sealKey } from "../signers/sealed-key";
+import type { IssuanceRequest } from "./request";
+
+export interface StoreParams {
+  request: IssuanceRequest;
+  certificate: x509.X509Certificate;
+  sans: San[];
+  keyType: string;
+  source: "generated" | "csr";
+  /** PKCS#8 to keep sealed; absent when the user opted out, for CSRs, and for renewals of those. */
+  keepKey?: Uint8Array;
+  policyChecks: string[];
+}
+
+/**
+ * Commits the certificate and its audit event in one transaction (one synchronous write, never
+ * one without the other), before anything is returned to the requester.
+ */
+export async function storeWithAudit(params: StoreParams): Promise<Certificate> {
+  const { request, certificate, sans } = params;
+  const id = randomUUID();
+  const commonName = certificate.subjectName.getField("CN")[0] ?? "";
+  const serialHex = certificate.serialNumber.toLowerCase();
+  const db = getDb();
+  const [stored] = await db.$transaction([
+    db.certificate.create({
+      data: {
+        id,
+        authorityId: request.caId,
+        serialHex,
+        commonName,
+        sans: JSON.stringify(sans),
+        searchText: searchText([commonName, ...sans.map((s) => s.value), serialHex].join(" ")),
+        profile: request.profile,
+        keyType: params.keyType,
+        source: params.source,
+        subjectDn: certificate.subject,
+        notBefore: certificate.notBefore,
+        notAfter: certificate.notAfter,
+        expiringFrom: expiringFrom(certificate.notBefore, certificate.notAfter),
+        certificatePem: certificatePem(certificate),
+        encryptedKey: params.keepKey ? sealKey(params.keepKey, certificateKeyContext(id)) : null,
+        renewedFromId: request.renewedFromId ?? null,
+        fingerprintSha256: await sha256Fingerprint(certificate),
+      },
+    }),
+    db.auditEvent.create({
+      data: auditEventData({
+        action: request.audit.action,
+        objectType: "certificate",
+        objectId: id,
+        objectLabel: commonName,
+        detail: {
+          caId: request.caId,
+          serialNumber: serialHex,
+          profile: request.profile,
+          keptKey: !!params.keepKey,
+          entryPoint: request.entryPoint,
+          ...(params.policyChecks.length ? { policyChecks: params.policyChecks } : {}),
+          ...request.links,
+          ...request.audit.detail,
+        },
+      }),
+    }),
+  ]);
+  return stored;
+}
