@@ -22,14 +22,22 @@ export interface SnippetParams {
   secretName: string;
 }
 
-export function usageSnippets({ base, host, port = 8443, isServer, isClient, secretName }: SnippetParams): Snippet[] {
-  const f = { full: `${base}.fullchain.pem`, key: `${base}.key.pem`, chain: `${base}.chain.pem`, p12: `${base}.p12` };
-  const snippets: (Snippet & { when: boolean })[] = [
-    {
-      title: "nginx (TLS, optionally mTLS)",
-      id: "nginx",
-      when: isServer,
-      text: `server {
+interface SnippetContext extends Required<Omit<SnippetParams, "port">> {
+  port: number;
+  /** The download file names. */
+  f: { full: string; key: string; chain: string; p12: string };
+}
+
+/** A snippet and whether it applies to this certificate (server snippets for server profiles ...). */
+type Candidate = Snippet & { when: boolean };
+
+/** nginx (TLS, optionally mTLS) */
+function nginxSnippet({ host, isServer, f }: SnippetContext): Candidate {
+  return {
+    title: "nginx (TLS, optionally mTLS)",
+    id: "nginx",
+    when: isServer,
+    text: `server {
     listen 443 ssl;
     server_name ${host};
     ssl_certificate     /etc/ssl/cadesk/${f.full};
@@ -42,12 +50,16 @@ export function usageSnippets({ base, host, port = 8443, isServer, isClient, sec
     ssl_verify_depth 2;
 }
 # after renewing: nginx -s reload (no dropped connections)`,
-    },
-    {
-      title: "Go server: mTLS, reloading the certificate from disk without a restart",
-      id: "go-server",
-      when: isServer,
-      text: `package main
+  };
+}
+
+/** Go server: mTLS, reloading the certificate from disk without a restart */
+function goServerSnippet({ port, isServer, f }: SnippetContext): Candidate {
+  return {
+    title: "Go server: mTLS, reloading the certificate from disk without a restart",
+    id: "go-server",
+    when: isServer,
+    text: `package main
 
 import (
 	"crypto/tls"
@@ -109,12 +121,16 @@ func main() {
 	}
 	log.Fatal(srv.ListenAndServeTLS("", ""))
 }`,
-    },
-    {
-      title: "Go client (trusts this CA, presents this certificate)",
-      id: "go-client",
-      when: isClient,
-      text: `caPEM, err := os.ReadFile("${f.chain}")
+  };
+}
+
+/** Go client (trusts this CA, presents this certificate) */
+function goClientSnippet({ host, port, isClient, f }: SnippetContext): Candidate {
+  return {
+    title: "Go client (trusts this CA, presents this certificate)",
+    id: "go-client",
+    when: isClient,
+    text: `caPEM, err := os.ReadFile("${f.chain}")
 if err != nil {
 	log.Fatal(err)
 }
@@ -132,12 +148,16 @@ client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{
 	ServerName:   "${host}", // the name the server's certificate must hold
 }}}
 resp, err := client.Get("https://${host}:${port}/")`,
-    },
-    {
-      title: "Node.js https server (mTLS)",
-      id: "node-server",
-      when: isServer,
-      text: `import https from "node:https";
+  };
+}
+
+/** Node.js https server (mTLS) */
+function nodeServerSnippet({ port, isServer, f }: SnippetContext): Candidate {
+  return {
+    title: "Node.js https server (mTLS)",
+    id: "node-server",
+    when: isServer,
+    text: `import https from "node:https";
 import { readFileSync } from "node:fs";
 
 const server = https.createServer({
@@ -152,12 +172,16 @@ server.listen(${port});
 
 // Renewed files? Swap them in without a restart:
 // server.setSecureContext({ cert: readFileSync(...), key: readFileSync(...), ca: readFileSync(...) });`,
-    },
-    {
-      title: "Node.js client",
-      id: "node-client",
-      when: isClient,
-      text: `import https from "node:https";
+  };
+}
+
+/** Node.js client */
+function nodeClientSnippet({ host, port, isClient, f }: SnippetContext): Candidate {
+  return {
+    title: "Node.js client",
+    id: "node-client",
+    when: isClient,
+    text: `import https from "node:https";
 import { readFileSync } from "node:fs";
 
 https.get("https://${host}:${port}/", {
@@ -165,24 +189,41 @@ https.get("https://${host}:${port}/", {
   cert: readFileSync("${f.full}"),
   key: readFileSync("${f.key}"),
 }, (res) => res.pipe(process.stdout));`,
-    },
-    {
-      title: "curl",
-      id: "curl",
-      when: true,
-      text: isClient
-        ? `curl --cacert ${f.chain} --cert ${f.full} --key ${f.key} https://${host}:${port}/`
-        : `curl --cacert ${f.chain} https://${host}/`,
-    },
-    {
-      title: "Kubernetes TLS Secret",
-      id: "kubernetes",
-      when: isServer,
-      text: `kubectl create secret generic ${secretName} --type=kubernetes.io/tls \\
+  };
+}
+
+/** curl */
+function curlSnippet({ host, port, isClient, f }: SnippetContext): Candidate {
+  return {
+    title: "curl",
+    id: "curl",
+    when: true,
+    text: isClient
+      ? `curl --cacert ${f.chain} --cert ${f.full} --key ${f.key} https://${host}:${port}/`
+      : `curl --cacert ${f.chain} https://${host}/`,
+  };
+}
+
+/** Kubernetes TLS Secret */
+function kubernetesSnippet({ isServer, secretName, f }: SnippetContext): Candidate {
+  return {
+    title: "Kubernetes TLS Secret",
+    id: "kubernetes",
+    when: isServer,
+    text: `kubectl create secret generic ${secretName} --type=kubernetes.io/tls \\
   --from-file=tls.crt=${f.full} \\
   --from-file=tls.key=${f.key} \\
   --from-file=ca.crt=${f.chain}`,
-    },
-  ];
-  return snippets.filter((s) => s.when).map(({ when: _when, ...s }) => s);
+  };
+}
+
+/** Every set-up, in the order the page shows them. */
+const SNIPPETS = [nginxSnippet, goServerSnippet, goClientSnippet, nodeServerSnippet, nodeClientSnippet, curlSnippet, kubernetesSnippet];
+
+export function usageSnippets({ base, host, port = 8443, isServer, isClient, secretName }: SnippetParams): Snippet[] {
+  const f = { full: `${base}.fullchain.pem`, key: `${base}.key.pem`, chain: `${base}.chain.pem`, p12: `${base}.p12` };
+  const context: SnippetContext = { base, host, port, isServer, isClient, secretName, f };
+  return SNIPPETS.map((make) => make(context))
+    .filter((s) => s.when)
+    .map(({ when: _when, ...s }) => s);
 }
