@@ -28,7 +28,12 @@ async function fixture() {
     issueCertificate({ caId: issuing.authority.id, profile: "server", commonName: "localhost", sans: { ip: ["127.0.0.1"] } }),
   );
   const client = await runAs(SYSTEM_ACTOR, () =>
-    issueCertificate({ caId: issuing.authority.id, profile: "client", commonName: "audit-client" }),
+    issueCertificate({
+      caId: issuing.authority.id,
+      profile: "client",
+      commonName: "audit-client",
+      sans: { uri: ["spiffe://example.org/audit-client"] },
+    }),
   );
   return { root, issuing, server: server.certificate, client: client.certificate };
 }

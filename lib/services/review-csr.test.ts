@@ -68,7 +68,9 @@ describe("CSR review: what it asks for beyond names, and what signing keeps", ()
     expect(review.suggestedProfile).toBe("client");
     const rows = reviewCsrRequest(review.requested, "client", false);
     expect(rows.find((r) => r.asked === "codeSigning")?.outcome).toBe("dropped");
-    const issued = await runAs(SYSTEM_ACTOR, () => issueCertificate({ caId: ca.authority.id, profile: "client", csrPem: pem }));
+    const issued = await runAs(SYSTEM_ACTOR, () =>
+      issueCertificate({ caId: ca.authority.id, profile: "client", csrPem: pem, sans: { uri: ["spiffe://example.org/billing"] } }),
+    );
     const text = opensslOk(["x509", "-noout", "-text"], issued.certificate.certificatePem);
     expect(text).toMatch(/Subject: C ?= ?DE, O ?= ?Acme GmbH, OU ?= ?Payments, CN ?= ?billing/);
     expect(text).toMatch(/X509v3 Extended Key Usage: \n\s+TLS Web Client Authentication\n/);
