@@ -207,7 +207,12 @@ async function ocspLoads(caId: string, caPem: string, good: Json, revoked: Json)
 
 async function mtls(caId: string) {
   const serverCert = await issue(caId, { commonName: "localhost", sans: { dns: ["localhost"], ip: ["127.0.0.1"] } });
-  const client = await issue(caId, { commonName: "bench-client", profile: "client", keepPrivateKey: false });
+  const client = await issue(caId, {
+    commonName: "bench-client",
+    profile: "client",
+    sans: { uri: ["spiffe://bench.internal/client"] },
+    keepPrivateKey: false,
+  });
   const files = {
     chain: file("echo-fullchain.pem", await apiText(`/certificates/${serverCert.id}/download?format=fullchain`)),
     key: file("echo.key", await apiText(`/certificates/${serverCert.id}/download?format=key`)),
