@@ -1,27 +1,8 @@
-import { requireUser } from "@/lib/auth/request";
-import { signOutAction } from "../(auth)/actions";
-import { ReauthProvider } from "../ui/reauth";
-import { Sidebar } from "../ui/sidebar";
-import { SkipLink } from "../ui/skip-link";
+import { DashboardShell } from "../ui/dashboard-shell";
 
 // Every page reads the live store: never prerender at build time.
 export const dynamic = "force-dynamic";
 
-/**
- * The signed-in shell: a skip link, the sidebar (a menu button below the lg breakpoint), and the
- * re-authentication dialog every sensitive action shares.
- */
-export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
-  const user = await requireUser();
-  return (
-    <ReauthProvider email={user.label}>
-      <SkipLink />
-      <div className="min-h-screen lg:flex">
-        <Sidebar role={user.role!} email={user.label} signOut={signOutAction} />
-        <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-5 outline-none sm:px-6 lg:px-8 lg:py-6">
-          <div className="mx-auto max-w-6xl">{children}</div>
-        </main>
-      </div>
-    </ReauthProvider>
-  );
+export default function DashboardLayout({ children }: { children: React.ReactNode }) {
+  return <DashboardShell>{children}</DashboardShell>;
 }
