@@ -101,7 +101,7 @@ export default async function OverviewPage() {
             <thead>
               <tr>
                 <th>Common Name</th>
-                <th>Issuer</th>
+                <th className="col-sm">Issuer</th>
                 <th>Expires</th>
                 <th>Status</th>
               </tr>
@@ -109,10 +109,10 @@ export default async function OverviewPage() {
             <tbody>
               {overview.expiringNext.map((c) => (
                 <tr key={c.id}>
-                  <td>
+                  <td className="wrap-anywhere">
                     <Link href={`/certificates/${c.id}`}>{c.commonName || c.serialHex}</Link>
                   </td>
-                  <td>{c.issuerName}</td>
+                  <td className="col-sm">{c.issuerName}</td>
                   <td>{relativeDays(c.daysLeft)}</td>
                   <td>
                     <StatusBadge status={c.status} />

@@ -37,8 +37,16 @@ export function SubmitButton({
 } & Omit<React.ButtonHTMLAttributes<HTMLButtonElement>, "type" | "formAction" | "children">) {
   const status = useFormStatus();
   const pending = pendingProp ?? status.pending;
-  // With several buttons in one form, only the one whose action runs says what it is doing.
-  const mine = pendingProp !== undefined || !formAction || status.action === formAction;
+  // With several buttons in one form, only the one that was pressed says what it is doing
+  // (Enter in a field presses the first one); all of them refuse a second submit.
+  const [pressed, setPressed] = useState(false);
+  const [sawPending, setSawPending] = useState(false);
+  if (pending && !sawPending) setSawPending(true);
+  if (!pending && sawPending) {
+    setSawPending(false);
+    setPressed(false);
+  }
+  const mine = pendingProp !== undefined || pressed || (!!formAction && status.action === formAction);
   return (
     <button
       type="submit"
@@ -48,8 +56,9 @@ export function SubmitButton({
       formAction={formAction}
       {...rest}
       onClick={(e) => {
-        if (pending) e.preventDefault();
-        else rest.onClick?.(e);
+        if (pending) return e.preventDefault();
+        setPressed(true);
+        rest.onClick?.(e);
       }}
     >
       {pending && mine ? (
@@ -125,6 +134,10 @@ export function FieldError({ state, name }: { state: FormState; name: string | s
   );
 }
 
+function joinIds(...ids: (string | undefined)[]): string | undefined {
+  return ids.filter(Boolean).join(" ") || undefined;
+}
+
 /** The aria-describedby value for a field: its hint and, when shown, its error. */
 export function describedBy(name: string, hint: boolean, invalid: boolean): string | undefined {
   return [hint && `${name}-hint`, invalid && `${name}-error`].filter(Boolean).join(" ") || undefined;
@@ -168,7 +181,7 @@ function FieldShell({
 
 type TextFieldProps = ShellProps & React.InputHTMLAttributes<HTMLInputElement>;
 
-export function TextField({ name, label, hint, state, errorFields, defaultValue, ...rest }: TextFieldProps) {
+export function TextField({ name, label, hint, state, errorFields, defaultValue, "aria-describedby": extra, ...rest }: TextFieldProps) {
   return (
     <FieldShell name={name} label={label} hint={hint} state={state} errorFields={errorFields}>
       {(invalid, described) => (
@@ -177,7 +190,7 @@ export function TextField({ name, label, hint, state, errorFields, defaultValue,
           name={name}
           className="input"
           aria-invalid={invalid}
-          aria-describedby={described}
+          aria-describedby={joinIds(described, extra)}
           defaultValue={state.values?.[name] ?? defaultValue}
           {...rest}
         />
@@ -188,7 +201,7 @@ export function TextField({ name, label, hint, state, errorFields, defaultValue,
 
 type SelectFieldProps = ShellProps & React.SelectHTMLAttributes<HTMLSelectElement> & { options: { value: string; label: string }[] };
 
-export function SelectField({ name, label, hint, state, options, defaultValue, ...rest }: SelectFieldProps) {
+export function SelectField({ name, label, hint, state, options, defaultValue, "aria-describedby": extra, ...rest }: SelectFieldProps) {
   return (
     <FieldShell name={name} label={label} hint={hint} state={state}>
       {(invalid, described) => (
@@ -197,7 +210,7 @@ export function SelectField({ name, label, hint, state, options, defaultValue, .
           name={name}
           className="input"
           aria-invalid={invalid}
-          aria-describedby={described}
+          aria-describedby={joinIds(described, extra)}
           defaultValue={rest.value === undefined ? (state.values?.[name] ?? defaultValue) : undefined}
           {...rest}
         >
@@ -214,7 +227,16 @@ export function SelectField({ name, label, hint, state, options, defaultValue, .
 
 type TextAreaFieldProps = ShellProps & React.TextareaHTMLAttributes<HTMLTextAreaElement>;
 
-export function TextAreaField({ name, label, hint, state, errorFields, defaultValue, ...rest }: TextAreaFieldProps) {
+export function TextAreaField({
+  name,
+  label,
+  hint,
+  state,
+  errorFields,
+  defaultValue,
+  "aria-describedby": extra,
+  ...rest
+}: TextAreaFieldProps) {
   return (
     <FieldShell name={name} label={label} hint={hint} state={state} errorFields={errorFields}>
       {(invalid, described) => (
@@ -223,7 +245,7 @@ export function TextAreaField({ name, label, hint, state, errorFields, defaultVa
           name={name}
           className="input font-mono text-xs"
           aria-invalid={invalid}
-          aria-describedby={described}
+          aria-describedby={joinIds(described, extra)}
           defaultValue={state.values?.[name] ?? defaultValue}
           {...rest}
         />

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import type { FormState } from "@/lib/form-state";
 import { DEFAULT_LEAF_DAYS, LEAF_PROFILES, LONG_LEAF_WARNING_DAYS, PROFILE_SPECS, VALIDITY_PRESETS } from "@/lib/pki/profiles-data";
-import { SelectField, TextAreaField } from "./form";
+import { FieldError, SelectField, TextAreaField } from "./form";
 
 export interface CaOption {
   value: string;
@@ -25,8 +25,11 @@ export function IssuerAndProfile({ state, authorities, defaultCaId }: { state: F
           options={LEAF_PROFILES.map((p) => ({ value: p, label: PROFILE_SPECS[p].label }))}
           value={profile}
           onChange={(e) => setProfile(e.target.value)}
+          aria-describedby="profile-hint"
         />
-        <p className="hint">{PROFILE_SPECS[profile as keyof typeof PROFILE_SPECS]?.description}</p>
+        <p className="hint" id="profile-hint">
+          {PROFILE_SPECS[profile as keyof typeof PROFILE_SPECS]?.description}
+        </p>
       </div>
     </div>
   );
@@ -51,10 +54,11 @@ export function ValidityField({ state, maxNote }: { state: FormState; maxNote?: 
   const initial = Number(state.values?.validityDays ?? DEFAULT_LEAF_DAYS);
   const [custom, setCustom] = useState(!VALIDITY_PRESETS.includes(initial as (typeof VALIDITY_PRESETS)[number]));
   const [days, setDays] = useState(initial);
+  const invalid = !state.ok && state.field === "validityDays";
   return (
-    <fieldset>
+    <fieldset aria-describedby="validityDays-hint">
       <legend className="label">Validity</legend>
-      <div className="flex flex-wrap items-center gap-2" role="radiogroup">
+      <div className="flex flex-wrap items-center gap-2">
         {VALIDITY_PRESETS.map((d) => (
           <label
             key={d}
@@ -78,6 +82,11 @@ export function ValidityField({ state, maxNote }: { state: FormState; maxNote?: 
         </label>
         <input
           aria-label="Validity in days"
+          id="validityDays"
+          aria-describedby={[invalid && "validityDays-error", days > LONG_LEAF_WARNING_DAYS && "validityDays-warning", "validityDays-hint"]
+            .filter(Boolean)
+            .join(" ")}
+          aria-invalid={invalid}
           name="validityDays"
           type="number"
           min={1}
@@ -88,12 +97,15 @@ export function ValidityField({ state, maxNote }: { state: FormState; maxNote?: 
         />
       </div>
       {days > LONG_LEAF_WARNING_DAYS && (
-        <p className="mt-1.5 text-sm text-amber-700 dark:text-amber-400">
+        <p className="mt-1.5 text-sm text-amber-700 dark:text-amber-400" id="validityDays-warning">
           Longer than {LONG_LEAF_WARNING_DAYS} days, the public CA limit since March 2026. Short lifetimes limit the damage of a leaked key;
           automate renewal instead.
         </p>
       )}
-      <p className="hint">{maxNote ?? "Never beyond the issuing CA's own expiry: a longer request is shortened to it."}</p>
+      <FieldError state={state} name="validityDays" />
+      <p className="hint" id="validityDays-hint">
+        {maxNote ?? "Never beyond the issuing CA's own expiry: a longer request is shortened to it."}
+      </p>
     </fieldset>
   );
 }

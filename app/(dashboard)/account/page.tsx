@@ -4,6 +4,7 @@ import { listSessions } from "@/lib/data/users";
 import { formatDate } from "../../ui/status-badge";
 import { endOtherSessionsAction } from "../settings/actions";
 import { ChangePasswordForm } from "../settings/forms";
+import { SubmitButton } from "../../ui/form";
 
 export const metadata: Metadata = { title: "Your account" };
 
@@ -24,9 +25,9 @@ export default async function AccountPage() {
         <table className="table">
           <thead>
             <tr>
-              <th>Signed in</th>
+              <th className="col-md">Signed in</th>
               <th>Last seen</th>
-              <th>Address</th>
+              <th className="col-sm">Address</th>
               <th>Browser</th>
               <th>
                 <span className="sr-only">This one</span>
@@ -36,9 +37,9 @@ export default async function AccountPage() {
           <tbody>
             {sessions.map((s) => (
               <tr key={s.id}>
-                <td className="text-xs">{formatDate(s.createdAt)}</td>
+                <td className="col-md text-xs">{formatDate(s.createdAt)}</td>
                 <td className="text-xs">{formatDate(s.lastSeenAt)}</td>
-                <td className="font-mono text-xs">{s.ip}</td>
+                <td className="col-sm font-mono text-xs">{s.ip}</td>
                 <td className="max-w-xs truncate text-xs" title={s.userAgent ?? ""}>
                   {s.userAgent}
                 </td>
@@ -49,9 +50,9 @@ export default async function AccountPage() {
         </table>
         {sessions.length > 1 && (
           <form action={endOtherSessionsAction}>
-            <button type="submit" className="btn">
+            <SubmitButton variant="default" pendingText="Signing out…">
               Sign out everywhere else
-            </button>
+            </SubmitButton>
           </form>
         )}
       </section>

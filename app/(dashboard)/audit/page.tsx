@@ -85,33 +85,43 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </span>
         </div>
       </form>
-      <section className="card space-y-3" aria-label="Events">
+      <section className="card space-y-3 overflow-x-auto" aria-label="Events">
         <p className="text-sm text-slate-600 dark:text-slate-400">
           {total} event{total === 1 ? "" : "s"}
         </p>
-        <table className="table">
+        <table className="table table-stack">
           <thead>
             <tr>
               <th>When</th>
               <th>Who</th>
               <th>Action</th>
               <th>Object</th>
-              <th>From</th>
-              <th>Details</th>
+              <th className="col-lg">From</th>
+              <th className="col-2xl">Details</th>
             </tr>
           </thead>
           <tbody>
             {events.map((e) => (
               <tr key={e.id}>
-                <td className="whitespace-nowrap text-xs">{formatDate(e.at)}</td>
-                <td className="text-sm">{e.actorLabel}</td>
-                <td className="font-mono text-xs">
+                <td className="whitespace-nowrap text-xs" data-label="When">
+                  {formatDate(e.at)}
+                </td>
+                <td className="wrap-anywhere text-sm" data-label="Who">
+                  {e.actorLabel}
+                </td>
+                <td className="wrap-anywhere font-mono text-xs" data-label="Action">
                   {e.action}
                   {e.outcome === "failure" && (
                     <span className="ml-2 rounded bg-red-50 px-1.5 py-0.5 text-red-800 dark:bg-red-950 dark:text-red-300">failed</span>
                   )}
+                  {/* Below 2xl the details column steps back: its first line stays here. */}
+                  {e.detail && (
+                    <span className="mt-0.5 block max-w-64 truncate font-sans text-slate-500 2xl:hidden dark:text-slate-400" title={e.detail}>
+                      {readableDetail(e.detail)}
+                    </span>
+                  )}
                 </td>
-                <td className="text-sm">
+                <td className="wrap-anywhere text-sm" data-label="Object">
                   {e.objectType === "certificate" && e.objectId ? (
                     <Link href={`/certificates/${e.objectId}`}>{e.objectLabel || e.objectId}</Link>
                   ) : e.objectType === "authority" && e.objectId ? (
@@ -120,8 +130,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     (e.objectLabel ?? e.objectId ?? "")
                   )}
                 </td>
-                <td className="font-mono text-xs">{e.ip}</td>
-                <td className="max-w-xs text-xs break-words" title={e.detail ?? ""}>
+                <td className="col-lg font-mono text-xs">{e.ip}</td>
+                <td className="col-2xl max-w-xs text-xs break-words" title={e.detail ?? ""}>
                   {readableDetail(e.detail)}
                 </td>
               </tr>

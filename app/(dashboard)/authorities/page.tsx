@@ -35,9 +35,9 @@ export default async function AuthoritiesPage() {
             <thead>
               <tr>
                 <th>Name</th>
-                <th>Type</th>
-                <th>Key</th>
-                <th>Path length</th>
+                <th className="col-sm">Type</th>
+                <th className="col-md">Key</th>
+                <th className="col-lg">Path length</th>
                 <th>Expires</th>
                 <th className="text-right">Issued</th>
               </tr>
@@ -60,9 +60,9 @@ export default async function AuthoritiesPage() {
                       )}
                     </span>
                   </td>
-                  <td>{a.parentId ? "Intermediate" : "Root"}</td>
-                  <td>{KEY_TYPE_LABELS[a.keyType as KeyType]?.replace(" (recommended)", "") ?? a.keyType}</td>
-                  <td>{a.pathLength ?? "unlimited"}</td>
+                  <td className="col-sm">{a.parentId ? "Intermediate" : "Root"}</td>
+                  <td className="col-md">{KEY_TYPE_LABELS[a.keyType as KeyType]?.replace(" (recommended)", "") ?? a.keyType}</td>
+                  <td className="col-lg">{a.pathLength ?? "unlimited"}</td>
                   <td title={a.notAfter.toISOString()}>
                     {a.notAfter.toISOString().slice(0, 10)} <span className="text-slate-500">({relativeDays(a.daysLeft)})</span>
                   </td>

@@ -123,7 +123,7 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
           <Link href={href(query, { expiresFrom: undefined, expiresBefore: undefined, page: 1 })}>any expiry date</Link>
         </p>
       )}
-      <div className="card overflow-x-auto p-0">
+      <div className="card table-wrap mx-0 p-0">
         {page.rows.length === 0 ? (
           <p className="p-5 text-sm text-slate-500">
             {page.total === 0 && !query.q && !query.caId && !query.status && !query.expiresFrom && !query.expiresBefore ? (
@@ -135,14 +135,14 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
             )}
           </p>
         ) : (
-          <table className="table">
+          <table className="table table-stack">
             <thead>
               <tr>
                 <th>Common Name</th>
-                <th>SANs</th>
-                <th>Issuer</th>
-                <th>Profile</th>
-                <th>Serial</th>
+                <th className="col-lg">SANs</th>
+                <th className="col-md">Issuer</th>
+                <th className="col-xl">Profile</th>
+                <th className="col-2xl">Serial</th>
                 <th>
                   <Link href={href(query, { sort: expirySort, page: 1 })} className="text-inherit">
                     Not after {query.sort === "expiry" ? "↑" : query.sort === "-expiry" ? "↓" : ""}
@@ -154,14 +154,14 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
             <tbody>
               {page.rows.map((c) => (
                 <tr key={c.id}>
-                  <td className="font-medium">
+                  <td className="wrap-anywhere font-medium">
                     <Link href={`/certificates/${c.id}`}>{c.commonName || "(none)"}</Link>
                   </td>
-                  <td className="max-w-xs truncate font-mono text-xs" title={formatSans(c.sans)}>
+                  <td className="col-lg max-w-56 truncate font-mono text-xs" title={formatSans(c.sans)}>
                     {formatSans(c.sans)}
                   </td>
-                  <td>{c.issuerName}</td>
-                  <td className="whitespace-nowrap">
+                  <td className="col-md wrap-anywhere">{c.issuerName}</td>
+                  <td className="col-xl whitespace-nowrap">
                     {PROFILE_SPECS[c.profile as LeafProfile]?.label ?? c.profile}
                     {acme.has(c.id) && (
                       <span
@@ -172,13 +172,14 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
                       </span>
                     )}
                   </td>
-                  <td className="font-mono text-xs" title={c.serialHex}>
+                  <td className="col-2xl font-mono text-xs" title={c.serialHex}>
                     {c.serialHex.slice(0, 12)}…
                   </td>
-                  <td className="whitespace-nowrap">
-                    {c.notAfter.toISOString().slice(0, 10)} <span className="text-slate-500">{relativeDays(c.daysLeft)}</span>
+                  <td className="whitespace-nowrap" data-label="Not after">
+                    {c.notAfter.toISOString().slice(0, 10)}{" "}
+                    <span className="text-slate-500 dark:text-slate-400">{relativeDays(c.daysLeft)}</span>
                   </td>
-                  <td>
+                  <td data-label="Status">
                     <StatusBadge status={c.status} />
                   </td>
                 </tr>

@@ -151,17 +151,23 @@ export function RuleForm({ channels, authorities }: { channels: Option[]; author
 
 /** "Send test notification" (with the receiver's answer right below) and "Delete" for one channel. */
 export function ChannelActions({ channelId, channelName }: { channelId: string; channelName: string }) {
-  const [state, action, pending] = useActionState<TestState, FormData>(sendTestAction, { ok: true });
+  const [state, action] = useActionState<TestState, FormData>(sendTestAction, { ok: true });
   return (
     <form action={action} className="flex flex-col items-end gap-1">
       <input type="hidden" name="id" value={channelId} />
       <div className="flex gap-2">
-        <button type="submit" className="btn btn-sm" disabled={pending} aria-label={`Send test notification to ${channelName}`}>
-          {pending ? "Sending…" : "Send test"}
-        </button>
-        <button type="submit" className="btn btn-sm" formAction={deleteChannelAction} aria-label={`Delete channel ${channelName}`}>
+        <SubmitButton variant="default" size="sm" aria-label={`Send test notification to ${channelName}`} pendingText="Sending…">
+          Send test
+        </SubmitButton>
+        <SubmitButton
+          variant="default"
+          size="sm"
+          formAction={deleteChannelAction}
+          aria-label={`Delete channel ${channelName}`}
+          pendingText="Deleting…"
+        >
           Delete
-        </button>
+        </SubmitButton>
       </div>
       {state.message && (
         <p

@@ -4,6 +4,7 @@ import { notificationsPageData } from "@/lib/data/notifications";
 import { formatDate } from "../../ui/status-badge";
 import { deleteRuleAction } from "./actions";
 import { ChannelActions, ChannelForm, RuleForm } from "./forms";
+import { SubmitButton } from "../../ui/form";
 
 export const metadata: Metadata = { title: "Notifications" };
 
@@ -36,8 +37,8 @@ export default async function NotificationsPage() {
             <thead>
               <tr>
                 <th>Name</th>
-                <th>Type</th>
-                <th>Delivers to</th>
+                <th className="col-md">Type</th>
+                <th className="col-lg">Delivers to</th>
                 <th>Rules</th>
                 <th>
                   <span className="sr-only">Actions</span>
@@ -47,9 +48,9 @@ export default async function NotificationsPage() {
             <tbody>
               {data.channels.map((c) => (
                 <tr key={c.id}>
-                  <td className="font-medium">{c.name}</td>
-                  <td>{c.kind === "webhook" ? (c.signed ? "Webhook, signed" : "Webhook") : "E-mail"}</td>
-                  <td className="max-w-xs break-all font-mono text-xs">{c.target}</td>
+                  <td className="wrap-anywhere font-medium">{c.name}</td>
+                  <td className="col-md">{c.kind === "webhook" ? (c.signed ? "Webhook, signed" : "Webhook") : "E-mail"}</td>
+                  <td className="col-lg max-w-xs break-all font-mono text-xs">{c.target}</td>
                   <td className="text-sm">
                     {c.rules.length === 0 ? (
                       <span className="text-slate-500">none: add one below</span>
@@ -102,9 +103,14 @@ export default async function NotificationsPage() {
                       <td>
                         <form action={deleteRuleAction}>
                           <input type="hidden" name="id" value={r.id} />
-                          <button type="submit" className="btn btn-sm" aria-label={`Delete rule ${r.scope} for ${c.name}`}>
+                          <SubmitButton
+                            variant="default"
+                            size="sm"
+                            aria-label={`Delete rule ${r.scope} for ${c.name}`}
+                            pendingText="Deleting…"
+                          >
                             Delete
-                          </button>
+                          </SubmitButton>
                         </form>
                       </td>
                     </tr>
@@ -127,9 +133,9 @@ export default async function NotificationsPage() {
               <tr>
                 <th>Queued</th>
                 <th>Channel</th>
-                <th>Message</th>
+                <th className="col-md">Message</th>
                 <th>Status</th>
-                <th>Attempts</th>
+                <th className="col-lg">Attempts</th>
                 <th>Last result</th>
               </tr>
             </thead>
@@ -138,7 +144,7 @@ export default async function NotificationsPage() {
                 <tr key={d.id}>
                   <td className="whitespace-nowrap text-xs">{formatDate(d.createdAt)}</td>
                   <td>{d.channel}</td>
-                  <td className="text-sm">{d.subject.replace("[cadesk] ", "")}</td>
+                  <td className="col-md text-sm">{d.subject.replace("[cadesk] ", "")}</td>
                   <td>
                     <span
                       className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${DELIVERY_STYLES[d.status] ?? ""}`}
@@ -146,7 +152,7 @@ export default async function NotificationsPage() {
                       {d.status}
                     </span>
                   </td>
-                  <td>{d.attempts}</td>
+                  <td className="col-lg">{d.attempts}</td>
                   <td className="max-w-xs text-xs">
                     {d.lastResult}
                     {d.status === "pending" && d.nextAttemptAt && (

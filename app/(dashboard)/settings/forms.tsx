@@ -61,15 +61,15 @@ export function UserRowActions({ id, email, role, self }: { id: string; email: s
               </option>
             ))}
           </select>
-          <button type="submit" className="btn btn-sm whitespace-nowrap">
+          <SubmitButton variant="default" size="sm" className="whitespace-nowrap" pendingText="Changing…">
             Change role
-          </button>
+          </SubmitButton>
         </form>
         {!self && (
           <form action={deleteAction}>
-            <button type="submit" className="btn btn-sm" aria-label={`Remove ${email}`}>
+            <SubmitButton variant="danger" size="sm" aria-label={`Remove ${email}`} pendingText="Removing…">
               Remove
-            </button>
+            </SubmitButton>
           </form>
         )}
       </div>
@@ -86,9 +86,9 @@ export function UserRowActions({ id, email, role, self }: { id: string; email: s
               aria-label={`New password for ${email}`}
               className="input py-1 text-sm"
             />
-            <button type="submit" className="btn btn-sm">
+            <SubmitButton variant="default" size="sm" pendingText="Setting…">
               Set
-            </button>
+            </SubmitButton>
           </form>
         </details>
       )}

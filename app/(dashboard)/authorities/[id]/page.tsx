@@ -161,8 +161,8 @@ export default async function AuthorityPage({
             <thead>
               <tr>
                 <th>Common Name</th>
-                <th>SANs</th>
-                <th>Issued</th>
+                <th className="col-lg">SANs</th>
+                <th className="col-sm">Issued</th>
                 <th>Expires</th>
                 <th>Status</th>
               </tr>
@@ -170,11 +170,11 @@ export default async function AuthorityPage({
             <tbody>
               {ca.recent.map((c) => (
                 <tr key={c.id}>
-                  <td>
+                  <td className="wrap-anywhere">
                     <Link href={`/certificates/${c.id}`}>{c.commonName || c.serialHex}</Link>
                   </td>
-                  <td className="max-w-xs truncate font-mono text-xs">{formatSans(c.sans)}</td>
-                  <td>{c.createdAt.toISOString().slice(0, 10)}</td>
+                  <td className="col-lg max-w-xs truncate font-mono text-xs">{formatSans(c.sans)}</td>
+                  <td className="col-sm">{c.createdAt.toISOString().slice(0, 10)}</td>
                   <td>{relativeDays(c.daysLeft)}</td>
                   <td>
                     <StatusBadge status={c.status} />

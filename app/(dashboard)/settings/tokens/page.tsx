@@ -4,6 +4,7 @@ import { listApiTokens } from "@/lib/data/users";
 import { formatDate } from "../../../ui/status-badge";
 import { revokeTokenAction } from "../actions";
 import { CreateTokenForm } from "../forms";
+import { SubmitButton } from "../../../ui/form";
 
 export const metadata: Metadata = { title: "API tokens" };
 
@@ -30,11 +31,11 @@ export default async function TokensPage() {
             <thead>
               <tr>
                 <th>Name</th>
-                <th>Role</th>
-                <th>Token</th>
-                <th>Created</th>
-                <th>Expires</th>
-                <th>Last used</th>
+                <th className="col-sm">Role</th>
+                <th className="col-lg">Token</th>
+                <th className="col-xl">Created</th>
+                <th className="col-md">Expires</th>
+                <th className="col-md">Last used</th>
                 <th>Status</th>
                 <th>
                   <span className="sr-only">Actions</span>
@@ -44,20 +45,20 @@ export default async function TokensPage() {
             <tbody>
               {tokens.map((t) => (
                 <tr key={t.id}>
-                  <td className="font-medium">{t.name}</td>
-                  <td>{t.role}</td>
-                  <td className="font-mono text-xs">{t.prefix}…</td>
-                  <td className="text-xs">{formatDate(t.createdAt)}</td>
-                  <td className="text-xs">{t.expiresAt ? formatDate(t.expiresAt) : "never"}</td>
-                  <td className="text-xs">{t.lastUsedAt ? formatDate(t.lastUsedAt) : "never"}</td>
+                  <td className="wrap-anywhere font-medium">{t.name}</td>
+                  <td className="col-sm">{t.role}</td>
+                  <td className="col-lg font-mono text-xs">{t.prefix}…</td>
+                  <td className="col-xl text-xs">{formatDate(t.createdAt)}</td>
+                  <td className="col-md text-xs">{t.expiresAt ? formatDate(t.expiresAt) : "never"}</td>
+                  <td className="col-md text-xs">{t.lastUsedAt ? formatDate(t.lastUsedAt) : "never"}</td>
                   <td>{state(t)}</td>
                   <td>
                     {state(t) === "active" && (
                       <form action={revokeTokenAction}>
                         <input type="hidden" name="id" value={t.id} />
-                        <button type="submit" className="btn btn-sm" aria-label={`Revoke token ${t.name}`}>
+                        <SubmitButton variant="danger" size="sm" aria-label={`Revoke token ${t.name}`} pendingText="Revoking…">
                           Revoke
-                        </button>
+                        </SubmitButton>
                       </form>
                     )}
                   </td>

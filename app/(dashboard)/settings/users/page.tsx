@@ -24,8 +24,8 @@ export default async function UsersPage() {
             <tr>
               <th>E-mail</th>
               <th>Role</th>
-              <th>Added</th>
-              <th>Last seen</th>
+              <th className="col-lg">Added</th>
+              <th className="col-md">Last seen</th>
               <th>
                 <span className="sr-only">Actions</span>
               </th>
@@ -34,13 +34,13 @@ export default async function UsersPage() {
           <tbody>
             {users.map((u) => (
               <tr key={u.id}>
-                <td className="font-medium">
+                <td className="wrap-anywhere font-medium">
                   {u.email}
                   {u.id === me.userId && <span className="ml-2 text-xs text-slate-500">(you)</span>}
                 </td>
                 <td>{u.role}</td>
-                <td className="text-xs">{formatDate(u.createdAt)}</td>
-                <td className="text-xs">{u.sessions[0] ? formatDate(u.sessions[0].lastSeenAt) : "not signed in"}</td>
+                <td className="col-lg text-xs">{formatDate(u.createdAt)}</td>
+                <td className="col-md text-xs">{u.sessions[0] ? formatDate(u.sessions[0].lastSeenAt) : "not signed in"}</td>
                 <td>
                   <UserRowActions id={u.id} email={u.email} role={u.role} self={u.id === me.userId} />
                 </td>
