@@ -1,15 +1,31 @@
 import { PemBlock } from "./pem-block";
+import { Tabs, type Tab } from "./tabs";
 
-/** A certificate's PEM beside its OpenSSL-style text view, each with a copy button. */
-export function PemAndText({ pem, text }: { pem: string; text: string }) {
+/**
+ * A certificate's OpenSSL-style text view and its PEM as tabs in one full-width card (the text
+ * view needs the width for OpenSSL's lines), after any `before` tabs the page adds.
+ */
+export function PemAndText({
+  pem,
+  text,
+  before = [],
+  label = "Certificate details",
+}: {
+  pem: string;
+  text: string;
+  before?: Tab[];
+  label?: string;
+}) {
   return (
-    <section className="grid gap-6 xl:grid-cols-2">
-      <div className="card min-w-0">
-        <PemBlock title="Certificate (PEM)" text={pem} />
-      </div>
-      <div className="card min-w-0">
-        <PemBlock title="Text (openssl x509 -text -noout)" text={text} />
-      </div>
+    <section className="card" aria-label={label}>
+      <Tabs
+        label={label}
+        tabs={[
+          ...before,
+          { id: "text", label: "Text view", content: <PemBlock title="Text (openssl x509 -text -noout)" text={text} tall /> },
+          { id: "pem", label: "PEM", content: <PemBlock title="Certificate (PEM)" text={pem} tall /> },
+        ]}
+      />
     </section>
   );
 }

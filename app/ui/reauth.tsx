@@ -284,11 +284,11 @@ export function DownloadLink({
   const [error, setError] = useState<string | null>(null);
   const errorId = useId();
   return (
-    <span className="inline-flex flex-col items-start gap-1">
+    <span className="inline-flex max-w-full flex-col items-start gap-1">
       <a
         href={href}
         download
-        className={className}
+        className={`${className} max-w-full`}
         aria-busy={busy || undefined}
         aria-describedby={error ? errorId : undefined}
         onClick={async (e) => {

@@ -82,7 +82,7 @@ export function Sidebar({ role, email, signOut }: { role: Role; email: string; s
             <div className="mt-4 border-t border-slate-200 pt-3 lg:mt-auto dark:border-slate-800">
               <Link href="/account" aria-current={active("/account") ? "page" : undefined} className={`${LINK} block`}>
                 <span className="block truncate font-medium">{email}</span>
-                <span className="block text-xs text-slate-500 dark:text-slate-400">{role}</span>
+                <span className="block text-xs text-slate-600 dark:text-slate-400">{role}</span>
               </Link>
               <form action={signOut}>
                 <button

@@ -40,8 +40,8 @@ export default async function AccountPage() {
                 <td className="col-md text-xs">{formatDate(s.createdAt)}</td>
                 <td className="text-xs">{formatDate(s.lastSeenAt)}</td>
                 <td className="col-sm font-mono text-xs">{s.ip}</td>
-                <td className="max-w-xs truncate text-xs" title={s.userAgent ?? ""}>
-                  {s.userAgent}
+                <td className="text-xs" title={s.userAgent ?? ""}>
+                  <span className="block max-w-40 truncate sm:max-w-xs">{s.userAgent}</span>
                 </td>
                 <td className="text-xs">{s.id === me.sessionId ? "this browser" : ""}</td>
               </tr>

@@ -157,8 +157,8 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
                   <td className="wrap-anywhere font-medium">
                     <Link href={`/certificates/${c.id}`}>{c.commonName || "(none)"}</Link>
                   </td>
-                  <td className="col-lg max-w-56 truncate font-mono text-xs" title={formatSans(c.sans)}>
-                    {formatSans(c.sans)}
+                  <td className="col-lg font-mono text-xs" title={formatSans(c.sans)}>
+                    <span className="block max-w-56 truncate">{formatSans(c.sans)}</span>
                   </td>
                   <td className="col-md wrap-anywhere">{c.issuerName}</td>
                   <td className="col-xl whitespace-nowrap">

@@ -173,7 +173,9 @@ export default async function AuthorityPage({
                   <td className="wrap-anywhere">
                     <Link href={`/certificates/${c.id}`}>{c.commonName || c.serialHex}</Link>
                   </td>
-                  <td className="col-lg max-w-xs truncate font-mono text-xs">{formatSans(c.sans)}</td>
+                  <td className="col-lg font-mono text-xs" title={formatSans(c.sans)}>
+                    <span className="block max-w-xs truncate">{formatSans(c.sans)}</span>
+                  </td>
                   <td className="col-sm">{c.createdAt.toISOString().slice(0, 10)}</td>
                   <td>{relativeDays(c.daysLeft)}</td>
                   <td>

@@ -62,7 +62,7 @@ export default async function CertificatePage({
             {profile?.label ?? cert.profile} certificate ·{" "}
             {cert.source === "csr" ? "signed from a CSR" : `key generated here (${cert.keyType})`}
           </p>
-          <h1 className="flex items-center gap-3">
+          <h1 className="flex flex-wrap items-center gap-x-3 gap-y-1 wrap-anywhere">
             {cert.commonName || "(no Common Name)"} <StatusBadge status={cert.status} />
           </h1>
         </div>
@@ -125,12 +125,12 @@ export default async function CertificatePage({
           </p>
         </div>
         <RevokedBanner revokedAt={cert.revokedAt} reason={cert.revocationReason} authorityId={cert.authorityId} variant="downloads" />
-        <table className="table">
+        <table className="table table-stack">
           <tbody>
             {DOWNLOADS.filter((f) => f !== "key" || (cert.hasKey && mayExportKey)).map((f) => (
               <tr key={f}>
-                <td className="w-72">
-                  <DownloadLink href={`/download/certificates/${cert.id}?format=${f}`}>
+                <td className="sm:w-72">
+                  <DownloadLink href={`/download/certificates/${cert.id}?format=${f}`} className="btn btn-sm wrap-anywhere text-left">
                     {base}
                     {FORMAT_FILES[f].suffix}
                   </DownloadLink>
@@ -183,24 +183,33 @@ export default async function CertificatePage({
 
       {mayChange && <Lifecycle id={cert.id} revoked={cert.status === "revoked"} onHold={cert.revocationReason === "certificateHold"} />}
 
-      <PemAndText pem={cert.certificatePem} text={cert.text} />
-
-      <section className="card">
-        <h2 className="mb-3">Use it</h2>
-        <UsageSnippets
-          base={base}
-          host={host}
-          isServer={profile?.needsHostName ?? true}
-          isClient={cert.profile !== "server"}
-          secretName={
-            base
-              .replace(/[^a-z0-9-]/gi, "-")
-              .toLowerCase()
-              .replace(/^-+|-+$/g, "")
-              .slice(0, 50) + "-tls"
-          }
-        />
-      </section>
+      {/* The long parts (set-ups, text view, PEM) as tabs below what people come for. */}
+      <PemAndText
+        pem={cert.certificatePem}
+        text={cert.text}
+        label="Use it, text view and PEM"
+        before={[
+          {
+            id: "use",
+            label: "Use it",
+            content: (
+              <UsageSnippets
+                base={base}
+                host={host}
+                isServer={profile?.needsHostName ?? true}
+                isClient={cert.profile !== "server"}
+                secretName={
+                  base
+                    .replace(/[^a-z0-9-]/gi, "-")
+                    .toLowerCase()
+                    .replace(/^-+|-+$/g, "")
+                    .slice(0, 50) + "-tls"
+                }
+              />
+            ),
+          },
+        ]}
+      />
     </div>
   );
 }

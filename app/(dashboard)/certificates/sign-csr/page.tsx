@@ -16,7 +16,7 @@ export default async function SignCsrPage() {
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
           The service keeps its private key; you sign only its public key. Create a CSR with, for example:
         </p>
-        <pre className="pem mt-2">{`openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \\
+        <pre className="pem mt-2" tabIndex={0}>{`openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \\
   -keyout api.key -out api.csr -subj "/CN=api.example.com" \\
   -addext "subjectAltName=DNS:api.example.com,IP:10.0.0.12"`}</pre>
       </div>
