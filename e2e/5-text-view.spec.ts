@@ -21,6 +21,7 @@ test("a certificate's text view equals openssl x509 -text, in the page and the A
   expect(await api.text()).toBe(expected);
 
   await page.goto(`/certificates/${issued.id}`);
+  await page.getByRole("tab", { name: "Text view" }).click();
   const view = page.getByRole("figure").filter({ hasText: "Text (openssl x509 -text -noout)" });
   await expect(view.locator("pre")).toContainText("IP Address:2001:DB8:0:0:0:0:0:7");
   expect((await view.locator("pre").innerText()).trimEnd()).toBe(expected.trimEnd());

@@ -106,10 +106,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <td className="whitespace-nowrap text-xs" data-label="When">
                   {formatDate(e.at)}
                 </td>
-                <td className="wrap-anywhere text-sm" data-label="Who">
+                <td className="text-sm break-words" data-label="Who">
                   {e.actorLabel}
                 </td>
-                <td className="wrap-anywhere font-mono text-xs" data-label="Action">
+                <td className="font-mono text-xs break-words" data-label="Action">
                   {e.action}
                   {e.outcome === "failure" && (
                     <span className="ml-2 rounded bg-red-50 px-1.5 py-0.5 text-red-800 dark:bg-red-950 dark:text-red-300">failed</span>

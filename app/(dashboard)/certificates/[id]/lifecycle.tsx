@@ -45,7 +45,7 @@ export function Lifecycle({ id, revoked, onHold }: { id: string; revoked: boolea
             className="flex flex-wrap items-end gap-4 border-t border-slate-100 pt-4 dark:border-slate-800"
           >
             <FormAlert state={revokeState} fields={["reason"]} />
-            <div className="w-72">
+            <div className="w-full max-w-72">
               <SelectField
                 name="reason"
                 label="Reason"

@@ -101,19 +101,22 @@ export default async function CertificatePage({
           <h2 className="mb-3">Summary</h2>
           <CertificateFacts summary={summary} daysLeft={cert.daysLeft} />
         </section>
-        <section className="card">
-          <h2 className="mb-2">Chain</h2>
-          <ol className="space-y-1 text-sm">
-            {[...cert.chain].reverse().map((c, i) => (
-              <li key={c.id} style={{ paddingLeft: `${i}rem` }}>
-                <Link href={`/authorities/${c.id}`}>{c.commonName}</Link>
+        <div className="space-y-6">
+          <section className="card">
+            <h2 className="mb-2">Chain</h2>
+            <ol className="space-y-1 text-sm wrap-anywhere">
+              {[...cert.chain].reverse().map((c, i) => (
+                <li key={c.id} style={{ paddingLeft: `${i}rem` }}>
+                  <Link href={`/authorities/${c.id}`}>{c.commonName}</Link>
+                </li>
+              ))}
+              <li style={{ paddingLeft: `${cert.chain.length}rem` }}>
+                <strong>{cert.commonName || summary.serial}</strong>
               </li>
-            ))}
-            <li style={{ paddingLeft: `${cert.chain.length}rem` }}>
-              <strong>{cert.commonName || summary.serial}</strong>
-            </li>
-          </ol>
-        </section>
+            </ol>
+          </section>
+          {mayChange && <Lifecycle id={cert.id} revoked={cert.status === "revoked"} onHold={cert.revocationReason === "certificateHold"} />}
+        </div>
       </div>
 
       <section className="card space-y-4">
@@ -129,7 +132,7 @@ export default async function CertificatePage({
           <tbody>
             {DOWNLOADS.filter((f) => f !== "key" || (cert.hasKey && mayExportKey)).map((f) => (
               <tr key={f}>
-                <td className="sm:w-72">
+                <td className="lg:whitespace-nowrap">
                   <DownloadLink href={`/download/certificates/${cert.id}?format=${f}`} className="btn btn-sm wrap-anywhere text-left">
                     {base}
                     {FORMAT_FILES[f].suffix}
@@ -180,8 +183,6 @@ export default async function CertificatePage({
           </p>
         )}
       </section>
-
-      {mayChange && <Lifecycle id={cert.id} revoked={cert.status === "revoked"} onHold={cert.revocationReason === "certificateHold"} />}
 
       {/* The long parts (set-ups, text view, PEM) as tabs below what people come for. */}
       <PemAndText
