@@ -32,14 +32,14 @@ export function browserDownload(produce: (request: Request, id: string) => Promi
 
 /**
  * A route handler for the dashboard's other downloads (audit, inventory exports): runs as the
- * signed-in user allowed `permission`, failures as plain text.
+ * signed-in user allowed `permission`; failures as for browserDownload.
  */
 export function sessionRoute(permission: Permission, produce: (request: Request) => Promise<ExportedFile>) {
   return async (request: Request): Promise<Response> => {
     try {
       return fileResponse(await actAs(permission, () => produce(request)));
     } catch (error) {
-      return textErrorResponse(error);
+      return downloadErrorResponse(request, error);
     }
   };
 }
