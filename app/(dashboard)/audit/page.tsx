@@ -116,7 +116,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   )}
                   {/* Below 2xl the details column steps back: its first line stays here. */}
                   {e.detail && (
-                    <span className="mt-0.5 block max-w-64 truncate font-sans text-slate-500 2xl:hidden dark:text-slate-400" title={e.detail}>
+                    <span
+                      className="mt-0.5 block max-w-64 truncate font-sans text-slate-500 2xl:hidden dark:text-slate-400"
+                      title={e.detail}
+                    >
                       {readableDetail(e.detail)}
                     </span>
                   )}
