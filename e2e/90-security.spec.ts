@@ -105,7 +105,7 @@ test("users, roles, API tokens and the audit log: the UI hides, the server refus
   await expect(page.getByRole("region", { name: "Events" })).toContainText("token.revoke");
   const csv = await page.request.get("/download/audit?format=csv&group=certificate");
   const text = await csv.text();
-  expect(text.split("\r\n")[0]).toBe("id,at,actorType,actorLabel,action,outcome,objectType,objectId,objectLabel,ip,detail");
+  expect(text.split("\r\n")[0]).toBe("id,at,actorType,actorLabel,action,outcome,objectType,objectId,objectLabel,ip,requestId,detail");
   expect(text).toContain(`"token ""ci-${stamp}"""`);
   expect(text).toContain(`"token-${stamp}.e2e.test"`);
   const api = await request.get(`/api/v1/audit?group=auth&actor=${encodeURIComponent(viewerEmail)}`, { headers: auth });
