@@ -43,6 +43,9 @@ test("import a CA made with openssl req -x509; a key from another CA is refused"
   await page.getByRole("button", { name: "Issue certificate" }).click();
   await expect(page.getByText("Certificate issued and stored.")).toBeVisible();
   await page.getByRole("link", { name: "Imported Ops CA" }).first().click();
+  // Wait for the CA page itself: the certificate page also has rows naming ops.e2e.test (its downloads).
+  await expect(page).toHaveURL(/\/authorities\/[^/?]+$/);
+  await expect(page.getByRole("heading", { name: "Imported Ops CA" })).toBeVisible();
   await expect(page.getByRole("row").filter({ hasText: "ops.e2e.test" })).toBeVisible();
   await snap(page, "14-imported-ca-page");
 });
