@@ -6,7 +6,7 @@ import { ZAcmeEndpointInput, ZAcmeEndpointPatch } from "../validations/acme";
 import { parseInput } from "../validations/parse";
 import { audit } from "./audit";
 import { findAcmeEndpoint } from "./acme-endpoint-lookup";
-import { findAuthority } from "./issuer";
+import { findAuthority } from "../data/find";
 
 /** The endpoint's stored settings in the shape the input schema reads. */
 function currentSettings(e: AcmeEndpoint) {

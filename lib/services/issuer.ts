@@ -79,13 +79,3 @@ export function issuerUrls(authorityId: string): IssuerUrls {
   const base = readConfig().publicUrl;
   return { crl: `${base}/crl/${authorityId}`, caIssuers: `${base}/ca/${authorityId}`, ocsp: `${base}/ocsp/${authorityId}` };
 }
-
-/**
- * @deprecated Moved: import reads from lib/data/find.ts and key sealing from
- * lib/signers/sealed-key.ts. Kept while branches written against the old places land.
- */
-export { authorityChain, findAuthority } from "../data/find";
-/** @deprecated Moved to lib/signers/sealed-key.ts. */
-export { authorityKeyContext, certificateKeyContext, openKey, sealKey } from "../signers/sealed-key";
-/** @deprecated Moved to lib/data/columns.ts. */
-export { authorityOperatorIds } from "../data/columns";

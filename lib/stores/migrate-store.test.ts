@@ -13,7 +13,7 @@ import { it } from "../testing/system";
 import { currentStore } from "../db";
 import { createAuthority } from "../services/create-authority";
 import { issueCertificate } from "../services/issue-certificate";
-import { authorityKeyContext, openKey } from "../services/issuer";
+import { authorityKeyContext, openKey } from "../signers/sealed-key";
 import { revokeCertificate } from "../services/revoke-certificate";
 
 const admin = process.env.CADESK_TEST_POSTGRES_TARGET;
