@@ -54,10 +54,13 @@ async function migrateStore(sourcePath, targetUrl) {
     const client = new pg.Client({ connectionString: targetUrl });
     await client.connect();
     try {
-      const tables = source
-        .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '_prisma_migrations'`)
-        .all()
-        .map((t) => t.name);
+      // Full-text tables (the search index of migration 0021) and their shadow tables are derived
+      // data: PostgreSQL has its own index (pg_trgm), so they are not copied.
+      const all = source
+        .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '_prisma_migrations'`)
+        .all();
+      const virtual = all.filter((t) => /^CREATE VIRTUAL TABLE/i.test(t.sql ?? "")).map((t) => t.name);
+      const tables = all.map((t) => t.name).filter((name) => !virtual.some((v) => name === v || name.startsWith(`${v}_`)));
       // 3. The target must be empty: never merge into or overwrite another store.
       for (const table of tables) {
         const { rows } = await client.query(`SELECT count(*)::int AS n FROM "${table}"`);

@@ -9,6 +9,7 @@ import { authorityChain } from "./find";
 import { ZCertificateQuery, type CertificateStatus, type TCertificateQuery } from "../validations/certificate";
 import { certificateStatus, daysUntil, statusWhere } from "./status";
 import { decodeSans } from "./columns";
+import { certificateTextWhere } from "../stores/search";
 
 export interface CertificateRow {
   id: string;
@@ -40,13 +41,13 @@ export function parseCertificateQuery(params: Record<string, string | string[] |
   return parseInput(ZCertificateQuery, flat);
 }
 
-/** The filter of an inventory query, shared by the page, the API and the export. */
-export function certificateWhere(query: TCertificateQuery, now: Date) {
+/** The filter of an inventory query, shared by the page, the API and the export (the text part uses the store's index). */
+export async function certificateWhere(query: TCertificateQuery, now: Date) {
   const raw = query.q?.toLowerCase().replace(/:/g, "");
   // SQLite ends a LIKE pattern at a NUL, so "\0" would match everything; names hold no control characters.
   const q = raw?.replace(/[\u0000-\u001f\u007f]/g, "");
   return {
-    ...(raw ? (q ? { searchText: { contains: searchText(q) } } : { id: { in: [] } }) : {}),
+    ...(raw ? (q ? await certificateTextWhere(searchText(q)) : { id: { in: [] } }) : {}),
     ...(query.caId ? { authorityId: query.caId } : {}),
     ...(query.status ? statusWhere(query.status, now) : {}),
     ...(query.expiresFrom || query.expiresBefore
@@ -60,7 +61,7 @@ export function certificateWhere(query: TCertificateQuery, now: Date) {
  * same on SQLite and PostgreSQL), filters by CA and status, sorted, one page at a time.
  */
 export async function searchCertificates(query: TCertificateQuery, now = new Date()): Promise<CertificatePage> {
-  const where = certificateWhere(query, now);
+  const where = await certificateWhere(query, now);
   const orderBy =
     query.sort === "expiry" ? { notAfter: "asc" as const } : query.sort === "-expiry" ? { notAfter: "desc" as const } : { createdAt: "desc" as const };
   const db = getDb();

@@ -40,9 +40,10 @@ export async function exportInventory(params: Record<string, string | undefined>
   const query: TCertificateQuery = parseCertificateQuery(params);
   const rows: Record<(typeof COLUMNS)[number], string>[] = [];
   const db = getDb();
+  const where = await certificateWhere(query, now);
   for (let skip = 0; ; skip += 1000) {
     const batch = await db.certificate.findMany({
-      where: certificateWhere(query, now),
+      where,
       orderBy: { createdAt: "desc" },
       skip,
       take: 1000,
