@@ -96,6 +96,7 @@ export async function testConnection(raw: unknown): Promise<DoctorResult> {
     client,
     storeIntermediates: intermediates.map((a) => ({ der: parsePemBlocks(a.certificatePem)[0]!.der, name: a.commonName })),
     revocationFor: revocationState,
+    mode: input.mode ?? "private",
   });
   if (usedKey) {
     await audit({

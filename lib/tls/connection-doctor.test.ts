@@ -6,6 +6,7 @@ import { getDb } from "../db";
 import { createAuthority } from "../services/create-authority";
 import { revokeCertificate } from "../services/revoke-certificate";
 import { revocationState } from "../services/revocation-state";
+import { testConnection } from "../services/test-connection";
 import { exportCertificate } from "../services/export-certificate";
 import { issueCertificate } from "../services/issue-certificate";
 import { buildTestHierarchy } from "../testing/hierarchy";
@@ -52,8 +53,13 @@ const base = (over: Partial<DoctorInput> = {}): DoctorInput => ({
   ...over,
 });
 
-async function withEcho<T>(certificatePem: string, keyPem: string, run: () => Promise<T>): Promise<T> {
-  echo.update({ certificatePem, keyPem, clientCaPems: [rootPem], clientAuth: "require" });
+async function withEcho<T>(
+  certificatePem: string,
+  keyPem: string,
+  run: () => Promise<T>,
+  clientAuth: "require" | "none" = "require",
+): Promise<T> {
+  echo.update({ certificatePem, keyPem, clientCaPems: [rootPem], clientAuth });
   try {
     return await run();
   } finally {
@@ -189,6 +195,39 @@ describe("diagnose", () => {
     } finally {
       served.close();
     }
+  });
+
+  it("verifies with private-CA rules by default and with WebPKI-strict rules when asked (API and doctor)", async () => {
+    const { x509 } = await import("../pki/crypto-provider");
+    const { ca, ecKey, leaf } = await import("../testing/verify-cases");
+    const modeRoot = await ca("CN=Mode Root");
+    const keys = await ecKey();
+    // A Common Name that is none of the SANs: RFC 5280 allows it, CA/B Forum BR 7.1.4.3 does not.
+    const cert = await leaf(modeRoot, { keys, subject: "CN=example.com", san: [{ type: "dns", value: "localhost" }] });
+    const keyPem = x509.PemConverter.encode(await crypto.subtle.exportKey("pkcs8", keys.privateKey), "PRIVATE KEY");
+    const rootPemText = modeRoot.cert.toString("pem");
+    const trust = { pems: [rootPemText], label: "the mode root", file: "mode.crt" };
+    await withEcho(
+      cert.toString("pem"),
+      keyPem,
+      async () => {
+        const privateRun = await diagnose(base({ trust, client: undefined }));
+        expect(privateRun).toMatchObject({ ok: true, mode: "private" });
+        expect(privateRun.steps.find((s) => s.title === "Chain verification and host name")!.detail).toContain(
+          "the Common Name, if present, must repeat a SAN entry exactly",
+        );
+        const strict = await diagnose(base({ trust, client: undefined, mode: "webpki" }));
+        expect(strict).toMatchObject({ ok: false, code: "WEBPKI_RULE", mode: "webpki" });
+        expect(strict.explanation).toContain("CA/B Forum BR 7.1.4.3");
+        // Through the API's schema and service: mode is optional, "private" by default, and checked.
+        const api = (mode?: string) =>
+          testConnection({ host: "127.0.0.1", port: echo.port, serverName: "localhost", caPem: rootPemText, ...(mode ? { mode } : {}) });
+        expect(await api()).toMatchObject({ ok: true, mode: "private" });
+        expect(await api("webpki")).toMatchObject({ ok: false, code: "WEBPKI_RULE", mode: "webpki" });
+        await expect(api("lenient")).rejects.toThrow('mode must be "private" or "webpki".');
+      },
+      "none",
+    );
   });
 
   it("says when cadesk has revoked the server's certificate, with the date and reason", async () => {

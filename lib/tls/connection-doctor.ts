@@ -72,6 +72,8 @@ export interface DoctorInput {
 export interface DoctorResult {
   ok: boolean;
   code?: DoctorCode;
+  /** The chain verdict's rules: private-CA (CA/Browser Forum rules as warnings) or WebPKI-strict. */
+  mode: VerifyMode;
   explanation?: string;
   steps: DoctorStep[];
   /** Each certificate summarised, with its `openssl x509 -text` view. */
@@ -215,6 +217,7 @@ export async function diagnose(input: DoctorInput): Promise<DoctorResult> {
   const result = (code: DoctorCode | undefined, explanation: string | undefined, extra: Partial<DoctorResult> = {}): DoctorResult => ({
     ok: !code,
     code,
+    mode: input.mode ?? "private",
     explanation,
     steps,
     serverChain: [],

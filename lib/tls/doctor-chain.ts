@@ -39,7 +39,7 @@ export interface ChainCheckInput {
   storeIntermediates?: { der: Uint8Array; name: string }[];
   /** cadesk's revocation state for these SHA-256 fingerprints. */
   revocationFor?: (sha256s: string[]) => Promise<Map<string, RevocationStatus>>;
-  /** Fetches an AIA caIssuers URL (default: HTTP GET, 3 s, 64 KiB); undefined when it fails. */
+  /** Fetches an AIA caIssuers URL (default: fetchCaIssuers, http only, 3 s, 64 KiB); undefined when it fails. */
   fetchIssuer?: (url: string) => Promise<Uint8Array | undefined>;
 }
 
@@ -53,13 +53,52 @@ export interface ChainCheck {
   verdict: Verdict;
 }
 
-async function httpIssuer(url: string): Promise<Uint8Array | undefined> {
-  if (!/^http:\/\//i.test(url)) return undefined; // caIssuers is plain HTTP by design (RFC 5280 4.2.2.1)
+/** A caIssuers answer is one certificate or a small PKCS#7 bundle (RFC 5280 4.2.2.1): more is not one. */
+export const CA_ISSUERS_MAX_BYTES = 64 * 1024;
+const CA_ISSUERS_TIMEOUT_MS = 3000;
+const CA_ISSUERS_REDIRECTS = 3;
+
+/**
+ * GETs an AIA caIssuers URL: plain http only (caIssuers is HTTP by design, RFC 5280 4.2.2.1, and
+ * fetching over TLS would need the very chain being checked), a few http redirects, one deadline
+ * for the whole exchange, and the body read no further than `maxBytes`. Undefined when any of it fails.
+ */
+export async function fetchCaIssuers(
+  url: string,
+  { timeoutMs = CA_ISSUERS_TIMEOUT_MS, maxBytes = CA_ISSUERS_MAX_BYTES } = {},
+): Promise<Uint8Array | undefined> {
+  const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(3000), redirect: "follow" });
-    if (!response.ok) return undefined;
-    const body = new Uint8Array(await response.arrayBuffer());
-    return body.length <= 65_536 ? body : undefined;
+    let target = url;
+    for (let hop = 0; hop <= CA_ISSUERS_REDIRECTS; hop++) {
+      if (!/^http:\/\//i.test(target)) return undefined;
+      const response = await fetch(target, { signal, redirect: "manual" });
+      const location = response.headers.get("location");
+      if (response.status >= 300 && response.status < 400 && location) {
+        await response.body?.cancel();
+        target = new URL(location, target).href;
+        continue;
+      }
+      if (!response.ok || !response.body) return undefined;
+      if (Number(response.headers.get("content-length") ?? 0) > maxBytes) {
+        await response.body.cancel();
+        return undefined;
+      }
+      const parts: Uint8Array[] = [];
+      let size = 0;
+      const reader = response.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return new Uint8Array(Buffer.concat(parts));
+        size += value.length;
+        if (size > maxBytes) {
+          await reader.cancel();
+          return undefined;
+        }
+        parts.push(value);
+      }
+    }
+    return undefined;
   } catch {
     return undefined;
   }
@@ -113,7 +152,7 @@ export async function checkServerChain(input: ChainCheckInput): Promise<ChainChe
   if (verdict.code === "UNKNOWN_AUTHORITY" && verdict.missingIssuer && verdict.path.length === 1) {
     let confirmed = "";
     for (const url of verdict.caIssuers ?? []) {
-      const body = await (input.fetchIssuer ?? httpIssuer)(url);
+      const body = await (input.fetchIssuer ?? fetchCaIssuers)(url);
       const found = body ? certificatesIn(body) : [];
       if (!found.length) {
         confirmed = ` Its AIA caIssuers URL ${url} did not answer with a certificate.`;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_UPLOAD_BYTES } from "../errors";
 import { optionalText } from "./common";
+import { ZVerifyOptions } from "./inspect";
 
 export const CLIENT_AUTH_MODES = ["require", "request", "none"] as const;
 
@@ -32,4 +33,6 @@ export const ZTlsTestInput = z.object({
   caIds: z.array(z.string().max(100)).max(50).optional(),
   caPem: z.string().max(MAX_UPLOAD_BYTES, "caPem is larger than 1 MiB.").optional(),
   clientCertificateId: optionalText(100, "Client certificate"),
+  /** The chain verdict's rules, as in Inspect: private-CA (the default) or WebPKI-strict. */
+  mode: ZVerifyOptions.mode,
 });

@@ -44,6 +44,7 @@ export async function testConnectionAction(_: DoctorFormState, form: FormData): 
         caIds: trust.startsWith("ca:") ? [trust.slice(3)] : undefined,
         caPem: trust === "pasted" ? text("caPem") : undefined,
         clientCertificateId: text("clientCertificateId") || undefined,
+        mode: text("mode") || undefined,
       }),
     );
     return { ok: true, result, values: formValues(form) };

@@ -114,7 +114,7 @@ export function DoctorForm({
     <div className="space-y-6">
       <form key={key} action={action} className="card space-y-4" aria-label="Connection doctor">
         <h2>Connection doctor</h2>
-        <FormAlert state={state} fields={["host", "port", "serverName", "caIds", "caPem", "clientCertificateId"]} />
+        <FormAlert state={state} fields={["host", "port", "serverName", "caIds", "caPem", "clientCertificateId", "mode"]} />
         <fieldset className="flex flex-wrap gap-4 text-sm">
           <legend className="label">Connect to</legend>
           <label className="flex items-center gap-1.5">
@@ -156,6 +156,16 @@ export function DoctorForm({
           label="Client certificate (mTLS)"
           state={state}
           options={[{ value: "", label: "None" }, ...clientCertificates]}
+        />
+        <SelectField
+          name="mode"
+          label="Rules"
+          state={state}
+          hint="Private CA: CA/Browser Forum rules are warnings. WebPKI: they fail the chain, as Chrome and Go would."
+          options={[
+            { value: "private", label: "Private CA (RFC 5280)" },
+            { value: "webpki", label: "WebPKI-strict (RFC 5280 + CA/B Forum)" },
+          ]}
         />
         <div className="flex justify-end">
           <SubmitButton pendingText="Connecting…">Test connection</SubmitButton>
