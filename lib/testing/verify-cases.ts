@@ -63,6 +63,31 @@ function nameConstraints(permitted: Subtree[], excluded: Subtree[] = [], critica
   const subtrees = (tag: number, list: Subtree[]) => (list.length ? [tlv(tag, ...list.map((s) => tlv(0x30, generalName(s))))] : []);
   return new x509.Extension("2.5.29.30", critical, tlv(0x30, ...subtrees(0xa0, permitted), ...subtrees(0xa1, excluded)));
 }
+const ANY_POLICY = "2.5.29.32.0";
+function oidDer(oid: string): Uint8Array {
+  const [a, b, ...rest] = oid.split(".").map(Number);
+  const bytes = [a! * 40 + b!];
+  for (const arc of rest) {
+    const group = [arc & 0x7f];
+    for (let v = arc >>> 7; v > 0; v >>>= 7) group.unshift(0x80 | (v & 0x7f));
+    bytes.push(...group);
+  }
+  return tlv(0x06, new Uint8Array(bytes));
+}
+/** PolicyConstraints (RFC 5280 4.2.1.11), critical as it must be. */
+function policyConstraints(pc: { requireExplicitPolicy?: number; inhibitPolicyMapping?: number }, critical = true): x509.Extension {
+  const fields = [
+    ...(pc.requireExplicitPolicy !== undefined ? [tlv(0x80, new Uint8Array([pc.requireExplicitPolicy]))] : []),
+    ...(pc.inhibitPolicyMapping !== undefined ? [tlv(0x81, new Uint8Array([pc.inhibitPolicyMapping]))] : []),
+  ];
+  return new x509.Extension("2.5.29.36", critical, tlv(0x30, ...fields));
+}
+/** PolicyMappings (RFC 5280 4.2.1.5): [issuerDomainPolicy, subjectDomainPolicy] pairs, critical. */
+const policyMappings = (pairs: [string, string][]) =>
+  new x509.Extension("2.5.29.33", true, tlv(0x30, ...pairs.map(([from, to]) => tlv(0x30, oidDer(from), oidDer(to)))));
+/** InhibitAnyPolicy (RFC 5280 4.2.1.14), critical as it must be. */
+const inhibitAnyPolicy = (skip: number) => new x509.Extension("2.5.29.54", true, tlv(0x02, new Uint8Array([skip])));
+
 /** An extension no verifier knows (x509-limbo uses the same private arc idea). */
 const unknownCritical = () => new x509.Extension("1.3.6.1.4.1.55738.666.1", true, tlv(0x05));
 
@@ -392,6 +417,49 @@ export async function buildVerifyCases(): Promise<VerifyCase[]> {
     [softPolicyCa.cert],
     [root.cert],
   );
+
+  // Policy mappings, inhibitPolicyMapping, inhibitAnyPolicy and skip counts (RFC 5280 6.1.3 (d)-(f), 6.1.4 (a)-(b), (h)-(j), 6.1.5).
+  const [p1, p2] = ["1.3.6.1.4.1.55738.1.2", "1.3.6.1.4.1.55738.1.3"];
+  const policies = (...oids: string[]) => new x509.CertificatePolicyExtension(oids);
+  const policyCase = async (id: string, expect: VerifyCase["expect"], cas: Partial<Spec>[], leafPolicies?: string[]) => {
+    let issuer = root;
+    const chain: Issuer[] = [];
+    for (const [i, opts] of cas.entries()) {
+      issuer = await ca(`CN=Policy ${id} ${i + 1}`, issuer, opts);
+      chain.push(issuer);
+    }
+    const leafCert = await leaf(issuer, leafPolicies ? { extra: [policies(...leafPolicies)] } : {});
+    add("policy", id, expect, leafCert, chain.map((c) => c.cert).reverse(), [root.cert]);
+  };
+  const explicitNow = policyConstraints({ requireExplicitPolicy: 0 });
+  await policyCase("mapping-honoured", "ok", [{ extra: [explicitNow, policies(p1), policyMappings([[p1, p2]])] }], [p2]);
+  await policyCase("mapping-unmapped-policy", "POLICY", [{ extra: [explicitNow, policies(p1), policyMappings([[p1, p2]])] }], [p1]);
+  await policyCase(
+    "mapping-allowed-below",
+    "ok",
+    [{ extra: [explicitNow, policies(p1)] }, { extra: [policies(p1), policyMappings([[p1, p2]])] }],
+    [p2],
+  );
+  await policyCase(
+    "mapping-inhibited",
+    "POLICY",
+    [
+      { extra: [policyConstraints({ requireExplicitPolicy: 0, inhibitPolicyMapping: 0 }), policies(p1)] },
+      { extra: [policies(p1), policyMappings([[p1, p2]])] },
+    ],
+    [p2],
+  );
+  await policyCase("mapping-to-any-policy", "POLICY", [{ extra: [policies(p1), policyMappings([[p1, ANY_POLICY]])] }], [p1]);
+  await policyCase("any-policy-honoured", "ok", [{ extra: [explicitNow, policies(ANY_POLICY)] }], [ANY_POLICY]);
+  await policyCase("any-policy-inhibited", "POLICY", [{ extra: [explicitNow, inhibitAnyPolicy(0), policies(ANY_POLICY)] }], [ANY_POLICY]);
+  await policyCase("any-policy-inhibited-named-policy", "ok", [{ extra: [explicitNow, inhibitAnyPolicy(0), policies(ANY_POLICY)] }], [p1]);
+  await policyCase(
+    "require-explicit-skip-1",
+    "POLICY",
+    [{ extra: [policyConstraints({ requireExplicitPolicy: 1 }), policies(p1)] }, {}],
+    [p1],
+  );
+  await policyCase("require-explicit-skip-3", "ok", [{ extra: [policyConstraints({ requireExplicitPolicy: 3 }), policies(p1)] }, {}], [p1]);
 
   // Name constraints, per name form, permitted and excluded.
   const constrained = async (name: string, permitted: Subtree[], excluded: Subtree[] = []) =>

@@ -64,6 +64,10 @@ export interface ParsedCertificate {
   subjectKeyId?: { keyId: Uint8Array; critical: boolean };
   policies?: string[];
   policyConstraints?: { requireExplicitPolicy?: number; inhibitPolicyMapping?: number; critical: boolean };
+  /** Policy Mappings (RFC 5280 4.2.1.5): issuerDomainPolicy is considered equivalent to subjectDomainPolicy. */
+  policyMappings?: { issuerDomainPolicy: string; subjectDomainPolicy: string }[];
+  /** Inhibit anyPolicy's SkipCerts (RFC 5280 4.2.1.14). */
+  inhibitAnyPolicy?: number;
   /** caIssuers URLs from the Authority Information Access extension. */
   caIssuers: string[];
   selfIssued: boolean;
@@ -212,6 +216,18 @@ function decodeExtension(cert: ParsedCertificate, ext: Extension): void {
     case OID.certificatePolicies:
       cert.policies = seq(root, "certificatePolicies").map((info) => oidOf(seq(info, "a policy")[0]!));
       if (cert.policies.length === 0) throw new CertificateParseError("it lists no policy");
+      return;
+    case OID.policyMappings:
+      cert.policyMappings = seq(root, "policyMappings").map((m) => {
+        const [from, to, ...rest] = seq(m, "a policy mapping");
+        if (from?.tag !== 0x06 || to?.tag !== 0x06 || rest.length) throw new CertificateParseError("a mapping is not two policy OIDs");
+        return { issuerDomainPolicy: oidOf(from), subjectDomainPolicy: oidOf(to) };
+      });
+      if (cert.policyMappings.length === 0) throw new CertificateParseError("it maps no policy (RFC 5280 4.2.1.5 requires at least one)");
+      return;
+    case OID.inhibitAnyPolicy:
+      if (root.tag !== 0x02) throw new CertificateParseError("SkipCerts is not an INTEGER");
+      cert.inhibitAnyPolicy = smallInt(root);
       return;
     case OID.policyConstraints: {
       const pc: NonNullable<ParsedCertificate["policyConstraints"]> = { critical: ext.critical };

@@ -45,9 +45,13 @@ function opensslVerdict(c: VerifyCase): boolean {
   const f = writeFiles(dir, { "anchors.pem": pemOf(c.anchors), "untrusted.pem": pemOf(c.intermediates), "leaf.pem": pemOf([c.leaf]) });
   const partial = c.anchors.some((a) => !parseCertificate(a).selfIssued) ? ["-partial_chain"] : [];
   const host = c.hostname ? [isIP(c.hostname) ? "-verify_ip" : "-verify_hostname", c.hostname] : [];
+  // OpenSSL builds the policy tree only when asked to: -policy_check, with RFC 5280's default
+  // user-initial-policy-set {anyPolicy} (OpenSSL's own default is the empty set).
+  const policy = c.family === "policy" ? ["-policy_check", "-policy", "2.5.29.32.0"] : [];
   const args = [
     "verify",
     "-x509_strict",
+    ...policy,
     ...partial,
     "-CAfile",
     f["anchors.pem"]!,
@@ -83,11 +87,14 @@ describe("verifyChain on cadesk's own cases", () => {
     let goAgrees = 0;
     let goRan = 0;
     const wrong: string[] = [];
+    const policyDisagreements: string[] = [];
     for (const c of cases) {
       const v = run(c);
       const got = v.ok ? "ok" : v.code!;
       if (got !== c.expect) wrong.push(`${c.id}: expected ${c.expect}, got ${got}: ${v.explanation}`);
       const o = opensslVerdict(c);
+      // OpenSSL's policy tree is the outside reference for policy processing (criticality is a profile rule it does not check).
+      if (c.family === "policy" && !c.id.endsWith("not-critical") && o !== (got === "ok")) policyDisagreements.push(c.id);
       const g = goVerdict(c);
       const expectedOk = c.expect === "ok";
       if (o === expectedOk) opensslAgrees++;
@@ -108,7 +115,36 @@ describe("verifyChain on cadesk's own cases", () => {
       ].join("\n"),
     );
     expect(wrong).toEqual([]);
+    expect(policyDisagreements).toEqual([]);
     // The cases must be able to fail: openssl, which is lenient where RFC 5280 is strict, disagrees somewhere.
     expect(opensslAgrees).toBeLessThan(cases.length);
   }, 120_000);
+
+  it("names the policy rule, the certificate and the CA whose constraint it breaks", () => {
+    const failure = (id: string) => {
+      const v = run(cases.find((c) => c.id === `policy::${id}`)!);
+      return { ...v.failure!, explanation: v.explanation };
+    };
+    expect(failure("mapping-inhibited")).toMatchObject({
+      code: "POLICY",
+      certificate: "CN=app.example.com",
+      section: "RFC 5280 6.1.3 (f), 6.1.4 (b)(2) / 4.2.1.11",
+    });
+    expect(failure("mapping-inhibited").message).toContain(
+      '"CN=Policy mapping-inhibited 2" maps its policies, but "CN=Policy mapping-inhibited 1" inhibits policy mapping',
+    );
+    expect(failure("any-policy-inhibited")).toMatchObject({ section: "RFC 5280 6.1.3 (f), 6.1.3 (d)(2) / 4.2.1.14" });
+    expect(failure("any-policy-inhibited").message).toContain(
+      'which "CN=Policy any-policy-inhibited 1" no longer allows with inhibitAnyPolicy',
+    );
+    expect(failure("mapping-to-any-policy")).toMatchObject({
+      certificate: "CN=Policy mapping-to-any-policy 1",
+      role: "intermediate",
+      section: "RFC 5280 6.1.4 (a) / 4.2.1.5",
+    });
+    expect(failure("require-explicit-skip-1").message).toContain(
+      '"CN=Policy require-explicit-skip-1 1" sets requireExplicitPolicy, but no policy is valid for the path down to it ("CN=Policy require-explicit-skip-1 2" has no Certificate Policies extension)',
+    );
+    expect(failure("mapping-unmapped-policy").explanation).toMatch(/^The certificate breaks a rule: when a CA requires an explicit policy/);
+  });
 });

@@ -8,7 +8,7 @@
  */
 import { CertificateParseError, parseCertificate, type ParsedCertificate } from "./certificate";
 import { constraintProblem, isValidMailbox, normalizeHost, subtreeRelation, type GeneralName } from "./names";
-import { OID } from "./oids";
+import { policyFinding } from "./policy";
 import { checkCrls, parseCrl, type ParsedCrl } from "./revocation";
 import { certificateFindings, hostnameFinding } from "./rules";
 import { verifySignature } from "./signature";
@@ -338,8 +338,11 @@ function validatePath(path: Node[], ctx: Context): Verdict {
   const nc = nameConstraintFinding(path, roles);
   if (nc) find(nc);
 
-  // Policy constraints (RFC 5280 6.1.3 (d)-(f), 6.1.4 (h)-(i), 6.1.5), without policy mappings.
-  const policy = policyFinding(path, roles);
+  // Certificate policies, mappings and policy constraints (RFC 5280 6.1.3 (d)-(f), 6.1.4 (a)-(b), (h)-(j), 6.1.5).
+  const policy = policyFinding(
+    path.map((p) => p.cert),
+    roles,
+  );
   if (policy) find(policy);
 
   if (ctx.hostname) {
@@ -467,42 +470,6 @@ function nameConstraintFinding(path: Node[], roles: Role[]): Finding | undefined
   return undefined;
 }
 
-function policyFinding(path: Node[], roles: Role[]): Finding | undefined {
-  const n = path.length - 1;
-  if (!path.some((p) => p.cert.policyConstraints?.requireExplicitPolicy !== undefined)) return undefined;
-  const anchor = path[n]!.cert;
-  let explicit = Math.min(n + 1, anchor.policyConstraints?.requireExplicitPolicy ?? Infinity);
-  let valid: Set<string> | null = new Set([OID.anyPolicy]);
-  for (let i = n - 1; i >= 0; i--) {
-    const cert = path[i]!.cert;
-    if (valid) {
-      const p = cert.policies ? new Set(cert.policies) : null;
-      if (!p) valid = null;
-      else if (valid.has(OID.anyPolicy)) valid = p;
-      else if (!p.has(OID.anyPolicy)) valid = new Set([...valid].filter((x) => p.has(x)));
-      if (valid && valid.size === 0) valid = null;
-    }
-    if (i > 0) {
-      if (!cert.selfIssued && explicit > 0) explicit--;
-      const r = cert.policyConstraints?.requireExplicitPolicy;
-      if (r !== undefined && r < explicit) explicit = r;
-    } else {
-      if (explicit > 0) explicit--;
-      if (cert.policyConstraints?.requireExplicitPolicy === 0) explicit = 0;
-    }
-    if (explicit <= 0 && !valid)
-      return {
-        code: "POLICY",
-        rule: "when a CA requires an explicit policy, every certificate below it must share an acceptable certificate policy",
-        section: "RFC 5280 6.1.3 (f) / 4.2.1.11",
-        certificate: cert.subject.text,
-        role: roles[i]!,
-        message: "A CA in the path sets requireExplicitPolicy, but the certificate policies along the path have no policy in common.",
-      };
-  }
-  return undefined;
-}
-
 function rulesApplied(opts: VerifyOptions, hostname: string | undefined, time: Date): string[] {
   const purpose = opts.purpose ?? "server";
   return [
@@ -514,7 +481,7 @@ function rulesApplied(opts: VerifyOptions, hostname: string | undefined, time: D
     "critical extensions understood, certificate profile: version, serial, key identifiers, criticality (RFC 5280 4.1-4.2)",
     `extended key usage ${purpose === "server" ? "serverAuth" : "clientAuth"} on the leaf and any CA that restricts it (RFC 5280 4.2.1.12)`,
     ...(hostname ? [`host name "${hostname}" against the SANs only (RFC 9525)`] : []),
-    "policy constraints where present (RFC 5280 6.1.3 (d)-(f), without policy mappings)",
+    "certificate policies, policy mappings, requireExplicitPolicy, inhibitPolicyMapping and inhibitAnyPolicy where present (RFC 5280 6.1.3 (d)-(f), 6.1.4 (a)-(b), (h)-(j), 6.1.5)",
     ...(opts.crls?.length ? ["revocation against the CRLs given (RFC 5280 6.3)"] : []),
     ...(opts.revocation ? ["revocation from cadesk's own CRL/OCSP state for its CAs"] : []),
     opts.mode === "webpki"
