@@ -1,0 +1,80 @@
+/** The connection doctor's vocabulary: what it is asked, and the transcript it answers with. */
+import type { RevocationStatus, VerifyMode } from "../verify";
+
+export type DoctorCode =
+  | "CONNECTION_REFUSED"
+  | "TIMEOUT"
+  | "UNKNOWN_AUTHORITY"
+  | "MISSING_INTERMEDIATE"
+  | "HOSTNAME_MISMATCH"
+  | "CERT_EXPIRED"
+  | "CERT_NOT_YET_VALID"
+  | "SERVER_CERT_WRONG_USAGE"
+  | "CLIENT_CERT_REQUIRED"
+  | "CLIENT_CERT_REJECTED"
+  | "CLIENT_CERT_WRONG_USAGE"
+  | "CLIENT_KEY_MISMATCH"
+  | "PROTOCOL_MISMATCH"
+  // The validator's refusals (lib/verify), named as Inspect names them:
+  | "KEY_USAGE"
+  | "NOT_A_CA"
+  | "PATH_LENGTH"
+  | "CHAIN_TOO_LONG"
+  | "NAME_CONSTRAINT_VIOLATION"
+  | "UNKNOWN_CRITICAL_EXTENSION"
+  | "BAD_SIGNATURE"
+  | "WEAK_KEY"
+  | "WEAK_SIGNATURE"
+  | "MALFORMED_CERTIFICATE"
+  | "MISSING_KEY_IDENTIFIER"
+  | "POLICY"
+  | "REVOKED"
+  | "REVOCATION_UNKNOWN"
+  | "WEBPKI_RULE";
+
+export interface DoctorStep {
+  title: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface DoctorInput {
+  host: string;
+  port: number;
+  /** The name to send as SNI and check the certificate against (default: host). */
+  serverName?: string;
+  /** Trust anchors (PEM) and how to call them, or the system roots. */
+  trust: { pems: string[]; label: string; file: string } | "system";
+  client?: { certificatePem: string; keyPem: string; file: string };
+  /** Intermediates cadesk knows: one the server did not send is named as the missing intermediate. */
+  storeIntermediates?: { der: Uint8Array; name: string }[];
+  /** cadesk's revocation state for its own certificates, by SHA-256 fingerprint. */
+  revocationFor?: (sha256s: string[]) => Promise<Map<string, RevocationStatus>>;
+  /** How an AIA caIssuers URL is fetched (tests pass their own). */
+  fetchIssuer?: (url: string) => Promise<Uint8Array | undefined>;
+  /** Private-CA rules (default) or WebPKI-strict. */
+  mode?: VerifyMode;
+  timeoutMs?: number;
+  now?: Date;
+}
+
+/** One certificate the server sent, summarised, with its `openssl x509 -text` view. */
+export interface ServerCertificateSummary {
+  subject: string;
+  issuer: string;
+  validTo: string;
+  fingerprintSha256: string;
+  text: string;
+}
+
+export interface DoctorResult {
+  ok: boolean;
+  code?: DoctorCode;
+  /** The chain verdict's rules: private-CA (CA/Browser Forum rules as warnings) or WebPKI-strict. */
+  mode: VerifyMode;
+  explanation?: string;
+  steps: DoctorStep[];
+  serverChain: ServerCertificateSummary[];
+  reply?: string;
+  commands: { curl: string; openssl: string; go: string };
+}
