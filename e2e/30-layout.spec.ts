@@ -154,10 +154,10 @@ test("phone menu, skip link, focus ring, icon and the cadesk 404", async ({ page
   expect((await request.get(iconHref!)).status()).toBe(200);
 
   // A missing page or record: cadesk's 404, with the sidebar and a way back; the API answers JSON.
-  // (A missing record answers 200: the dashboard's loading.tsx streams the page before notFound().)
+  // A missing record answers 404 too (no loading.tsx streams the page before notFound() decides).
   for (const path of ["/no-such-page", "/certificates/00000000-0000-0000-0000-000000000000"]) {
     const response = await page.goto(path);
-    if (path === "/no-such-page") expect(response?.status()).toBe(404);
+    expect(response?.status(), path).toBe(404);
     await expect(page.getByRole("heading", { name: "This page does not exist" })).toBeVisible();
     await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
   }

@@ -31,18 +31,3 @@ export function parseAriCertId(certId: string): { akiHex: string; serialHex: str
   }
   return { akiHex: aki.toString("hex"), serialHex: serial.toString("hex") };
 }
-
-export interface SuggestedWindow {
-  start: Date;
-  end: Date;
-}
-
-/**
- * The renewal window: the last third of the lifetime (the usual "renew at two thirds"), or a
- * window that has already begun when the certificate or its CA was revoked: renew now.
- */
-export function suggestedWindow(cert: { notBefore: Date; notAfter: Date }, revoked: boolean, now = new Date()): SuggestedWindow {
-  if (revoked) return { start: new Date(now.getTime() - 60_000), end: now };
-  const lifetime = cert.notAfter.getTime() - cert.notBefore.getTime();
-  return { start: new Date(cert.notBefore.getTime() + (lifetime * 2) / 3), end: cert.notAfter };
-}

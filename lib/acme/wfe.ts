@@ -12,7 +12,7 @@ import { readConfig } from "../config";
 import { getDb } from "../db";
 import { authorityChain } from "../data/find";
 import { acmeAccountActor, acmeEndpointActor } from "./actor";
-import { suggestedWindow } from "./ari";
+import { renewalWindow } from "../pki/renewal-window";
 import { reasonFromCode, revokeForAcme } from "./ca";
 import { importJwk, parseJws, payloadJson, publicJwk, verifyJws, type Jwk, type ParsedJws } from "./jws";
 import { AcmeProblem, problem, type AcmeIdentifier } from "./problem";
@@ -455,8 +455,8 @@ async function renewalInfo(ctx: Context, certId: string): Promise<Response> {
   const found = await ra.findCertificateByAriId(certId);
   if (!found || found.authorityId !== ctx.endpoint.authorityId)
     throw problem.notFound(`A certificate with ARI identifier ${certId.slice(0, 100)}`);
-  const revoked = found.status === "revoked" || found.authority.status === "revoked";
-  const window = suggestedWindow(found, revoked);
+  const window = renewalWindow({ ...found, authorityStatus: found.authority.status });
+  const revoked = window.renewNow !== null;
   return json(
     200,
     {

@@ -3,10 +3,12 @@ import { can } from "@/lib/auth/roles";
 import { notFound } from "next/navigation";
 import type { Metadata } from "next";
 import { getCertificate } from "@/lib/data/certificates";
+import { certificateHistory } from "@/lib/data/certificate-history";
 import { AcmeOrigin } from "../../acme-endpoints/certificate-origin";
 import { CertificateHeader } from "./certificate-header";
 import { DetailTabs } from "./detail-tabs";
 import { Downloads } from "./downloads";
+import { History } from "./history";
 import { Lifecycle } from "./lifecycle";
 import { LifetimeNotices } from "./lifetime-notices";
 import { RenewalLinks } from "./renewal-links";
@@ -24,8 +26,8 @@ export default async function CertificatePage({
   searchParams: Promise<{ issued?: string }>;
 }) {
   const [{ id }, { issued }] = await Promise.all([params, searchParams]);
-  const [user, cert] = await Promise.all([requireUser(), getCertificate(id)]);
-  if (!cert) notFound();
+  const [user, cert, history] = await Promise.all([requireUser(), getCertificate(id), certificateHistory(id)]);
+  if (!cert || !history) notFound();
   const role = user.role!;
   return (
     <div className="space-y-6">
@@ -42,6 +44,7 @@ export default async function CertificatePage({
           )
         }
       />
+      <History history={history} />
       <Downloads cert={cert} mayExportKey={can(role, "export_keys")} />
       <DetailTabs cert={cert} />
     </div>
