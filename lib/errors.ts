@@ -7,6 +7,10 @@ export const ERROR_STATUS = {
   INVALID_CSR: 400,
   INVALID_PEM: 400,
   KEY_MISMATCH: 400,
+  /** A name outside a CA's name constraints (RFC 5280 4.2.1.10) or its issuance policy's allowed names. */
+  NAME_NOT_ALLOWED: 400,
+  /** A request a CA's issuance policy refuses for its key, profile or validity. */
+  POLICY_VIOLATION: 400,
   UNAUTHORIZED: 401,
   /** Signed in, but the role does not allow it. */
   FORBIDDEN: 403,

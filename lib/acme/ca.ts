@@ -30,9 +30,13 @@ export interface AcmeIssueRequest {
   replacesCertificateId: string | null;
 }
 
-/** A Common Name for the subject: the first identifier when it fits (RFC 5280 ub-common-name is 64). */
+/**
+ * A Common Name for the subject: the first DNS identifier when it fits (RFC 5280 ub-common-name is
+ * 64). An IP-only order gets an empty subject (and a critical SAN), as Let's Encrypt does: OpenSSL
+ * checks a CN such as "10.0.0.1" against the chain's DNS name constraints as if it were a DNS name.
+ */
 function commonNameFor(identifiers: AcmeIdentifier[]): string | undefined {
-  const first = identifiers.find((i) => i.type === "dns") ?? identifiers[0];
+  const first = identifiers.find((i) => i.type === "dns");
   return first && first.value.length <= 64 ? first.value : undefined;
 }
 

@@ -27,6 +27,7 @@ import * as sa from "./sa";
 import { validate } from "./va";
 import { DAY } from "../time";
 import { decodeSans } from "../data/columns";
+import { nameRefusalForCa } from "../policy/checks";
 
 /** Pending orders and their authorizations expire after a week (Let's Encrypt uses 7 days too). */
 const ORDER_LIFETIME_MS = 7 * DAY;
@@ -368,6 +369,27 @@ function checkPolicy(endpoint: AcmeEndpoint, policy: EndpointPolicy, identifiers
   }
 }
 
+/**
+ * Refuses, before any challenge is offered, identifiers the endpoint's CA could never sign: outside
+ * the name constraints of its chain or its issuance policy (lib/policy, the checks issuance runs).
+ */
+async function checkCaNames(endpoint: AcmeEndpoint, identifiers: AcmeIdentifier[]): Promise<void> {
+  const authority = await getDb().authority.findUnique({ where: { id: endpoint.authorityId } });
+  if (!authority) return; // issueForOrder reports a missing CA at finalize, as before
+  const refusals: AcmeProblem[] = [];
+  for (const identifier of identifiers) {
+    const why = await nameRefusalForCa(authority, { type: identifier.type, value: identifier.value });
+    if (why) refusals.push(new AcmeProblem("rejectedIdentifier", why, { identifier }));
+  }
+  if (refusals.length === 1) throw refusals[0]!;
+  if (refusals.length > 1)
+    throw new AcmeProblem(
+      "rejectedIdentifier",
+      `${refusals.length} identifiers are refused by the CA "${authority.commonName}": ${refusals.map((r) => r.options.identifier?.value).join(", ")}. See the subproblems.`,
+      { subproblems: refusals },
+    );
+}
+
 function readDate(value: unknown, field: string): Date | null {
   if (value === undefined || value === null) return null;
   const date = typeof value === "string" ? new Date(value) : null;
@@ -444,6 +466,7 @@ export async function newOrder(
   const policy = endpointPolicy(endpoint);
   const identifiers = readIdentifiers(payload.identifiers);
   checkPolicy(endpoint, policy, identifiers);
+  await checkCaNames(endpoint, identifiers);
   const profile = payload.profile === undefined ? endpoint.defaultProfile : payload.profile;
   if (typeof profile !== "string" || !isAcmeProfile(profile) || !policy.profiles.includes(profile)) {
     throw new AcmeProblem(

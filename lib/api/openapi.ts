@@ -5,6 +5,7 @@
  */
 import { LEAF_PROFILES } from "../pki/profiles";
 import { ZCreateAuthorityInput } from "../validations/authority";
+import { ZIssuancePolicy, ZSubtrees } from "../validations/policy";
 import { CERTIFICATE_STATUSES, ZIssueCertificateInput, ZPkcs12Input, ZSanLists } from "../validations/certificate";
 import { ZInspectInput } from "../validations/inspect";
 import { ZRenewInput, ZRevokeInput } from "../validations/lifecycle";
@@ -28,7 +29,7 @@ const errors = (...codes: number[]) =>
       String(c),
       {
         description: {
-          400: "Invalid input",
+          400: "Invalid input (INVALID_INPUT ...), or a name or request a CA refuses: NAME_NOT_ALLOWED (its name constraints or its policy's name rules), POLICY_VIOLATION (its policy's key, profile or validity rules)",
           401: "Missing, wrong, expired or revoked token",
           403: "The token's role does not allow it (or the CA is limited to other operators)",
           404: "Not found",
@@ -82,9 +83,29 @@ export const openApiDocument = {
           notAfter: { type: "string", format: "date-time" },
           fingerprintSha256: { type: "string" },
           imported: { type: "boolean" },
+          nameConstraints: {
+            description: "Read from the CA certificate (RFC 5280 4.2.1.10); null when it has none",
+            oneOf: [
+              { type: "null" },
+              {
+                type: "object",
+                properties: {
+                  permitted: { $ref: "#/components/schemas/Subtrees" },
+                  excluded: { $ref: "#/components/schemas/Subtrees" },
+                  critical: { type: "boolean" },
+                },
+              },
+            ],
+          },
           certificatePem: { type: "string" },
         },
       },
+      // As answered: lists of text per form, and directoryName subtrees an imported CA may carry.
+      Subtrees: {
+        type: "object",
+        properties: { ...Object.fromEntries(Object.keys(ZSubtrees.shape).map((form) => [form, stringList])), dn: stringList },
+      },
+      IssuancePolicy: apiJsonSchema(ZIssuancePolicy),
       ...acmeSchemas,
       Certificate: {
         type: "object",
@@ -370,6 +391,28 @@ export const openApiDocument = {
         summary: "Inventory export",
         parameters: queryParameters(ZInventoryExportQuery),
         responses: { 200: { description: "text/csv or application/json" }, ...errors(400, 401) },
+      },
+    },
+    "/cas/{id}/policy": {
+      get: {
+        summary: "A CA's issuance policy ({} when it sets no rule)",
+        parameters: [idParam],
+        responses: {
+          200: { description: "The policy", content: { "application/json": { schema: { $ref: "#/components/schemas/IssuancePolicy" } } } },
+          ...errors(401, 404),
+        },
+      },
+      put: {
+        summary: "Replace a CA's issuance policy (rules left out are lifted); audited as ca.policy",
+        parameters: [idParam],
+        requestBody: jsonBody(ZIssuancePolicy),
+        responses: {
+          200: {
+            description: "The policy as stored",
+            content: { "application/json": { schema: { $ref: "#/components/schemas/IssuancePolicy" } } },
+          },
+          ...errors(400, 401, 403, 404, 415),
+        },
       },
     },
     "/cas/{id}/revoke": {

@@ -3,6 +3,7 @@ import type { Authority, Certificate, NotificationChannel, NotificationDelivery,
 import { certificateStatus } from "../data/status";
 import { sansToLists } from "../pki/names";
 import { decodeSans } from "../data/columns";
+import { presentNameConstraints } from "../policy/name-constraints";
 
 export function presentAuthority(a: Authority) {
   return {
@@ -20,6 +21,8 @@ export function presentAuthority(a: Authority) {
     status: a.status,
     revokedAt: a.revokedAt?.toISOString() ?? null,
     revocationReason: a.revocationReason,
+    /** As read from the certificate (created with them or imported): null when it has none. */
+    nameConstraints: presentNameConstraints(a),
     certificatePem: a.certificatePem,
   };
 }

@@ -88,6 +88,14 @@ const CASES: Record<string, Case> = {
     field: "keyTypo",
     valid: () => ({ commonName: "Valid Root", keyType: "rsa-2048" }),
   },
+  "PUT /api/v1/cas/[id]/policy": {
+    method: "PUT",
+    path: () => `/api/v1/cas/${ids.intermediate}/policy`,
+    body: { allowedName: ["*.example.test"] },
+    message: "allowedName: unknown field; did you mean allowedNames?",
+    field: "allowedName",
+    valid: () => ({ allowedNames: ["*.example.test"] }),
+  },
   "POST /api/v1/cas/[id]/revoke": {
     method: "POST",
     path: () => `/api/v1/cas/${ids.intermediate}/revoke`,

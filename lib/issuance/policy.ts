@@ -10,6 +10,7 @@ import type { San } from "../pki/names";
 import type { LoadedIssuer } from "../services/issuer";
 import { AppError } from "../errors";
 import type { IssuanceRequest } from "./request";
+import { issuancePolicyCheck, nameConstraintsCheck } from "../policy/checks";
 
 export interface IssuancePolicyContext {
   request: IssuanceRequest;
@@ -29,8 +30,11 @@ export interface IssuancePolicyCheck {
   check(context: IssuancePolicyContext): void | Promise<void>;
 }
 
-/** Checks every issuance passes, in order. Empty today: name constraints and per-CA policy add theirs here. */
-export const ISSUANCE_POLICY_CHECKS: IssuancePolicyCheck[] = [];
+/**
+ * Checks every issuance passes, in order: the name constraints of the whole chain (what clients
+ * enforce, RFC 5280 4.2.1.10), then the issuing CA's own policy (what the CA's admin allows).
+ */
+export const ISSUANCE_POLICY_CHECKS: IssuancePolicyCheck[] = [nameConstraintsCheck, issuancePolicyCheck];
 
 /**
  * Runs the checks in order; the first refusal stops issuance. A check that fails with anything

@@ -42,6 +42,8 @@ export interface CaCertificateParams {
   serialNumber: string;
   /** The parent's URLs, for intermediates. */
   issuerUrls?: IssuerUrls;
+  /** Further extensions, such as Name Constraints (built in lib/policy). */
+  extensions?: x509.Extension[];
 }
 
 const CA_KEY_USAGE = x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature;
@@ -72,6 +74,7 @@ export async function signCaCertificate(params: CaCertificateParams): Promise<x5
         ski,
         new x509.AuthorityKeyIdentifierExtension(issuerKeyId, false),
         ...urlExtensions(params.issuer ? params.issuerUrls : undefined),
+        ...(params.extensions ?? []),
       ],
     },
     signer.webCrypto.crypto,

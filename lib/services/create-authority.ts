@@ -14,6 +14,7 @@ import { parseInput } from "../validations/parse";
 import { ZCreateAuthorityInput } from "../validations/authority";
 import { authorityKeyContext, sealKey } from "../signers/sealed-key";
 import { issuerUrls, loadIssuer, type LoadedIssuer } from "./issuer";
+import { assertChildConstraintsAllowed, chainConstraints, nameConstraintsExtension } from "../policy/name-constraints";
 
 export interface CreatedAuthority {
   authority: Authority;
@@ -37,6 +38,8 @@ export async function createAuthority(raw: unknown, now = new Date()): Promise<C
   const pathLength = parent ? childPathLength(parent, input.pathLen) : input.pathLen;
   const days = input.validityDays ?? (parent ? DEFAULT_INTERMEDIATE_DAYS : DEFAULT_ROOT_DAYS);
   const validity = computeValidity(days, now, parent?.authority);
+  // Constraints only narrow down a chain (RFC 5280 6.1.4 (g)): refuse what the parents would void anyway.
+  if (parent) assertChildConstraintsAllowed(subject, input.nameConstraints, await chainConstraints(parent.authority.id));
 
   const key = await generateKeyPair(input.keyType);
   const certificate = await signCaCertificate({
@@ -48,6 +51,7 @@ export async function createAuthority(raw: unknown, now = new Date()): Promise<C
     validity,
     serialNumber: randomSerial(),
     issuerUrls: parent ? issuerUrls(parent.authority.id) : undefined,
+    extensions: input.nameConstraints ? [nameConstraintsExtension(input.nameConstraints)] : [],
   });
 
   const id = randomUUID();
@@ -77,7 +81,12 @@ export async function createAuthority(raw: unknown, now = new Date()): Promise<C
     objectType: "authority",
     objectId: id,
     objectLabel: authority.commonName,
-    detail: { parentId: authority.parentId, keyType: authority.keyType, notAfter: authority.notAfter },
+    detail: {
+      parentId: authority.parentId,
+      keyType: authority.keyType,
+      notAfter: authority.notAfter,
+      ...(input.nameConstraints ? { nameConstraints: input.nameConstraints } : {}),
+    },
   });
   return { authority, warnings };
 }

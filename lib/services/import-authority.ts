@@ -3,6 +3,7 @@ import { audit, checkSensitive } from "./audit";
 import { randomUUID } from "node:crypto";
 import { getDb } from "../db";
 import { AppError } from "../errors";
+import { presentNameConstraints } from "../policy/name-constraints";
 import { x509 } from "../pki/crypto-provider";
 import { certificatePem, parseCertificate, publicKeyMatches, sha256Fingerprint } from "../pki/certificate";
 import { KEY_TYPE_LABELS } from "../pki/key-types";
@@ -51,6 +52,7 @@ export async function importAuthority(raw: unknown, now = new Date()): Promise<C
     throw new AppError("CONFLICT", "This CA is already in the store.", "certificatePem");
   }
   await assertNameFree(certificate.subject);
+  const nameConstraints = importedNameConstraints(certificate, fingerprint);
 
   const id = randomUUID();
   const basic = certificate.getExtension(x509.BasicConstraintsExtension)!;
@@ -75,14 +77,39 @@ export async function importAuthority(raw: unknown, now = new Date()): Promise<C
   if (!authority.parentId && !(await certificate.isSelfSigned())) {
     warnings.push(`Its issuer "${certificate.issuer}" is not in the store: import that CA too so chains reach the root.`);
   }
+  if (nameConstraints && !nameConstraints.critical) {
+    warnings.push(
+      "Its Name Constraints extension is not critical: RFC 5280 4.2.1.10 requires it to be, and clients that do not know the extension would ignore the constraints. cadesk enforces them all the same.",
+    );
+  }
   await audit({
     action: "ca.import",
     objectType: "authority",
     objectId: authority.id,
     objectLabel: authority.commonName,
-    detail: { fingerprintSha256: authority.fingerprintSha256 },
+    detail: {
+      fingerprintSha256: authority.fingerprintSha256,
+      ...(nameConstraints ? { nameConstraints: { permitted: nameConstraints.permitted, excluded: nameConstraints.excluded } } : {}),
+    },
   });
   return { authority, warnings };
+}
+
+/**
+ * The Name Constraints the imported certificate carries: cadesk enforces them on everything it
+ * signs with this CA, so a certificate whose constraints cannot be read is refused here, not at
+ * the first issuance.
+ */
+function importedNameConstraints(certificate: x509.X509Certificate, fingerprint: string) {
+  try {
+    return presentNameConstraints({
+      fingerprintSha256: fingerprint,
+      certificatePem: certificatePem(certificate),
+      commonName: certificate.subject,
+    });
+  } catch (error) {
+    throw new AppError("INVALID_INPUT", (error as Error).message.replace(/; re-import it\.$/, "."), "certificatePem");
+  }
 }
 
 function readCaCertificate(pem: string): x509.X509Certificate {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { KEY_TYPES } from "../pki/key-types";
 import { MAX_CA_DAYS } from "../pki/profiles";
 import { optionalInt, optionalText, pemText, requiredText } from "./common";
+import { ZNameConstraints } from "./policy";
 
 export const ZSubjectInput = z.object({
   // RFC 5280 upper bounds: CN, O, OU 64; ST, L 128.
@@ -21,6 +22,9 @@ export const ZCreateAuthorityInput = ZSubjectInput.extend({
   validityDays: optionalInt(1, MAX_CA_DAYS, "Validity (days)"),
   parentId: optionalText(100, "Parent CA"),
   pathLen: optionalInt(0, 10, "Path length"),
+  nameConstraints: ZNameConstraints.describe(
+    "Name Constraints (RFC 5280 4.2.1.10), written critical: names of a form with permitted subtrees must lie in one; names in excluded subtrees are refused",
+  ),
 });
 
 export const ZImportAuthorityInput = z.object({

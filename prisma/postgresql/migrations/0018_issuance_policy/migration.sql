@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Authority" ADD COLUMN     "issuancePolicy" TEXT;
+
