@@ -12,38 +12,13 @@
  * Mode: webpki:: cases run in WebPKI-strict mode, the others in private-CA mode, unless forced.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { limboHostname, limboMode, limboVerifyOptions, loadLimbo, type LimboCase } from "../lib/testing/limbo";
 import { verifyChain } from "../lib/verify";
-
-interface LimboCase {
-  id: string;
-  validation_kind: "SERVER" | "CLIENT";
-  trusted_certs: string[];
-  untrusted_intermediates: string[];
-  peer_certificate: string;
-  validation_time: string | null;
-  key_usage: string[];
-  expected_result: "SUCCESS" | "FAILURE";
-  expected_peer_name: { kind: string; value: string } | null;
-  max_chain_depth: number | null;
-  crls: string[];
-  features: string[] | null;
-}
-
-const KU_BITS: Record<string, number> = {
-  digitalSignature: 0,
-  contentCommitment: 1,
-  keyEncipherment: 2,
-  dataEncipherment: 3,
-  keyAgreement: 4,
-  keyCertSign: 5,
-  cRLSign: 6,
-};
-const der = (pem: string) => new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64"));
 
 const file = process.env.LIMBO_JSON;
 if (!file) {
@@ -52,7 +27,7 @@ if (!file) {
 }
 const verbose = process.argv.includes("--verbose");
 const forced = process.argv.find((a) => a.startsWith("--mode="))?.slice(7) as "private" | "webpki" | undefined;
-const cases = (JSON.parse(readFileSync(file, "utf8")) as { testcases: LimboCase[] }).testcases;
+const cases = loadLimbo(file);
 
 const withOpenssl = process.argv.includes("--openssl");
 const groups = new Map<string, { total: number; agree: number; openssl: number }>();
@@ -74,7 +49,7 @@ function opensslVerdict(tc: LimboCase): boolean {
   const args = ["verify", "-x509_strict", "-partial_chain", "-CAfile", file("ca.pem", tc.trusted_certs)];
   if (tc.untrusted_intermediates.length) args.push("-untrusted", file("untrusted.pem", tc.untrusted_intermediates));
   args.push("-purpose", tc.validation_kind === "CLIENT" ? "sslclient" : "sslserver");
-  const name = tc.validation_kind === "SERVER" ? tc.expected_peer_name?.value : undefined;
+  const name = limboHostname(tc);
   if (name) args.push(isIP(name) ? "-verify_ip" : "-verify_hostname", name);
   if (tc.validation_time) args.push("-attime", String(Math.floor(new Date(tc.validation_time).getTime() / 1000)));
   if (tc.crls.length) args.push("-crl_check", "-CRLfile", file("crls.pem", tc.crls));
@@ -83,26 +58,16 @@ function opensslVerdict(tc: LimboCase): boolean {
   return spawnSync("openssl", args, { timeout: 10_000 }).status === 0;
 }
 let slowest = { id: "", ms: 0 };
+let totalMs = 0;
 let thrown = 0;
 const disagreements: string[] = [];
 for (const tc of cases) {
-  const mode = forced ?? (tc.id.startsWith("webpki::") ? "webpki" : "private");
+  const mode = forced ?? limboMode(tc);
   const t0 = performance.now();
   let ok = false;
   let detail = "";
   try {
-    const v = verifyChain({
-      leaf: der(tc.peer_certificate),
-      intermediates: tc.untrusted_intermediates.map((p) => ({ der: der(p), source: "pasted", supplied: true })),
-      anchors: tc.trusted_certs.map((p) => ({ der: der(p), name: "the trusted set" })),
-      time: tc.validation_time ? new Date(tc.validation_time) : undefined,
-      purpose: tc.validation_kind === "CLIENT" ? "client" : "server",
-      mode,
-      hostname: tc.validation_kind === "SERVER" ? tc.expected_peer_name?.value : undefined,
-      maxIntermediates: tc.max_chain_depth ?? undefined,
-      requiredKeyUsage: tc.key_usage.map((k) => KU_BITS[k]!),
-      crls: tc.crls.map(der),
-    });
+    const v = verifyChain(limboVerifyOptions(tc, mode));
     ok = v.ok;
     detail = v.ok ? "ok" : `${v.code}: ${v.explanation}`;
   } catch (error) {
@@ -110,10 +75,12 @@ for (const tc of cases) {
     detail = `THREW ${(error as Error).stack}`;
   }
   const ms = performance.now() - t0;
+  totalMs += ms;
   if (ms > slowest.ms) slowest = { id: tc.id, ms };
   const agree = ok === (tc.expected_result === "SUCCESS");
   const opensslAgrees = withOpenssl && opensslVerdict(tc) === (tc.expected_result === "SUCCESS");
   tally("all", agree, opensslAgrees);
+  tally(tc.validation_kind === "CLIENT" ? "client cases" : "server cases", agree, opensslAgrees);
   tally(tc.id.split("::")[0]!, agree, opensslAgrees);
   if (tc.validation_kind === "SERVER" && !tc.validation_time && !tc.crls.length)
     tally("server, present time, no CRL", agree, opensslAgrees);
@@ -127,6 +94,8 @@ for (const [name, g] of groups)
   console.log(
     `| ${name} | ${g.total} | ${g.agree} | ${pct(g.agree, g.total)}${withOpenssl ? ` | ${g.openssl} | ${pct(g.openssl, g.total)}` : ""} |`,
   );
-console.log(`\nslowest case: ${slowest.id} ${slowest.ms.toFixed(0)} ms; exceptions: ${thrown}`);
+console.log(
+  `\nmean ${(totalMs / cases.length).toFixed(1)} ms per case; slowest case: ${slowest.id} ${slowest.ms.toFixed(0)} ms; exceptions: ${thrown}`,
+);
 if (verbose) for (const d of disagreements) console.log(`- ${d}`);
 else console.log(`disagreements: ${disagreements.map((d) => d.split(" ")[0]).join(", ")}`);

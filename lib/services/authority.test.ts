@@ -1,30 +1,14 @@
 import { describe, expect } from "vitest";
 import { it } from "../testing/system";
 import { getDb } from "../db";
-import { opensslOk, tempDir, writeFiles } from "../testing/openssl";
+import { opensslOk, tempDir } from "../testing/openssl";
+import { opensslCsr, opensslSelfSigned, opensslSignCsr } from "../testing/openssl-pki";
 import { createAuthority } from "./create-authority";
 import { importAuthority } from "./import-authority";
 import { issueCertificate } from "./issue-certificate";
 
 function opensslCa(dir: string, name: string, extra: string[] = []) {
-  opensslOk([
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-keyout",
-    `${dir}/${name}.key`,
-    "-out",
-    `${dir}/${name}.pem`,
-    "-days",
-    "365",
-    "-subj",
-    `/CN=${name}`,
-    ...extra,
-  ]);
+  opensslSelfSigned(dir, name, { subject: `/CN=${name}`, extra: ["-days", "365", ...extra] });
   return { cert: opensslOk(["x509", "-in", `${dir}/${name}.pem`]), key: opensslOk(["pkey", "-in", `${dir}/${name}.key`]) };
 }
 
@@ -97,38 +81,14 @@ describe("importAuthority", () => {
     const dir = tempDir();
     // Sign an intermediate outside cadesk with a root we also import.
     const r = opensslCa(dir, "Outside Root");
-    opensslOk([
-      "req",
-      "-new",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      `${dir}/int.key`,
-      "-out",
-      `${dir}/int.csr`,
-      "-subj",
-      "/CN=Outside Intermediate",
-    ]);
-    opensslOk([
-      "x509",
-      "-req",
-      "-in",
-      `${dir}/int.csr`,
-      "-CA",
-      `${dir}/Outside Root.pem`,
-      "-CAkey",
-      `${dir}/Outside Root.key`,
-      "-CAcreateserial",
-      "-out",
-      `${dir}/int.pem`,
-      "-days",
-      "100",
-      "-extfile",
-      writeFiles(dir, { "ext.cnf": "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n" })["ext.cnf"]!,
-    ]);
+    opensslCsr(dir, "int", { subject: "/CN=Outside Intermediate" });
+    opensslSignCsr(dir, "int", {
+      csr: `${dir}/int.csr`,
+      ca: { key: `${dir}/Outside Root.key`, out: `${dir}/Outside Root.pem` },
+      extensions: "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n",
+      days: 100,
+      extra: ["-CAcreateserial"],
+    });
     const importedRoot = await importAuthority({ certificatePem: r.cert, privateKeyPem: r.key });
     const int = await importAuthority({
       certificatePem: opensslOk(["x509", "-in", `${dir}/int.pem`]),

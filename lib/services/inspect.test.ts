@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect } from "vitest";
 import { it } from "../testing/system";
 import { opensslOk, tempDir, writeFiles } from "../testing/openssl";
+import { opensslCsr } from "../testing/openssl-pki";
 import { createAuthority } from "./create-authority";
 import { getDb } from "../db";
 import { issueCertificate } from "./issue-certificate";
@@ -173,21 +174,7 @@ describe("inspect", () => {
     expect((await inspect({ input: der })).objects[0]!.source).toBe("DER file");
 
     const dir = tempDir();
-    opensslOk([
-      "req",
-      "-new",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      `${dir}/r.key`,
-      "-out",
-      `${dir}/r.csr`,
-      "-subj",
-      "/CN=csr.example.com",
-    ]);
+    opensslCsr(dir, "r", { subject: "/CN=csr.example.com" });
     const csr = await inspect({ input: readFileSync(`${dir}/r.csr`, "utf8") });
     expect(csr.objects[0]!.kind).toBe("csr");
     expect(csr.objects[0]!.lints.map((l) => l.code)).toEqual(["NO_SAN"]);

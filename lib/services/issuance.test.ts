@@ -3,6 +3,7 @@ import { describe, expect } from "vitest";
 import { beforeAll, it } from "../testing/system";
 import { getDb } from "../db";
 import { openssl, opensslOk, tempDir, writeFiles } from "../testing/openssl";
+import { EC_P256, opensslCsr } from "../testing/openssl-pki";
 import { createAuthority } from "./create-authority";
 import { exportCertificate, exportPkcs12 } from "./export-certificate";
 import { issueCertificate } from "./issue-certificate";
@@ -126,26 +127,17 @@ describe("issueCertificate with a generated key", () => {
 describe("issueCertificate with a CSR made by openssl", () => {
   const algorithms: [string, string[]][] = [
     ["RSA 2048", ["-newkey", "rsa:2048"]],
-    ["ECDSA P-256", ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]],
+    ["ECDSA P-256", EC_P256],
     ["Ed25519", ["-newkey", "ed25519"]],
   ];
   for (const [label, keyArgs] of algorithms) {
     it(`signs a ${label} CSR, keeping its SANs and returning no key`, async () => {
       const dir = tempDir();
-      opensslOk([
-        "req",
-        "-new",
-        ...keyArgs,
-        "-nodes",
-        "-keyout",
-        `${dir}/k.pem`,
-        "-out",
-        `${dir}/r.csr`,
-        "-subj",
-        "/O=Acme/CN=svc.example.com",
-        "-addext",
-        "subjectAltName=DNS:svc.example.com,IP:192.0.2.7",
-      ]);
+      opensslCsr(dir, "r", {
+        subject: "/O=Acme/CN=svc.example.com",
+        newkey: keyArgs,
+        extra: ["-addext", "subjectAltName=DNS:svc.example.com,IP:192.0.2.7"],
+      });
       const csrPem = opensslOk(["req", "-in", `${dir}/r.csr`]);
       expect((await previewCsr(csrPem)).key).toBe(label);
 
@@ -160,7 +152,7 @@ describe("issueCertificate with a CSR made by openssl", () => {
       expect(cert).toContain("TLS Web Server Authentication, TLS Web Client Authentication");
       // It certifies the CSR's own key.
       expect(opensslOk(["x509", "-noout", "-pubkey"], issued.certificate.certificatePem)).toBe(
-        opensslOk(["pkey", "-in", `${dir}/k.pem`, "-pubout"]),
+        opensslOk(["pkey", "-in", `${dir}/r.key`, "-pubout"]),
       );
       await expect(exportCertificate(issued.certificate.id, "key")).rejects.toThrow(/issued from a CSR/);
     });
@@ -168,21 +160,7 @@ describe("issueCertificate with a CSR made by openssl", () => {
 
   it("lets the operator replace the CSR's SANs and CN", async () => {
     const dir = tempDir();
-    opensslOk([
-      "req",
-      "-new",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      `${dir}/k.pem`,
-      "-out",
-      `${dir}/r.csr`,
-      "-subj",
-      "/CN=old.example.com",
-    ]);
+    opensslCsr(dir, "r", { subject: "/CN=old.example.com" });
     const issued = await issueCertificate({
       caId: intermediateId,
       csrPem: opensslOk(["req", "-in", `${dir}/r.csr`]),
@@ -204,23 +182,7 @@ describe("bad input is refused with a clear message and leaves the store unchang
 
   it("a tampered CSR (signature no longer matches)", async () => {
     const dir = tempDir();
-    opensslOk([
-      "req",
-      "-new",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      `${dir}/k.pem`,
-      "-out",
-      `${dir}/r.csr`,
-      "-outform",
-      "DER",
-      "-subj",
-      "/CN=aaaa.example.com",
-    ]);
+    opensslCsr(dir, "r", { subject: "/CN=aaaa.example.com", extra: ["-outform", "DER"] });
     const der = readFileSync(`${dir}/r.csr`);
     const at = der.indexOf(Buffer.from("aaaa.example.com"));
     der.write("bbbb", at); // same length, so it still parses
@@ -230,19 +192,7 @@ describe("bad input is refused with a clear message and leaves the store unchang
 
   it("a weak RSA 1024 CSR", async () => {
     const dir = tempDir();
-    opensslOk([
-      "req",
-      "-new",
-      "-newkey",
-      "rsa:1024",
-      "-nodes",
-      "-keyout",
-      `${dir}/k.pem`,
-      "-out",
-      `${dir}/r.csr`,
-      "-subj",
-      "/CN=weak.example.com",
-    ]);
+    opensslCsr(dir, "r", { subject: "/CN=weak.example.com", newkey: ["-newkey", "rsa:1024"] });
     await expectRefused({ caId: intermediateId, csrPem: opensslOk(["req", "-in", `${dir}/r.csr`]) }, /RSA keys under 2048 bits/);
   });
 

@@ -2,6 +2,7 @@ import { describe, expect } from "vitest";
 import { beforeAll, it } from "../testing/system";
 import { getDb } from "../db";
 import { openssl, opensslOk, tempDir, writeFiles } from "../testing/openssl";
+import { opensslCsr } from "../testing/openssl-pki";
 import { createAuthority } from "./create-authority";
 import { currentCrl, publishCrl } from "./crl";
 import { exportCertificate } from "./export-certificate";
@@ -98,26 +99,12 @@ describe("renewal", () => {
 
   it("re-signs the same public key for a CSR-issued certificate", async () => {
     const dir = tempDir();
-    opensslOk([
-      "req",
-      "-new",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      `${dir}/k.pem`,
-      "-out",
-      `${dir}/r.csr`,
-      "-subj",
-      "/CN=csr-renew.example.com",
-    ]);
+    opensslCsr(dir, "r", { subject: "/CN=csr-renew.example.com" });
     const old = await issueCertificate({ caId, csrPem: opensslOk(["req", "-in", `${dir}/r.csr`]) });
     const renewed = await renewCertificate(old.certificate.id, {});
     expect(renewed.privateKeyPem).toBeUndefined();
     expect(opensslOk(["x509", "-noout", "-pubkey"], renewed.certificate.certificatePem)).toBe(
-      opensslOk(["pkey", "-in", `${dir}/k.pem`, "-pubout"]),
+      opensslOk(["pkey", "-in", `${dir}/r.key`, "-pubout"]),
     );
   });
 });

@@ -4,6 +4,7 @@ import { createAuthority } from "./create-authority";
 import { issueCertificate } from "./issue-certificate";
 import { reviewCsr } from "./review-csr";
 import { opensslOk, tempDir } from "../testing/openssl";
+import { opensslCsr, opensslPem } from "../testing/openssl-pki";
 import { reviewCsrRequest, suggestedProfile } from "../pki/csr-review";
 import { parseCertificate } from "../pki/certificate";
 import { parsePemBlocks } from "../pki/pem";
@@ -11,20 +12,7 @@ import { parsePemBlocks } from "../pki/pem";
 /** A CSR made by openssl itself, with subject attributes and requested extensions. */
 function csr(subject: string, ...addext: string[]): string {
   const dir = tempDir("cadesk-csr-review-");
-  return opensslOk([
-    "req",
-    "-new",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-keyout",
-    `${dir}/k.pem`,
-    "-subj",
-    subject,
-    ...addext.flatMap((e) => ["-addext", e]),
-  ]);
+  return opensslPem.csr(opensslCsr(dir, "r", { subject, extra: addext.flatMap((e) => ["-addext", e]) }).out);
 }
 
 describe("CSR review: what it asks for beyond names, and what signing keeps", () => {

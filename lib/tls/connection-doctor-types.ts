@@ -1,12 +1,13 @@
 /** The connection doctor's vocabulary: what it is asked, and the transcript it answers with. */
-import type { RevocationStatus, VerifyMode } from "../verify";
+import type { RevocationStatus, VerifyCode, VerifyMode } from "../verify";
 
+/**
+ * The doctor's own codes, and the validator's refusals (lib/verify) named as Inspect names them,
+ * except the three the doctor names after the TLS side (checkServerChain maps them).
+ */
 export type DoctorCode =
   | "CONNECTION_REFUSED"
   | "TIMEOUT"
-  | "UNKNOWN_AUTHORITY"
-  | "MISSING_INTERMEDIATE"
-  | "HOSTNAME_MISMATCH"
   | "CERT_EXPIRED"
   | "CERT_NOT_YET_VALID"
   | "SERVER_CERT_WRONG_USAGE"
@@ -15,22 +16,7 @@ export type DoctorCode =
   | "CLIENT_CERT_WRONG_USAGE"
   | "CLIENT_KEY_MISMATCH"
   | "PROTOCOL_MISMATCH"
-  // The validator's refusals (lib/verify), named as Inspect names them:
-  | "KEY_USAGE"
-  | "NOT_A_CA"
-  | "PATH_LENGTH"
-  | "CHAIN_TOO_LONG"
-  | "NAME_CONSTRAINT_VIOLATION"
-  | "UNKNOWN_CRITICAL_EXTENSION"
-  | "BAD_SIGNATURE"
-  | "WEAK_KEY"
-  | "WEAK_SIGNATURE"
-  | "MALFORMED_CERTIFICATE"
-  | "MISSING_KEY_IDENTIFIER"
-  | "POLICY"
-  | "REVOKED"
-  | "REVOCATION_UNKNOWN"
-  | "WEBPKI_RULE";
+  | Exclude<VerifyCode, "EXPIRED" | "NOT_YET_VALID" | "WRONG_USAGE">;
 
 export interface DoctorStep {
   title: string;

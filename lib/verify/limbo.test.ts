@@ -4,26 +4,12 @@
  * repository (see README, "Chain verdict"). RFC 5280 and CVE cases run in private-CA mode,
  * `webpki::` ones in WebPKI-strict mode; the known disagreements are listed with their reason.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { describe, expect } from "vitest";
 import { it } from "../testing/system";
 import { AppError } from "../errors";
 import { inspect } from "../services/inspect";
+import { limboHostname, limboMode, limboVerifyOptions, loadLimbo } from "../testing/limbo";
 import { verifyChain } from "./verify";
-
-interface LimboCase {
-  id: string;
-  validation_kind: "SERVER" | "CLIENT";
-  trusted_certs: string[];
-  untrusted_intermediates: string[];
-  peer_certificate: string;
-  validation_time: string | null;
-  key_usage: string[];
-  expected_result: "SUCCESS" | "FAILURE";
-  expected_peer_name: { kind: string; value: string } | null;
-  max_chain_depth: number | null;
-  crls: string[];
-}
 
 /** Where cadesk knowingly differs from limbo's expectation, and why. */
 const KNOWN: Record<string, string> = {
@@ -35,36 +21,13 @@ const KNOWN: Record<string, string> = {
   "webpki::san::leftmost-wildcard-san": "CN not a SAN",
 };
 
-const file = process.env.LIMBO_JSON;
-const cases: LimboCase[] = file && existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { testcases: LimboCase[] }).testcases : [];
-const der = (pem: string) => new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64"));
-const KU_BITS: Record<string, number> = {
-  digitalSignature: 0,
-  contentCommitment: 1,
-  keyEncipherment: 2,
-  dataEncipherment: 3,
-  keyAgreement: 4,
-  keyCertSign: 5,
-  cRLSign: 6,
-};
-const modeOf = (tc: LimboCase) => (tc.id.startsWith("webpki::") ? "webpki" : "private");
+const cases = loadLimbo(process.env.LIMBO_JSON);
 
 describe.skipIf(cases.length === 0)("x509-limbo", () => {
   it("agrees with every case but the known ones, 95% or more overall", () => {
     const disagree: string[] = [];
     for (const tc of cases) {
-      const v = verifyChain({
-        leaf: der(tc.peer_certificate),
-        intermediates: tc.untrusted_intermediates.map((p) => ({ der: der(p), source: "pasted", supplied: true })),
-        anchors: tc.trusted_certs.map((p) => ({ der: der(p), name: "the trusted set" })),
-        time: tc.validation_time ? new Date(tc.validation_time) : undefined,
-        purpose: tc.validation_kind === "CLIENT" ? "client" : "server",
-        mode: modeOf(tc),
-        hostname: tc.validation_kind === "SERVER" ? tc.expected_peer_name?.value : undefined,
-        maxIntermediates: tc.max_chain_depth ?? undefined,
-        requiredKeyUsage: tc.key_usage.map((k) => KU_BITS[k]!),
-        crls: tc.crls.map(der),
-      });
+      const v = verifyChain(limboVerifyOptions(tc));
       if (v.ok !== (tc.expected_result === "SUCCESS")) disagree.push(tc.id);
     }
     console.log(
@@ -81,10 +44,10 @@ describe.skipIf(cases.length === 0)("x509-limbo", () => {
         const result = await inspect({
           input,
           rootPem: tc.trusted_certs.join("\n"),
-          hostname: tc.validation_kind === "SERVER" ? tc.expected_peer_name?.value : undefined,
+          hostname: limboHostname(tc),
           validationTime: tc.validation_time ? new Date(tc.validation_time) : undefined,
           purpose: tc.validation_kind === "CLIENT" ? "client" : "server",
-          mode: modeOf(tc),
+          mode: limboMode(tc),
         });
         expect(result.objects.length, tc.id).toBeGreaterThan(0);
       } catch (error) {

@@ -1,52 +1,23 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { opensslOk, tempDir, writeFiles } from "../../testing/openssl";
+import { tempDir } from "../../testing/openssl";
+import { opensslCsr, opensslSelfSigned, opensslSignCsr, type OpensslFiles } from "../../testing/openssl-pki";
 import { parsePemBlocks } from "../pem";
 import { lintCertificate } from "./lint";
 
 let dir: string;
+let ca: OpensslFiles;
 
 /** A leaf signed by a throwaway openssl CA, with the given x509 options. */
-function leaf(name: string, args: string[], ext = "subjectAltName=DNS:leaf.example.com\nextendedKeyUsage=serverAuth\n") {
-  const f = writeFiles(dir, { [`${name}.ext`]: ext });
-  opensslOk([
-    "req",
-    "-new",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-keyout",
-    `${dir}/${name}.key`,
-    "-out",
-    `${dir}/${name}.csr`,
-    "-subj",
-    "/CN=leaf.example.com",
-  ]);
-  opensslOk([
-    "x509",
-    "-req",
-    "-in",
-    `${dir}/${name}.csr`,
-    "-CA",
-    `${dir}/ca.pem`,
-    "-CAkey",
-    `${dir}/ca.key`,
-    "-out",
-    `${dir}/${name}.pem`,
-    "-days",
-    "30",
-    "-extfile",
-    f[`${name}.ext`]!,
-    ...args,
-  ]);
-  return lintCertificate(parsePemBlocks(readFileSync(`${dir}/${name}.pem`, "utf8"))[0]!.der).map((l) => l.code);
+function leaf(name: string, args: string[], extensions = "subjectAltName=DNS:leaf.example.com\nextendedKeyUsage=serverAuth\n") {
+  const csr = opensslCsr(dir, name, { subject: "/CN=leaf.example.com" }).out;
+  const pem = opensslSignCsr(dir, name, { csr, ca, extensions, days: 30, extra: args });
+  return lintCertificate(parsePemBlocks(readFileSync(pem, "utf8"))[0]!.der).map((l) => l.code);
 }
 
 beforeAll(() => {
   dir = tempDir("cadesk-lint-");
-  opensslOk(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${dir}/ca.key`, "-out", `${dir}/ca.pem`, "-subj", "/CN=Lint CA"]);
+  ca = opensslSelfSigned(dir, "ca", { subject: "/CN=Lint CA", newkey: ["-newkey", "rsa:2048"] });
 });
 
 describe("lintCertificate", () => {
@@ -82,31 +53,21 @@ describe("lintCertificate", () => {
 
   it("lints the certificate a popular Go tutorial generates on every rule the verdict knows", () => {
     // Self-signed, CA:TRUE, serverAuth and clientAuth, keyEncipherment and keyCertSign on ECDSA, 9.75 years, no CN.
-    opensslOk([
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      `${dir}/tutorial.key`,
-      "-out",
-      `${dir}/tutorial.pem`,
-      "-subj",
-      "/O=Acme Co",
-      "-days",
-      "3561",
-      "-addext",
-      "basicConstraints=critical,CA:TRUE",
-      "-addext",
-      "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign",
-      "-addext",
-      "extendedKeyUsage=serverAuth,clientAuth",
-      "-addext",
-      "subjectAltName=DNS:localhost,IP:127.0.0.1",
-    ]);
+    opensslSelfSigned(dir, "tutorial", {
+      subject: "/O=Acme Co",
+      extra: [
+        "-days",
+        "3561",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign",
+        "-addext",
+        "extendedKeyUsage=serverAuth,clientAuth",
+        "-addext",
+        "subjectAltName=DNS:localhost,IP:127.0.0.1",
+      ],
+    });
     const lints = lintCertificate(parsePemBlocks(readFileSync(`${dir}/tutorial.pem`, "utf8"))[0]!.der);
     const codes = lints.map((l) => l.code);
     expect(codes).toEqual(expect.arrayContaining(["LEAF_WITH_CA_TRUE", "LONG_VALIDITY", "KEY_USAGE_FOR_KEY_TYPE", "SELF_SIGNED_SERVER"]));
@@ -119,25 +80,10 @@ describe("lintCertificate", () => {
   it("says which client would refuse a CA/Browser Forum rule, and flags an empty subject without a critical SAN", () => {
     const noEku = leaf("no-eku", ["-set_serial", "11"], "subjectAltName=DNS:leaf.example.com\n");
     expect(noEku.some((c) => c.startsWith("WEBPKI_LEAF_CERTIFICATES_MUST_LIST_SERVERAUTH"))).toBe(true);
-    opensslOk([
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      `${dir}/empty.key`,
-      "-out",
-      `${dir}/empty.pem`,
-      "-subj",
-      "/",
-      "-addext",
-      "subjectAltName=DNS:empty.example.com",
-      "-addext",
-      "extendedKeyUsage=serverAuth",
-    ]);
+    opensslSelfSigned(dir, "empty", {
+      subject: "/",
+      extra: ["-addext", "subjectAltName=DNS:empty.example.com", "-addext", "extendedKeyUsage=serverAuth"],
+    });
     const lints = lintCertificate(parsePemBlocks(readFileSync(`${dir}/empty.pem`, "utf8"))[0]!.der);
     expect(lints.map((l) => l.code)).toContain("EMPTY_SUBJECT_SAN_NOT_CRITICAL");
     const webpki = lintCertificate(parsePemBlocks(readFileSync(`${dir}/no-eku.pem`, "utf8"))[0]!.der).find((l) =>

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parsePemBlocks } from "../pem";
 import { opensslOk, tempDir, writeFiles } from "../../testing/openssl";
+import { opensslCsr, opensslSelfSigned } from "../../testing/openssl-pki";
 import { firstDifference } from "../../testing/text-diff";
 import { crlText } from "./crl";
 
@@ -31,19 +32,7 @@ let dir: string;
 beforeAll(() => {
   dir = tempDir("cadesk-crl-");
   writeFiles(dir, { "ca.cnf": CA_CONFIG.replaceAll("./", `${dir}/`), "index.txt": "", serial: "1000\n", crlnumber: "01\n" });
-  opensslOk([
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    `${dir}/ca.key`,
-    "-out",
-    `${dir}/ca.pem`,
-    "-subj",
-    "/O=CRL Corpus/CN=CRL Test CA",
-  ]);
+  opensslSelfSigned(dir, "ca", { subject: "/O=CRL Corpus/CN=CRL Test CA", newkey: ["-newkey", "rsa:2048"] });
 });
 
 function crlFile(name: string, args: string[]): string {
@@ -72,21 +61,7 @@ describe("crlText against openssl crl -text", () => {
       "removeFromCRL",
     ];
     for (const [i, reason] of reasons.entries()) {
-      opensslOk([
-        "req",
-        "-new",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-keyout",
-        `${dir}/l${i}.key`,
-        "-out",
-        `${dir}/l${i}.csr`,
-        "-subj",
-        `/CN=leaf-${i}`,
-      ]);
+      opensslCsr(dir, `l${i}`, { subject: `/CN=leaf-${i}` });
       opensslOk(["ca", "-batch", "-config", `${dir}/ca.cnf`, "-in", `${dir}/l${i}.csr`, "-out", `${dir}/l${i}.pem`]);
       const extra = reason === "keyCompromise" ? ["-crl_compromise", "20260101120000Z"] : [];
       opensslOk(["ca", "-batch", "-config", `${dir}/ca.cnf`, "-revoke", `${dir}/l${i}.pem`, "-crl_reason", reason, ...extra]);

@@ -10,6 +10,7 @@ import { detectObjects } from "../inspect/detect";
 import { parsePemBlocks } from "../pem";
 import { at, encodeTree, parseTree, tlv } from "../../testing/der-tree";
 import { openssl, opensslOk, tempDir } from "../../testing/openssl";
+import { opensslSelfSigned } from "../../testing/openssl-pki";
 import { TAG, type Tlv } from "../der";
 import { printTime, timeProblem } from "./time";
 
@@ -74,21 +75,7 @@ describe("printTime against openssl", () => {
 describe("Inspect refuses impossible dates", () => {
   it("names the field and the date", () => {
     const dir = tempDir("cadesk-time-crl-");
-    opensslOk([
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      `${dir}/k.pem`,
-      "-subj",
-      "/CN=CRL Time",
-      "-out",
-      `${dir}/ca.pem`,
-    ]);
+    opensslSelfSigned(dir, "ca", { subject: "/CN=CRL Time" });
     const config = `${dir}/ca.cnf`;
     writeFileSync(
       config,
@@ -96,7 +83,7 @@ describe("Inspect refuses impossible dates", () => {
     );
     writeFileSync(`${dir}/index.txt`, "");
     writeFileSync(`${dir}/crlnumber`, "01\n");
-    opensslOk(["ca", "-config", config, "-gencrl", "-keyfile", `${dir}/k.pem`, "-cert", `${dir}/ca.pem`, "-out", `${dir}/crl.pem`]);
+    opensslOk(["ca", "-config", config, "-gencrl", "-keyfile", `${dir}/ca.key`, "-cert", `${dir}/ca.pem`, "-out", `${dir}/crl.pem`]);
     const crl = parseTree(parsePemBlocks(readFileSync(`${dir}/crl.pem`, "utf8"))[0]!.der);
     // TBSCertList: version, signature, issuer, thisUpdate, nextUpdate
     at(crl, [0]).children![4] = tlv(TAG.UTCTime, Buffer.from("150836072035Z"));
