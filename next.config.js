@@ -1,7 +1,15 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native modules and libraries that must run in Node as-is, not bundled.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "node-forge", "prom-client", "pino"],
+  serverExternalPackages: [
+    "better-sqlite3",
+    "@prisma/adapter-better-sqlite3",
+    "node-forge",
+    "prom-client",
+    "pino",
+    "graphene-pk11",
+    "pkcs11js",
+  ],
   poweredByHeader: false,
   // On every response, static files included; the CSP (with its per-request nonce) comes from proxy.ts.
   async headers() {

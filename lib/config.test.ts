@@ -132,6 +132,41 @@ describe("configuration from the environment", () => {
     );
   });
 
+  it("takes a PKCS#11 module with one token and one PIN source, and never prints the PIN", () => {
+    const modulePath = "/usr/lib/softhsm/libsofthsm2.so";
+    expect(parseConfig({ CADESK_PKCS11_MODULE: modulePath, CADESK_PKCS11_TOKEN: "cadesk", CADESK_PKCS11_PIN: "1234" })).toMatchObject({
+      CADESK_PKCS11_MODULE: modulePath,
+      CADESK_PKCS11_TOKEN: "cadesk",
+      CADESK_PKCS11_PIN: "1234",
+    });
+    expect(
+      parseConfig({ CADESK_PKCS11_MODULE: modulePath, CADESK_PKCS11_SLOT: "0x1f", CADESK_PKCS11_PIN_FILE: "/run/pin" }).CADESK_PKCS11_SLOT,
+    ).toBe(31n);
+    expect(refusal({ CADESK_PKCS11_MODULE: "libsofthsm2.so", CADESK_PKCS11_TOKEN: "t", CADESK_PKCS11_PIN: "1" }).problems).toEqual([
+      "CADESK_PKCS11_MODULE=libsofthsm2.so: expected an absolute path to a PKCS#11 module, such as /usr/lib/softhsm/libsofthsm2.so",
+    ]);
+    expect(refusal({ CADESK_PKCS11_TOKEN: "t", CADESK_PKCS11_PIN: "secret-pin" }).problems).toEqual([
+      "CADESK_PKCS11_TOKEN=t: expected CADESK_PKCS11_MODULE set too (the PKCS#11 module it belongs to)",
+      "CADESK_PKCS11_PIN=<hidden, 10 characters>: expected CADESK_PKCS11_MODULE set too (the PKCS#11 module it belongs to)",
+    ]);
+    expect(refusal({ CADESK_PKCS11_MODULE: modulePath }).problems).toEqual([
+      "CADESK_PKCS11_TOKEN (unset): expected exactly one of CADESK_PKCS11_TOKEN (token label) and CADESK_PKCS11_SLOT with CADESK_PKCS11_MODULE",
+      "CADESK_PKCS11_PIN (unset): expected exactly one of CADESK_PKCS11_PIN and CADESK_PKCS11_PIN_FILE with CADESK_PKCS11_MODULE",
+    ]);
+    const both = refusal({
+      CADESK_PKCS11_MODULE: modulePath,
+      CADESK_PKCS11_TOKEN: "t",
+      CADESK_PKCS11_SLOT: "3",
+      CADESK_PKCS11_PIN: "1234",
+      CADESK_PKCS11_PIN_FILE: "/run/pin",
+    });
+    expect(both.problems).toHaveLength(2);
+    expect(both.message).not.toContain("1234");
+    expect(refusal({ CADESK_PKCS11_MODULE: modulePath, CADESK_PKCS11_SLOT: "slot-1", CADESK_PKCS11_PIN: "1" }).problems[0]).toBe(
+      "CADESK_PKCS11_SLOT=slot-1: expected a slot id: a whole number, decimal or 0x hex",
+    );
+  });
+
   it("parses process.env once per process; tests can swap in an environment of their own", () => {
     const first = readConfig();
     expect(readConfig()).toBe(first);

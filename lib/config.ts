@@ -163,6 +163,23 @@ const ENV = {
   /** How long each CRL is valid; a new one is signed a day before it runs out. */
   CADESK_CRL_DAYS: wholeNumber("days", 1, 365, 7),
 
+  // --- CA keys in a PKCS#11 token (HSM); all unset: every CA key is sealed in the store -------
+
+  /** The PKCS#11 module (shared library) of the HSM, such as /usr/lib/softhsm/libsofthsm2.so; enables "keyStorage: pkcs11" CAs. */
+  CADESK_PKCS11_MODULE: variable("an absolute path to a PKCS#11 module, such as /usr/lib/softhsm/libsofthsm2.so", (raw) =>
+    path.isAbsolute(raw) ? raw : undefined,
+  ),
+  /** The label of the token holding CA keys (or CADESK_PKCS11_SLOT). */
+  CADESK_PKCS11_TOKEN: variable("a token label of at most 32 characters", (raw) => (raw.length <= 32 ? raw : undefined)),
+  /** The slot id of that token instead of its label (as `pkcs11-tool --list-slots` shows it, decimal or 0x hex). */
+  CADESK_PKCS11_SLOT: variable("a slot id: a whole number, decimal or 0x hex", (raw) =>
+    /^(\d{1,20}|0x[0-9a-fA-F]{1,16})$/.test(raw) ? BigInt(raw) : undefined,
+  ),
+  /** The token's user PIN (or CADESK_PKCS11_PIN_FILE). */
+  CADESK_PKCS11_PIN: secret("the token's user PIN", () => true),
+  /** A file holding the user PIN (read when the token is opened; a trailing newline is ignored). */
+  CADESK_PKCS11_PIN_FILE: variable("an absolute file path", (raw) => (path.isAbsolute(raw) ? raw : undefined)),
+
   // --- Background work ------------------------------------------------------------------------
 
   /** How often the in-app scheduler runs (CRLs, expiry notices, deliveries). */
@@ -196,7 +213,13 @@ const ENV = {
 };
 
 /** Variables whose values the start-up message must not print. */
-const SECRETS = new Set<string>(["CADESK_MASTER_KEY", "CADESK_API_TOKEN", "CADESK_ADMIN_PASSWORD", "CADESK_METRICS_TOKEN"]);
+const SECRETS = new Set<string>([
+  "CADESK_MASTER_KEY",
+  "CADESK_API_TOKEN",
+  "CADESK_ADMIN_PASSWORD",
+  "CADESK_METRICS_TOKEN",
+  "CADESK_PKCS11_PIN",
+]);
 
 const EnvSchema = z.object(ENV).superRefine((env, ctx) => {
   if (Boolean(env.CADESK_ADMIN_EMAIL) !== Boolean(env.CADESK_ADMIN_PASSWORD)) {
@@ -207,7 +230,31 @@ const EnvSchema = z.object(ENV).superRefine((env, ctx) => {
       message: "expected it set too: CADESK_ADMIN_EMAIL and CADESK_ADMIN_PASSWORD go together",
     });
   }
+  pkcs11Rules(env, ctx);
 });
+
+/**
+ * The PKCS#11 variables go together: a module needs one token (label or slot) and one PIN source;
+ * token or PIN settings without a module would silently do nothing.
+ */
+function pkcs11Rules(env: z.output<z.ZodObject<typeof ENV>>, ctx: z.RefinementCtx): void {
+  const issue = (name: string, message: string) => ctx.addIssue({ code: "custom", path: [name], message });
+  const others = ["CADESK_PKCS11_TOKEN", "CADESK_PKCS11_SLOT", "CADESK_PKCS11_PIN", "CADESK_PKCS11_PIN_FILE"] as const;
+  if (!env.CADESK_PKCS11_MODULE) {
+    for (const name of others)
+      if (env[name] !== undefined) issue(name, "expected CADESK_PKCS11_MODULE set too (the PKCS#11 module it belongs to)");
+    return;
+  }
+  if ((env.CADESK_PKCS11_TOKEN === undefined) === (env.CADESK_PKCS11_SLOT === undefined)) {
+    issue(
+      "CADESK_PKCS11_TOKEN",
+      "expected exactly one of CADESK_PKCS11_TOKEN (token label) and CADESK_PKCS11_SLOT with CADESK_PKCS11_MODULE",
+    );
+  }
+  if ((env.CADESK_PKCS11_PIN === undefined) === (env.CADESK_PKCS11_PIN_FILE === undefined)) {
+    issue("CADESK_PKCS11_PIN", "expected exactly one of CADESK_PKCS11_PIN and CADESK_PKCS11_PIN_FILE with CADESK_PKCS11_MODULE");
+  }
+}
 
 export type EnvValues = z.output<typeof EnvSchema>;
 

@@ -39,6 +39,8 @@ const REQUIRED_TOOLS = [
     debian: "python3-yaml",
     why: "parses the Traefik and cert-manager set-ups",
   },
+  { command: "softhsm2-util", debian: "softhsm2", why: "a PKCS#11 token for the CA keys kept in an HSM" },
+  { command: "pkcs11-tool", debian: "opensc", why: "reads the token's key attributes from outside (sensitive, never extractable)" },
 ];
 
 const has = (tool) => (tool.path ? existsSync(tool.path) : spawnSync("sh", ["-c", `command -v ${tool.command}`]).status === 0);
@@ -75,6 +77,7 @@ const POSTGRES_SUITES = [
   "lib/services/authority.test.ts",
   "lib/services/hostile-input.test.ts",
   "lib/services/acme-admin.test.ts",
+  "lib/hsm/pkcs11.test.ts",
   "lib/acme/ra.test.ts",
   "lib/acme/edge-cases.test.ts",
   "lib/api",

@@ -4,7 +4,7 @@
  * so the document cannot drift from the code; the responses describe lib/api/present.ts.
  */
 import { LEAF_PROFILES } from "../pki/profiles";
-import { ZCreateAuthorityInput } from "../validations/authority";
+import { ZCreateAuthorityInput, ZImportAuthorityInput } from "../validations/authority";
 import { ZIssuancePolicy, ZSubtrees } from "../validations/policy";
 import { CERTIFICATE_STATUSES, ZIssueCertificateInput, ZPkcs12Input, ZSanLists } from "../validations/certificate";
 import { ZInspectInput } from "../validations/inspect";
@@ -36,6 +36,7 @@ const errors = (...codes: number[]) =>
           409: "Conflict",
           413: "Body over 1 MiB",
           415: "Body is not JSON",
+          503: "The CA's key is in an HSM that cannot be used now (missing, locked or wrong PIN)",
         }[c],
         content: { "application/json": { schema: error } },
       },
@@ -98,6 +99,16 @@ export const openApiDocument = {
             ],
           },
           certificatePem: { type: "string" },
+          keyStorage: {
+            type: "string",
+            enum: ["sealed", "pkcs11"],
+            description: "sealed: in the store, encrypted; pkcs11: inside the HSM",
+          },
+          pkcs11: {
+            type: ["object", "null"],
+            description: "For keyStorage pkcs11: the token and the key's CKA_ID (hex) and CKA_LABEL",
+            properties: { tokenLabel: { type: "string" }, keyId: { type: "string" }, keyLabel: { type: "string" } },
+          },
         },
       },
       // As answered: lists of text per form, and directoryName subtrees an imported CA may carry.
@@ -147,11 +158,22 @@ export const openApiDocument = {
         },
       },
       post: {
-        summary: "Create a root CA, or an intermediate with parentId",
+        summary: 'Create a root CA, or an intermediate with parentId; keyStorage "pkcs11" generates its key inside the HSM',
         requestBody: jsonBody(ZCreateAuthorityInput),
         responses: {
           201: { description: "Created", content: { "application/json": { schema: { $ref: "#/components/schemas/Authority" } } } },
-          ...errors(400, 401, 403, 404, 409, 415),
+          ...errors(400, 401, 403, 404, 409, 415, 503),
+        },
+      },
+    },
+    "/cas/import": {
+      post: {
+        summary:
+          'Import an existing CA: its certificate with its private key, or with keyStorage "pkcs11" and the id or label of its key in the HSM',
+        requestBody: jsonBody(ZImportAuthorityInput),
+        responses: {
+          201: { description: "Imported", content: { "application/json": { schema: { $ref: "#/components/schemas/Authority" } } } },
+          ...errors(400, 401, 403, 409, 415, 503),
         },
       },
     },

@@ -24,6 +24,9 @@ export function presentAuthority(a: Authority) {
     /** As read from the certificate (created with them or imported): null when it has none. */
     nameConstraints: presentNameConstraints(a),
     certificatePem: a.certificatePem,
+    /** Where the private key is: "sealed" in the store, or "pkcs11" inside the HSM (never exported). */
+    keyStorage: a.keyStorage,
+    pkcs11: a.keyStorage === "pkcs11" ? { tokenLabel: a.pkcs11Token, keyId: a.pkcs11KeyId, keyLabel: a.pkcs11KeyLabel } : null,
   };
 }
 

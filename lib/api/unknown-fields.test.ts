@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../db";
 import { routeFiles, serveRoutes, type RouteServer } from "../testing/route-server";
 import { bodyErrors, queryErrors, undeclared } from "../testing/openapi-validator";
+import { opensslOk, tempDir } from "../testing/openssl";
 import { loadApiToken } from "./auth";
 
 let server: RouteServer;
@@ -24,7 +25,33 @@ async function call(method: string, path: string, body?: unknown) {
   return { status: res.status, body: text && isJson ? JSON.parse(text) : null, text };
 }
 
+/** A CA made by openssl, for the import endpoint. */
+let importable: { certificatePem: string; privateKeyPem: string };
+
 beforeAll(async () => {
+  const dir = tempDir();
+  opensslOk([
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-keyout",
+    `${dir}/k.pem`,
+    "-out",
+    `${dir}/c.pem`,
+    "-subj",
+    "/CN=Unknown Fields Import",
+    "-days",
+    "30",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+  ]);
+  importable = { certificatePem: readFileSync(`${dir}/c.pem`, "utf8"), privateKeyPem: readFileSync(`${dir}/k.pem`, "utf8") };
   server = await serveRoutes(routeFiles("api/v1"));
   token = loadApiToken();
   const root = (await call("POST", "/api/v1/cas", { commonName: "Unknown Fields Root" })).body;
@@ -95,6 +122,14 @@ const CASES: Record<string, Case> = {
     message: "allowedName: unknown field; did you mean allowedNames?",
     field: "allowedName",
     valid: () => ({ allowedNames: ["*.example.test"] }),
+  },
+  "POST /api/v1/cas/import": {
+    method: "POST",
+    path: () => "/api/v1/cas/import",
+    body: { certificatePem: "x", privateKeyPem: "y", keyPasphrase: "" },
+    message: "keyPasphrase: unknown field; did you mean keyPassphrase?",
+    field: "keyPasphrase",
+    valid: () => importable,
   },
   "POST /api/v1/cas/[id]/revoke": {
     method: "POST",

@@ -8,10 +8,14 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { currentStore, getDb } from "../db";
 import { loadMasterKey } from "../master-key";
+import { parseCertificate } from "../pki/certificate";
+import { readPemOrDer } from "../pki/pem";
+import { probeCaKey } from "../signers/ca-keys";
 import { authorityKeyContext, openKey } from "../signers/sealed-key";
 
 export interface Check {
-  name: "database" | "migrations" | "masterKey" | "caKeys";
+  /** `tokenKey:<CA id>` for each CA whose key is in a PKCS#11 token. */
+  name: "database" | "migrations" | "masterKey" | "caKeys" | `tokenKey:${string}`;
   ok: boolean;
   detail: string;
 }
@@ -80,7 +84,7 @@ export async function readiness(): Promise<Readiness> {
     checks.push(
       await check("caKeys", async () => {
         const authorities = await db.authority.findMany({
-          where: { status: "active" },
+          where: { status: "active", keyStorage: "sealed" },
           select: { id: true, commonName: true, encryptedKey: true },
         });
         const broken = authorities.filter((a) => {
@@ -98,6 +102,16 @@ export async function readiness(): Promise<Readiness> {
         return `${authorities.length} active CA key(s) open.`;
       }),
     );
+    // One check per CA whose key is in the HSM, so a missing token, a locked or wrong PIN names
+    // the CAs it stops (the others still sign).
+    const tokenCas = await db.authority.findMany({ where: { status: "active", keyStorage: "pkcs11" }, orderBy: { commonName: "asc" } });
+    for (const authority of tokenCas) {
+      const spki = new Uint8Array(
+        parseCertificate(readPemOrDer(authority.certificatePem, ["CERTIFICATE"], "certificate")).publicKey.rawData,
+      );
+      const probe = await probeCaKey(authority, spki);
+      checks.push({ name: `tokenKey:${authority.id}`, ok: probe.ok, detail: `${authority.commonName}: ${probe.detail}` });
+    }
   }
   return { ready: checks.every((c) => c.ok), checks };
 }

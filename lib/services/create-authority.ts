@@ -1,18 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { assertCan, assertRecentAuth } from "../auth/actor";
 import { audit, checkSensitive } from "./audit";
-import type { Authority } from "@/generated/prisma/client";
+import type { Authority, Prisma } from "@/generated/prisma/client";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { certificatePem, sha256Fingerprint, signCaCertificate } from "../pki/certificate";
-import { generateKeyPair } from "../pki/keys";
-import { keyPairSigner } from "../signers/webcrypto";
 import { buildName } from "../pki/names";
 import { computeValidity, DEFAULT_INTERMEDIATE_DAYS, DEFAULT_ROOT_DAYS } from "../pki/profiles";
 import { randomSerial } from "../pki/serial";
 import { parseInput } from "../validations/parse";
 import { ZCreateAuthorityInput } from "../validations/authority";
-import { authorityKeyContext, sealKey } from "../signers/sealed-key";
+import { newCaKey, type NewCaKey } from "../signers/ca-keys";
 import { issuerUrls, loadIssuer, type LoadedIssuer } from "./issuer";
 import { assertChildConstraintsAllowed, chainConstraints, nameConstraintsExtension } from "../policy/name-constraints";
 
@@ -41,12 +39,14 @@ export async function createAuthority(raw: unknown, now = new Date()): Promise<C
   // Constraints only narrow down a chain (RFC 5280 6.1.4 (g)): refuse what the parents would void anyway.
   if (parent) assertChildConstraintsAllowed(subject, input.nameConstraints, await chainConstraints(parent.authority.id));
 
-  const key = await generateKeyPair(input.keyType);
+  const id = randomUUID();
+  // Sealed in the store, or generated inside the HSM (keyStorage "pkcs11"): lib/signers/ca-keys.ts.
+  const key = await newCaKey(input, id);
   const certificate = await signCaCertificate({
     subject,
-    publicKey: key.keys.publicKey,
+    publicKey: key.publicKey,
     issuer: parent,
-    selfSigner: await keyPairSigner(key.keys, input.keyType),
+    selfSigner: key.signer,
     pathLength,
     validity,
     serialNumber: randomSerial(),
@@ -54,22 +54,19 @@ export async function createAuthority(raw: unknown, now = new Date()): Promise<C
     extensions: input.nameConstraints ? [nameConstraintsExtension(input.nameConstraints)] : [],
   });
 
-  const id = randomUUID();
-  const authority = await getDb().authority.create({
-    data: {
-      id,
-      commonName: input.commonName,
-      subjectDn: certificate.subject,
-      parentId: parent?.authority.id ?? null,
-      keyType: input.keyType,
-      pathLength: pathLength ?? null,
-      serialHex: certificate.serialNumber.toLowerCase(),
-      notBefore: validity.notBefore,
-      notAfter: validity.notAfter,
-      certificatePem: certificatePem(certificate),
-      encryptedKey: sealKey(key.pkcs8, authorityKeyContext(id)),
-      fingerprintSha256: await sha256Fingerprint(certificate),
-    },
+  const authority = await saveAuthority(key, {
+    id,
+    commonName: input.commonName,
+    subjectDn: certificate.subject,
+    parentId: parent?.authority.id ?? null,
+    keyType: input.keyType,
+    pathLength: pathLength ?? null,
+    serialHex: certificate.serialNumber.toLowerCase(),
+    notBefore: validity.notBefore,
+    notAfter: validity.notAfter,
+    certificatePem: certificatePem(certificate),
+    ...key.stored,
+    fingerprintSha256: await sha256Fingerprint(certificate),
   });
   const warnings = validity.capped
     ? [
@@ -86,9 +83,21 @@ export async function createAuthority(raw: unknown, now = new Date()): Promise<C
       keyType: authority.keyType,
       notAfter: authority.notAfter,
       ...(input.nameConstraints ? { nameConstraints: input.nameConstraints } : {}),
+      keyStorage: authority.keyStorage,
+      ...(authority.pkcs11KeyId ? { pkcs11Token: authority.pkcs11Token, pkcs11KeyId: authority.pkcs11KeyId } : {}),
     },
   });
   return { authority, warnings };
+}
+
+/** Saves the new CA; a token key made for it is removed again when the row cannot be written. */
+async function saveAuthority(key: NewCaKey, data: Prisma.AuthorityUncheckedCreateInput): Promise<Authority> {
+  try {
+    return await getDb().authority.create({ data });
+  } catch (error) {
+    await key.discard().catch(() => {});
+    throw error;
+  }
 }
 
 export async function assertNameFree(subjectDn: string): Promise<void> {

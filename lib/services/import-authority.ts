@@ -6,12 +6,13 @@ import { AppError } from "../errors";
 import { presentNameConstraints } from "../policy/name-constraints";
 import { x509 } from "../pki/crypto-provider";
 import { certificatePem, parseCertificate, publicKeyMatches, sha256Fingerprint } from "../pki/certificate";
-import { KEY_TYPE_LABELS } from "../pki/key-types";
-import { parsePrivateKeyPem } from "../pki/keys";
+import { KEY_TYPE_LABELS, type KeyType } from "../pki/key-types";
+import { describePublicKey, parsePrivateKeyPem } from "../pki/keys";
 import { readPemOrDer } from "../pki/pem";
 import { parseInput } from "../validations/parse";
-import { ZImportAuthorityInput } from "../validations/authority";
+import { ZImportAuthorityInput, type TImportAuthorityInput } from "../validations/authority";
 import { assertNameFree, type CreatedAuthority } from "./create-authority";
+import { existingTokenKey, type StoredCaKey } from "../signers/ca-keys";
 import { authorityKeyContext, sealKey } from "../signers/sealed-key";
 
 /**
@@ -27,18 +28,7 @@ export async function importAuthority(raw: unknown, now = new Date()): Promise<C
   );
   const input = parseInput(ZImportAuthorityInput, raw);
   const certificate = readCaCertificate(input.certificatePem);
-  const key = parsePrivateKeyPem(input.privateKeyPem, input.keyPassphrase);
-  if (!publicKeyMatches(certificate, key.spki)) {
-    throw new AppError(
-      "KEY_MISMATCH",
-      "The private key does not belong to this certificate: their public keys differ. Pick the key file that was created together with this CA certificate.",
-      "privateKeyPem",
-    );
-  }
-  if (!key.info.keyType) {
-    const supported = Object.values(KEY_TYPE_LABELS).join(", ").replace(" (recommended)", "");
-    throw new AppError("INVALID_INPUT", `This CA's key is ${key.info.label}; cadesk signs with ${supported}.`, "privateKeyPem");
-  }
+  const key = await caKeyFor(input, certificate);
   if (certificate.notAfter <= now) {
     throw new AppError(
       "INVALID_INPUT",
@@ -62,13 +52,13 @@ export async function importAuthority(raw: unknown, now = new Date()): Promise<C
       commonName: certificate.subjectName.getField("CN")[0] ?? certificate.subject,
       subjectDn: certificate.subject,
       parentId: await findParentId(certificate),
-      keyType: key.info.keyType,
+      keyType: key.keyType,
       pathLength: basic.pathLength ?? null,
       serialHex: certificate.serialNumber.toLowerCase(),
       notBefore: certificate.notBefore,
       notAfter: certificate.notAfter,
       certificatePem: certificatePem(certificate),
-      encryptedKey: sealKey(key.pkcs8, authorityKeyContext(id)),
+      ...key.stored(id),
       fingerprintSha256: fingerprint,
       imported: true,
     },
@@ -89,6 +79,8 @@ export async function importAuthority(raw: unknown, now = new Date()): Promise<C
     objectLabel: authority.commonName,
     detail: {
       fingerprintSha256: authority.fingerprintSha256,
+      keyStorage: authority.keyStorage,
+      ...(authority.pkcs11KeyId ? { pkcs11Token: authority.pkcs11Token, pkcs11KeyId: authority.pkcs11KeyId } : {}),
       ...(nameConstraints ? { nameConstraints: { permitted: nameConstraints.permitted, excluded: nameConstraints.excluded } } : {}),
     },
   });
@@ -110,6 +102,62 @@ function importedNameConstraints(certificate: x509.X509Certificate, fingerprint:
   } catch (error) {
     throw new AppError("INVALID_INPUT", (error as Error).message.replace(/; re-import it\.$/, "."), "certificatePem");
   }
+}
+
+/**
+ * The CA's key: the pasted private key (checked against the certificate, then sealed), or with
+ * keyStorage "pkcs11" a key already inside the token, named by id or label (proved to match).
+ */
+async function caKeyFor(
+  input: TImportAuthorityInput,
+  certificate: x509.X509Certificate,
+): Promise<{ keyType: KeyType; stored: (id: string) => StoredCaKey }> {
+  const spki = new Uint8Array(certificate.publicKey.rawData);
+  if (input.keyStorage === "pkcs11") {
+    if (input.privateKeyPem) {
+      throw new AppError(
+        "INVALID_INPUT",
+        "With the key in the HSM, leave the private key empty and name the token key by its id or label: cadesk does not move keys into a token.",
+        "privateKeyPem",
+      );
+    }
+    if (!input.pkcs11KeyId && !input.pkcs11KeyLabel) {
+      throw new AppError(
+        "INVALID_INPUT",
+        "Name the token key: its id (hex, as pkcs11-tool --list-objects shows it) or its label.",
+        "pkcs11KeyId",
+      );
+    }
+    const found = await existingTokenKey(
+      { keyId: input.pkcs11KeyId?.replace(/[:\s]/g, "").toLowerCase(), keyLabel: input.pkcs11KeyLabel },
+      { keyType: describePublicKey(spki).keyType, spki, owner: certificate.subjectName.getField("CN")[0] ?? certificate.subject },
+    );
+    return { keyType: found.keyType, stored: () => found.stored };
+  }
+  if (!input.privateKeyPem) throw new AppError("INVALID_INPUT", "The CA private key is required.", "privateKeyPem");
+  const key = parsePrivateKeyPem(input.privateKeyPem, input.keyPassphrase);
+  if (!publicKeyMatches(certificate, key.spki)) {
+    throw new AppError(
+      "KEY_MISMATCH",
+      "The private key does not belong to this certificate: their public keys differ. Pick the key file that was created together with this CA certificate.",
+      "privateKeyPem",
+    );
+  }
+  const keyType = key.info.keyType;
+  if (!keyType) {
+    const supported = Object.values(KEY_TYPE_LABELS).join(", ").replace(" (recommended)", "");
+    throw new AppError("INVALID_INPUT", `This CA's key is ${key.info.label}; cadesk signs with ${supported}.`, "privateKeyPem");
+  }
+  return {
+    keyType,
+    stored: (id) => ({
+      encryptedKey: sealKey(key.pkcs8, authorityKeyContext(id)),
+      keyStorage: "sealed",
+      pkcs11Token: null,
+      pkcs11KeyId: null,
+      pkcs11KeyLabel: null,
+    }),
+  };
 }
 
 function readCaCertificate(pem: string): x509.X509Certificate {

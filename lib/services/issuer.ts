@@ -6,10 +6,9 @@ import { authorityOperatorIds } from "../data/columns";
 import { findAuthority } from "../data/find";
 import { AppError } from "../errors";
 import { parseCertificate, publicKeyMatches, type Issuer, type IssuerUrls } from "../pki/certificate";
-import type { KeyType } from "../pki/key-types";
 import { readPemOrDer } from "../pki/pem";
 import { cachedSigner } from "../signers/cache";
-import { authorityKeyContext, openSealedSigner } from "../signers/sealed-key";
+import { openCaSigner } from "../signers/ca-keys";
 
 export interface LoadedIssuer extends Issuer {
   authority: Authority;
@@ -23,11 +22,8 @@ export interface LoadedIssuer extends Issuer {
 function signerFor(authority: Authority): Promise<Issuer> {
   return cachedSigner(`authority:${authority.id}:${authority.fingerprintSha256}`, async () => {
     const certificate = parseCertificate(readPemOrDer(authority.certificatePem, ["CERTIFICATE"], "certificate"));
-    const signer = await openSealedSigner({
-      sealed: authority.encryptedKey,
-      context: authorityKeyContext(authority.id),
-      keyType: authority.keyType as KeyType,
-    });
+    // A token key proves itself with a test signature against this public key (lib/signers/pkcs11.ts).
+    const signer = await openCaSigner(authority, new Uint8Array(certificate.publicKey.rawData));
     if (!publicKeyMatches(certificate, signer.publicKey)) {
       throw new AppError(
         "INTERNAL",

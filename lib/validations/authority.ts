@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { KEY_TYPES } from "../pki/key-types";
+import { KEY_STORAGES } from "../signers/key-storage";
 import { MAX_CA_DAYS } from "../pki/profiles";
 import { optionalInt, optionalText, pemText, requiredText } from "./common";
 import { ZNameConstraints } from "./policy";
@@ -25,10 +26,30 @@ export const ZCreateAuthorityInput = ZSubjectInput.extend({
   nameConstraints: ZNameConstraints.describe(
     "Name Constraints (RFC 5280 4.2.1.10), written critical: names of a form with permitted subtrees must lie in one; names in excluded subtrees are refused",
   ),
+  keyStorage: keyStorage(),
+  /** The new key's CKA_LABEL in the token (default the Common Name). */
+  pkcs11KeyLabel: optionalText(64, "Key label"),
 });
 
 export const ZImportAuthorityInput = z.object({
   certificatePem: pemText("The CA certificate"),
-  privateKeyPem: pemText("The CA private key"),
+  /** Absent when the key is in the token (keyStorage "pkcs11"). */
+  privateKeyPem: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), pemText("The CA private key").optional()),
   keyPassphrase: optionalText(1024, "Passphrase"),
+  keyStorage: keyStorage(),
+  /** The token key to use, by CKA_ID (hex, as pkcs11-tool shows it) or CKA_LABEL. */
+  pkcs11KeyId: optionalText(128, "Key id").refine(
+    (v) => v === undefined || /^([0-9a-fA-F]{2})+$/.test(v.replace(/[:\s]/g, "")),
+    "The key id is hex bytes, as pkcs11-tool --list-objects shows it (ID: 0a1b...).",
+  ),
+  pkcs11KeyLabel: optionalText(64, "Key label"),
 });
+
+function keyStorage() {
+  return z
+    .enum(KEY_STORAGES, { error: 'Key storage must be "sealed" (in the store, encrypted) or "pkcs11" (inside the HSM).' })
+    .default("sealed");
+}
+
+export type TCreateAuthorityInput = z.output<typeof ZCreateAuthorityInput>;
+export type TImportAuthorityInput = z.output<typeof ZImportAuthorityInput>;

@@ -14,6 +14,8 @@ const OCSP_STATUS_FOR: Partial<Record<ErrorCode, OcspErrorStatus>> = {
   FORBIDDEN: "unauthorized",
   UNAUTHORIZED: "unauthorized",
   TOO_MANY_REQUESTS: "tryLater",
+  // The CA's HSM is out of reach: the client should ask again later (RFC 6960 2.3).
+  KEY_UNAVAILABLE: "tryLater",
   INTERNAL: "internalError",
 };
 
