@@ -20,6 +20,8 @@ export function registerLifecycle(): void {
   const lifecycle: Lifecycle = {
     async stopAccepting() {
       schedulerStopped = stopScheduler();
+      const follower = echoRuntime().follower;
+      if (follower) clearInterval(follower);
       await httpsFrontRuntime().front?.drain();
     },
     async drain() {

@@ -1,4 +1,4 @@
-import { assertCan } from "../auth/actor";
+import { assertCan, runAs, SYSTEM_ACTOR } from "../auth/actor";
 import { audit } from "./audit";
 import { readEchoStatus, type EchoStatus } from "../data/echo";
 
@@ -82,8 +82,9 @@ export async function applyEchoSettings(raw: unknown): Promise<EchoStatus> {
     clientCaIds: JSON.stringify(settings.clientCaIds),
     clientAuth: settings.clientAuth,
   };
-  await getDb().echoSettings.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
+  const saved = await getDb().echoSettings.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
   try {
+    echoRuntime().appliedVersion = saved.updatedAt.getTime();
     await applyEchoConfig(config);
   } catch {
     // echoStatus() carries the reason (port in use ...); the settings are saved for the next start.
@@ -91,9 +92,12 @@ export async function applyEchoSettings(raw: unknown): Promise<EchoStatus> {
   return echoStatus();
 }
 
-/** At server start: listen with the saved configuration, if there is one. */
+/** At server start: listen with the saved configuration, if there is one; then follow it. */
 export async function startEchoFromSettings(): Promise<void> {
   assertCan("settings", "start the echo server");
+  const version = (await getDb().echoSettings.findUnique({ where: { id: 1 }, select: { updatedAt: true } }))?.updatedAt.getTime() ?? null;
+  echoRuntime().appliedVersion = version;
+  followEchoSettings();
   const status = await echoStatus();
   if (!status.certificateId) return;
   try {
@@ -104,4 +108,52 @@ export async function startEchoFromSettings(): Promise<void> {
   } catch (error) {
     console.error(`[cadesk] TLS echo server not started: ${echoRuntime().error ?? (error as Error).message}`);
   }
+}
+
+/** How often an instance looks whether another one changed the saved settings: one read of one row by primary key. */
+export const ECHO_FOLLOW_MS = 2000;
+
+/**
+ * Several instances on one store each serve their own echo port with the one saved configuration:
+ * when the saved row's updatedAt differs from what this listener serves (another instance saved
+ * a change, or renewed the certificate it serves), apply the saved settings here too. True when it
+ * applied something.
+ */
+export async function syncEchoSettings(): Promise<boolean> {
+  assertCan("settings", "apply the echo server's saved settings");
+  const runtime = echoRuntime();
+  const saved = await getDb().echoSettings.findUnique({ where: { id: 1 } });
+  if (!saved || saved.updatedAt.getTime() === runtime.appliedVersion) return false;
+  runtime.appliedVersion = saved.updatedAt.getTime();
+  // The certificate was deleted (SetNull): nothing to serve, keep what runs until one is chosen.
+  if (!saved.certificateId) return false;
+  const settings = parseInput(ZEchoSettingsInput, {
+    certificateId: saved.certificateId,
+    clientCaIds: JSON.parse(saved.clientCaIds) as string[],
+    clientAuth: saved.clientAuth,
+  });
+  try {
+    await applyEchoConfig(await tlsConfig(settings));
+  } catch (error) {
+    console.error(`[cadesk] TLS echo server: the saved settings could not be applied: ${runtime.error ?? (error as Error).message}`);
+  }
+  return true;
+}
+
+/** Starts following the saved settings (once per process); lib/ops/lifecycle.ts stops it at shutdown. */
+export function followEchoSettings(intervalMs = ECHO_FOLLOW_MS): void {
+  assertCan("settings", "follow the echo server's saved settings");
+  const runtime = echoRuntime();
+  if (runtime.follower) return;
+  let running = false;
+  runtime.follower = setInterval(() => {
+    if (running) return;
+    running = true;
+    runAs(SYSTEM_ACTOR, () => syncEchoSettings())
+      .catch((error) => console.error(`[cadesk] TLS echo server: could not read the saved settings: ${(error as Error).message}`))
+      .finally(() => {
+        running = false;
+      });
+  }, intervalMs);
+  runtime.follower.unref();
 }

@@ -80,8 +80,10 @@ export function startScheduler(): void {
     if (!state || state.current || state.stopped) return;
     // One run per period across every instance on the store (see claimJobRun). The scheduler is
     // cadesk itself, and says so (outside a request nobody acts by default).
-    state.current = claimJobRun("scheduler", seconds * 1000)
+    const startedAt = new Date();
+    state.current = claimJobRun("scheduler", seconds * 1000, startedAt)
       .then((claimed) => (claimed ? runAs(SYSTEM_ACTOR, () => runScheduledWork()) : undefined))
+      .then((run) => run && logJob("scheduler", startedAt, run))
       .then(
         () => metrics().schedulerLastRun.set({ outcome: "success" }, Date.now() / 1000),
         (error) => {
@@ -96,6 +98,18 @@ export function startScheduler(): void {
   runtime.cadeskScheduler = { timer: setInterval(tick, seconds * 1000), current: null, stopped: false };
   runtime.cadeskScheduler.timer.unref();
   setTimeout(tick, 2000).unref();
+}
+
+const INFO_LEVELS = new Set(["info", "debug", "trace"]);
+
+/**
+ * One JSON line per job run, in the shape of scripts/serve.mjs's request lines (pino's), so the
+ * logs say which instance ran which period (startedAt is the claimed period's start).
+ */
+function logJob(job: string, startedAt: Date, result: ScheduledRun): void {
+  if (!INFO_LEVELS.has(readConfig().CADESK_LOG_LEVEL)) return;
+  const line = { level: 30, time: new Date().toISOString(), service: "cadesk", pid: process.pid, msg: "job", job, startedAt, ...result };
+  process.stdout.write(`${JSON.stringify({ ...line, ms: Date.now() - startedAt.getTime() })}\n`);
 }
 
 /** Starts no new run, and resolves when the one in progress (if any) has finished. */

@@ -9,13 +9,17 @@ interface Runtime {
   server: EchoServer;
   port: number;
   error: string | null;
+  /** The saved settings' updatedAt (ms) this listener serves: other instances' changes show as a different value. */
+  appliedVersion: number | null;
+  /** The timer that follows the saved settings (lib/services/echo-settings.ts), cleared at shutdown. */
+  follower: NodeJS.Timeout | null;
 }
 
 const KEY = Symbol.for("cadesk.echoRuntime");
 const store = globalThis as unknown as { [KEY]?: Runtime };
 
 export function echoRuntime(): Runtime {
-  store[KEY] ??= { server: new EchoServer(), port: readConfig().CADESK_ECHO_PORT, error: null };
+  store[KEY] ??= { server: new EchoServer(), port: readConfig().CADESK_ECHO_PORT, error: null, appliedVersion: null, follower: null };
   return store[KEY];
 }
 
