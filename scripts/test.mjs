@@ -26,6 +26,7 @@ const REQUIRED_TOOLS = [
   { command: "caddy", debian: "caddy", why: "obtains a certificate over ACME on its own; checks the Caddyfile set-up" },
   { command: "pebble", debian: "pebble", why: "Let's Encrypt's test server, to check the ACME test clients" },
   { command: "postgres", path: "/usr/lib/postgresql", debian: "postgresql", why: "the store-independent suites run on PostgreSQL too" },
+  { command: "nginx", path: "/usr/sbin/nginx", debian: "nginx", why: "the proxy in front of two instances (deploy/nginx/cadesk.conf)" },
   { command: "knotd", path: "/usr/sbin/knotd", debian: "knot", why: "a real DNS server for dns-01 (RFC 2136 updates)" },
   {
     command: "python3-acme",
@@ -130,6 +131,22 @@ try {
   }
 
   ensureBuild();
+  // Two production servers from that build on one fresh PostgreSQL, with nginx in front.
+  log("Several instances on one PostgreSQL, behind nginx…");
+  const instancesReport = path.join(reports, "vitest-instances.json");
+  const instances = spawnSync(
+    path.join(root, "node_modules/.bin/vitest"),
+    [
+      "run",
+      "--config",
+      "scripts/instances/vitest.config.ts",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${instancesReport}`,
+    ],
+    { cwd: root, stdio: "inherit" },
+  );
+
   log("End-to-end tests (Playwright + Chromium)…");
   const e2e = spawnSync(path.join(root, "node_modules/.bin/playwright"), ["test"], {
     cwd: root,
@@ -140,12 +157,15 @@ try {
   const u = readJson(unitReport);
   const g = readJson(pgReport);
   const p = readJson(e2eReport);
-  const passed = (u?.numPassedTests ?? 0) + (g?.numPassedTests ?? 0) + (p?.stats?.expected ?? 0);
-  const failed = (u?.numFailedTests ?? 0) + (g?.numFailedTests ?? 0) + (p?.stats?.unexpected ?? 0) + (p?.stats?.flaky ?? 0);
+  const m = readJson(instancesReport);
+  const passed = (u?.numPassedTests ?? 0) + (g?.numPassedTests ?? 0) + (m?.numPassedTests ?? 0) + (p?.stats?.expected ?? 0);
+  const failed =
+    (u?.numFailedTests ?? 0) + (g?.numFailedTests ?? 0) + (m?.numFailedTests ?? 0) + (p?.stats?.unexpected ?? 0) + (p?.stats?.flaky ?? 0);
   const skipped = (u?.numPendingTests ?? 0) + (u?.numTodoTests ?? 0) + (g?.numPendingTests ?? 0) + (p?.stats?.skipped ?? 0);
-  const broken = lint.status !== 0 || unit.status !== 0 || pgUnit.status !== 0 || e2e.status !== 0 || !u || !g || !p;
+  const broken =
+    lint.status !== 0 || unit.status !== 0 || pgUnit.status !== 0 || instances.status !== 0 || e2e.status !== 0 || !u || !g || !m || !p;
   log(
-    `unit: ${u ? `${u.numPassedTests} passed, ${u.numFailedTests} failed` : "no report"}; on PostgreSQL: ${g ? `${g.numPassedTests} passed, ${g.numFailedTests} failed` : "no report"}; e2e: ${p ? `${p.stats.expected} passed, ${p.stats.unexpected} failed` : "no report"}`,
+    `unit: ${u ? `${u.numPassedTests} passed, ${u.numFailedTests} failed` : "no report"}; on PostgreSQL: ${g ? `${g.numPassedTests} passed, ${g.numFailedTests} failed` : "no report"}; instances: ${m ? `${m.numPassedTests} passed, ${m.numFailedTests} failed` : "no report"}; e2e: ${p ? `${p.stats.expected} passed, ${p.stats.unexpected} failed` : "no report"}`,
   );
   if (broken) log("Screenshots and traces of failures: e2e/.artifacts/results");
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
