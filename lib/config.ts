@@ -208,6 +208,8 @@ const ENV = {
     (raw) => ((LOG_LEVELS as readonly string[]).includes(raw) ? raw : undefined),
     "info",
   ),
+  /** Send the API and PKI endpoints through Next's request handler too, instead of scripts/lean-routes.mjs. */
+  CADESK_NEXT_ONLY: flag("API and PKI endpoints through Next's handler, as before the lean dispatch"),
   /** How long a graceful shutdown (SIGTERM) may take before the process exits anyway. */
   CADESK_SHUTDOWN_SECONDS: wholeNumber("seconds", 1, 600, 25),
 };

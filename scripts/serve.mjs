@@ -17,6 +17,7 @@ import { claimStore } from "./instance-lock.mjs";
 import { root } from "./lib.mjs";
 import { malformedPath } from "./malformed-path.mjs";
 import { routeLabel } from "./route-label.mjs";
+import { leanRoutes } from "./lean-routes.mjs";
 
 const { values: args } = parseArgs({ options: { port: { type: "string" }, host: { type: "string" } } });
 const port = Number(args.port ?? process.env.PORT ?? 3000);
@@ -63,6 +64,13 @@ try {
   fail(`The dashboard could not start: ${String(error?.message ?? error).split("\n")[0]}`);
 }
 
+// The API and PKI endpoints skip Next's per-request machinery (scripts/lean-routes.mjs);
+// CADESK_NEXT_ONLY=1 sends them through Next like the pages (for comparison, or to rule it out).
+const nextOnly = process.env.CADESK_NEXT_ONLY === "1";
+if (!["", "0", "1"].includes(process.env.CADESK_NEXT_ONLY ?? ""))
+  fail(`CADESK_NEXT_ONLY=${process.env.CADESK_NEXT_ONLY}: expected 1 or 0.`);
+const dispatch = nextOnly ? null : leanRoutes({ dir: root, port });
+
 let stopping = false;
 const server = http.createServer((req, res) => {
   const started = process.hrtime.bigint();
@@ -95,7 +103,8 @@ const server = http.createServer((req, res) => {
     res.end("The request path is not valid percent-encoding.\n");
     return;
   }
-  handle(req, res);
+  if (dispatch) dispatch(req, res, pathname, () => handle(req, res));
+  else handle(req, res);
 });
 server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeouts (60 s)
 server.listen(port, host, () => log.info({ port, host: host ?? "all interfaces" }, "listening"));

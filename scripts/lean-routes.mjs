@@ -1,0 +1,202 @@
+// The lean dispatch (issue #13): the API and PKI endpoints (/api/*, /ocsp/*, /crl/*, /ca/*, /acme/*)
+// go straight from node:http to the SAME route handlers Next built (the `GET`/`POST`... exports of
+// app/**/route.ts, taken from the compiled route modules Next itself loads), skipping Next's
+// per-request machinery (router, URL normalisation passes, render pipeline, ~5 ms a request on
+// this machine). Pages, server actions, downloads and anything this table does not answer exactly
+// stay with Next. What Next did for these routes is done here too, from Next's own build output:
+// the headers of next.config.js (routes-manifest.json), the x-forwarded-* request headers, params
+// decoded per segment, HEAD answered by GET without a body, a thrown exception as an empty 500.
+// Authorization, request ids, error mapping and body limits live in the handlers (apiRoute,
+// pkiRoute, readJson...), so they hold on both paths. bench/README.md has the measurements.
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+
+const PREFIXES = ["/api/", "/ocsp/", "/crl/", "/ca/", "/acme/"];
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * One route of the table: `/api/v1/certificates/[id]/route` as segments. Kinds rank like Next's
+ * matcher: a static segment beats a dynamic one, which beats a catch-all, which beats an optional one.
+ */
+function parseRoute(page) {
+  const segments = page
+    .replace(/\/route$/, "")
+    .split("/")
+    .filter(Boolean)
+    .map((segment) => {
+      let m = /^\[\[\.\.\.(.+)\]\]$/.exec(segment);
+      if (m) return { kind: 3, name: m[1] };
+      m = /^\[\.\.\.(.+)\]$/.exec(segment);
+      if (m) return { kind: 2, name: m[1] };
+      m = /^\[(.+)\]$/.exec(segment);
+      if (m) return { kind: 1, name: m[1] };
+      return { kind: 0, value: segment };
+    });
+  return { page, segments };
+}
+
+function compareRoutes(a, b) {
+  const n = Math.max(a.segments.length, b.segments.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.segments[i];
+    const y = b.segments[i];
+    if (!x) return -1;
+    if (!y) return 1;
+    if (x.kind !== y.kind) return x.kind - y.kind;
+  }
+  return 0;
+}
+
+/** Params as Next gives them: each segment percent-decoded, catch-alls as arrays; null when the route does not match. */
+function matchRoute(route, parts) {
+  const params = {};
+  let i = 0;
+  for (const segment of route.segments) {
+    if (segment.kind === 0) {
+      if (parts[i] !== segment.value) return null;
+      i++;
+    } else if (segment.kind === 1) {
+      if (parts[i] === undefined) return null;
+      params[segment.name] = decodeURIComponent(parts[i++]);
+    } else {
+      const rest = parts.slice(i);
+      if (segment.kind === 2 && rest.length === 0) return null;
+      if (rest.length) params[segment.name] = rest.map((p) => decodeURIComponent(p));
+      i = parts.length;
+    }
+  }
+  return i === parts.length ? params : null;
+}
+
+/**
+ * Builds the dispatcher from Next's build in `dir/.next`. Returns `(req, res, pathname, fallback) => void`,
+ * which either answers or calls `fallback()` (Next) when the request is not one it answers exactly.
+ */
+export function leanRoutes({ dir, port }) {
+  const serverDir = path.join(dir, ".next", "server");
+  const require = createRequire(path.join(serverDir, "noop.js"));
+  const manifest = JSON.parse(readFileSync(path.join(serverDir, "app-paths-manifest.json"), "utf8"));
+  const routes = Object.entries(manifest)
+    .filter(([page]) => page.endsWith("/route") && PREFIXES.some((p) => page.startsWith(p)))
+    .map(([page, file]) => ({ ...parseRoute(page), file: path.join(serverDir, file), handlers: undefined }))
+    .sort(compareRoutes);
+  // next.config.js headers(), as Next compiled them: each with the regex Next matches the path against.
+  const routesManifest = JSON.parse(readFileSync(path.join(dir, ".next", "routes-manifest.json"), "utf8"));
+  const configHeaders = (routesManifest.headers ?? []).map((h) => ({ regex: new RegExp(h.regex), headers: h.headers }));
+  const headersFor = new Map();
+  const headersOf = (pathname) => {
+    // Cached per route page pattern would need the matcher; per pathname is bounded by a small LRU-less cap.
+    let found = headersFor.get(pathname);
+    if (!found) {
+      found = configHeaders.filter((h) => h.regex.test(pathname)).flatMap((h) => h.headers);
+      if (headersFor.size < 10_000) headersFor.set(pathname, found);
+    }
+    return found;
+  };
+
+  /** The compiled module Next requires for this route (same module instances: Prisma client, signer cache), its exports loaded. */
+  const handlersOf = (route) =>
+    (route.handlers ??= (async () => {
+      const { routeModule } = require(route.file);
+      await routeModule.ensureUserland?.();
+      return routeModule.userland;
+    })());
+
+  return function dispatch(req, res, pathname, fallback) {
+    if (!PREFIXES.some((p) => pathname.startsWith(p)) || !METHODS.has(req.method)) return fallback();
+    // Trailing slashes, empty or dot segments: Next normalises or redirects them; leave those to it.
+    if (pathname.endsWith("/") || pathname.includes("//") || /\/\.\.?(\/|$)/.test(pathname)) return fallback();
+    const parts = pathname.slice(1).split("/");
+    let route;
+    let params;
+    for (const candidate of routes) {
+      params = matchRoute(candidate, parts);
+      if (params) {
+        route = candidate;
+        break;
+      }
+    }
+    if (!route) return fallback();
+    handlersOf(route).then(
+      (handlers) => {
+        const handler = handlers?.[req.method] ?? (req.method === "HEAD" ? handlers?.GET : undefined);
+        // A method the route does not export: Next's 405 with its Allow header.
+        if (typeof handler !== "function") return fallback();
+        return answer(req, res, handler, params, headersOf(pathname), port);
+      },
+      (error) => {
+        console.error(`[cadesk] ${route.page}: the compiled route could not be loaded (${error?.message ?? error}); Next answers it.`);
+        route.handlers = undefined;
+        fallback();
+      },
+    );
+  };
+}
+
+async function answer(req, res, handler, params, configHeaders, port) {
+  // What Next's base server adds before any route sees the request (base-server.js).
+  const encrypted = !!req.socket?.encrypted;
+  const proto = req.headers["x-forwarded-proto"] ?? (encrypted ? "https" : "http");
+  req.headers["x-forwarded-host"] ??= req.headers.host ?? "localhost";
+  req.headers["x-forwarded-port"] ??= String(port);
+  req.headers["x-forwarded-proto"] ??= proto;
+  req.headers["x-forwarded-for"] ??= req.socket?.remoteAddress;
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name.startsWith(":")) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  const request = new Request(`${proto === "https" ? "https" : "http"}://${req.headers.host ?? "localhost"}${req.url}`, {
+    method: req.method,
+    headers,
+    body: hasBody ? Readable.toWeb(req) : undefined,
+    duplex: hasBody ? "half" : undefined,
+  });
+  let response;
+  try {
+    response = await handler(request, { params: Promise.resolve(params) });
+    if (!(response instanceof Response)) throw new Error("route handler did not return a Response");
+  } catch (error) {
+    // As Next does for an exception that escapes a route handler: logged, an empty 500.
+    console.error(`[cadesk] ${req.method} ${req.url?.split("?")[0]} failed: ${error?.stack ?? error}`);
+    if (!res.headersSent) {
+      res.statusCode = 500;
+      res.end();
+    }
+    return;
+  }
+  for (const h of configHeaders) res.setHeader(h.key, h.value);
+  res.statusCode = response.status;
+  if (response.statusText) res.statusMessage = response.statusText;
+  const cookies = response.headers.getSetCookie();
+  for (const [name, value] of response.headers) if (name !== "set-cookie") res.setHeader(name, value);
+  if (cookies.length) res.setHeader("set-cookie", cookies);
+  if (!response.body || req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  // A body that comes in one chunk (JSON, DER, PEM) goes out in one write with its length;
+  // a stream (the exports) goes out as it comes, with back-pressure.
+  const reader = response.body.getReader();
+  try {
+    const first = await reader.read();
+    if (first.done) return void res.end();
+    const second = await reader.read();
+    if (second.done) return void res.end(first.value);
+    await write(res, first.value);
+    await write(res, second.value);
+    for (let next = await reader.read(); !next.done; next = await reader.read()) await write(res, next.value);
+    res.end();
+  } catch (error) {
+    console.error(`[cadesk] ${req.method} ${req.url?.split("?")[0]}: response stream failed: ${error?.message ?? error}`);
+    res.destroy(error);
+  }
+}
+
+function write(res, chunk) {
+  return res.write(chunk) ? undefined : new Promise((resolve) => res.once("drain", resolve));
+}
