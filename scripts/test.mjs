@@ -70,6 +70,7 @@ function ensureSystemTools() {
 const POSTGRES_SUITES = [
   "lib/stores",
   "lib/services/issuance.test.ts",
+  "lib/issuance/group-commit.test.ts",
   "lib/services/lifecycle.test.ts",
   "lib/services/job-run.test.ts",
   "lib/services/notifications.test.ts",
