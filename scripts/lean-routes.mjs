@@ -11,7 +11,6 @@
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { Readable } from "node:stream";
 
 const PREFIXES = ["/api/", "/ocsp/", "/crl/", "/ca/", "/acme/"];
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
@@ -150,10 +149,15 @@ async function answer(req, res, handler, params, configHeaders, port) {
     else headers.set(name, value);
   }
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  const body = hasBody ? requestBody(req) : undefined;
+  // A handler that answers without reading the whole body (a refused 3 MiB upload): the rest is
+  // read and dropped, as Node does for unread requests, so the keep-alive connection's next
+  // request is not stuck behind it.
+  if (body) res.once("finish", body.discard);
   const request = new Request(`${proto === "https" ? "https" : "http"}://${req.headers.host ?? "localhost"}${req.url}`, {
     method: req.method,
     headers,
-    body: hasBody ? Readable.toWeb(req) : undefined,
+    body: body?.stream,
     duplex: hasBody ? "half" : undefined,
   });
   let response;
@@ -195,6 +199,46 @@ async function answer(req, res, handler, params, configHeaders, port) {
     console.error(`[cadesk] ${req.method} ${req.url?.split("?")[0]}: response stream failed: ${error?.message ?? error}`);
     res.destroy(error);
   }
+}
+
+/** The request body as a web stream with back-pressure, and `discard` to drop whatever the handler did not read. */
+function requestBody(req) {
+  let open = true;
+  let controller;
+  const stream = new ReadableStream(
+    {
+      start(c) {
+        controller = c;
+        req.on("data", (chunk) => {
+          if (!open) return;
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if (controller.desiredSize <= 0) req.pause();
+        });
+        req.on("end", () => {
+          if (open) controller.close();
+          open = false;
+        });
+        req.on("error", (error) => {
+          if (open) controller.error(error);
+          open = false;
+        });
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        open = false;
+        req.resume();
+      },
+    },
+    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
+  );
+  const discard = () => {
+    if (req.complete) return;
+    open = false;
+    req.resume();
+  };
+  return { stream, discard };
 }
 
 function write(res, chunk) {

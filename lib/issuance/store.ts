@@ -3,8 +3,7 @@ import type { Certificate } from "@/generated/prisma/client";
 import { searchText } from "../data/search-text";
 import { expiringFrom } from "../data/status";
 import { getDb } from "../db";
-import { x509 } from "../pki/crypto-provider";
-import { certificatePem, sha256Fingerprint } from "../pki/certificate";
+import type { SignedLeaf } from "../pki/leaf-template";
 import type { San } from "../pki/names";
 import { auditEventData } from "../services/audit";
 import { certificateKeyContext, sealKey } from "../signers/sealed-key";
@@ -13,7 +12,7 @@ import type { IssuanceRequest } from "./request";
 
 export interface StoreParams {
   request: IssuanceRequest;
-  certificate: x509.X509Certificate;
+  certificate: SignedLeaf;
   sans: San[];
   keyType: string;
   source: "generated" | "csr";
@@ -54,8 +53,7 @@ export const groupCommitStats = commits.stats;
 export async function storeWithAudit(params: StoreParams): Promise<Certificate> {
   const { request, certificate, sans } = params;
   const id = randomUUID();
-  const commonName = certificate.subjectName.getField("CN")[0] ?? "";
-  const serialHex = certificate.serialNumber.toLowerCase();
+  const { commonName, serialHex } = certificate;
   return commits.add({
     certificate: {
       id,
@@ -67,14 +65,14 @@ export async function storeWithAudit(params: StoreParams): Promise<Certificate> 
       profile: request.profile,
       keyType: params.keyType,
       source: params.source,
-      subjectDn: certificate.subject,
+      subjectDn: certificate.subjectDn,
       notBefore: certificate.notBefore,
       notAfter: certificate.notAfter,
       expiringFrom: expiringFrom(certificate.notBefore, certificate.notAfter),
-      certificatePem: certificatePem(certificate),
+      certificatePem: certificate.pem,
       encryptedKey: params.keepKey ? sealKey(params.keepKey, certificateKeyContext(id)) : null,
       renewedFromId: request.renewedFromId ?? null,
-      fingerprintSha256: await sha256Fingerprint(certificate),
+      fingerprintSha256: certificate.fingerprintSha256,
     },
     // The actor is read here, in the request's context, not in the flush that commits it.
     audit: auditEventData({
