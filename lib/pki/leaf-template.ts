@@ -17,7 +17,7 @@ import type { Issuer, IssuerUrls } from "./certificate";
 import { subjectKeyId } from "./certificate";
 import type { San } from "./names";
 import { PROFILE_SPECS, type LeafProfile, type Validity } from "./profiles";
-import type { KeyType } from "./key-types";
+import { algorithmIdentifier, BIT_STRING, derTime, ecdsaSigValue, SEQUENCE, tlv, unsignedInteger } from "./der-build";
 
 /** A signed leaf with what the store records of it, read from the parts rather than parsed back. */
 export interface SignedLeaf {
@@ -43,58 +43,6 @@ export interface LeafTemplateParams {
   issuerUrls?: IssuerUrls;
 }
 
-// ---- DER (X.690) -----------------------------------------------------------------------------
-
-function length(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
-function tlv(tag: number, ...parts: Uint8Array[]): Buffer {
-  const content = Buffer.concat(parts);
-  return Buffer.concat([Buffer.from([tag]), length(content.length), content]);
-}
-
-const SEQUENCE = 0x30;
-const INTEGER = 0x02;
-const BIT_STRING = 0x03;
-
-/** A non-negative INTEGER in minimal form (leading zeros dropped, 0x00 before a high bit), as toPositiveIntegerOctets does. */
-function unsignedInteger(bytes: Uint8Array): Buffer {
-  let i = 0;
-  while (i < bytes.length - 1 && bytes[i] === 0) i++;
-  const trimmed = bytes.subarray(i);
-  return tlv(INTEGER, ...(trimmed.length === 0 ? [Buffer.from([0])] : trimmed[0]! > 0x7f ? [Buffer.from([0]), trimmed] : [trimmed]));
-}
-
-const two = (n: number) => String(n).padStart(2, "0");
-
-/** RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050, whole seconds, Z. */
-function time(date: Date): Buffer {
-  const y = date.getUTCFullYear();
-  const rest = `${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(date.getUTCMinutes())}${two(date.getUTCSeconds())}Z`;
-  return y > 2049 ? tlv(0x18, Buffer.from(`${y}${rest}`, "latin1")) : tlv(0x17, Buffer.from(`${two(y % 100)}${rest}`, "latin1"));
-}
-
-// ---- Signature algorithms (RFC 5758 3.2, RFC 4055 5, RFC 8410 3) --------------------------------
-
-const ALGORITHM_IDENTIFIER: Record<KeyType, Buffer> = {
-  "ecdsa-p256": Buffer.from("300a06082a8648ce3d040302", "hex"),
-  "ecdsa-p384": Buffer.from("300a06082a8648ce3d040303", "hex"),
-  ed25519: Buffer.from("300506032b6570", "hex"),
-  "rsa-2048": Buffer.from("300d06092a864886f70d01010b0500", "hex"),
-  "rsa-3072": Buffer.from("300d06092a864886f70d01010b0500", "hex"),
-  "rsa-4096": Buffer.from("300d06092a864886f70d01010b0500", "hex"),
-};
-
-/** WebCrypto's ECDSA signature (IEEE P1363 r||s) as the ECDSA-Sig-Value X.509 carries (RFC 3279 2.2.3). */
-function ecdsaSigValue(p1363: Uint8Array): Buffer {
-  const half = p1363.length / 2;
-  return tlv(SEQUENCE, unsignedInteger(p1363.subarray(0, half)), unsignedInteger(p1363.subarray(half)));
-}
-
 // ---- Parts kept per issuer and profile ---------------------------------------------------------
 
 interface IssuerParts {
@@ -113,7 +61,7 @@ function issuerParts(issuer: Issuer): Promise<IssuerParts> {
   let parts = partsByIssuer.get(issuer.certificate);
   if (!parts) {
     parts = (async () => ({
-      algorithm: ALGORITHM_IDENTIFIER[issuer.signer.keyType],
+      algorithm: algorithmIdentifier(issuer.signer.keyType),
       issuerName: Buffer.from(issuer.certificate.subjectName.toArrayBuffer()),
       authorityKeyId: Buffer.from(new x509.AuthorityKeyIdentifierExtension(await subjectKeyId(issuer.certificate), false).rawData),
       leading: new Map(),
@@ -221,7 +169,7 @@ export async function signLeafFromTemplate(params: LeafTemplateParams): Promise<
     serial,
     parts.algorithm,
     parts.issuerName,
-    tlv(SEQUENCE, time(validity.notBefore), time(validity.notAfter)),
+    tlv(SEQUENCE, derTime(validity.notBefore), derTime(validity.notAfter)),
     Buffer.from(params.subject.toArrayBuffer()),
     spki.der,
     tlv(0xa3, extensions), // [3] EXPLICIT Extensions

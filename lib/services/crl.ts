@@ -1,7 +1,9 @@
 import { assertActing } from "../auth/actor";
 import { readConfig } from "../config";
 import { getDb } from "../db";
-import { signCrl } from "../pki/crl";
+import type { CrlEntry } from "../pki/crl";
+import { crlEtag, crlNumberOf, signCrlStreamed } from "../pki/crl-template";
+import { parsePemBlocks } from "../pki/pem";
 import type { RevocationReason } from "../pki/revocation-reasons";
 import { loadIssuer } from "./issuer";
 import { DAY } from "../time";
@@ -24,34 +26,85 @@ export async function publishCrl(authorityId: string, now = new Date()): Promise
   const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const nextUpdate = new Date(thisUpdate.getTime() + crlLifetimeMs());
   const number = await claimCrlNumber(authorityId, thisUpdate, nextUpdate);
-  const [revokedLeaves, revokedCas] = await Promise.all([
-    db.certificate.findMany({
-      where: { authorityId, status: "revoked" },
-      select: { serialHex: true, revokedAt: true, revocationReason: true },
-      orderBy: { revokedAt: "asc" },
-    }),
-    db.authority.findMany({
-      where: { parentId: authorityId, status: "revoked" },
-      select: { serialHex: true, revokedAt: true, revocationReason: true },
-    }),
-  ]);
-  const revoked = [...revokedLeaves, ...revokedCas];
-  const crl = await signCrl({
-    issuer,
-    number,
-    thisUpdate,
-    nextUpdate,
-    entries: revoked.map((c) => ({
-      serialHex: c.serialHex,
-      revokedAt: c.revokedAt ?? thisUpdate,
-      reason: (c.revocationReason ?? "unspecified") as RevocationReason,
-    })),
-  });
-  const pem = crl.toString("pem").replace(/(BEGIN|END) CRL/g, "$1 X509 CRL") + "\n";
+  const crl = await signCrlStreamed({ issuer, number, thisUpdate, nextUpdate, pages: revokedPages(authorityId, thisUpdate) });
+  const pem = crl.pem;
+  remember(authorityId, crl.der, pem, number, thisUpdate);
   // Stored only while no later number was claimed: a later signer's CRL (read later, so with at
   // least these entries) is the one to serve. Ours is still a valid CRL for whoever asked.
   await db.crl.updateMany({ where: { authorityId, number }, data: { thisUpdate, nextUpdate, pem } });
   return pem;
+}
+
+/** Rows read per query when listing a CA's revocations: a CRL of 100,000 is never all in memory as rows. */
+export const CRL_PAGE_ROWS = 5000;
+
+/** The revoked leaves (oldest revocation first), then the revoked intermediates, a page at a time. */
+async function* revokedPages(authorityId: string, thisUpdate: Date, pageRows = CRL_PAGE_ROWS): AsyncGenerator<CrlEntry[]> {
+  const db = getDb();
+  const select = { id: true, serialHex: true, revokedAt: true, revocationReason: true } as const;
+  const toEntry = (c: { serialHex: string; revokedAt: Date | null; revocationReason: string | null }): CrlEntry => ({
+    serialHex: c.serialHex,
+    revokedAt: c.revokedAt ?? thisUpdate,
+    reason: (c.revocationReason ?? "unspecified") as RevocationReason,
+  });
+  let cursor: string | undefined;
+  for (;;) {
+    // Keyset pagination on (revokedAt, id): each page starts after the last row of the one before.
+    const rows = await db.certificate.findMany({
+      where: { authorityId, status: "revoked" },
+      select,
+      orderBy: [{ revokedAt: "asc" }, { id: "asc" }],
+      take: pageRows,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    });
+    yield rows.map(toEntry);
+    if (rows.length < pageRows) break;
+    cursor = rows[rows.length - 1]!.id;
+  }
+  yield (await db.authority.findMany({ where: { parentId: authorityId, status: "revoked" }, select })).map(toEntry);
+}
+
+/** A CRL ready to serve: both encodings, its entity tag and when it was made. */
+export interface CrlFile {
+  der: Uint8Array<ArrayBuffer>;
+  pem: string;
+  etag: string;
+  lastModified: Date;
+}
+
+/**
+ * The last CRL served per CA, by its own CRL number (read from its DER, so a number claimed by a
+ * signer that has not stored its CRL yet never matches an older CRL's bytes).
+ */
+const served = new Map<string, CrlFile & { number: number }>();
+
+function remember(authorityId: string, der: Uint8Array<ArrayBuffer>, pem: string, number: number | null, thisUpdate: Date): CrlFile {
+  const file = { der, pem, etag: crlEtag(der), lastModified: thisUpdate };
+  if (number !== null) {
+    served.set(authorityId, { ...file, number });
+    while (served.size > 1000) served.delete(served.keys().next().value!);
+  }
+  return file;
+}
+
+/**
+ * The CA's current CRL for the /crl endpoint: from memory while the stored row still names the
+ * same CRL number and is not due for renewal (one small query, no 5 MB PEM read per request at
+ * 100,000 entries), otherwise as currentCrl makes it.
+ */
+export async function currentCrlFile(authorityId: string, now = new Date()): Promise<CrlFile> {
+  assertActing("serve a CRL");
+  const cached = served.get(authorityId);
+  if (cached) {
+    const row = await getDb().crl.findUnique({ where: { authorityId }, select: { number: true, nextUpdate: true } });
+    if (row && row.number === cached.number && row.nextUpdate.getTime() - now.getTime() > DAY) return cached;
+  }
+  const pem = await currentCrl(authorityId, now);
+  const fresh = served.get(authorityId);
+  if (fresh && fresh.pem === pem) return fresh;
+  const der = new Uint8Array(parsePemBlocks(pem)[0]!.der);
+  const stored = await getDb().crl.findUnique({ where: { authorityId }, select: { thisUpdate: true } });
+  return remember(authorityId, der, pem, crlNumberOf(der), stored?.thisUpdate ?? now);
 }
 
 /** The next CRL number for this CA, taken atomically (the row is created with number 1). */
