@@ -3,26 +3,24 @@
 import { actAs } from "@/lib/auth/request";
 import { redirect } from "next/navigation";
 import { formFailure, formValues, type FormState } from "@/lib/form-state";
-import { fileBaseName } from "@/lib/services/export-certificate";
+import { oneTimeKeyFor } from "./one-time-key-state";
+import type { OneTimeKeyProps } from "../../ui/one-time-key";
 import { issueCertificate } from "@/lib/services/issue-certificate";
 import { issueInputFromForm } from "@/lib/services/issue-form";
 import { pastedOrUploaded } from "@/lib/services/read-upload";
 import { reviewCsr, type CsrReview } from "@/lib/services/review-csr";
 
 export interface IssueFormState extends FormState {
-  /** Set when the user chose not to keep the key: it is shown this once. */
-  oneTimeKey?: { certificateId: string; privateKeyPem: string; filename: string };
+  /** Set when the new key goes to the person who issued (not kept, or their role cannot download it later): shown this once. */
+  oneTimeKey?: OneTimeKeyProps;
 }
 
 export async function issueCertificateAction(_: IssueFormState, form: FormData): Promise<IssueFormState> {
   let id: string;
   try {
-    const issued = await actAs("issue", () => issueCertificate(issueInputFromForm(form)));
+    const issued = await actAs("issue", () => issueCertificate(issueInputFromForm(form), new Date(), "form"));
     id = issued.certificate.id;
-    if (!issued.certificate.encryptedKey) {
-      const filename = fileBaseName(issued.certificate.commonName, issued.certificate.serialHex) + ".key.pem";
-      return { ok: true, oneTimeKey: { certificateId: id, privateKeyPem: issued.privateKeyPem!, filename } };
-    }
+    if (issued.privateKeyPem) return { ok: true, oneTimeKey: oneTimeKeyFor(issued.certificate, issued.privateKeyPem) };
   } catch (error) {
     return formFailure(error, form);
   }

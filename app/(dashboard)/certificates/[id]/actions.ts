@@ -4,10 +4,10 @@ import { actAs } from "@/lib/auth/request";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { formFailure, formValues, type FormState } from "@/lib/form-state";
-import { fileBaseName } from "@/lib/services/export-certificate";
 import { renewCertificate } from "@/lib/services/renew-certificate";
 import { liftHold, revokeCertificate } from "@/lib/services/revoke-certificate";
 import type { IssueFormState } from "../actions";
+import { oneTimeKeyFor } from "../one-time-key-state";
 
 export async function revokeAction(id: string, _: FormState, form: FormData): Promise<FormState> {
   try {
@@ -40,12 +40,9 @@ export async function liftHoldAction(id: string, _: FormState, form: FormData): 
 export async function renewAction(id: string, _: IssueFormState, form: FormData): Promise<IssueFormState> {
   let newId: string;
   try {
-    const renewed = await actAs("issue", () => renewCertificate(id, { revokeOld: form.get("revokeOld") === "on" }));
+    const renewed = await actAs("issue", () => renewCertificate(id, { revokeOld: form.get("revokeOld") === "on" }, new Date(), "form"));
     newId = renewed.certificate.id;
-    if (renewed.privateKeyPem && !renewed.certificate.encryptedKey) {
-      const filename = fileBaseName(renewed.certificate.commonName, renewed.certificate.serialHex) + ".key.pem";
-      return { ok: true, oneTimeKey: { certificateId: newId, privateKeyPem: renewed.privateKeyPem, filename } };
-    }
+    if (renewed.privateKeyPem) return { ok: true, oneTimeKey: oneTimeKeyFor(renewed.certificate, renewed.privateKeyPem) };
   } catch (error) {
     return formFailure(error, form);
   }

@@ -104,9 +104,24 @@ function LifetimeBar({ history }: { history: CertificateHistory }) {
       </div>
       <div className="mt-1 flex justify-between text-xs text-slate-500">
         <span>{formatDate(history.notBefore).slice(0, 10)}</span>
-        <span>{history.now < history.notAfter ? "| today" : ""}</span>
         <span>{formatDate(history.notAfter).slice(0, 10)}</span>
       </div>
+      <p className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-500">
+        <span className="flex items-center gap-1">
+          <span className="inline-block h-3 w-0.5 bg-slate-900 dark:bg-white" /> today
+        </span>
+        {!window.renewNow && (
+          <span className="flex items-center gap-1">
+            <span className="inline-block h-2.5 w-4 rounded-sm bg-amber-300 dark:bg-amber-700" /> renewal window
+          </span>
+        )}
+        <span className="flex items-center gap-1">
+          <span className="inline-block h-3 w-1 rounded bg-sky-600" /> renewed
+        </span>
+        <span className="flex items-center gap-1">
+          <span className="inline-block h-3 w-1 rounded bg-red-600" /> revoked
+        </span>
+      </p>
     </div>
   );
 }

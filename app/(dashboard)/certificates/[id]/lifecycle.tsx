@@ -8,7 +8,18 @@ import { OneTimeKey } from "../../../ui/one-time-key";
 import type { IssueFormState } from "../actions";
 import { liftHoldAction, renewAction, revokeAction } from "./actions";
 
-export function Lifecycle({ id, revoked, onHold }: { id: string; revoked: boolean; onHold: boolean }) {
+export function Lifecycle({
+  id,
+  revoked,
+  onHold,
+  newKeyShownOnce,
+}: {
+  id: string;
+  revoked: boolean;
+  onHold: boolean;
+  /** Renewing makes a key that goes to this person once (lib/issuance/key-delivery.ts): say so before. */
+  newKeyShownOnce: boolean;
+}) {
   const [renewState, renew] = useReauthActionState<IssueFormState>(renewAction.bind(null, id), { ok: true });
   const [revokeState, revoke] = useReauthActionState<FormState>(revokeAction.bind(null, id), { ok: true });
   const [holdState, lift] = useReauthActionState<FormState>(liftHoldAction.bind(null, id), { ok: true });
@@ -25,6 +36,7 @@ export function Lifecycle({ id, revoked, onHold }: { id: string; revoked: boolea
         <SubmitButton pendingText="Renewing…">Renew</SubmitButton>
         <p className="hint basis-full">
           Same subject, names, profile and lifetime; a new serial and validity, and a new key unless it came from a CSR.
+          {newKeyShownOnce && " You will be able to download the new key once, right after renewing."}
         </p>
       </form>
       {onHold ? (

@@ -1,5 +1,6 @@
 import { requireUser } from "@/lib/auth/request";
 import { can } from "@/lib/auth/roles";
+import { returnsKeyToCaller } from "@/lib/issuance/key-delivery";
 import { notFound } from "next/navigation";
 import type { Metadata } from "next";
 import { getCertificate } from "@/lib/data/certificates";
@@ -40,7 +41,12 @@ export default async function CertificatePage({
         cert={cert}
         actions={
           can(role, "issue") && (
-            <Lifecycle id={cert.id} revoked={cert.status === "revoked"} onHold={cert.revocationReason === "certificateHold"} />
+            <Lifecycle
+              id={cert.id}
+              revoked={cert.status === "revoked"}
+              onHold={cert.revocationReason === "certificateHold"}
+              newKeyShownOnce={cert.source === "generated" && returnsKeyToCaller("form", cert.hasKey, role)}
+            />
           )
         }
       />

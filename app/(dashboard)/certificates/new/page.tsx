@@ -24,7 +24,7 @@ export default async function IssuePage({ searchParams }: { searchParams: Promis
         </div>
       ) : (
         // A child CA (the issuing intermediate) is the better default than the root.
-        <IssueForm authorities={authorities} defaultCaId={caId ?? authorities.findLast(() => true)?.value} />
+        <IssueForm authorities={authorities} defaultCaId={caId ?? authorities.findLast(() => true)?.value} role={user.role!} />
       )}
     </div>
   );
