@@ -35,6 +35,12 @@ const REQUIRED_TOOLS = [
     why: "the scripted ACME client for protocol edge cases",
   },
   {
+    command: "python3-requests",
+    path: "/usr/lib/python3/dist-packages/requests/__init__.py",
+    debian: "python3-requests",
+    why: "runs the Python client snippet of certificate pages",
+  },
+  {
     command: "python3-yaml",
     path: "/usr/lib/python3/dist-packages/yaml",
     debian: "python3-yaml",
