@@ -9,7 +9,7 @@ import { ZIssuancePolicy, ZSubtrees } from "../validations/policy";
 import { CERTIFICATE_STATUSES, ZIssueCertificateInput, ZPkcs12Input, ZSanLists } from "../validations/certificate";
 import { ZInspectInput } from "../validations/inspect";
 import { ZRenewInput, ZRevokeInput } from "../validations/lifecycle";
-import { ZChannelInput, ZRuleInput } from "../validations/notifications";
+import { ZChannelInput, ZChannelUpdate, ZRuleInput } from "../validations/notifications";
 import { ZEchoSettingsInput, ZTlsTestInput } from "../validations/tls";
 import { apiJsonSchema, jsonBody, queryParameters } from "./json-schema";
 import { acmePaths, acmeSchemas } from "./openapi-acme";
@@ -464,6 +464,13 @@ export const openApiDocument = {
       },
     },
     "/notifications/channels/{id}": {
+      put: {
+        summary:
+          "Change a channel (same fields as adding it; its kind stays; a secret or password left out is kept, clearSecret removes it)",
+        parameters: [idParam],
+        requestBody: jsonBody(ZChannelUpdate),
+        responses: { 200: { description: "The channel" }, ...errors(400, 401, 403, 404, 409, 415) },
+      },
       delete: {
         summary: "Delete a channel, its rules and its delivery log",
         parameters: [idParam],

@@ -204,6 +204,14 @@ const CASES: Record<string, Case> = {
       password: "x",
     }),
   },
+  "PUT /api/v1/notifications/channels/[id]": {
+    method: "PUT",
+    path: () => `/api/v1/notifications/channels/${ids.channel}`,
+    body: { kind: "webhook", name: "uf hook", url: "https://hooks.example.test/x", secrt: "x" },
+    message: "secrt: unknown field; did you mean secret?",
+    field: "secrt",
+    valid: () => ({ kind: "webhook", name: "uf hook", url: "https://hooks.example.test/x" }),
+  },
   "POST /api/v1/notifications/rules": {
     method: "POST",
     path: () => "/api/v1/notifications/rules",

@@ -1,5 +1,17 @@
 import { getDb } from "../db";
 
+/** A channel's stored settings (webhook or SMTP); the secret is sealed apart and never read here. */
+export interface ChannelSettingsView {
+  url?: string;
+  host?: string;
+  port?: number;
+  security?: string;
+  username?: string;
+  from?: string;
+  to?: string[];
+  trustCaId?: string;
+}
+
 /** Channels with their rules, the recent delivery log, and the CAs rules can watch. */
 export async function notificationsPageData(limit = 50) {
   const db = getDb();
@@ -13,11 +25,14 @@ export async function notificationsPageData(limit = 50) {
   ]);
   return {
     channels: channels.map((c) => {
-      const settings = JSON.parse(c.settings) as { url?: string; host?: string; port?: number; to?: string[] };
+      const settings = JSON.parse(c.settings) as ChannelSettingsView;
       return {
         id: c.id,
         name: c.name,
         kind: c.kind,
+        /** Everything but the secret, to fill in the edit form. */
+        settings,
+        hasSecret: c.encryptedSecret !== null,
         target: c.kind === "webhook" ? settings.url! : `${settings.to?.join(", ")} via ${settings.host}:${settings.port}`,
         signed: c.kind === "webhook" && c.encryptedSecret !== null,
         rules: c.rules.map((r) => ({ id: r.id, scope: r.authority?.commonName ?? "All CAs", daysBefore: JSON.parse(r.daysBefore) as number[] })),

@@ -6,7 +6,7 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import type { SmtpSettings } from "../notify/email";
 import { parseInput } from "../validations/parse";
-import { ZChannelInput, ZRuleInput } from "../validations/notifications";
+import { ZChannelInput, ZChannelUpdate, ZRuleInput } from "../validations/notifications";
 import { authorityChain, findAuthority } from "../data/find";
 import { openKey, sealKey } from "../signers/sealed-key";
 
@@ -27,23 +27,10 @@ export async function createChannel(raw: unknown): Promise<NotificationChannel> 
   if (input.trustCaId) await findAuthority(input.trustCaId, "trustCaId");
   const id = randomUUID();
   const { name, kind } = input;
-  const secret = input.kind === "webhook" ? input.secret : input.password;
-  const settings =
-    input.kind === "webhook"
-      ? { url: input.url, trustCaId: input.trustCaId }
-      : {
-          host: input.host,
-          port: input.port,
-          security: input.security,
-          username: input.username,
-          from: input.from,
-          to: input.to,
-          trustCaId: input.trustCaId,
-        };
+  const secret = channelSecret(input);
+  const settings = channelSettings(input);
   const db = getDb();
-  if (await db.notificationChannel.findUnique({ where: { name } })) {
-    throw new AppError("CONFLICT", `A channel named "${name}" exists already: choose another name.`, "name");
-  }
+  await assertNameFree(name);
   const channel = await db.notificationChannel.create({
     data: {
       id,
@@ -61,6 +48,73 @@ export async function createChannel(raw: unknown): Promise<NotificationChannel> 
     detail: { kind },
   });
   return channel;
+}
+
+/**
+ * Changes a channel's settings with the same validation as creating it. Its kind stays; a secret
+ * left blank keeps the stored one (it is never shown back), `clearSecret` removes it.
+ */
+export async function updateChannel(id: string, raw: unknown): Promise<NotificationChannel> {
+  assertCan("settings", "change notification settings");
+  const channel = await findChannel(id, "id");
+  const input = parseInput(ZChannelUpdate, raw);
+  if (input.kind !== channel.kind) {
+    throw new AppError(
+      "INVALID_INPUT",
+      `"${channel.name}" is a ${channel.kind} channel and stays one: add a ${input.kind} channel instead, then delete this one.`,
+      "kind",
+    );
+  }
+  if (input.trustCaId) await findAuthority(input.trustCaId, "trustCaId");
+  if (input.name !== channel.name) await assertNameFree(input.name);
+  const secret = channelSecret(input);
+  const encryptedSecret = input.clearSecret
+    ? null
+    : secret
+      ? sealKey(Buffer.from(secret, "utf8"), secretContext(id))
+      : channel.encryptedSecret;
+  const updated = await getDb().notificationChannel.update({
+    where: { id },
+    data: { name: input.name, settings: JSON.stringify(channelSettings(input)), encryptedSecret },
+  });
+  await audit({
+    action: "settings.notification_channel.update",
+    objectType: "notification_channel",
+    objectId: id,
+    objectLabel: input.name,
+    detail: {
+      kind: input.kind,
+      ...(input.name !== channel.name ? { renamedFrom: channel.name } : {}),
+      secret: input.clearSecret ? "removed" : secret ? "replaced" : channel.encryptedSecret ? "kept" : "none",
+    },
+  });
+  return updated;
+}
+
+type ChannelFields = { kind: "webhook"; url: string; secret?: string; trustCaId?: string } | (SmtpFields & { kind: "email" });
+type SmtpFields = Omit<SmtpSettings, "password"> & { password?: string; trustCaId?: string };
+
+/** The settings column: everything but the secret, which is sealed on its own. */
+function channelSettings(input: ChannelFields): WebhookSettings | EmailSettings {
+  return input.kind === "webhook"
+    ? { url: input.url, trustCaId: input.trustCaId }
+    : {
+        host: input.host,
+        port: input.port,
+        security: input.security,
+        username: input.username,
+        from: input.from,
+        to: input.to,
+        trustCaId: input.trustCaId,
+      };
+}
+
+const channelSecret = (input: ChannelFields) => (input.kind === "webhook" ? input.secret : input.password);
+
+async function assertNameFree(name: string): Promise<void> {
+  if (await getDb().notificationChannel.findUnique({ where: { name } })) {
+    throw new AppError("CONFLICT", `A channel named "${name}" exists already: choose another name.`, "name");
+  }
 }
 
 export async function deleteChannel(id: string): Promise<void> {

@@ -71,6 +71,18 @@ export const ZChannelInput = z.discriminatedUnion("kind", [ZWebhookChannelInput,
   error: `kind must be one of ${CHANNEL_KINDS.join(", ")}.`,
 });
 
+/**
+ * Editing a channel: the same fields and rules as creating one (its kind cannot change). A secret
+ * (webhook signing secret, SMTP password) left out or blank keeps the stored one; `clearSecret`
+ * removes it.
+ */
+const clearSecret = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).optional();
+export const ZChannelUpdate = z.discriminatedUnion(
+  "kind",
+  [ZWebhookChannelInput.extend({ clearSecret }), ZEmailChannelInput.extend({ clearSecret })],
+  { error: `kind must be one of ${CHANNEL_KINDS.join(", ")}.` },
+);
+
 /** "30, 7, 1" from a form or [30, 7, 1] from JSON: distinct whole days, largest first. */
 const daysList = z.preprocess(
   (v) =>

@@ -4,27 +4,31 @@ import { actAs } from "@/lib/auth/request";
 import { revalidatePath } from "next/cache";
 import { formFailure, formText, formValues, type FormState } from "@/lib/form-state";
 import { sendTestNotification } from "@/lib/services/deliver-notifications";
-import { createChannel, createRule, deleteChannel, deleteRule } from "@/lib/services/notification-channels";
+import { createChannel, createRule, deleteChannel, deleteRule, updateChannel } from "@/lib/services/notification-channels";
+import { redirect } from "next/navigation";
 import { DEFAULT_DAYS_BEFORE } from "@/lib/validations/notifications";
+
+/** The channel form's fields, in the services' input shape (the same for adding and editing). */
+function channelFields(form: FormData) {
+  return {
+    kind: formText(form, "kind"),
+    name: formText(form, "name"),
+    trustCaId: formText(form, "trustCaId"),
+    url: formText(form, "url"),
+    secret: formText(form, "secret"),
+    host: formText(form, "host"),
+    port: formText(form, "port") || undefined,
+    security: formText(form, "security"),
+    username: formText(form, "username"),
+    password: formText(form, "password"),
+    from: formText(form, "from"),
+    to: formText(form, "to"),
+  };
+}
 
 export async function createChannelAction(_: FormState, form: FormData): Promise<FormState> {
   try {
-    const channel = await actAs("settings", () =>
-      createChannel({
-        kind: formText(form, "kind"),
-        name: formText(form, "name"),
-        trustCaId: formText(form, "trustCaId"),
-        url: formText(form, "url"),
-        secret: formText(form, "secret"),
-        host: formText(form, "host"),
-        port: formText(form, "port") || undefined,
-        security: formText(form, "security"),
-        username: formText(form, "username"),
-        password: formText(form, "password"),
-        from: formText(form, "from"),
-        to: formText(form, "to"),
-      }),
-    );
+    const channel = await actAs("settings", () => createChannel(channelFields(form)));
     if (form.get("defaultRule") === "on")
       await actAs("settings", () => createRule({ channelId: channel.id, daysBefore: DEFAULT_DAYS_BEFORE }));
     revalidatePath("/notifications");
@@ -32,6 +36,18 @@ export async function createChannelAction(_: FormState, form: FormData): Promise
   } catch (error) {
     return formFailure(error, form);
   }
+}
+
+/** Saves an edited channel; a secret left blank keeps the stored one. */
+export async function updateChannelAction(id: string, _: FormState, form: FormData): Promise<FormState> {
+  let name: string;
+  try {
+    name = (await actAs("settings", () => updateChannel(id, { ...channelFields(form), clearSecret: formText(form, "clearSecret") }))).name;
+  } catch (error) {
+    return formFailure(error, form);
+  }
+  revalidatePath("/notifications");
+  redirect(`/notifications?saved=${encodeURIComponent(name)}`);
 }
 
 export async function createRuleAction(_: FormState, form: FormData): Promise<FormState> {

@@ -14,9 +14,9 @@ const DELIVERY_STYLES: Record<string, string> = {
   failed: "bg-red-50 text-red-800 ring-red-600/20 dark:bg-red-950 dark:text-red-300",
 };
 
-export default async function NotificationsPage() {
-  await requireUser("settings");
-  const data = await notificationsPageData();
+export default async function NotificationsPage({ searchParams }: { searchParams: Promise<{ edit?: string; saved?: string }> }) {
+  const [, data, { edit, saved }] = await Promise.all([requireUser("settings"), notificationsPageData(), searchParams]);
+  const editing = edit ? data.channels.find((c) => c.id === edit) : undefined;
   const authorities = data.authorities.map((a) => ({ value: a.id, label: a.commonName }));
   return (
     <div className="space-y-6">
@@ -28,6 +28,14 @@ export default async function NotificationsPage() {
         </p>
       </div>
 
+      {saved && (
+        <p
+          role="status"
+          className="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-200"
+        >
+          Channel &quot;{saved}&quot; saved. Send a test notification to check it.
+        </p>
+      )}
       <section className="card space-y-4" aria-labelledby="channels-heading">
         <h2 id="channels-heading">Channels</h2>
         {data.channels.length === 0 ? (
@@ -72,7 +80,12 @@ export default async function NotificationsPage() {
         )}
       </section>
 
-      <ChannelForm authorities={authorities} />
+      {edit && !editing && (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+          There is no channel with id &quot;{edit.slice(0, 100)}&quot; to edit: it may have been deleted.
+        </p>
+      )}
+      <ChannelForm key={editing?.id ?? "new"} authorities={authorities} editing={editing} />
 
       {data.channels.length > 0 && (
         <section className="card space-y-4" aria-labelledby="rules-heading">
