@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../db";
+import { certificateHistory } from "../data/certificate-history";
 import { createEabKey, createEndpoint, freePort, run, setEnv, startAcmeSite, type AcmeTestSite } from "../testing/acme";
 import { startKnot, type KnotServer } from "../testing/knot";
 
@@ -239,6 +240,18 @@ describe("ACME edge cases, cadesk and Pebble side by side", () => {
     });
     expect(order.status).toBe("valid");
     expect(order.certificate?.renewedFromId).toBe(order.replacesCertificateId);
+    // The certificate pages link old and new: the old one was replaced over ACME, the new one replaces it.
+    const old = (await certificateHistory(order.replacesCertificateId!))!;
+    expect(old.replacedBy).toEqual([expect.objectContaining({ orderId: order.id, certificateId: order.certificateId })]);
+    expect(old.events.find((e) => e.kind === "renewed")).toMatchObject({
+      label: "Replaced over ACME (RFC 9773 replaces)",
+      link: { href: `/certificates/${order.certificateId}` },
+    });
+    const renewal = (await certificateHistory(order.certificateId!))!;
+    expect(renewal.replaces?.id).toBe(order.replacesCertificateId);
+    expect(renewal.events[0]).toMatchObject({ kind: "issued", link: { href: `/certificates/${order.replacesCertificateId}` } });
+    expect(renewal.events[0]!.label).toMatch(/^Issued over ACME by /);
+    expect(renewal.events[0]!.link!.text).toMatch(/^replaces serial /);
   });
 
   it("profiles: meta.profiles lists what the endpoint offers; newOrder selects one or gets invalidProfile", () => {
