@@ -22,7 +22,7 @@ import { POSTGRES_SEARCH_INDEX } from "./postgres-search";
 import { certificateTextWhere } from "./search";
 import { SQLITE_CANDIDATE_LIMIT } from "./sqlite-search";
 
-const SEEDED = 1200;
+const SEEDED = 600;
 let caId: string;
 let issuedId: string;
 
@@ -130,7 +130,26 @@ describe(`inventory search with an index (${currentStore()})`, () => {
     "SQLite: a fragment matching too many rows falls back to LIKE alone, with the same answer",
     async () => {
       expect(SEEDED).toBeLessThan(SQLITE_CANDIDATE_LIMIT);
+      expect(await certificateTextWhere("svc-1")).toHaveProperty("id");
       expect(await certificateTextWhere("team-1")).toHaveProperty("id");
+      // More matches than the limit: LIKE alone, and the same answer as a scan.
+      const many = Array.from({ length: SQLITE_CANDIDATE_LIMIT + 1 }, (_, i) => `common-${i}.search.example`);
+      const template = await getDb().certificate.findUniqueOrThrow({ where: { id: issuedId } });
+      for (let i = 0; i < many.length; i += 200)
+        await getDb().certificate.createMany({
+          data: many.slice(i, i + 200).map((name, j) => ({
+            ...template,
+            id: randomUUID(),
+            serialHex: `c0c0${(i + j).toString(16).padStart(28, "0")}`,
+            commonName: name,
+            searchText: searchText(name),
+            encryptedKey: null,
+            renewedFromId: null,
+          })),
+        });
+      expect(await certificateTextWhere("common-")).not.toHaveProperty("id");
+      const page = await searchCertificates({ q: "common-", caId, sort: "newest", page: 1, pageSize: 10 });
+      expect(page.total).toBe(many.length);
       expect(await certificateTextWhere("te")).not.toHaveProperty("id");
     },
   );

@@ -6,11 +6,12 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 
 /**
- * Above this many matches the fragment is too common for the index to help (a scan that stops at
- * the first page is as fast), and the caller falls back to LIKE alone. It also keeps the id list
- * well under SQLite's 32,766 bound parameters.
+ * The candidates go to Prisma as `id IN (...)`, one bound parameter each, and Prisma's SQLite
+ * adapter refuses a query with more than 999 ("The query parameter limit supported by your
+ * database is exceeded"). A fragment held by more certificates falls back to LIKE alone: a scan,
+ * which stops early for the first page but reads every row for the count.
  */
-export const SQLITE_CANDIDATE_LIMIT = 5000;
+export const SQLITE_CANDIDATE_LIMIT = 900;
 
 /** The trigram tokenizer indexes 3-character windows: a shorter fragment cannot use it. */
 const MIN_FRAGMENT = 3;
