@@ -55,6 +55,8 @@ export interface Cluster {
 export interface ClusterOptions {
   /** CADESK_PUBLIC_URL of every instance (the load balancer's address). */
   publicUrl: string;
+  /** PostgreSQL (the default) or one SQLite file (one instance only: bench/search.ts compares the stores). */
+  store?: "postgresql" | "sqlite";
   env?: Record<string, string>;
 }
 
@@ -82,11 +84,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
     throw new Error("No build: scripts/test.mjs builds before this suite (or run `npx next build`).");
   }
-  const postgres = await startPostgres();
   const dirs: string[] = [];
-  const admin = { email: "admin@instances.test", password: "load-Balanced-pw-7781" };
-  const token = `cadesk_${randomBytes(24).toString("base64url")}`;
-  const masterKey = randomBytes(32).toString("hex");
+  if (options.store === "sqlite") return sqliteCluster(options, dirs);
+  const postgres = await startPostgres();
   const setup = new pg.Client({ connectionString: postgres.admin });
   await setup.connect();
   await setup.query("CREATE DATABASE cadesk");
@@ -99,7 +99,50 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   });
   if (migrate.status !== 0) throw new Error(`prisma migrate deploy failed: ${migrate.stderr || migrate.stdout}`);
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  return makeCluster(
+    options,
+    dirs,
+    databaseUrl,
+    (text, params) => pool.query(text, params).then((r) => r.rows),
+    async () => {
+      await pool.end();
+      postgres.stop();
+    },
+  );
+}
 
+/** One SQLite file in its own data dir, migrated as `npm start` does. */
+function sqliteCluster(options: ClusterOptions, dirs: string[]): Cluster {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "cadesk-sqlite-"));
+  dirs.push(dataDir);
+  const databaseUrl = `file:${path.join(dataDir, "cadesk.db")}`;
+  const migrate = spawnSync(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    encoding: "utf8",
+  });
+  if (migrate.status !== 0) throw new Error(`prisma migrate deploy failed: ${migrate.stderr || migrate.stdout}`);
+  return makeCluster(
+    options,
+    dirs,
+    databaseUrl,
+    async () => {
+      throw new Error("sql() is for PostgreSQL; open the SQLite file with better-sqlite3");
+    },
+    async () => {},
+  );
+}
+
+function makeCluster(
+  options: ClusterOptions,
+  dirs: string[],
+  databaseUrl: string,
+  query: (text: string, params: unknown[]) => Promise<unknown[]>,
+  close: () => Promise<void>,
+): Cluster {
+  const admin = { email: "admin@instances.test", password: "load-Balanced-pw-7781" };
+  const token = `cadesk_${randomBytes(24).toString("base64url")}`;
+  const masterKey = randomBytes(32).toString("hex");
   const cluster: Cluster = {
     databaseUrl,
     token,
@@ -107,7 +150,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     publicUrl: options.publicUrl,
     instances: [],
     async sql<T>(text: string, params: unknown[] = []) {
-      return (await pool.query(text, params)).rows as T[];
+      return (await query(text, params)) as T[];
     },
     async start(name: string) {
       const dataDir = mkdtempSync(path.join(tmpdir(), `cadesk-${name}-`));
@@ -170,8 +213,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
           if (instance.process.exitCode === null) instance.process.kill("SIGKILL");
         }
       }
-      await pool.end();
-      postgres.stop();
+      await close();
       for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     },
   };
