@@ -1,5 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
-import { mkdtempSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -8,6 +9,31 @@ const port = Number(process.env.E2E_PORT ?? 3123);
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), "cadesk-e2e-"));
 process.env.E2E_DATA_DIR = dataDir;
 const E2E_API_TOKEN = "e2e-token-not-secret";
+
+// A SoftHSM2 token for the HSM-backed CAs of e2e/51-hsm.spec.ts, made once per run in the data dir
+// when Debian's softhsm2 is installed (E2E_PKCS11=1); without it that spec skips and the rest run.
+const SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so";
+if (process.env.E2E_PKCS11 === undefined) {
+  const conf = path.join(dataDir, "softhsm2.conf");
+  const available = existsSync(SOFTHSM) && spawnSync("softhsm2-util", ["--version"]).status === 0;
+  if (available) {
+    mkdirSync(path.join(dataDir, "tokens"), { recursive: true });
+    writeFileSync(conf, `directories.tokendir = ${path.join(dataDir, "tokens")}\nobjectstore.backend = file\nlog.level = ERROR\n`);
+    const init = ["--init-token", "--free", "--label", "cadesk-e2e", "--pin", "e2e-pin-2468", "--so-pin", "e2e-so-1357"];
+    spawnSync("softhsm2-util", init, { env: { ...process.env, SOFTHSM2_CONF: conf }, stdio: "ignore" });
+  }
+  process.env.E2E_PKCS11 = available ? "1" : "0";
+  process.env.SOFTHSM2_CONF = conf;
+}
+const pkcs11Env: Record<string, string> =
+  process.env.E2E_PKCS11 === "1"
+    ? {
+        SOFTHSM2_CONF: process.env.SOFTHSM2_CONF!,
+        CADESK_PKCS11_MODULE: SOFTHSM,
+        CADESK_PKCS11_TOKEN: "cadesk-e2e",
+        CADESK_PKCS11_PIN: "e2e-pin-2468",
+      }
+    : {};
 export const ADMIN_STATE = "e2e/.artifacts/admin-session.json";
 
 const browser = {
@@ -65,6 +91,7 @@ export default defineConfig({
       CADESK_ACME_HTTP_PORT: String(port + 2),
       NEXT_TELEMETRY_DISABLED: "1",
       CADESK_REAUTH_MINUTES: "60",
+      ...pkcs11Env,
     },
     stdout: "ignore",
     stderr: "pipe",

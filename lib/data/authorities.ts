@@ -1,3 +1,4 @@
+import { caKeyLocation, type CaKeyLocation } from "./ca-key";
 import { authorityOperatorIds } from "./columns";
 import { getDb } from "../db";
 import { parsePemBlocks } from "../pki/pem";
@@ -83,19 +84,22 @@ export interface AuthorityDetail {
   beneath: Beneath;
   /** The latest certificates it issued. */
   recent: CertificateRow[];
+  /** Where its private key lives (sealed, or the token and key id) and whether the token answers. */
+  key: CaKeyLocation;
 }
 
 export async function getAuthority(id: string, now = new Date()): Promise<AuthorityDetail | null> {
   const db = getDb();
   const a = await db.authority.findUnique({ where: { id } });
   if (!a) return null;
-  const [summary, chain, children, recent, beneath, operators] = await Promise.all([
+  const [summary, chain, children, recent, beneath, operators, key] = await Promise.all([
     summarizeCertificate(parsePemBlocks(a.certificatePem)[0]!.der),
     authorityChain(a.id),
     db.authority.findMany({ where: { parentId: a.id }, select: { id: true, commonName: true, notAfter: true }, orderBy: { createdAt: "asc" } }),
     searchCertificates({ q: undefined, caId: a.id, status: undefined, sort: "newest", page: 1, pageSize: 10 }, now),
     beneathAuthority(a.id),
     operatorCandidates(now),
+    caKeyLocation(a),
   ]);
   return {
     id: a.id, commonName: a.commonName, keyType: a.keyType, pathLength: a.pathLength, imported: a.imported,
@@ -103,7 +107,7 @@ export async function getAuthority(id: string, now = new Date()): Promise<Author
     chain: chain.map((c) => ({ id: c.id, commonName: c.commonName, notAfter: c.notAfter })),
     children, issuedCount: recent.total, recent: recent.rows,
     isRoot: a.parentId === null, revokedAt: a.revokedAt, revocationReason: a.revocationReason, beneath,
-    operators, operatorIds: authorityOperatorIds(a),
+    operators, operatorIds: authorityOperatorIds(a), key,
   };
 }
 

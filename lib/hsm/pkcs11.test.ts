@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect } from "vitest";
 import { setConfigForTesting } from "../config";
+import { getDb } from "../db";
 import { AppError } from "../errors";
 import { readiness } from "../ops/readiness";
 import { signCaCertificate } from "../pki/certificate";
@@ -368,6 +369,19 @@ describe("when the token cannot be used", () => {
   it("and no module at all says which variables to set", async () => {
     await configure({ CADESK_PKCS11_MODULE: "", CADESK_PKCS11_TOKEN: "", CADESK_PKCS11_PIN: "" });
     await expectOutage(/No PKCS#11 module is configured: set CADESK_PKCS11_MODULE/);
+  });
+
+  it("a key deleted from the token under a cached signer: looked up again, and said missing", async () => {
+    await configure(token.env);
+    const doomed = (await createAuthority({ commonName: "HSM Doomed CA", keyStorage: "pkcs11" })).authority;
+    await issueCertificate({ caId: doomed.id, commonName: "cached.example.com" });
+    pkcs11Tool(token, ["--delete-object", "--type", "privkey", "--id", doomed.pkcs11KeyId!]);
+    const error = await refusal(() => issueCertificate({ caId: doomed.id, commonName: "gone.example.com" }));
+    expect(error.code).toBe("KEY_UNAVAILABLE");
+    expect(error.message).toContain(`holds no private key with the id ${doomed.pkcs11KeyId}, where the CA "HSM Doomed CA" keeps its key`);
+    await issueCertificate({ caId: tokenCa, commonName: "still.example.com" });
+    pkcs11Tool(token, ["--delete-object", "--type", "pubkey", "--id", doomed.pkcs11KeyId!]);
+    await getDb().authority.update({ where: { id: doomed.id }, data: { status: "revoked", revokedAt: new Date() } });
   });
 
   it("works again once the configuration is right", async () => {

@@ -86,8 +86,13 @@ export async function openPkcs11Signer(ref: Pkcs11SignerRef): Promise<Signer> {
       try {
         return await signWithTokenKey(token, object, ref.keyType, data);
       } catch (error) {
-        // The sessions went away (HSM restarted, token re-inserted): reconnect once.
+        // The sessions went away (HSM restarted, token re-inserted): reconnect once. A stale key
+        // handle (the object was deleted or re-created): look the key up again once.
         if (attempt === 0 && isLostSession(error)) continue;
+        if (attempt === 0 && /CKR_(KEY|OBJECT)_HANDLE_INVALID/.test(firstLine(error))) {
+          key = undefined;
+          continue;
+        }
         if (error instanceof AppError) throw error;
         throw new AppError(
           "KEY_UNAVAILABLE",

@@ -46,6 +46,9 @@ export async function importAuthorityAction(_: FormState, form: FormData): Promi
       certificatePem: await pastedOrUploaded(form.get("certificatePem"), form.get("certificateFile"), "CERTIFICATE", "certificatePem"),
       privateKeyPem: await pastedOrUploaded(form.get("privateKeyPem"), form.get("privateKeyFile"), "PRIVATE KEY", "privateKeyPem"),
       keyPassphrase: form.get("keyPassphrase") ?? undefined,
+      keyStorage: form.get("keyStorage") ?? undefined,
+      pkcs11KeyId: form.get("pkcs11KeyId") ?? undefined,
+      pkcs11KeyLabel: form.get("pkcs11KeyLabel") ?? undefined,
     };
     id = (await actAs("manage_cas", () => importAuthority(input))).authority.id;
   } catch (error) {

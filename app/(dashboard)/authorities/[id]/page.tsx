@@ -10,6 +10,7 @@ import { fileBaseName } from "@/lib/services/export-certificate";
 import { relativeDays, StatusBadge } from "../../../ui/status-badge";
 import { PemAndText } from "../../../ui/pem-and-text";
 import { RevokeAuthority } from "./revoke-authority";
+import { KeyLocation } from "./key-location";
 import { CertificateFacts } from "../../../ui/certificate-facts";
 import { TrustInstructions } from "../../../ui/trust-instructions";
 
@@ -123,6 +124,7 @@ export default async function AuthorityPage({
               </Link>
             </p>
           </div>
+          <KeyLocation location={ca.key} />
           <div>
             <h2 className="mb-2">Download</h2>
             <div className="flex flex-wrap gap-2">
@@ -133,7 +135,10 @@ export default async function AuthorityPage({
                 {base}.cer (DER)
               </a>
             </div>
-            <p className="hint">The private key stays on the server, encrypted.</p>
+            <p className="hint">
+              Certificates only:{" "}
+              {ca.key.storage === "pkcs11" ? "the private key cannot leave the HSM." : "the private key stays on the server, encrypted."}
+            </p>
             <p className="mt-2 text-sm">
               Revocation list: <a href={`/crl/${ca.id}`}>CRL (DER)</a> · <a href={`/crl/${ca.id}?format=pem`}>PEM</a>
             </p>

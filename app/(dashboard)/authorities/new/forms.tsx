@@ -9,19 +9,42 @@ import { createAuthorityAction, importAuthorityAction } from "../actions";
 const KEY_OPTIONS = KEY_TYPES.map((k) => ({ value: k, label: KEY_TYPE_LABELS[k] }));
 const SUBJECT_FIELDS = ["commonName", "organization", "organizationalUnit", "country", "state", "locality"];
 
+/** The key-storage choice, offered only when a PKCS#11 module is configured (`token` names its token). */
+function KeyStorageField({ token, state }: { token: string; state: FormState }) {
+  return (
+    <SelectField
+      name="keyStorage"
+      label="Private key storage"
+      state={state}
+      defaultValue="sealed"
+      options={[
+        { value: "sealed", label: "Sealed in cadesk's store (encrypted)" },
+        { value: "pkcs11", label: `Inside the HSM: ${token}` },
+      ]}
+      hint="In the HSM the key is made and kept inside the token, sensitive and not extractable: nobody can copy it, cadesk included."
+    />
+  );
+}
+
 export function CreateAuthorityForm({
   parents,
   defaultParentId,
+  token,
 }: {
   parents?: { value: string; label: string }[];
   defaultParentId?: string;
+  /** The configured PKCS#11 token, when there is one. */
+  token?: string;
 }) {
   const [state, action] = useReauthActionState<FormState>(createAuthorityAction, { ok: true });
   const key = useRemountKey(state);
   const isIntermediate = !!parents;
   return (
     <form key={key} action={action} className="card space-y-5">
-      <FormAlert state={state} fields={[...SUBJECT_FIELDS, "keyType", "validityDays", "parentId", "pathLen"]} />
+      <FormAlert
+        state={state}
+        fields={[...SUBJECT_FIELDS, "keyType", "validityDays", "parentId", "pathLen", "keyStorage", "pkcs11KeyLabel"]}
+      />
       {isIntermediate && (
         <SelectField
           name="parentId"
@@ -73,6 +96,18 @@ export function CreateAuthorityForm({
           hint={isIntermediate ? "0: may issue leaf certificates only." : "How many CAs may stand below. Empty: no limit."}
         />
       </div>
+      {token && (
+        <div className="grid gap-4 sm:grid-cols-2">
+          <KeyStorageField token={token} state={state} />
+          <TextField
+            name="pkcs11KeyLabel"
+            label="Key label in the HSM"
+            state={state}
+            maxLength={64}
+            hint="Only for the HSM. Default: the Common Name."
+          />
+        </div>
+      )}
       <div className="flex justify-end">
         <SubmitButton pendingText="Creating…">{isIntermediate ? "Create intermediate CA" : "Create root CA"}</SubmitButton>
       </div>
@@ -80,7 +115,7 @@ export function CreateAuthorityForm({
   );
 }
 
-export function ImportAuthorityForm() {
+export function ImportAuthorityForm({ token }: { token?: string }) {
   const [state, action] = useReauthActionState<FormState>(importAuthorityAction, { ok: true });
   const key = useRemountKey(state);
   return (
@@ -89,7 +124,10 @@ export function ImportAuthorityForm() {
         Bring a CA made elsewhere (with <code>openssl req -x509</code>, minica or another tool). Its key is checked against the certificate
         and stored encrypted.
       </p>
-      <FormAlert state={state} fields={["certificatePem", "privateKeyPem", "keyPassphrase"]} />
+      <FormAlert
+        state={state}
+        fields={["certificatePem", "privateKeyPem", "keyPassphrase", "keyStorage", "pkcs11KeyId", "pkcs11KeyLabel"]}
+      />
       <div className="space-y-2">
         <TextAreaField
           name="certificatePem"
@@ -112,6 +150,20 @@ export function ImportAuthorityForm() {
         state={state}
         hint="Only if the key is encrypted."
       />
+      {token && (
+        <fieldset className="grid gap-4 sm:grid-cols-3">
+          <legend className="mb-2 text-sm font-semibold">Or a key already in the HSM</legend>
+          <KeyStorageField token={token} state={state} />
+          <TextField
+            name="pkcs11KeyId"
+            label="Key id (hex)"
+            state={state}
+            placeholder="0a1b2c3d"
+            hint="As pkcs11-tool --list-objects shows it."
+          />
+          <TextField name="pkcs11KeyLabel" label="or key label" state={state} hint="Leave the private key above empty." />
+        </fieldset>
+      )}
       <div className="flex justify-end">
         <SubmitButton pendingText="Importing…">Import CA</SubmitButton>
       </div>

@@ -2,6 +2,7 @@ import { requireUser } from "@/lib/auth/request";
 import Link from "next/link";
 import type { Metadata } from "next";
 import { listAuthorities } from "@/lib/data/authorities";
+import { configuredToken } from "@/lib/data/hsm";
 import { CreateAuthorityForm, ImportAuthorityForm } from "./forms";
 
 export const metadata: Metadata = { title: "New authority" };
@@ -17,6 +18,7 @@ export default async function NewAuthorityPage({ searchParams }: { searchParams:
   const { type: rawType, parentId } = await searchParams;
   const type = TABS.some((t) => t.type === rawType) ? rawType : "root";
   const parents = (await listAuthorities()).filter((a) => a.pathLength !== 0 && a.daysLeft > 0);
+  const token = configuredToken();
   return (
     <div className="max-w-3xl space-y-6">
       <h1>New certificate authority</h1>
@@ -33,7 +35,7 @@ export default async function NewAuthorityPage({ searchParams }: { searchParams:
         ))}
       </nav>
       {type === "import" ? (
-        <ImportAuthorityForm />
+        <ImportAuthorityForm token={token} />
       ) : type === "intermediate" ? (
         parents.length === 0 ? (
           <div className="card text-sm">
@@ -44,10 +46,11 @@ export default async function NewAuthorityPage({ searchParams }: { searchParams:
             key="intermediate"
             parents={parents.map((p) => ({ value: p.id, label: p.commonName }))}
             defaultParentId={parentId}
+            token={token}
           />
         )
       ) : (
-        <CreateAuthorityForm key="root" />
+        <CreateAuthorityForm key="root" token={token} />
       )}
     </div>
   );
