@@ -254,7 +254,9 @@ function curlSnippet({ host, isClient, isServer, f }: SnippetContext): Candidate
       title: "curl (presents this certificate; replace the URL with your server's)",
       id: "curl-client",
       when: isClient,
-      text: `curl --cacert ${f.chain} --cert ${f.full} --key ${f.key} ${SERVER_URL_PLACEHOLDER}`,
+      text: `curl --cacert ${f.chain} \\
+  --cert ${f.full} --key ${f.key} \\
+  ${SERVER_URL_PLACEHOLDER}`,
     },
   ];
 }
@@ -265,7 +267,9 @@ function opensslClientSnippet({ isClient, f }: SnippetContext): Candidate {
     title: "openssl s_client (presents this certificate; replace host:port with your server's)",
     id: "openssl-client",
     when: isClient,
-    text: `openssl s_client -connect ${PLACEHOLDER_HOST_PORT} -CAfile ${f.chain} -cert ${f.full} -key ${f.key} -verify_return_error </dev/null`,
+    text: `openssl s_client -connect ${PLACEHOLDER_HOST_PORT} \\
+  -CAfile ${f.chain} -cert ${f.full} -key ${f.key} \\
+  -verify_return_error </dev/null`,
   };
 }
 
