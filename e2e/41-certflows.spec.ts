@@ -5,7 +5,8 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { opensslOk } from "../lib/testing/openssl";
-import { API_TOKEN, snap } from "./helpers";
+import path from "node:path";
+import { API_TOKEN, SCREENSHOTS, snap } from "./helpers";
 
 const auth = { Authorization: `Bearer ${API_TOKEN}` };
 const stamp = Date.now();
@@ -69,6 +70,9 @@ test("the certificate page shows the ARI window renewalInfo answers, and a histo
   await history.getByRole("button", { name: "Copy certID" }).click();
   await expect(history.getByRole("button", { name: "Copied" })).toBeVisible();
   await snapBoth(page, "certificate-history");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await history.screenshot({ path: path.join(SCREENSHOTS, "41-history-card-390.png") });
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   // Renewed and the old one revoked: the old page says renew now (and so does renewalInfo), both link to each other.
   const renewed = await (await request.post(`/api/v1/certificates/${cert.id}/renew`, { headers: auth, data: {} })).json();
@@ -164,6 +168,13 @@ test("an operator issuing with a generated key is told beforehand, sees a busy b
   await operator.getByRole("link", { name: "Continue to the certificate" }).click();
   await expect(operator.getByText("only an admin can download it")).toBeVisible();
   const certId = /\/certificates\/([^?]+)/.exec(operator.url())![1]!;
+  // Renewing makes a new key: the operator is told so first, then gets it once too.
+  const renewPanel = operator.getByRole("region", { name: "Renew or revoke" });
+  await expect(renewPanel).toContainText("You will be able to download the new key once, right after renewing.");
+  await renewPanel.getByRole("button", { name: "Renew", exact: true }).click();
+  await expect(operator.getByRole("status").filter({ hasText: "Save the private key now" })).toContainText(
+    "your role cannot download it again",
+  );
   const cert = await (await request.get(`/api/v1/certificates/${certId}`, { headers: auth })).json();
   // The key shown is the certificate's: openssl derives the same public key from both.
   expect(opensslOk(["pkey", "-pubout"], keyPem.trim() + "\n")).toBe(opensslOk(["x509", "-noout", "-pubkey"], cert.certificatePem));
