@@ -384,6 +384,21 @@ describe("when the token cannot be used", () => {
     await getDb().authority.update({ where: { id: doomed.id }, data: { status: "revoked", revokedAt: new Date() } });
   });
 
+  it("finds the token by slot id too (CADESK_PKCS11_SLOT, as softhsm2-util shows it)", async () => {
+    const slots = execFileSync("softhsm2-util", ["--show-slots"], { encoding: "utf8" });
+    const slot = new RegExp(`Slot (\\d+)\\n(?:(?!Slot \\d).*\\n)*?\\s+Label:\\s+${token.label}\\s*\\n`).exec(slots)![1]!;
+    await configure({ CADESK_PKCS11_MODULE: token.module, CADESK_PKCS11_SLOT: slot, CADESK_PKCS11_PIN: token.pin });
+    await issueCertificate({ caId: tokenCa, commonName: "slot.example.com" });
+  });
+
+  it("signs many requests at once through its pool of sessions", async () => {
+    await configure(token.env);
+    const issued = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => issueCertificate({ caId: tokenCa, commonName: `parallel-${i}.example.com` })),
+    );
+    expect(new Set(issued.map((r) => r.certificate.serialHex)).size).toBe(24);
+  });
+
   it("works again once the configuration is right", async () => {
     await configure(token.env);
     await issueCertificate({ caId: tokenCa, commonName: "after.example.com" });
