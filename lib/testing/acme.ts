@@ -43,13 +43,13 @@ export interface AcmeTestSite {
   close: () => Promise<void>;
 }
 
-/** A root and an issuing intermediate, and the ACME server on a free loopback port. */
-export async function startAcmeSite(label: string): Promise<AcmeTestSite> {
+/** A root and an issuing intermediate (`caOptions` added to both, e.g. keyStorage), and the ACME server on a free loopback port. */
+export async function startAcmeSite(label: string, caOptions: Record<string, unknown> = {}): Promise<AcmeTestSite> {
   const { server, port } = await startAcmeServer(0, "127.0.0.1");
   setEnv({ CADESK_PUBLIC_URL: `http://127.0.0.1:${port}` });
   const { root, issuing } = await runAs(SYSTEM_ACTOR, async () => {
-    const r = await createAuthority({ commonName: `${label} ACME Root` });
-    const i = await createAuthority({ commonName: `${label} ACME Issuing`, parentId: r.authority.id });
+    const r = await createAuthority({ commonName: `${label} ACME Root`, ...caOptions });
+    const i = await createAuthority({ commonName: `${label} ACME Issuing`, parentId: r.authority.id, ...caOptions });
     return { root: r.authority, issuing: i.authority };
   });
   const dir = tempDir(`cadesk-acme-${label.toLowerCase()}-`);
