@@ -8,10 +8,12 @@ import { z } from "zod";
 
 type JsonSchema = Record<string, unknown>;
 
-export function apiJsonSchema(schema: z.core.$ZodType): JsonSchema {
+export function apiJsonSchema(schema: z.core.$ZodType, io: "input" | "output" = "input"): JsonSchema {
   const generated = z.toJSONSchema(schema, {
-    // What the client sends: defaults make fields optional, preprocessed fields show their JSON form.
-    io: "input",
+    // Requests: what the client sends (defaults make fields optional, preprocessed fields show their
+    // JSON form). Responses: what the server answers, closed too, so an undocumented field fails
+    // the response test (lib/api/responses.test.ts).
+    io,
     // A refinement or transform has no JSON Schema; the field keeps the rest of its description.
     unrepresentable: "any",
     override: ({ zodSchema, jsonSchema }) => {
@@ -36,4 +38,10 @@ export function queryParameters(schema: z.core.$ZodType) {
     const { description, ...rest } = s;
     return { name, in: "query", required: json.required?.includes(name) ?? false, schema: rest, ...(description ? { description } : {}) };
   });
+}
+
+/** A JSON response of that schema (lib/api/responses*.ts), or a reference to one in components. */
+export function jsonResponse(description: string, schema: z.core.$ZodType | { $ref: string }) {
+  const json = "$ref" in schema ? schema : apiJsonSchema(schema, "output");
+  return { description, content: { "application/json": { schema: json } } };
 }

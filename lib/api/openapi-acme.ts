@@ -1,93 +1,34 @@
-/** The ACME admin endpoints of the OpenAPI document (/api/v1/acme/...). Admin tokens only. */
-import { ACME_CHALLENGE_TYPES, ACME_DEFAULT_MAX_VALIDITY_DAYS, ACME_DEFAULT_VALIDITY_DAYS, ACME_PROFILE_NAMES } from "../acme/profiles";
+/**
+ * The ACME admin endpoints of the OpenAPI document (/api/v1/acme/...), admin tokens only: request
+ * bodies from the zod schemas the routes validate with (lib/validations/acme.ts), responses from
+ * those the present functions are typed by (lib/api/responses-acme.ts).
+ */
 import { ZAcmeEabKeyInput, ZAcmeEndpointInput, ZAcmeEndpointPatch } from "../validations/acme";
-import { apiJsonSchema, jsonBody } from "./json-schema";
+import { apiJsonSchema, jsonBody, jsonResponse } from "./json-schema";
+import { items } from "./responses";
+import {
+  ZAcmeAccountDeactivatedResponse,
+  ZAcmeAccountResponse,
+  ZAcmeEabKeyCreatedResponse,
+  ZAcmeEabKeyResponse,
+  ZAcmeEndpointDetailResponse,
+  ZAcmeEndpointResponse,
+  ZAcmeOrderDetailResponse,
+  ZAcmeOrderResponse,
+} from "./responses-acme";
 
 type Errors = (...codes: number[]) => Record<string, unknown>;
 
 const id = { name: "id", in: "path", required: true, schema: { type: "string" }, description: "the endpoint's id" };
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const body = (schema: unknown) => ({ "application/json": { schema } });
-const items = (name: string) => body({ type: "object", properties: { items: { type: "array", items: ref(name) } } });
-const stringList = { type: "array", items: { type: "string" } };
 
-const settings = {
-  caId: { type: "string", description: "the CA that signs (GET /cas)" },
-  profiles: { type: "array", items: { type: "string", enum: [...ACME_PROFILE_NAMES] }, default: ["tlsserver"] },
-  defaultProfile: { type: "string", enum: [...ACME_PROFILE_NAMES], description: "one of profiles; default the first" },
-  validityDays: { type: "integer", minimum: 1, default: ACME_DEFAULT_VALIDITY_DAYS },
-  maxValidityDays: { type: "integer", minimum: 1, default: ACME_DEFAULT_MAX_VALIDITY_DAYS },
-  challenges: { type: "array", items: { type: "string", enum: [...ACME_CHALLENGE_TYPES] }, default: [...ACME_CHALLENGE_TYPES] },
-  requireEab: { type: "boolean", default: false },
-  allowedIdentifiers: {
-    ...stringList,
-    default: [],
-    description:
-      'DNS suffixes with a leading dot (".internal": the name and all below it), exact names, CIDR ranges ("10.0.0.0/8"); empty: any',
-  },
-  termsOfServiceUrl: { type: ["string", "null"], format: "uri" },
-};
-
+/** Response schemas generated from lib/api/responses-acme.ts, which present-acme.ts is typed by. */
 export const acmeSchemas = {
-  AcmeEndpoint: {
-    type: "object",
-    properties: {
-      id: { type: "string" },
-      name: { type: "string", pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$" },
-      directoryUrl: {
-        type: "string",
-        format: "uri",
-        description: "what ACME clients are given: {CADESK_PUBLIC_URL}/acme/{name}/directory",
-      },
-      ...settings,
-      createdAt: { type: "string", format: "date-time" },
-      updatedAt: { type: "string", format: "date-time" },
-    },
-  },
-  AcmeEabKey: {
-    type: "object",
-    properties: {
-      keyId: { type: "string" },
-      label: { type: ["string", "null"] },
-      state: { type: "string", enum: ["unused", "bound", "revoked"] },
-      createdAt: { type: "string", format: "date-time" },
-      boundAt: { type: ["string", "null"], format: "date-time" },
-      revokedAt: { type: ["string", "null"], format: "date-time" },
-      accountId: { type: ["string", "null"] },
-    },
-  },
-  AcmeAccount: {
-    type: "object",
-    properties: {
-      id: { type: "string" },
-      thumbprint: { type: "string", description: "RFC 7638 JWK thumbprint of the account key" },
-      contacts: stringList,
-      status: { type: "string", enum: ["valid", "deactivated", "revoked"] },
-      eabKeyId: { type: ["string", "null"] },
-      createdAt: { type: "string", format: "date-time" },
-      deactivatedAt: { type: ["string", "null"], format: "date-time" },
-      orderCount: { type: "integer" },
-      lastOrderAt: { type: ["string", "null"], format: "date-time" },
-    },
-  },
-  AcmeOrder: {
-    type: "object",
-    properties: {
-      id: { type: "string" },
-      status: { type: "string", enum: ["pending", "ready", "processing", "valid", "invalid"] },
-      identifiers: {
-        type: "array",
-        items: { type: "object", properties: { type: { type: "string", enum: ["dns", "ip"] }, value: { type: "string" } } },
-      },
-      profile: { type: "string" },
-      accountId: { type: "string" },
-      certificateId: { type: ["string", "null"] },
-      replacesCertificateId: { type: ["string", "null"] },
-      error: { type: ["object", "null"], description: "RFC 7807 problem: {type, detail, subproblems?}" },
-      createdAt: { type: "string", format: "date-time" },
-      updatedAt: { type: "string", format: "date-time" },
-    },
-  },
+  AcmeEndpoint: apiJsonSchema(ZAcmeEndpointResponse, "output"),
+  AcmeEabKey: apiJsonSchema(ZAcmeEabKeyResponse, "output"),
+  AcmeAccount: apiJsonSchema(ZAcmeAccountResponse, "output"),
+  AcmeOrder: apiJsonSchema(ZAcmeOrderResponse, "output"),
 };
 
 /**
@@ -105,12 +46,12 @@ export function acmePaths(errors: Errors) {
     "/acme/endpoints": {
       get: {
         summary: "List ACME endpoints",
-        responses: { 200: { description: "Endpoints", content: items("AcmeEndpoint") }, ...errors(401, 403) },
+        responses: { 200: jsonResponse("Endpoints", items(ZAcmeEndpointResponse)), ...errors(401, 403) },
       },
       post: {
         summary: "Create an ACME endpoint (unknown fields are refused)",
         requestBody: jsonBody(ZAcmeEndpointInput),
-        responses: { 201: { description: "Created", content: body(ref("AcmeEndpoint")) }, ...errors(400, 401, 403, 404, 409, 415) },
+        responses: { 201: jsonResponse("Created", ref("AcmeEndpoint")), ...errors(400, 401, 403, 404, 409, 415) },
       },
     },
     "/acme/endpoints/{id}": {
@@ -118,24 +59,7 @@ export function acmePaths(errors: Errors) {
         summary: "One endpoint with counts and its EAB keys (never their HMAC keys)",
         parameters: [id],
         responses: {
-          200: {
-            description: "The endpoint",
-            content: body({
-              allOf: [
-                ref("AcmeEndpoint"),
-                {
-                  type: "object",
-                  properties: {
-                    https: { type: "boolean" },
-                    accountCount: { type: "integer" },
-                    orderCount: { type: "integer" },
-                    failedOrders24h: { type: "integer" },
-                    eabKeys: { type: "array", items: ref("AcmeEabKey") },
-                  },
-                },
-              ],
-            }),
-          },
+          200: jsonResponse("The endpoint", ZAcmeEndpointDetailResponse),
           ...errors(401, 403, 404),
         },
       },
@@ -143,7 +67,7 @@ export function acmePaths(errors: Errors) {
         summary: "Change settings; fields left out keep their value; the name cannot change",
         parameters: [id],
         requestBody: { required: true, content: body(patchSchema()) },
-        responses: { 200: { description: "Changed", content: body(ref("AcmeEndpoint")) }, ...errors(400, 401, 403, 404, 415) },
+        responses: { 200: jsonResponse("Changed", ref("AcmeEndpoint")), ...errors(400, 401, 403, 404, 415) },
       },
       delete: {
         summary: "Delete the endpoint with its EAB keys, accounts and orders (issued certificates stay)",
@@ -157,18 +81,7 @@ export function acmePaths(errors: Errors) {
         parameters: [id],
         requestBody: jsonBody(ZAcmeEabKeyInput, { required: false }),
         responses: {
-          201: {
-            description: "The key (certbot --eab-kid/--eab-hmac-key, lego --kid/--hmac)",
-            content: body({
-              type: "object",
-              properties: {
-                keyId: { type: "string" },
-                hmacKey: { type: "string", description: "base64url, 32 bytes" },
-                label: { type: ["string", "null"] },
-                createdAt: { type: "string", format: "date-time" },
-              },
-            }),
-          },
+          201: jsonResponse("The key (certbot --eab-kid/--eab-hmac-key, lego --kid/--hmac)", ZAcmeEabKeyCreatedResponse),
           ...errors(400, 401, 403, 404, 415),
         },
       },
@@ -184,21 +97,21 @@ export function acmePaths(errors: Errors) {
       get: {
         summary: "The endpoint's ACME accounts",
         parameters: [id],
-        responses: { 200: { description: "Accounts", content: items("AcmeAccount") }, ...errors(401, 403, 404) },
+        responses: { 200: jsonResponse("Accounts", items(ZAcmeAccountResponse)), ...errors(401, 403, 404) },
       },
     },
     "/acme/endpoints/{id}/accounts/{accountId}/deactivate": {
       post: {
         summary: 'End an account (status "revoked", RFC 8555 7.1.6); its certificates stay valid',
         parameters: [id, { name: "accountId", in: "path", required: true, schema: { type: "string" } }],
-        responses: { 200: { description: "{id, status, deactivatedAt}" }, ...errors(401, 403, 404) },
+        responses: { 200: jsonResponse("The account's new status", ZAcmeAccountDeactivatedResponse), ...errors(401, 403, 404) },
       },
     },
     "/acme/endpoints/{id}/orders": {
       get: {
         summary: "The endpoint's 50 most recent orders",
         parameters: [id],
-        responses: { 200: { description: "Orders", content: items("AcmeOrder") }, ...errors(401, 403, 404) },
+        responses: { 200: jsonResponse("Orders", items(ZAcmeOrderResponse)), ...errors(401, 403, 404) },
       },
     },
     "/acme/endpoints/{id}/orders/{orderId}": {
@@ -206,9 +119,7 @@ export function acmePaths(errors: Errors) {
         summary: "One order with its authorizations and each challenge's transcript",
         parameters: [id, { name: "orderId", in: "path", required: true, schema: { type: "string" } }],
         responses: {
-          200: {
-            description: "{...order, summary, authorizations: [{identifier, status, challenges: [{type, status, error, transcript}]}]}",
-          },
+          200: jsonResponse("The order, where it stands, its authorizations and each challenge's transcript", ZAcmeOrderDetailResponse),
           ...errors(401, 403, 404),
         },
       },

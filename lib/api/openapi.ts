@@ -1,17 +1,33 @@
 /**
  * The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json. Request bodies and query
  * parameters are generated from the zod schemas the routes check them with (lib/api/json-schema.ts),
- * so the document cannot drift from the code; the responses describe lib/api/present.ts.
+ * and responses from the zod schemas the present* functions are typed by (lib/api/responses*.ts), so the
+ * document cannot drift from the code (responses.test.ts checks real answers against it).
  */
-import { LEAF_PROFILES } from "../pki/profiles";
 import { ZCreateAuthorityInput, ZImportAuthorityInput } from "../validations/authority";
-import { ZIssuancePolicy, ZSubtrees } from "../validations/policy";
-import { CERTIFICATE_STATUSES, ZIssueCertificateInput, ZPkcs12Input, ZSanLists } from "../validations/certificate";
+import { ZIssuancePolicy } from "../validations/policy";
+import { ZIssueCertificateInput, ZPkcs12Input, ZSanLists } from "../validations/certificate";
 import { ZInspectInput } from "../validations/inspect";
 import { ZRenewInput, ZRevokeInput } from "../validations/lifecycle";
 import { ZChannelInput, ZChannelUpdate, ZRuleInput } from "../validations/notifications";
 import { ZEchoSettingsInput, ZTlsTestInput } from "../validations/tls";
-import { apiJsonSchema, jsonBody, queryParameters } from "./json-schema";
+import { apiJsonSchema, jsonBody, jsonResponse, queryParameters } from "./json-schema";
+import {
+  items,
+  ZAuthorityResponse,
+  ZCertificatePage,
+  ZCertificateResponse,
+  ZChannelResponse,
+  ZCreatedAuthorityResponse,
+  ZDeliveryResponse,
+  ZDoctorResponse,
+  ZEchoStatusResponse,
+  ZErrorResponse,
+  ZInspectResponse,
+  ZIssuedCertificateResponse,
+  ZRenewedCertificateResponse,
+  ZRuleResponse,
+} from "./responses";
 import { acmePaths, acmeSchemas } from "./openapi-acme";
 import {
   ZAuditExportQuery,
@@ -43,7 +59,7 @@ const errors = (...codes: number[]) =>
     ]),
   );
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
-const stringList = { type: "array", items: { type: "string" } };
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 export const openApiDocument = {
   openapi: "3.1.0",
@@ -58,86 +74,12 @@ export const openApiDocument = {
   components: {
     securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
     schemas: {
-      Error: {
-        type: "object",
-        required: ["error"],
-        properties: {
-          error: {
-            type: "object",
-            required: ["code", "message"],
-            properties: { code: { type: "string" }, message: { type: "string" }, field: { type: "string" } },
-          },
-        },
-      },
+      Error: apiJsonSchema(ZErrorResponse, "output"),
       Sans: apiJsonSchema(ZSanLists),
-      Authority: {
-        type: "object",
-        properties: {
-          id: { type: "string" },
-          commonName: { type: "string" },
-          subject: { type: "string" },
-          parentId: { type: ["string", "null"] },
-          keyType: { type: "string" },
-          pathLen: { type: ["integer", "null"] },
-          serialNumber: { type: "string" },
-          notBefore: { type: "string", format: "date-time" },
-          notAfter: { type: "string", format: "date-time" },
-          fingerprintSha256: { type: "string" },
-          imported: { type: "boolean" },
-          nameConstraints: {
-            description: "Read from the CA certificate (RFC 5280 4.2.1.10); null when it has none",
-            oneOf: [
-              { type: "null" },
-              {
-                type: "object",
-                properties: {
-                  permitted: { $ref: "#/components/schemas/Subtrees" },
-                  excluded: { $ref: "#/components/schemas/Subtrees" },
-                  critical: { type: "boolean" },
-                },
-              },
-            ],
-          },
-          certificatePem: { type: "string" },
-          keyStorage: {
-            type: "string",
-            enum: ["sealed", "pkcs11"],
-            description: "sealed: in the store, encrypted; pkcs11: inside the HSM",
-          },
-          pkcs11: {
-            type: ["object", "null"],
-            description: "For keyStorage pkcs11: the token and the key's CKA_ID (hex) and CKA_LABEL",
-            properties: { tokenLabel: { type: "string" }, keyId: { type: "string" }, keyLabel: { type: "string" } },
-          },
-        },
-      },
-      // As answered: lists of text per form, and directoryName subtrees an imported CA may carry.
-      Subtrees: {
-        type: "object",
-        properties: { ...Object.fromEntries(Object.keys(ZSubtrees.shape).map((form) => [form, stringList])), dn: stringList },
-      },
+      Authority: apiJsonSchema(ZAuthorityResponse, "output"),
       IssuancePolicy: apiJsonSchema(ZIssuancePolicy),
       ...acmeSchemas,
-      Certificate: {
-        type: "object",
-        properties: {
-          id: { type: "string" },
-          caId: { type: "string" },
-          serialNumber: { type: "string", description: "lowercase hex" },
-          commonName: { type: "string" },
-          subject: { type: "string" },
-          sans: { $ref: "#/components/schemas/Sans" },
-          profile: { type: "string", enum: [...LEAF_PROFILES] },
-          keyType: { type: "string" },
-          source: { type: "string", enum: ["generated", "csr"] },
-          notBefore: { type: "string", format: "date-time" },
-          notAfter: { type: "string", format: "date-time" },
-          status: { type: "string", enum: [...CERTIFICATE_STATUSES] },
-          hasPrivateKey: { type: "boolean" },
-          fingerprintSha256: { type: "string" },
-          certificatePem: { type: "string" },
-        },
-      },
+      Certificate: apiJsonSchema(ZCertificateResponse, "output"),
     },
   },
   paths: {
@@ -146,14 +88,7 @@ export const openApiDocument = {
       get: {
         summary: "List CAs",
         responses: {
-          200: {
-            description: "CAs",
-            content: {
-              "application/json": {
-                schema: { type: "object", properties: { items: { type: "array", items: { $ref: "#/components/schemas/Authority" } } } },
-              },
-            },
-          },
+          200: jsonResponse("CAs", items(ZAuthorityResponse)),
           ...errors(401),
         },
       },
@@ -161,7 +96,7 @@ export const openApiDocument = {
         summary: 'Create a root CA, or an intermediate with parentId; keyStorage "pkcs11" generates its key inside the HSM',
         requestBody: jsonBody(ZCreateAuthorityInput),
         responses: {
-          201: { description: "Created", content: { "application/json": { schema: { $ref: "#/components/schemas/Authority" } } } },
+          201: jsonResponse("Created, with the warnings its creation gave", ZCreatedAuthorityResponse),
           ...errors(400, 401, 403, 404, 409, 415, 503),
         },
       },
@@ -172,7 +107,7 @@ export const openApiDocument = {
           'Import an existing CA: its certificate with its private key, or with keyStorage "pkcs11" and the id or label of its key in the HSM',
         requestBody: jsonBody(ZImportAuthorityInput),
         responses: {
-          201: { description: "Imported", content: { "application/json": { schema: { $ref: "#/components/schemas/Authority" } } } },
+          201: jsonResponse("Imported, with the warnings its import gave", ZCreatedAuthorityResponse),
           ...errors(400, 401, 403, 409, 415, 503),
         },
       },
@@ -182,7 +117,7 @@ export const openApiDocument = {
         summary: "One CA",
         parameters: [idParam],
         responses: {
-          200: { description: "The CA", content: { "application/json": { schema: { $ref: "#/components/schemas/Authority" } } } },
+          200: jsonResponse("The CA", ref("Authority")),
           ...errors(401, 404),
         },
       },
@@ -192,22 +127,7 @@ export const openApiDocument = {
         summary: "Search the inventory",
         parameters: queryParameters(ZCertificateSearchQuery),
         responses: {
-          200: {
-            description: "A page",
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  properties: {
-                    items: { type: "array", items: { $ref: "#/components/schemas/Certificate" } },
-                    total: { type: "integer" },
-                    page: { type: "integer" },
-                    pageSize: { type: "integer" },
-                  },
-                },
-              },
-            },
-          },
+          200: jsonResponse("A page", ZCertificatePage),
           ...errors(401),
         },
       },
@@ -215,26 +135,7 @@ export const openApiDocument = {
         summary: "Issue a certificate (generated key), or sign a CSR with csrPem",
         requestBody: jsonBody(ZIssueCertificateInput),
         responses: {
-          201: {
-            description: "Issued and stored",
-            content: {
-              "application/json": {
-                schema: {
-                  allOf: [
-                    { $ref: "#/components/schemas/Certificate" },
-                    {
-                      type: "object",
-                      properties: {
-                        chainPem: { type: "string" },
-                        privateKeyPem: { type: "string", description: "only when the key was generated here" },
-                        warnings: stringList,
-                      },
-                    },
-                  ],
-                },
-              },
-            },
-          },
+          201: jsonResponse("Issued and stored", ZIssuedCertificateResponse),
           ...errors(400, 401, 403, 404, 413, 415),
         },
       },
@@ -244,10 +145,7 @@ export const openApiDocument = {
         summary: "One certificate",
         parameters: [idParam],
         responses: {
-          200: {
-            description: "The certificate",
-            content: { "application/json": { schema: { $ref: "#/components/schemas/Certificate" } } },
-          },
+          200: jsonResponse("The certificate", ref("Certificate")),
           ...errors(401, 404),
         },
       },
@@ -282,66 +180,20 @@ export const openApiDocument = {
           },
         },
         responses: {
-          200: {
-            description: "What it holds",
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  properties: {
-                    objects: {
-                      type: "array",
-                      items: {
-                        type: "object",
-                        properties: {
-                          kind: { type: "string", enum: ["certificate", "csr", "crl"] },
-                          source: { type: "string" },
-                          title: { type: "string" },
-                          text: { type: "string" },
-                          pem: { type: "string" },
-                          summary: {
-                            type: "array",
-                            items: { type: "object", properties: { label: { type: "string" }, value: { type: "string" } } },
-                          },
-                          lints: {
-                            type: "array",
-                            items: {
-                              type: "object",
-                              properties: {
-                                severity: { type: "string", enum: ["error", "warning"] },
-                                code: { type: "string" },
-                                message: { type: "string" },
-                              },
-                            },
-                          },
-                        },
-                      },
-                    },
-                    chain: {
-                      type: "object",
-                      properties: {
-                        ok: { type: "boolean" },
-                        code: { type: "string" },
-                        explanation: { type: "string" },
-                        path: { type: "array", items: { type: "object" } },
-                      },
-                    },
-                    skipped: stringList,
-                  },
-                },
-              },
-            },
-          },
+          200: jsonResponse("What it holds, with the chain verdict when a certificate was given", ZInspectResponse),
           ...errors(400, 401, 403, 413),
         },
       },
     },
     "/echo": {
-      get: { summary: "The echo server's status and settings", responses: { 200: { description: "Status" }, ...errors(401) } },
+      get: {
+        summary: "The echo server's status and settings",
+        responses: { 200: jsonResponse("Status", ZEchoStatusResponse), ...errors(401) },
+      },
       put: {
         summary: "Change the echo server's certificate, client CAs and client-auth mode (applied live)",
         requestBody: jsonBody(ZEchoSettingsInput),
-        responses: { 200: { description: "New status" }, ...errors(400, 401, 403, 404, 415) },
+        responses: { 200: jsonResponse("New status", ZEchoStatusResponse), ...errors(400, 401, 403, 404, 415) },
       },
     },
     "/tls/test": {
@@ -349,34 +201,7 @@ export const openApiDocument = {
         summary: "Connection doctor: a real TLS handshake from the server, explained",
         requestBody: jsonBody(ZTlsTestInput),
         responses: {
-          200: {
-            description: "Transcript",
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  properties: {
-                    ok: { type: "boolean" },
-                    code: { type: "string" },
-                    explanation: { type: "string" },
-                    steps: {
-                      type: "array",
-                      items: {
-                        type: "object",
-                        properties: { title: { type: "string" }, ok: { type: "boolean" }, detail: { type: "string" } },
-                      },
-                    },
-                    serverChain: { type: "array", items: { type: "object" } },
-                    reply: { type: "string" },
-                    commands: {
-                      type: "object",
-                      properties: { curl: { type: "string" }, openssl: { type: "string" }, go: { type: "string" } },
-                    },
-                  },
-                },
-              },
-            },
-          },
+          200: jsonResponse("Transcript", ZDoctorResponse),
           ...errors(400, 401, 403, 404, 415),
         },
       },
@@ -387,17 +212,14 @@ export const openApiDocument = {
         parameters: [idParam],
         requestBody: jsonBody(ZRevokeInput),
         responses: {
-          200: {
-            description: "The revoked certificate",
-            content: { "application/json": { schema: { $ref: "#/components/schemas/Certificate" } } },
-          },
+          200: jsonResponse("The revoked certificate", ref("Certificate")),
           ...errors(400, 401, 403, 404, 409),
         },
       },
       delete: {
         summary: "Lift a certificateHold",
         parameters: [idParam],
-        responses: { 200: { description: "The reinstated certificate" }, ...errors(401, 403, 404, 409) },
+        responses: { 200: jsonResponse("The reinstated certificate", ref("Certificate")), ...errors(401, 403, 404, 409) },
       },
     },
     "/certificates/{id}/renew": {
@@ -405,7 +227,7 @@ export const openApiDocument = {
         summary: "Renew: same subject, names, profile and lifetime; new serial (and key unless CSR-issued)",
         parameters: [idParam],
         requestBody: jsonBody(ZRenewInput, { required: false }),
-        responses: { 201: { description: "The new certificate" }, ...errors(400, 401, 403, 404, 409) },
+        responses: { 201: jsonResponse("The new certificate", ZRenewedCertificateResponse), ...errors(400, 401, 403, 404, 409) },
       },
     },
     "/certificates/export": {
@@ -420,7 +242,7 @@ export const openApiDocument = {
         summary: "A CA's issuance policy ({} when it sets no rule)",
         parameters: [idParam],
         responses: {
-          200: { description: "The policy", content: { "application/json": { schema: { $ref: "#/components/schemas/IssuancePolicy" } } } },
+          200: jsonResponse("The policy", ref("IssuancePolicy")),
           ...errors(401, 404),
         },
       },
@@ -429,10 +251,7 @@ export const openApiDocument = {
         parameters: [idParam],
         requestBody: jsonBody(ZIssuancePolicy),
         responses: {
-          200: {
-            description: "The policy as stored",
-            content: { "application/json": { schema: { $ref: "#/components/schemas/IssuancePolicy" } } },
-          },
+          200: jsonResponse("The policy as stored", ref("IssuancePolicy")),
           ...errors(400, 401, 403, 404, 415),
         },
       },
@@ -442,7 +261,7 @@ export const openApiDocument = {
         summary: "Revoke an intermediate CA",
         parameters: [idParam],
         requestBody: jsonBody(ZRevokeInput),
-        responses: { 200: { description: "The revoked CA" }, ...errors(400, 401, 403, 404, 409) },
+        responses: { 200: jsonResponse("The revoked CA", ref("Authority")), ...errors(400, 401, 403, 404, 409) },
       },
     },
     "/audit": {
@@ -455,12 +274,12 @@ export const openApiDocument = {
     "/notifications/channels": {
       get: {
         summary: "Notification channels with their rules (secrets are never returned)",
-        responses: { 200: { description: "{items}" }, ...errors(401) },
+        responses: { 200: jsonResponse("Channels", items(ZChannelResponse)), ...errors(401) },
       },
       post: {
         summary: "Add a webhook or SMTP channel",
         requestBody: jsonBody(ZChannelInput),
-        responses: { 201: { description: "The channel" }, ...errors(400, 401, 403, 404, 409, 415) },
+        responses: { 201: jsonResponse("The channel", ZChannelResponse), ...errors(400, 401, 403, 404, 409, 415) },
       },
     },
     "/notifications/channels/{id}": {
@@ -469,7 +288,7 @@ export const openApiDocument = {
           "Change a channel (same fields as adding it; its kind stays; a secret or password left out is kept, clearSecret removes it)",
         parameters: [idParam],
         requestBody: jsonBody(ZChannelUpdate),
-        responses: { 200: { description: "The channel" }, ...errors(400, 401, 403, 404, 409, 415) },
+        responses: { 200: jsonResponse("The channel", ZChannelResponse), ...errors(400, 401, 403, 404, 409, 415) },
       },
       delete: {
         summary: "Delete a channel, its rules and its delivery log",
@@ -481,14 +300,14 @@ export const openApiDocument = {
       post: {
         summary: "Send a test notification now and return the logged delivery",
         parameters: [idParam],
-        responses: { 200: { description: "The delivery (status delivered or failed, lastResult)" }, ...errors(401, 404) },
+        responses: { 200: jsonResponse("The delivery (status delivered or failed, lastResult)", ZDeliveryResponse), ...errors(401, 404) },
       },
     },
     "/notifications/rules": {
       post: {
         summary: "Notify a channel N days before expiry, for one CA or all",
         requestBody: jsonBody(ZRuleInput),
-        responses: { 201: { description: "The rule" }, ...errors(400, 401, 403, 404, 415) },
+        responses: { 201: jsonResponse("The rule", ZRuleResponse), ...errors(400, 401, 403, 404, 415) },
       },
     },
     "/notifications/rules/{id}": {
@@ -498,7 +317,7 @@ export const openApiDocument = {
       get: {
         summary: "The delivery log, newest first",
         parameters: queryParameters(ZDeliveriesQuery),
-        responses: { 200: { description: "{items}" }, ...errors(401) },
+        responses: { 200: jsonResponse("Deliveries", items(ZDeliveryResponse)), ...errors(401) },
       },
     },
     "/certificates/{id}/pkcs12": {

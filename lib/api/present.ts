@@ -1,11 +1,21 @@
-/** The API's JSON shapes for stored objects: one place, so every endpoint answers alike. */
+/** The API's JSON shapes for stored objects: one place, so every endpoint answers alike (typed by lib/api/responses.ts). */
 import type { Authority, Certificate, NotificationChannel, NotificationDelivery, NotificationRule } from "@/generated/prisma/client";
 import { certificateStatus } from "../data/status";
 import { sansToLists } from "../pki/names";
 import { decodeSans } from "../data/columns";
 import { presentNameConstraints } from "../policy/name-constraints";
+import type {
+  TCreatedAuthorityResponse,
+  TIssuedCertificateResponse,
+  TRenewedCertificateResponse,
+  TAuthorityResponse,
+  TCertificateResponse,
+  TChannelResponse,
+  TDeliveryResponse,
+  TRuleResponse,
+} from "./responses";
 
-export function presentAuthority(a: Authority) {
+export function presentAuthority(a: Authority): TAuthorityResponse {
   return {
     id: a.id,
     commonName: a.commonName,
@@ -25,12 +35,12 @@ export function presentAuthority(a: Authority) {
     nameConstraints: presentNameConstraints(a),
     certificatePem: a.certificatePem,
     /** Where the private key is: "sealed" in the store, or "pkcs11" inside the HSM (never exported). */
-    keyStorage: a.keyStorage,
+    keyStorage: a.keyStorage as TAuthorityResponse["keyStorage"],
     pkcs11: a.keyStorage === "pkcs11" ? { tokenLabel: a.pkcs11Token, keyId: a.pkcs11KeyId, keyLabel: a.pkcs11KeyLabel } : null,
   };
 }
 
-export function presentCertificate(c: Certificate, now = new Date()) {
+export function presentCertificate(c: Certificate, now = new Date()): TCertificateResponse {
   return {
     id: c.id,
     caId: c.authorityId,
@@ -38,9 +48,10 @@ export function presentCertificate(c: Certificate, now = new Date()) {
     commonName: c.commonName,
     subject: c.subjectDn,
     sans: sansToLists(decodeSans(c.sans)),
-    profile: c.profile,
+    // Stored as text; only the pipeline writes them, with these values.
+    profile: c.profile as TCertificateResponse["profile"],
     keyType: c.keyType,
-    source: c.source,
+    source: c.source as TCertificateResponse["source"],
     notBefore: c.notBefore.toISOString(),
     notAfter: c.notAfter.toISOString(),
     status: certificateStatus(c, now),
@@ -51,7 +62,7 @@ export function presentCertificate(c: Certificate, now = new Date()) {
 }
 
 /** A channel's settings without its secret (only whether it has one). */
-export function presentChannel(c: NotificationChannel & { rules?: NotificationRule[] }) {
+export function presentChannel(c: NotificationChannel & { rules?: NotificationRule[] }): TChannelResponse {
   return {
     id: c.id,
     name: c.name,
@@ -63,7 +74,7 @@ export function presentChannel(c: NotificationChannel & { rules?: NotificationRu
   };
 }
 
-export function presentRule(r: NotificationRule) {
+export function presentRule(r: NotificationRule): TRuleResponse {
   return {
     id: r.id,
     channelId: r.channelId,
@@ -73,7 +84,7 @@ export function presentRule(r: NotificationRule) {
   };
 }
 
-export function presentDelivery(d: NotificationDelivery) {
+export function presentDelivery(d: NotificationDelivery): TDeliveryResponse {
   return {
     id: d.id,
     channelId: d.channelId,
@@ -86,5 +97,37 @@ export function presentDelivery(d: NotificationDelivery) {
     nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
     createdAt: d.createdAt.toISOString(),
     deliveredAt: d.deliveredAt?.toISOString() ?? null,
+  };
+}
+
+/** POST /cas: the CA and the warnings its creation gave. */
+export function presentCreatedAuthority(a: Authority, warnings: string[]): TCreatedAuthorityResponse {
+  return { ...presentAuthority(a), warnings };
+}
+
+/** POST /certificates: the certificate, its chain, and its key when cadesk generated it. */
+export function presentIssuedCertificate(
+  c: Certificate,
+  issued: { chainPem: string; privateKeyPem?: string; warnings: string[] },
+): TIssuedCertificateResponse {
+  return {
+    ...presentCertificate(c),
+    chainPem: issued.chainPem,
+    ...(issued.privateKeyPem ? { privateKeyPem: issued.privateKeyPem } : {}),
+    warnings: issued.warnings,
+  };
+}
+
+/** POST /certificates/{id}/renew: the new certificate, linked to the one it renews. */
+export function presentRenewedCertificate(
+  c: Certificate,
+  renewedFromId: string,
+  renewed: { privateKeyPem?: string; warnings: string[] },
+): TRenewedCertificateResponse {
+  return {
+    ...presentCertificate(c),
+    renewedFromId,
+    ...(renewed.privateKeyPem ? { privateKeyPem: renewed.privateKeyPem } : {}),
+    warnings: renewed.warnings,
   };
 }

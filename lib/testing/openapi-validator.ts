@@ -62,3 +62,37 @@ export function undeclared(errors: ErrorObject[]): string[] {
     .filter((e) => e.keyword === "additionalProperties" && !(variant(e) && ruledOut.has(variant(e))))
     .map((e) => [...e.instancePath.split("/").filter(Boolean), (e.params as { additionalProperty: string }).additionalProperty].join("."));
 }
+
+type Responses = Record<string, { content?: Record<string, { schema?: object }> }>;
+
+/** The schema with every `#/components/schemas/...` reference replaced by the component it names. */
+function resolveRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(resolveRefs);
+  if (!node || typeof node !== "object") return node;
+  const o = node as Record<string, unknown>;
+  if (typeof o.$ref === "string" && o.$ref.startsWith("#/components/schemas/")) {
+    const name = o.$ref.slice("#/components/schemas/".length);
+    const target = (openApiDocument.components.schemas as Record<string, unknown>)[name];
+    if (!target) throw new Error(`The OpenAPI document has no component ${name}`);
+    return resolveRefs(target);
+  }
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, resolveRefs(v)]));
+}
+
+/**
+ * The Ajv errors of a JSON response body against what the document says `method path` answers
+ * with that status (empty: valid). A status the document does not list is an error too.
+ */
+export function responseErrors(method: string, path: string, status: number, body: unknown): ErrorObject[] {
+  const key = `${method} ${path} ${status}`;
+  if (!cache.has(key)) {
+    const responses = (operation(method, path) as { responses?: Responses }).responses ?? {};
+    const response = responses[String(status)];
+    if (!response) throw new Error(`The OpenAPI document does not say ${method} ${path} answers ${status}`);
+    const schema = response.content?.["application/json"]?.schema;
+    if (!schema) throw new Error(`The OpenAPI document has no JSON schema for ${method} ${path} ${status}`);
+    cache.set(key, ajv.compile(resolveRefs(schema) as object));
+  }
+  const validate = cache.get(key)!;
+  return validate(body) ? [] : [...(validate.errors ?? [])];
+}

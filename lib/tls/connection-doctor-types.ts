@@ -1,22 +1,26 @@
 /** The connection doctor's vocabulary: what it is asked, and the transcript it answers with. */
-import type { RevocationStatus, VerifyCode, VerifyMode } from "../verify";
+import { VERIFY_CODES, type RevocationStatus, type VerifyCode, type VerifyMode } from "../verify";
 
 /**
  * The doctor's own codes, and the validator's refusals (lib/verify) named as Inspect names them,
  * except the three the doctor names after the TLS side (checkServerChain maps them).
  */
-export type DoctorCode =
-  | "CONNECTION_REFUSED"
-  | "TIMEOUT"
-  | "CERT_EXPIRED"
-  | "CERT_NOT_YET_VALID"
-  | "SERVER_CERT_WRONG_USAGE"
-  | "CLIENT_CERT_REQUIRED"
-  | "CLIENT_CERT_REJECTED"
-  | "CLIENT_CERT_WRONG_USAGE"
-  | "CLIENT_KEY_MISMATCH"
-  | "PROTOCOL_MISMATCH"
-  | Exclude<VerifyCode, "EXPIRED" | "NOT_YET_VALID" | "WRONG_USAGE">;
+export const DOCTOR_CODES = [
+  "CONNECTION_REFUSED",
+  "TIMEOUT",
+  "CERT_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "SERVER_CERT_WRONG_USAGE",
+  "CLIENT_CERT_REQUIRED",
+  "CLIENT_CERT_REJECTED",
+  "CLIENT_CERT_WRONG_USAGE",
+  "CLIENT_KEY_MISMATCH",
+  "PROTOCOL_MISMATCH",
+  ...VERIFY_CODES.filter(
+    (c): c is Exclude<VerifyCode, "EXPIRED" | "NOT_YET_VALID" | "WRONG_USAGE"> => !["EXPIRED", "NOT_YET_VALID", "WRONG_USAGE"].includes(c),
+  ),
+] as const;
+export type DoctorCode = (typeof DOCTOR_CODES)[number];
 
 export interface DoctorStep {
   title: string;

@@ -6,28 +6,30 @@ export type VerifyMode = "private" | "webpki";
 export type Purpose = "server" | "client";
 
 /** The doctor's codes, shared by Inspect, the connection doctor and the API (README lists them). */
-export type VerifyCode =
-  | "UNKNOWN_AUTHORITY"
-  | "MISSING_INTERMEDIATE"
-  | "HOSTNAME_MISMATCH"
-  | "EXPIRED"
-  | "NOT_YET_VALID"
-  | "WRONG_USAGE"
-  | "KEY_USAGE"
-  | "NOT_A_CA"
-  | "PATH_LENGTH"
-  | "CHAIN_TOO_LONG"
-  | "NAME_CONSTRAINT_VIOLATION"
-  | "UNKNOWN_CRITICAL_EXTENSION"
-  | "BAD_SIGNATURE"
-  | "WEAK_KEY"
-  | "WEAK_SIGNATURE"
-  | "MALFORMED_CERTIFICATE"
-  | "MISSING_KEY_IDENTIFIER"
-  | "POLICY"
-  | "REVOKED"
-  | "REVOCATION_UNKNOWN"
-  | "WEBPKI_RULE";
+export const VERIFY_CODES = [
+  "UNKNOWN_AUTHORITY",
+  "MISSING_INTERMEDIATE",
+  "HOSTNAME_MISMATCH",
+  "EXPIRED",
+  "NOT_YET_VALID",
+  "WRONG_USAGE",
+  "KEY_USAGE",
+  "NOT_A_CA",
+  "PATH_LENGTH",
+  "CHAIN_TOO_LONG",
+  "NAME_CONSTRAINT_VIOLATION",
+  "UNKNOWN_CRITICAL_EXTENSION",
+  "BAD_SIGNATURE",
+  "WEAK_KEY",
+  "WEAK_SIGNATURE",
+  "MALFORMED_CERTIFICATE",
+  "MISSING_KEY_IDENTIFIER",
+  "POLICY",
+  "REVOKED",
+  "REVOCATION_UNKNOWN",
+  "WEBPKI_RULE",
+] as const;
+export type VerifyCode = (typeof VERIFY_CODES)[number];
 
 export type Role = "leaf" | "intermediate" | "trust anchor";
 

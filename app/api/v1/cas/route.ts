@@ -1,6 +1,6 @@
 import { allAuthorities } from "@/lib/data/authorities";
 import { apiRoute, readJson } from "@/lib/api/handler";
-import { presentAuthority } from "@/lib/api/present";
+import { presentAuthority, presentCreatedAuthority } from "@/lib/api/present";
 import { json } from "@/lib/api/respond";
 import { createAuthority } from "@/lib/services/create-authority";
 import { ZCreateAuthorityInput } from "@/lib/validations/authority";
@@ -12,5 +12,5 @@ export const GET = apiRoute("view", async () => {
 
 export const POST = apiRoute("manage_cas", async (request) => {
   const { authority, warnings } = await createAuthority(await readJson(request, ZCreateAuthorityInput));
-  return json({ ...presentAuthority(authority), warnings }, 201);
+  return json(presentCreatedAuthority(authority, warnings), 201);
 });

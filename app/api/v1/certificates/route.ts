@@ -1,5 +1,5 @@
 import { apiRoute, readJson, readQuery } from "@/lib/api/handler";
-import { presentCertificate } from "@/lib/api/present";
+import { presentCertificate, presentIssuedCertificate } from "@/lib/api/present";
 import { json } from "@/lib/api/respond";
 import { certificatesByIds, parseCertificateQuery, searchCertificates } from "@/lib/data/certificates";
 import { exportCertificate } from "@/lib/services/export-certificate";
@@ -22,13 +22,5 @@ export const GET = apiRoute("view", async (request) => {
 export const POST = apiRoute("issue", async (request) => {
   const issued = await issueCertificate(await readJson(request, ZIssueCertificateInput));
   const chain = await exportCertificate(issued.certificate.id, "chain");
-  return json(
-    {
-      ...presentCertificate(issued.certificate),
-      chainPem: chain.body,
-      ...(issued.privateKeyPem ? { privateKeyPem: issued.privateKeyPem } : {}),
-      warnings: issued.warnings,
-    },
-    201,
-  );
+  return json(presentIssuedCertificate(issued.certificate, { ...issued, chainPem: String(chain.body) }), 201);
 });

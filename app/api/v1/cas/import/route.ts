@@ -1,5 +1,5 @@
 import { apiRoute, readJson } from "@/lib/api/handler";
-import { presentAuthority } from "@/lib/api/present";
+import { presentCreatedAuthority } from "@/lib/api/present";
 import { json } from "@/lib/api/respond";
 import { importAuthority } from "@/lib/services/import-authority";
 import { ZImportAuthorityInput } from "@/lib/validations/authority";
@@ -7,5 +7,5 @@ import { ZImportAuthorityInput } from "@/lib/validations/authority";
 /** {certificatePem, privateKeyPem} or {certificatePem, keyStorage: "pkcs11", pkcs11KeyId | pkcs11KeyLabel}: imports an existing CA. */
 export const POST = apiRoute("manage_cas", async (request) => {
   const { authority, warnings } = await importAuthority(await readJson(request, ZImportAuthorityInput));
-  return json({ ...presentAuthority(authority), warnings }, 201);
+  return json(presentCreatedAuthority(authority, warnings), 201);
 });

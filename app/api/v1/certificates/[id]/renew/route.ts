@@ -1,5 +1,5 @@
 import { apiRoute, readJson } from "@/lib/api/handler";
-import { presentCertificate } from "@/lib/api/present";
+import { presentRenewedCertificate } from "@/lib/api/present";
 import { json } from "@/lib/api/respond";
 import { renewCertificate } from "@/lib/services/renew-certificate";
 import { ZRenewInput } from "@/lib/validations/lifecycle";
@@ -8,13 +8,5 @@ import { ZRenewInput } from "@/lib/validations/lifecycle";
 export const POST = apiRoute("issue", async (request, { id }) => {
   const body = request.headers.get("content-length") === "0" ? {} : await readJson(request, ZRenewInput);
   const renewed = await renewCertificate(id!, body);
-  return json(
-    {
-      ...presentCertificate(renewed.certificate),
-      renewedFromId: id,
-      ...(renewed.privateKeyPem ? { privateKeyPem: renewed.privateKeyPem } : {}),
-      warnings: renewed.warnings,
-    },
-    201,
-  );
+  return json(presentRenewedCertificate(renewed.certificate, id!, renewed), 201);
 });

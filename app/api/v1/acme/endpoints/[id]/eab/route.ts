@@ -1,4 +1,5 @@
 import { apiRoute, readJson } from "@/lib/api/handler";
+import { presentCreatedEabKey } from "@/lib/api/present-acme";
 import { json } from "@/lib/api/respond";
 import { createAcmeEabKey } from "@/lib/services/acme-create-eab-key";
 import { ZAcmeEabKeyInput } from "@/lib/validations/acme";
@@ -7,5 +8,5 @@ import { ZAcmeEabKeyInput } from "@/lib/validations/acme";
 export const POST = apiRoute("manage_cas", async (request, { id }) => {
   const body = request.headers.get("content-length") === "0" || !request.body ? {} : await readJson(request, ZAcmeEabKeyInput);
   const key = await createAcmeEabKey(id!, body);
-  return json({ keyId: key.keyId, hmacKey: key.hmacKey, label: key.label, createdAt: key.createdAt.toISOString() }, 201);
+  return json(presentCreatedEabKey(key), 201);
 });
