@@ -226,7 +226,7 @@ test("a notification channel can be edited: its secret is kept when left blank, 
   const { id } = await created.json();
   await page.goto("/notifications");
   await page.getByRole("link", { name: `Edit channel ${name}` }).click();
-  const form = page.getByRole("form", { name: `Edit ${name}` });
+  const form = page.getByRole("form", { name: `Edit the channel “${name}”` });
   await expect(form.getByLabel("URL")).toHaveValue("https://hooks.e2e.test/old");
   await expect(form.getByLabel("Signing secret (optional)")).toHaveValue("");
   await expect(form).toContainText("Leave blank to keep the stored one.");

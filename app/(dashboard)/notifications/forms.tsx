@@ -40,7 +40,7 @@ export function ChannelForm({ authorities, editing }: { authorities: Option[]; e
   const keepSecretHint = editing?.hasSecret ? "Leave blank to keep the stored one. " : "";
   return (
     <form key={key} action={action} className="card space-y-5" id="channel-form" aria-labelledby="channel-form-heading">
-      <h2 id="channel-form-heading">{editing ? `Edit ${editing.name}` : "Add a channel"}</h2>
+      <h2 id="channel-form-heading">{editing ? `Edit the channel “${editing.name}”` : "Add a channel"}</h2>
       <FormAlert state={state} fields={CHANNEL_FIELDS} />
       <FormDone state={state} />
       <div className="grid gap-4 sm:grid-cols-2">
