@@ -345,6 +345,15 @@ describe("when the token cannot be used", () => {
     await issueCertificate({ caId: tokenCa, commonName: "pinfile.example.com" });
   });
 
+  it("a wrong PIN in the PIN file: refused once, and the corrected file is used without a restart", async () => {
+    const f = writeFiles(tempDir(), { pin: "999999\n" });
+    await configure({ CADESK_PKCS11_MODULE: token.module, CADESK_PKCS11_TOKEN: token.label, CADESK_PKCS11_PIN_FILE: f.pin! });
+    const first = await expectOutage(/refused the PIN in CADESK_PKCS11_PIN_FILE/);
+    expect(first.message).toContain("set the token's user PIN in the file");
+    writeFileSync(f.pin!, `${token.pin}\n`);
+    await issueCertificate({ caId: tokenCa, commonName: "fixed-pinfile.example.com" });
+  });
+
   it("a token that is not there lists the tokens that are", async () => {
     await configure({ ...token.env, CADESK_PKCS11_TOKEN: "not-plugged-in" });
     await expectOutage(new RegExp(`No initialised token labelled "not-plugged-in" \\(CADESK_PKCS11_TOKEN\\).*present: .*"${token.label}"`));
