@@ -72,5 +72,5 @@ describe.skipIf(!admin || currentStore() !== "sqlite")("migrate-store: SQLite to
     } finally {
       await sql(admin!, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     }
-  });
+  }, 180_000); // two migrate-store runs, each applying every migration to PostgreSQL first: over a minute on a loaded 2-core machine
 });

@@ -245,7 +245,10 @@ describe("EchoServer", () => {
     })();
     for (let i = 0; i < 10; i++) {
       server.update(config(i % 2 === 0 ? serverB : serverA, "require"));
-      await new Promise((resolve) => setTimeout(resolve, 40));
+      // Wait for handshakes under each certificate, not for a fixed time: a loaded machine may
+      // complete none in 40 ms, and the swap must be exercised with clients in flight.
+      const target = handshakes + 2;
+      while (handshakes < target && failures.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     }
     running = false;
     await loop;
