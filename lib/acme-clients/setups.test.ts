@@ -10,7 +10,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { opensslOk } from "../testing/openssl";
+import { opensslPem, opensslSelfSigned } from "../testing/openssl-pki";
 import { acmeSetups, exampleDomain, SERVER_CA_FILE, type AcmeSetupInput } from "./setups";
 
 const CERTBOT_ARGS = path.join(import.meta.dirname, "certbot-args.py");
@@ -26,26 +26,8 @@ async function closedPort(): Promise<number> {
 }
 
 function caPem(dir: string): string {
-  const key = path.join(dir, "ca.key");
-  const crt = path.join(dir, "ca.crt");
-  opensslOk([
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-keyout",
-    key,
-    "-out",
-    crt,
-    "-subj",
-    "/CN=Test Dashboard CA",
-    "-days",
-    "2",
-  ]);
-  return opensslOk(["x509", "-in", crt]);
+  const ca = opensslSelfSigned(dir, "ca", { subject: "/CN=Test Dashboard CA", extra: ["-days", "2"] });
+  return opensslPem.certificate(ca.out);
 }
 
 function input(over: Partial<AcmeSetupInput> = {}): AcmeSetupInput {

@@ -86,6 +86,12 @@ const config = (s: Pair, clientAuth: EchoTlsConfig["clientAuth"]): EchoTlsConfig
 });
 
 /** One TLS handshake + an HTTP request; resolves with the peer fingerprint and the reply. */
+/** curl with the downloaded client fullchain and key, trusting the downloaded server chain. */
+function curlWithClient(f: Record<string, string>, port: number) {
+  const args = ["--silent", "--show-error", "--cacert", f["localhost.chain.pem"]!, "--cert", f["billing.fullchain.pem"]!];
+  return runAsync("curl", [...args, "--key", f["billing.key.pem"]!, `https://localhost:${port}/`]);
+}
+
 function request(options: tls.ConnectionOptions): Promise<{ fingerprint: string; body: string }> {
   return new Promise((resolve, reject) => {
     const socket = tls.connect({ host: "127.0.0.1", port: server.port!, servername: "localhost", ca: serverA.chain, ...options }, () => {
@@ -166,17 +172,7 @@ describe("EchoServer", () => {
       "billing.key.pem": client.key,
       "localhost.chain.pem": serverA.chain,
     });
-    const curl = await runAsync("curl", [
-      "--silent",
-      "--show-error",
-      "--cacert",
-      f["localhost.chain.pem"]!,
-      "--cert",
-      f["billing.fullchain.pem"]!,
-      "--key",
-      f["billing.key.pem"]!,
-      `https://localhost:${server.port}/`,
-    ]);
+    const curl = await curlWithClient(f, server.port!);
     expect(curl.stderr).toBe("");
     expect(JSON.parse(curl.stdout).clientCertificate.subject).toBe("CN=billing");
 
@@ -337,17 +333,7 @@ describe("EchoServer", () => {
         "localhost.chain.pem": serverA.chain,
         "main.go": GO_DIAL,
       });
-      const curl = await runAsync("curl", [
-        "--silent",
-        "--show-error",
-        "--cacert",
-        f["localhost.chain.pem"]!,
-        "--cert",
-        f["billing.fullchain.pem"]!,
-        "--key",
-        f["billing.key.pem"]!,
-        `https://localhost:${server.port}/`,
-      ]);
+      const curl = await curlWithClient(f, server.port!);
       expect(curl.stderr).toBe("");
       expect(JSON.parse(curl.stdout)).toMatchObject({ clientCertificateAccepted: true });
 
