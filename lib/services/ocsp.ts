@@ -11,6 +11,17 @@ import { metrics } from "../ops/metrics";
 const RESPONSE_LIFETIME_MS = 60 * 60 * 1000;
 
 /**
+ * How long a signed response is handed out again for the same question with the same answer
+ * (RFC 5019 2.1.1: responses may be pre-produced; RFC 6960 allows any thisUpdate in the past).
+ * The status is read from the store on every request and is part of the key, so a revocation
+ * gets a freshly signed "revoked" at once; only an unchanged answer is reused, for at most as
+ * long as HTTP caches may keep it anyway (max-age=300 on /ocsp). Requests with a nonce are
+ * always signed anew (the nonce must be echoed).
+ */
+const REUSE_MS = 5 * 60 * 1000;
+const reused = new Map<string, { der: Uint8Array; thisUpdate: number }>();
+
+/**
  * Answers an OCSP request for one of cadesk's CAs, signed by the CA's delegated responder: good,
  * revoked (with time and reason) or unknown for each certificate asked about.
  */
@@ -50,9 +61,23 @@ export async function answerOcsp(caId: string, request: Uint8Array, now = new Da
     metrics().ocspRequests.inc({ status: status.status });
     return { certId, status };
   });
-  const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const signer = await ocspSigner(issuer, now);
-  return signOcspResponse({
+  const key = parsed.nonce
+    ? null
+    : `${caId}:${signer.certificate.serialNumber}:` +
+      responses
+        .map(({ certId, status }) =>
+          [
+            Buffer.from(certId.der).toString("hex"),
+            status.status,
+            ...(status.status === "revoked" ? [status.revokedAt.getTime(), status.reason] : []),
+          ].join(","),
+        )
+        .join("|");
+  const hit = key ? reused.get(key) : undefined;
+  if (hit && now.getTime() >= hit.thisUpdate && now.getTime() - hit.thisUpdate < REUSE_MS) return hit.der;
+  const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  const der = await signOcspResponse({
     responder: signer,
     signerCertificateDer: new Uint8Array(signer.certificate.rawData),
     responses,
@@ -60,6 +85,11 @@ export async function answerOcsp(caId: string, request: Uint8Array, now = new Da
     now: thisUpdate,
     nextUpdate: new Date(thisUpdate.getTime() + RESPONSE_LIFETIME_MS),
   });
+  if (key) {
+    reused.set(key, { der, thisUpdate: thisUpdate.getTime() });
+    while (reused.size > 10_000) reused.delete(reused.keys().next().value!);
+  }
+  return der;
 }
 
 /** An OCSP error response (RFC 6960 4.2.1), counted by its status for /metrics. */
