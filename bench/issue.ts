@@ -46,6 +46,7 @@ const [ECHO_PORT, CFSSL_PORT, OCSP_PORT, GO_PORT] = [PORT + 1, PORT + 2, PORT + 
 const BASE = `http://127.0.0.1:${PORT}`;
 const INVENTORY_SIZE = Number(process.env.BENCH_INVENTORY ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const CRL_SIZE = Number(process.env.BENCH_CRL ?? 100_000);
 const PROFILE = process.env.BENCH_PROFILE === "1";
 const AUTH = `Authorization: Bearer ${TOKEN}`;
 
@@ -127,7 +128,7 @@ async function csrSigning(caId: string) {
   const rsa = makeCsr(work, "rsa2048", ["rsa:2048"]);
   const cadeskBody = (csrPem: string) => file(`cadesk-${csrPem.length}.json`, JSON.stringify({ caId, csrPem }));
   const cadeskUrl = `${BASE}/api/v1/certificates`;
-  const asCadesk = { contentType: "application/json", headers: [AUTH], okStatus: 201 };
+  const asCadesk = { contentType: "application/json", headers: [AUTH], okStatus: 201, pid: server.pid };
   // Warm up the route (the first requests load modules and the signer).
   for (let i = 0; i < 20; i++) await api("POST", "/certificates", { caId, csrPem: p256 });
 
@@ -137,7 +138,11 @@ async function csrSigning(caId: string) {
   const cfsslBody = file("cfssl.json", JSON.stringify({ certificate_request: p256 }));
   const check = await fetch(`http://127.0.0.1:${CFSSL_PORT}/api/v1/cfssl/sign`, { method: "POST", body: readFileSync(cfsslBody) });
   if (!((await check.json()) as { success?: boolean }).success) throw new Error("cfssl refused the CSR");
-  const anchor = await hey(`http://127.0.0.1:${CFSSL_PORT}/api/v1/cfssl/sign`, { contentType: "application/json", bodyFile: cfsslBody });
+  const anchor = await hey(`http://127.0.0.1:${CFSSL_PORT}/api/v1/cfssl/sign`, {
+    contentType: "application/json",
+    bodyFile: cfsslBody,
+    pid: cfssl.pid,
+  });
   await stopChild(cfssl);
   report("CSR signing, P-256 CA + CSR, 16 conns (cfssl 1.2 serve)", cadesk, anchor, ratioOf(cadesk, anchor));
 
@@ -172,13 +177,13 @@ async function ocsp(ca: Json & { certificatePem: string }) {
     signerKey: file("signer.key", signer.privateKeyPem!),
   });
   try {
-    await ocspLoads(ca.id, caPem, good, revoked);
+    await ocspLoads(ca.id, caPem, good, revoked, responder.pid);
   } finally {
     await stopChild(responder);
   }
 }
 
-async function ocspLoads(caId: string, caPem: string, good: Json, revoked: Json) {
+async function ocspLoads(caId: string, caPem: string, good: Json, revoked: Json, responderPid?: number) {
   const cadeskUrl = `${BASE}/ocsp/${caId}`;
   const opensslUrl = `http://127.0.0.1:${OCSP_PORT}/`;
   for (const [label, cert, expected] of [
@@ -195,11 +200,11 @@ async function ocspLoads(caId: string, caPem: string, good: Json, revoked: Json)
       if (!out.includes(`: ${expected}`)) throw new Error(`${url} did not answer "${expected}" for the ${label} serial: ${out}`);
     }
     const asOcsp = { contentType: "application/ocsp-request", bodyFile: request, keepAlive: false };
-    const cadesk = await hey(cadeskUrl, asOcsp);
-    const anchor = await hey(opensslUrl, asOcsp);
+    const cadesk = await hey(cadeskUrl, { ...asOcsp, pid: server.pid });
+    const anchor = await hey(opensslUrl, { ...asOcsp, pid: responderPid });
     report(`OCSP POST, ${label} serial, new connection per request (openssl ocsp)`, cadesk, anchor, ratioOf(cadesk, anchor));
     if (label === "good") {
-      const keepAlive = await hey(cadeskUrl, { ...asOcsp, keepAlive: true });
+      const keepAlive = await hey(cadeskUrl, { ...asOcsp, keepAlive: true, pid: server.pid });
       report("OCSP POST, good serial, cadesk with keep-alive (openssl ocsp, no keep-alive)", keepAlive, anchor, ratioOf(keepAlive, anchor));
     }
   }
@@ -223,9 +228,9 @@ async function mtls(caId: string) {
   await api("PUT", "/echo", { certificateId: serverCert.id, clientCaIds: [caId], clientAuth: "require" });
   await waitForPort(ECHO_PORT, "cadesk echo server");
   const asClient = { cert: files.clientCert, key: files.clientKey, caFile: files.ca };
-  const cadesk = await sTime(ECHO_PORT, asClient);
+  const cadesk = await sTime(ECHO_PORT, asClient, server.pid);
   const go = await startGoTls(work, GO_PORT, { cert: files.chain, key: files.key, clientCa: files.ca });
-  const anchor = await sTime(GO_PORT, asClient);
+  const anchor = await sTime(GO_PORT, asClient, go.pid);
   await stopChild(go);
   report("mTLS handshakes, openssl s_time -new (Go crypto/tls)", cadesk, anchor, ratioOf(cadesk, anchor));
 }
@@ -272,6 +277,67 @@ function seedInventory(caId: string): number {
   const total = (db.prepare("SELECT COUNT(*) AS n FROM Certificate").get() as { n: number }).n;
   db.close();
   return total;
+}
+
+/** Revoked copies of one certificate of the CA, inserted straight into SQLite (as the inventory is). */
+function seedRevoked(caId: string, count: number): void {
+  const db = new Database(path.join(dataDir, "cadesk.db"));
+  db.pragma("busy_timeout = 30000");
+  const template = db.prepare("SELECT * FROM Certificate WHERE authorityId = ? LIMIT 1").get(caId) as Record<string, unknown>;
+  const columns = Object.keys(template);
+  const insert = db.prepare(
+    `INSERT INTO Certificate (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`,
+  );
+  const date = (ms: number) => (typeof template.notAfter === "number" ? ms : new Date(ms).toISOString());
+  const now = Date.now();
+  const batch = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      insert.run({
+        ...template,
+        id: randomUUID(),
+        serialHex: (0x40000000 + i).toString(16) + randomUUID().replace(/-/g, "").slice(0, 24),
+        status: "revoked",
+        revokedAt: date(now - (count - i) * 1000),
+        revocationReason: i % 3 ? "superseded" : "keyCompromise",
+        encryptedKey: null,
+        renewedFromId: null,
+      });
+    }
+  });
+  for (let offset = 0; offset < count; offset += 10_000) batch(offset, Math.min(offset + 10_000, count));
+  db.close();
+}
+
+/** A CA with CRL_SIZE revocations: one more revocation re-signs its CRL; then the CRL served, whole and as 304. */
+async function crl() {
+  const ca = await api("POST", "/cas", { commonName: "Bench CRL CA", keyType: "ecdsa-p256" });
+  await issue(ca.id, { commonName: "crl-template.bench.example", sans: { dns: ["crl-template.bench.example"] } });
+  seedRevoked(ca.id, CRL_SIZE);
+  const last = await issue(ca.id, { commonName: "crl-last.bench.example", sans: { dns: ["crl-last.bench.example"] } });
+  const label = (CRL_SIZE + 1).toLocaleString("en-US");
+  const t = performance.now();
+  await api("POST", `/certificates/${last.id}/revoke`, { reason: "keyCompromise" });
+  const signMs = performance.now() - t;
+  report(`CRL: revoke one and re-sign, ${label} revoked (round trip)`, ms(signMs), "goal < 2000 ms", 2000 / signMs);
+  const url = `${BASE}/crl/${ca.id}`;
+  const whole = await fetch(url);
+  const bytes = (await whole.arrayBuffer()).byteLength;
+  const etag = whole.headers.get("etag") ?? "";
+  for (const [what, headers, status] of [
+    [`whole (${(bytes / 1e6).toFixed(1)} MB DER)`, {}, 200],
+    ["If-None-Match: 304", { "If-None-Match": etag }, 304],
+  ] as const) {
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const start = performance.now();
+      const res = await fetch(url, { headers });
+      await res.arrayBuffer();
+      if (res.status !== status) throw new Error(`GET /crl: ${res.status}, expected ${status}`);
+      times.push(performance.now() - start);
+    }
+    const p95 = percentile(times, 95);
+    report(`CRL GET, ${label} revoked, ${what}, p95 of ${RUNS}`, ms(p95), "goal < 20 ms", 20 / p95, `p50 ${ms(percentile(times, 50))}`);
+  }
 }
 
 async function inventory(caId: string) {
@@ -334,6 +400,7 @@ try {
   } else {
     await ocsp(ca);
     await mtls(ca.id);
+    await crl();
     await inventory(ca.id);
     console.log(`\n${markdownTable()}`);
   }

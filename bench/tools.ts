@@ -90,7 +90,26 @@ export async function waitForPort(port: number, what: string, child?: ChildProce
   throw new Error(`${what} did not listen on port ${port} within ${timeoutMs / 1000} s${child ? `: ${child.log().slice(-2000)}` : ""}`);
 }
 
-export type Load = { perSecond: number; p50Ms?: number; p99Ms?: number; note?: string };
+export type Load = { perSecond: number; p50Ms?: number; p99Ms?: number; note?: string; cpuMs?: number };
+
+/**
+ * CPU time (user + system) a process has used, in ms, from /proc/PID/stat. Divided by the
+ * requests it answered, this is a cost per request that does not depend on how loaded the shared
+ * machine is, unlike requests per second (a single-threaded Node process gets a far smaller share
+ * of a crowded machine than a multi-threaded Go server).
+ */
+export function cpuMsOf(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
+}
+
+const perRequest = (before: number | undefined, after: number | undefined, requests: number) =>
+  before !== undefined && after !== undefined && requests > 0 ? (after - before) / requests : undefined;
 
 /**
  * One `hey` run of LOAD_SECONDS: requests/s and the p50/p99 latency. Responses other than
@@ -98,7 +117,16 @@ export type Load = { perSecond: number; p50Ms?: number; p99Ms?: number; note?: s
  */
 export async function hey(
   url: string,
-  options: { bodyFile: string; contentType: string; connections?: number; keepAlive?: boolean; headers?: string[]; okStatus?: number },
+  options: {
+    bodyFile: string;
+    contentType: string;
+    connections?: number;
+    keepAlive?: boolean;
+    headers?: string[];
+    okStatus?: number;
+    /** The server's process, for its CPU time per request. */
+    pid?: number;
+  },
 ): Promise<Load> {
   const args = [
     "-z",
@@ -114,7 +142,9 @@ export async function hey(
   ];
   for (const header of options.headers ?? []) args.push("-H", header);
   if (options.keepAlive === false) args.push("-disable-keepalive");
+  const cpuBefore = cpuMsOf(options.pid);
   const out = await runAsync("hey", [...args, url]);
+  const cpuAfter = cpuMsOf(options.pid);
   const perSecond = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
   const latency = (p: number) => {
     const m = new RegExp(`\\s${p}%+ in ([\\d.]+) secs`).exec(out);
@@ -130,11 +160,18 @@ export async function hey(
   // Success rate: only the expected status counts towards the figure.
   const total = statuses.reduce((n, s) => n + s.count, 0);
   const ok = statuses.find((s) => s.status === (options.okStatus ?? 200))?.count ?? 0;
-  return { perSecond: total ? (perSecond * ok) / total : 0, p50Ms: latency(50), p99Ms: latency(99), note: note || undefined };
+  return {
+    perSecond: total ? (perSecond * ok) / total : 0,
+    p50Ms: latency(50),
+    p99Ms: latency(99),
+    note: note || undefined,
+    cpuMs: perRequest(cpuBefore, cpuAfter, total),
+  };
 }
 
 /** `openssl s_time -new`: full mTLS handshakes per second (one connection at a time). */
-export async function sTime(port: number, files: { cert: string; key: string; caFile: string }): Promise<Load> {
+export async function sTime(port: number, files: { cert: string; key: string; caFile: string }, pid?: number): Promise<Load> {
+  const cpuBefore = cpuMsOf(pid);
   const out = await runAsync("openssl", [
     "s_time",
     "-new",
@@ -151,7 +188,7 @@ export async function sTime(port: number, files: { cert: string; key: string; ca
   ]);
   const m = /(\d+) connections in ([\d.]+) real seconds/.exec(out);
   if (!m) throw new Error(`openssl s_time printed no figure: ${out.slice(-1000)}`);
-  return { perSecond: Number(m[1]) / Number(m[2]) };
+  return { perSecond: Number(m[1]) / Number(m[2]), cpuMs: perRequest(cpuBefore, cpuMsOf(pid), Number(m[1])) };
 }
 
 /** The resident set size of a process, from /proc (Linux). */
@@ -171,7 +208,8 @@ export const rows: Row[] = [];
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: digits }) : "n/a");
 export const ms = (n: number | undefined) => (n === undefined ? "n/a" : `${fmt(n, n < 10 ? 1 : 0)} ms`);
 export const perS = (load: Load) =>
-  `${fmt(load.perSecond)}/s${load.p50Ms !== undefined ? ` (p50 ${ms(load.p50Ms)}, p99 ${ms(load.p99Ms)})` : ""}`;
+  `${fmt(load.perSecond)}/s${load.p50Ms !== undefined ? ` (p50 ${ms(load.p50Ms)}, p99 ${ms(load.p99Ms)})` : ""}` +
+  (load.cpuMs !== undefined ? `, ${fmt(load.cpuMs, 2)} CPU ms/req` : "");
 
 /** Records and prints one figure beside its anchor: `figure | anchor | ratio`. */
 export function report(what: string, figure: Load | string, anchor?: Load | string, ratio?: number, note?: string) {
@@ -180,7 +218,15 @@ export function report(what: string, figure: Load | string, anchor?: Load | stri
     figure: typeof figure === "string" ? figure : perS(figure),
     anchor: anchor === undefined ? "-" : typeof anchor === "string" ? anchor : perS(anchor),
     ratio: ratio === undefined ? "-" : `${ratio.toFixed(ratio < 0.1 ? 3 : 2)}x`,
-    note: [typeof figure === "object" ? figure.note : undefined, typeof anchor === "object" ? anchor.note : undefined, note]
+    note: [
+      typeof figure === "object" ? figure.note : undefined,
+      typeof anchor === "object" ? anchor.note : undefined,
+      // The same comparison by CPU cost per request, which the machine's load does not skew.
+      typeof figure === "object" && typeof anchor === "object" && figure.cpuMs && anchor.cpuMs
+        ? `CPU per request: ${(anchor.cpuMs / figure.cpuMs).toFixed(2)}x`
+        : undefined,
+      note,
+    ]
       .filter(Boolean)
       .join("; "),
   };

@@ -77,6 +77,8 @@ const POSTGRES_SUITES = [
   "lib/stores",
   "lib/services/issuance.test.ts",
   "lib/issuance/group-commit.test.ts",
+  "lib/services/crl-paging.test.ts",
+  "lib/services/ocsp-reuse.test.ts",
   "lib/services/lifecycle.test.ts",
   "lib/services/job-run.test.ts",
   "lib/services/notifications.test.ts",

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Certificate_authorityId_status_serialHex_idx" ON "Certificate"("authorityId", "status", "serialHex");
+
