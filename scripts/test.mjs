@@ -92,6 +92,7 @@ const POSTGRES_SUITES = [
   "lib/data/certificate-history.test.ts",
   "lib/hsm/pkcs11.test.ts",
   "lib/acme/ra.test.ts",
+  "lib/policy/policy.test.ts",
   "lib/acme/edge-cases.test.ts",
   "lib/api",
 ];

@@ -14,6 +14,7 @@ import { AppError } from "../errors";
 import { openssl, opensslOk, tempDir, writeFiles } from "../testing/openssl";
 import { createAuthority } from "../services/create-authority";
 import { issueCertificate } from "../services/issue-certificate";
+import { importAuthority } from "../services/import-authority";
 import { issueInputFromForm } from "../services/issue-form";
 import { renewCertificate } from "../services/renew-certificate";
 import { inspect } from "../services/inspect";
@@ -264,6 +265,58 @@ describe("a CA below a constrained CA", () => {
     const sibling = await createAuthority({ commonName: "NC Plain Sibling", parentId: constrainedId });
     const up = await refusal(issueCertificate({ caId: sibling.authority.id, profile: "server", commonName: "db.secret.internal" }));
     expect(up.message).toContain('the CA "NC Internal Issuing" excludes the DNS subtree "secret.internal"');
+  });
+});
+
+describe("an imported CA", () => {
+  it("keeps the constraints its certificate carries (read, shown, enforced) and warns when they are not critical", async () => {
+    const made = (name: string, nc: string) => {
+      const key = path.join(dir, `${name}.key`);
+      const cert = path.join(dir, `${name}.pem`);
+      opensslOk([
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "30",
+        "-subj",
+        `/O=Corp/CN=${name}`,
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign,digitalSignature",
+        "-addext",
+        `nameConstraints=${nc}`,
+      ]);
+      return { certificatePem: readPem(cert), privateKeyPem: readPem(key) };
+    };
+    const imported = await importAuthority(
+      made("NC Imported Corp", "critical,permitted;DNS:corp.example,permitted;IP:192.168.0.0/255.255.0.0,excluded;email:.bad.example"),
+    );
+    expect(imported.warnings).toEqual([]);
+    expect(presentNameConstraints(imported.authority)).toEqual({
+      permitted: { dns: ["corp.example"], ip: ["192.168.0.0/16"] },
+      excluded: { email: [".bad.example"] },
+      critical: true,
+    });
+    await issueCertificate({ caId: imported.authority.id, profile: "server", commonName: "a.corp.example", sans: { ip: ["192.168.4.4"] } });
+    const e = await refusal(
+      issueCertificate({ caId: imported.authority.id, profile: "server", commonName: "a.corp.example", sans: { ip: ["10.0.0.1"] } }),
+    );
+    expect(e.message).toContain('the CA "NC Imported Corp" permits only "192.168.0.0/16" for IP names');
+
+    const loose = await importAuthority(made("NC Imported Loose", "permitted;DNS:loose.example"));
+    expect(loose.warnings.join(" ")).toContain("Its Name Constraints extension is not critical");
+    const refused = await refusal(issueCertificate({ caId: loose.authority.id, profile: "server", commonName: "www.example.com" }));
+    expect(refused.code).toBe("NAME_NOT_ALLOWED");
   });
 });
 

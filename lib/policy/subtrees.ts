@@ -28,8 +28,10 @@ export type SubtreeResult = { ok: true; name: GeneralName } | { ok: false; probl
 const fail = (problem: string): SubtreeResult => ({ ok: false, problem });
 
 function dnsSubtree(raw: string): SubtreeResult {
-  if (raw.includes("*"))
-    return fail(`DNS subtree "${raw}" has a wildcard: write the domain itself ("example.com" covers every name below it).`);
+  if (raw.includes("*")) {
+    const domain = raw.replace(/^[*.]+/, "");
+    return fail(`DNS subtree "${raw}" has a wildcard: write "${domain}", which covers it and every name below it.`);
+  }
   // RFC 5280: "any DNS name that can be constructed by simply adding zero or more labels to the
   // left-hand side" matches, so the leading dot people write (as in OpenSSL configs) adds nothing.
   const host = normalizeHost(raw.replace(/^\./, ""));

@@ -9,12 +9,16 @@ import { createAuthority } from "@/lib/services/create-authority";
 import { importAuthority } from "@/lib/services/import-authority";
 import { setAuthorityOperators } from "@/lib/services/authority-operators";
 import { pastedOrUploaded } from "@/lib/services/read-upload";
+import { setAuthorityPolicy } from "@/lib/services/set-authority-policy";
+import { nameConstraintsFromForm, policyFromForm } from "@/lib/policy/form-input";
 
 export async function createAuthorityAction(_: FormState, form: FormData): Promise<FormState> {
   let id: string;
   try {
-    const input = Object.fromEntries([...form.entries()].filter(([k, v]) => typeof v === "string" && !k.startsWith("$")));
-    id = (await actAs("manage_cas", () => createAuthority(input))).authority.id;
+    const input = Object.fromEntries(
+      [...form.entries()].filter(([k, v]) => typeof v === "string" && !k.startsWith("$") && !k.startsWith("nameConstraints.")),
+    );
+    id = (await actAs("manage_cas", () => createAuthority({ ...input, nameConstraints: nameConstraintsFromForm(form) }))).authority.id;
   } catch (error) {
     return formFailure(error, form);
   }
@@ -70,4 +74,14 @@ export async function setOperatorsAction(id: string, _: FormState, form: FormDat
   }
   revalidatePath(`/authorities/${id}`);
   return { ok: true, message: "Saved." };
+}
+
+export async function setPolicyAction(id: string, _: FormState, form: FormData): Promise<FormState> {
+  try {
+    await actAs("manage_cas", () => setAuthorityPolicy(id, policyFromForm(form)));
+  } catch (error) {
+    return formFailure(error, form);
+  }
+  revalidatePath(`/authorities/${id}`);
+  return { ok: true, message: "Policy saved. It applies to every request from now on." };
 }

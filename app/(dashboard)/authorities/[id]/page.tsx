@@ -13,6 +13,8 @@ import { RevokeAuthority } from "./revoke-authority";
 import { KeyLocation } from "./key-location";
 import { CertificateFacts } from "../../../ui/certificate-facts";
 import { TrustInstructions } from "../../../ui/trust-instructions";
+import { authorityNameRules } from "@/lib/data/authority-name-rules";
+import { NameRules } from "./name-rules";
 
 export const metadata: Metadata = { title: "Authority" };
 
@@ -24,8 +26,8 @@ export default async function AuthorityPage({
   searchParams: Promise<{ created?: string }>;
 }) {
   const [{ id }, { created }] = await Promise.all([params, searchParams]);
-  const [user, ca] = await Promise.all([requireUser(), getAuthority(id)]);
-  if (!ca) notFound();
+  const [user, ca, nameRules] = await Promise.all([requireUser(), getAuthority(id), authorityNameRules(id)]);
+  if (!ca || !nameRules) notFound();
   const mayManage = can(user.role!, "manage_cas");
   // An operator limited away from this CA is not offered to issue from it (the server refuses it too).
   const mayIssue = can(user.role!, "issue") && mayUseAuthority(user, ca.operatorIds);
@@ -192,6 +194,8 @@ export default async function AuthorityPage({
           </table>
         )}
       </section>
+
+      <NameRules id={ca.id} rules={nameRules} mayManage={mayManage} />
 
       <PemAndText pem={ca.certificatePem} text={ca.text} />
 

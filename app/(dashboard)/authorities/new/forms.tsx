@@ -8,6 +8,51 @@ import { createAuthorityAction, importAuthorityAction } from "../actions";
 
 const KEY_OPTIONS = KEY_TYPES.map((k) => ({ value: k, label: KEY_TYPE_LABELS[k] }));
 const SUBJECT_FIELDS = ["commonName", "organization", "organizationalUnit", "country", "state", "locality"];
+const NC_FORMS = [
+  { form: "dns", label: "DNS names", placeholder: { permitted: ".internal\nexample.com", excluded: "secret.internal" } },
+  { form: "ip", label: "IP ranges (CIDR)", placeholder: { permitted: "10.0.0.0/8\nfd00::/8", excluded: "10.99.0.0/16" } },
+  { form: "email", label: "E-mail", placeholder: { permitted: ".example.com", excluded: "ceo@example.com" } },
+  { form: "uri", label: "URI hosts", placeholder: { permitted: "spiffe://prod.example/", excluded: "legacy.example.com" } },
+] as const;
+const NC_FIELDS = ["permitted", "excluded"].flatMap((kind) => NC_FORMS.map((f) => `nameConstraints.${kind}.${f.form}`));
+
+/**
+ * Name Constraints (RFC 5280 4.2.1.10) for the new CA: folded away, since most CAs need none, and
+ * open when something was typed or one of its entries was refused.
+ */
+function NameConstraintsFields({ state }: { state: FormState }) {
+  const open = NC_FIELDS.some((f) => state.values?.[f]) || !!state.field?.startsWith("nameConstraints.");
+  return (
+    <details open={open} className="rounded-md border border-slate-200 p-3 dark:border-slate-800">
+      <summary className="cursor-pointer text-sm font-semibold">Name constraints (optional)</summary>
+      <p className="hint mt-2">
+        Limit the names this CA, and every CA below it, may sign. Clients enforce them too: they are written into the CA certificate as a
+        critical Name Constraints extension, so even a stolen key cannot mint a certificate for other names. One entry per line or comma; an
+        empty box sets no limit of that kind. <code>.internal</code> and <code>internal</code> both mean internal and every name below it; a
+        URI constraint names a host (the path is not part of it).
+      </p>
+      <div className="mt-3 grid gap-4 sm:grid-cols-2">
+        {(["permitted", "excluded"] as const).map((kind) => (
+          <fieldset key={kind} className="space-y-3">
+            <legend className="mb-1 text-sm font-medium">
+              {kind === "permitted" ? "Permitted: names must lie inside" : "Excluded: names must lie outside"}
+            </legend>
+            {NC_FORMS.map((f) => (
+              <TextAreaField
+                key={f.form}
+                name={`nameConstraints.${kind}.${f.form}`}
+                label={f.label}
+                rows={2}
+                state={state}
+                placeholder={f.placeholder[kind]}
+              />
+            ))}
+          </fieldset>
+        ))}
+      </div>
+    </details>
+  );
+}
 
 /** The key-storage choice, offered only when a PKCS#11 module is configured (`token` names its token). */
 function KeyStorageField({ token, state }: { token: string; state: FormState }) {
@@ -43,7 +88,7 @@ export function CreateAuthorityForm({
     <form key={key} action={action} className="card space-y-5">
       <FormAlert
         state={state}
-        fields={[...SUBJECT_FIELDS, "keyType", "validityDays", "parentId", "pathLen", "keyStorage", "pkcs11KeyLabel"]}
+        fields={[...SUBJECT_FIELDS, "keyType", "validityDays", "parentId", "pathLen", "keyStorage", "pkcs11KeyLabel", ...NC_FIELDS]}
       />
       {isIntermediate && (
         <SelectField
@@ -108,6 +153,7 @@ export function CreateAuthorityForm({
           />
         </div>
       )}
+      <NameConstraintsFields state={state} />
       <div className="flex justify-end">
         <SubmitButton pendingText="Creating…">{isIntermediate ? "Create intermediate CA" : "Create root CA"}</SubmitButton>
       </div>
