@@ -27,7 +27,7 @@ import * as sa from "./sa";
 import { validate } from "./va";
 import { DAY } from "../time";
 import { decodeSans } from "../data/columns";
-import { nameRefusalForCa } from "../policy/checks";
+import { nameRefusalForCa, storedPolicy } from "../policy/checks";
 
 /** Pending orders and their authorizations expire after a week (Let's Encrypt uses 7 days too). */
 const ORDER_LIFETIME_MS = 7 * DAY;
@@ -758,9 +758,12 @@ export async function finalizeOrder(
   }
   const profile = isAcmeProfile(order.profile) ? order.profile : "tlsserver";
   const requestedDays = order.notAfter ? Math.ceil((order.notAfter.getTime() - now.getTime()) / DAY) : undefined;
+  // A default lifetime stays within the CA's policy; a notAfter the client asked for is checked, not shortened.
+  const caPolicy = requestedDays ? null : storedPolicy(await getDb().authority.findUniqueOrThrow({ where: { id: endpoint.authorityId } }));
   const validityDays = Math.min(
     requestedDays ?? (ACME_PROFILES[profile] as AcmeProfileSpec).validityDays ?? endpoint.validityDays,
     endpoint.maxValidityDays,
+    caPolicy?.maxValidityDays ?? Infinity,
   );
   try {
     const certificate = await issueForOrder({
@@ -775,10 +778,22 @@ export async function finalizeOrder(
     });
     await sa.updateOrder(order.id, { status: "valid", certificateId: certificate.id });
   } catch (error) {
-    const failure = error instanceof AcmeProblem ? error : new AcmeProblem("serverInternal", `Signing failed: ${(error as Error).message}`);
+    const failure = error instanceof AcmeProblem ? error : finalizeProblem(error as Error);
     await sa.updateOrder(order.id, { status: "invalid", error: JSON.stringify(failure.toJSON()) });
     throw failure;
   }
+}
+
+/**
+ * What a refusal of the pipeline means to the client: a name the CA may not sign is a rejected
+ * identifier, a key its policy refuses a bad CSR, another policy rule (profile, lifetime) a
+ * refusal of this account's request; anything else is the server's failure.
+ */
+function finalizeProblem(error: Error): AcmeProblem {
+  if (error instanceof AppError && error.code === "NAME_NOT_ALLOWED") return new AcmeProblem("rejectedIdentifier", error.message);
+  if (error instanceof AppError && error.code === "POLICY_VIOLATION")
+    return new AcmeProblem(error.field === "keyType" ? "badCSR" : "unauthorized", error.message);
+  return new AcmeProblem("serverInternal", `Signing failed: ${error.message}`);
 }
 
 // --- revocation --------------------------------------------------------------------------------

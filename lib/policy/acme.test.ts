@@ -78,6 +78,18 @@ describe("ACME under a constrained CA", () => {
     ]);
     expect(verified.stdout + verified.stderr).toContain(": OK");
 
+    // The CA's policy: a default lifetime is kept within its maximum; a key type it refuses is a bad CSR, named.
+    await runAs(SYSTEM_ACTOR, () => setAuthorityPolicy(caId, { maxValidityDays: 7 }));
+    const short = await lego("127.0.0.1", "short");
+    expect(short.status, short.output).toBe(0);
+    const days = openssl(["x509", "-noout", "-enddate", "-in", path.join(site.dir, "short", "certificates", "127.0.0.1.crt")]).stdout;
+    expect(new Date(days.replace("notAfter=", "").trim()).getTime() - Date.now()).toBeLessThan(7 * 86_400_000 + 60_000);
+    await runAs(SYSTEM_ACTOR, () => setAuthorityPolicy(caId, { keyTypes: ["rsa"] }));
+    const key = await lego("127.0.0.1", "key");
+    expect(key.status).not.toBe(0);
+    expect(key.output).toContain("badCSR");
+    expect(key.output).toContain('is not allowed: use one of rsa (the issuance policy of the CA "ACME Loopback Issuing", rule keyTypes)');
+
     await runAs(SYSTEM_ACTOR, () => setAuthorityPolicy(caId, { allowedIps: ["127.0.0.2/32"] }));
     const refused = await lego("127.0.0.1", "policy");
     expect(refused.status).not.toBe(0);
