@@ -1,13 +1,11 @@
 import { getDb } from "../db";
 import { CERTIFICATE_STATUSES, type CertificateStatus } from "../validations/certificate";
 import { searchCertificates, type CertificateRow } from "./certificates";
-import { daysUntil, statusWhere } from "./status";
+import { CA_WARNING_DAYS, daysUntil, statusWhere } from "./status";
 import { DAY } from "../time";
 
 /** The timeline covers 90 days in weekly bars. */
 export const TIMELINE_WEEKS = 13;
-/** CAs are flagged this long before they expire: everything they issued goes with them. */
-const CA_WARNING_DAYS = 180;
 
 export interface TimelineBar {
   /** The week's first moment (this minute, then every 7 days). */

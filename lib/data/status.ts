@@ -1,6 +1,9 @@
 import type { CertificateStatus } from "../validations/certificate";
 import { DAY } from "../time";
 
+/** CAs are flagged this long before they expire: everything they issued stops working with them. */
+export const CA_WARNING_DAYS = 180;
+
 /** Expiring means under 30 days left: the window in which renewal should already be under way. */
 export const EXPIRING_WINDOW_DAYS = 30;
 /**
