@@ -10,6 +10,7 @@ import { ZCertificateQuery, type CertificateStatus, type TCertificateQuery } fro
 import { certificateStatus, daysUntil, statusWhere } from "./status";
 import { decodeSans } from "./columns";
 import { certificateTextWhere } from "../stores/search";
+import { hostWhere } from "./host-search";
 
 export interface CertificateRow {
   id: string;
@@ -61,7 +62,8 @@ export async function certificateWhere(query: TCertificateQuery, now: Date) {
  * same on SQLite and PostgreSQL), filters by CA and status, sorted, one page at a time.
  */
 export async function searchCertificates(query: TCertificateQuery, now = new Date()): Promise<CertificatePage> {
-  const where = await certificateWhere(query, now);
+  const base = await certificateWhere(query, now);
+  const where = query.host ? { AND: [base, await hostWhere(query.host)] } : base;
   const orderBy =
     query.sort === "expiry" ? { notAfter: "asc" as const } : query.sort === "-expiry" ? { notAfter: "desc" as const } : { createdAt: "desc" as const };
   const db = getDb();

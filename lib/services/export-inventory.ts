@@ -7,6 +7,7 @@ import { parseCertificateQuery, certificateWhere } from "../data/certificates";
 import type { ExportedFile } from "./export-certificate";
 import { AppError } from "../errors";
 import { decodeSans } from "../data/columns";
+import { hostWhere } from "../data/host-search";
 
 const COLUMNS = [
   "id",
@@ -40,7 +41,8 @@ export async function exportInventory(params: Record<string, string | undefined>
   const query: TCertificateQuery = parseCertificateQuery(params);
   const rows: Record<(typeof COLUMNS)[number], string>[] = [];
   const db = getDb();
-  const where = await certificateWhere(query, now);
+  const base = await certificateWhere(query, now);
+  const where = query.host ? { AND: [base, await hostWhere(query.host)] } : base;
   for (let skip = 0; ; skip += 1000) {
     const batch = await db.certificate.findMany({
       where,

@@ -49,6 +49,8 @@ export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
 export const ZCertificateQuery = z.object({
   q: optionalText(200, "Search"),
   caId: optionalText(100, "CA"),
+  /** Only certificates whose SANs cover this host name or IP, wildcards included (lib/data/host-search.ts). */
+  host: optionalText(253, "Host").optional(),
   status: z.enum(CERTIFICATE_STATUSES).optional().catch(undefined),
   /** notAfter on or after this moment (ISO 8601): the overview's expiry bars link with it. */
   expiresFrom: z.coerce.date().optional().catch(undefined),

@@ -1,0 +1,120 @@
+import { describe, expect, it as plainIt } from "vitest";
+import { beforeAll, it } from "../testing/system";
+import { AppError } from "../errors";
+import { createAuthority } from "../services/create-authority";
+import { issueCertificate } from "../services/issue-certificate";
+import { revokeCertificate } from "../services/revoke-certificate";
+import { parseCertificateQuery, searchCertificates } from "./certificates";
+import { certificatesCoveringHost, coveringNames, parseHost, sanCoversHost } from "./host-search";
+
+describe("sanCoversHost: RFC 6125 6.4 name matching", () => {
+  const dns = (value: string) => ({ type: "dns" as const, value });
+  const host = (h: string) => parseHost(h);
+
+  plainIt("an exact name, in any case, with or without the trailing dot", () => {
+    expect(sanCoversHost(dns("foo.apps.internal.example"), host("foo.apps.internal.example"))).toBe(true);
+    expect(sanCoversHost(dns("foo.apps.internal.example"), host("FOO.Apps.Internal.Example."))).toBe(true);
+    expect(sanCoversHost(dns("Foo.Apps.Internal.Example"), host("foo.apps.internal.example"))).toBe(true);
+    expect(sanCoversHost(dns("bar.apps.internal.example"), host("foo.apps.internal.example"))).toBe(false);
+  });
+
+  plainIt("a wildcard stands for exactly the leftmost label", () => {
+    const wild = dns("*.apps.internal.example");
+    expect(sanCoversHost(wild, host("foo.apps.internal.example"))).toBe(true);
+    expect(sanCoversHost(wild, host("apps.internal.example"))).toBe(false);
+    expect(sanCoversHost(wild, host("a.foo.apps.internal.example"))).toBe(false);
+    expect(sanCoversHost(wild, host("foo.other.internal.example"))).toBe(false);
+    // Typing the wildcard itself finds that exact SAN, not every wildcard above it.
+    expect(sanCoversHost(wild, host("*.apps.internal.example"))).toBe(true);
+    expect(sanCoversHost(dns("*.internal.example"), host("*.apps.internal.example"))).toBe(false);
+  });
+
+  plainIt("an IP matches IP SANs only, IPv6 in any spelling", () => {
+    expect(sanCoversHost({ type: "ip", value: "10.0.0.5" }, host("10.0.0.5"))).toBe(true);
+    expect(sanCoversHost({ type: "ip", value: "10.0.0.50" }, host("10.0.0.5"))).toBe(false);
+    expect(sanCoversHost(dns("10.0.0.5"), host("10.0.0.5"))).toBe(false);
+    expect(sanCoversHost({ type: "ip", value: "2001:db8::1" }, host("2001:0db8:0:0:0:0:0:1"))).toBe(true);
+    expect(sanCoversHost({ type: "ip", value: "2001:db8::1" }, host("[2001:db8::1]"))).toBe(true);
+    expect(sanCoversHost({ type: "dns", value: "foo.example" }, host("::1"))).toBe(false);
+  });
+
+  plainIt("e-mail and URI SANs never cover a host", () => {
+    expect(sanCoversHost({ type: "email", value: "ops@foo.example.org" }, host("foo.example.org"))).toBe(false);
+    expect(sanCoversHost({ type: "uri", value: "https://foo.example.org" }, host("foo.example.org"))).toBe(false);
+  });
+
+  plainIt("candidates: the name and the wildcard over its parent, none over a two-label name", () => {
+    expect(coveringNames(host("foo.apps.internal.example"))).toEqual(["foo.apps.internal.example", "*.apps.internal.example"]);
+    expect(coveringNames(host("example.com"))).toEqual(["example.com"]);
+    expect(coveringNames(host("bücher.example.org"))).toEqual(["xn--bcher-kva.example.org", "*.example.org"]);
+  });
+
+  plainIt("refuses what is not a host, naming it and saying what to type", () => {
+    for (const bad of ["foo bar.example", "a..b", "http://x.example/"]) {
+      const error = (() => {
+        try {
+          parseHost(bad);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error, bad).toBeInstanceOf(AppError);
+      expect((error as AppError).field).toBe("host");
+      expect((error as AppError).message).toContain("is not a host name or IP address");
+    }
+  });
+});
+
+describe("certificatesCoveringHost and the inventory's host filter", () => {
+  const now = new Date("2032-02-01T00:00:00Z");
+  let caId = "";
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    caId = (await createAuthority({ commonName: "Host Search CA" }, now)).authority.id;
+    const issue = async (key: string, commonName: string, sans: { dns?: string[]; ip?: string[] }) => {
+      ids[key] = (await issueCertificate({ caId, profile: "server", commonName, sans, validityDays: 90 }, now)).certificate.id;
+    };
+    await issue("wild", "*.apps.hs.test", { dns: ["*.apps.hs.test"] });
+    await issue("exact", "foo.apps.hs.test", { dns: ["foo.apps.hs.test"] });
+    await issue("sibling", "bar.apps.hs.test", { dns: ["bar.apps.hs.test"] });
+    await issue("parent", "apps.hs.test", { dns: ["apps.hs.test"] });
+    await issue("deeper", "x.foo.apps.hs.test", { dns: ["x.foo.apps.hs.test", "*.foo.apps.hs.test"] });
+    // Names that hold the host as a substring: the text search finds them, a TLS client would not accept them.
+    await issue("lookalike", "foo.apps.hs.test.lookalike.test", { dns: ["foo.apps.hs.test.lookalike.test", "xfoo.apps.hs.test"] });
+    await issue("ip", "ip.hs.test", { dns: ["ip.hs.test"], ip: ["10.77.0.5"] });
+    await issue("ipNear", "ip2.hs.test", { dns: ["ip2.hs.test"], ip: ["10.77.0.50"] });
+    await issue("revoked", "gone.apps.hs.test", { dns: ["*.apps.hs.test", "gone.apps.hs.test"] });
+    await revokeCertificate(ids.revoked!, { reason: "superseded" }, now);
+  });
+
+  const names = (found: string[]) =>
+    Object.entries(ids)
+      .filter(([, id]) => found.includes(id))
+      .map(([k]) => k)
+      .sort();
+
+  it("finds the exact name and the wildcard above it, nothing else", async () => {
+    const found = await certificatesCoveringHost(parseHost("foo.apps.hs.test"));
+    expect(names(found.ids)).toEqual(["exact", "revoked", "wild"]);
+    expect(found.truncated).toBe(false);
+    expect(names((await certificatesCoveringHost(parseHost("new.apps.hs.test"))).ids)).toEqual(["revoked", "wild"]);
+    expect(names((await certificatesCoveringHost(parseHost("apps.hs.test"))).ids)).toEqual(["parent"]);
+    expect(names((await certificatesCoveringHost(parseHost("y.foo.apps.hs.test"))).ids)).toEqual(["deeper"]);
+  });
+
+  it("matches IP SANs exactly", async () => {
+    expect(names((await certificatesCoveringHost(parseHost("10.77.0.5"))).ids)).toEqual(["ip"]);
+    expect(names((await certificatesCoveringHost(parseHost("10.77.0.50"))).ids)).toEqual(["ipNear"]);
+  });
+
+  it("narrows the inventory page together with its other filters, from the query string", async () => {
+    const page = await searchCertificates(parseCertificateQuery({ host: "foo.apps.hs.test", caId }), now);
+    expect(page.total).toBe(3);
+    expect(page.rows.map((r) => r.commonName).sort()).toEqual(["*.apps.hs.test", "foo.apps.hs.test", "gone.apps.hs.test"]);
+    const live = await searchCertificates(parseCertificateQuery({ host: "FOO.apps.hs.test", caId, status: "valid" }), now);
+    expect(live.rows.map((r) => r.id).sort()).toEqual([ids.exact, ids.wild].sort());
+    const none = await searchCertificates(parseCertificateQuery({ host: "nothing.else.test", caId }), now);
+    expect(none.total).toBe(0);
+  });
+});

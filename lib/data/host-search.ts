@@ -1,0 +1,94 @@
+/**
+ * "Which certificates cover host X?": the certificates a TLS client connecting to X would accept
+ * by name. A separate, small filter beside the inventory's text search (lib/data/certificates.ts),
+ * which it narrows: the text search finds substrings anywhere, this one answers by the matching
+ * rules of RFC 6125 6.4 (RFC 9525 6.3), on the Subject Alternative Names only, since clients ignore
+ * the Common Name when SANs are present (RFC 6125 6.4.4) and cadesk always writes SANs.
+ */
+import { isIP } from "node:net";
+import { getDb } from "../db";
+import { certificateTextWhere } from "../stores/search";
+import { AppError } from "../errors";
+import { normaliseDnsName } from "../pki/names";
+import type { San } from "../pki/names-format";
+import { decodeSans } from "./columns";
+import { searchText } from "./search-text";
+
+/** More matches than this is not a host question any more: the page asks for a narrower name. */
+export const HOST_MATCH_LIMIT = 5000;
+
+export type HostTarget = { type: "dns"; name: string } | { type: "ip"; address: string };
+
+/** IPv6 in the canonical form lib/pki/names stores (so "0:0::1" finds "::1"), IPv4 as is. */
+function canonicalIp(value: string): string | null {
+  const raw = value.trim().replace(/^\[(.*)\]$/, "$1");
+  const version = isIP(raw);
+  if (version === 0) return null;
+  return version === 6 ? new URL(`http://[${raw}]/`).hostname.slice(1, -1) : raw;
+}
+
+/** The host typed into the search: an IP address or a DNS name (lowercase, IDN as punycode). */
+export function parseHost(input: string): HostTarget {
+  const address = canonicalIp(input);
+  if (address) return { type: "ip", address };
+  try {
+    return { type: "dns", name: normaliseDnsName(input) };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    throw new AppError(
+      "INVALID_INPUT",
+      `"${input.slice(0, 80)}" is not a host name or IP address (${error.message.replace(/^.*is not valid: /, "").replace(/\.$/, "")}). ` +
+        "Type the name a client connects to, such as foo.apps.internal.example or 10.0.0.5.",
+      "host",
+    );
+  }
+}
+
+/**
+ * Whether one SAN covers the host. A DNS host matches an equal DNS name, or a wildcard whose `*`
+ * stands for exactly its leftmost label (`*.apps.example` covers `foo.apps.example`, not
+ * `apps.example` nor `a.b.apps.example`: RFC 6125 6.4.3). An IP host matches an equal IP SAN only:
+ * clients never compare an address with DNS names (RFC 6125 6.2.1, RFC 5280 4.2.1.6).
+ */
+export function sanCoversHost(san: San, host: HostTarget): boolean {
+  if (host.type === "ip") return san.type === "ip" && canonicalIp(san.value) === host.address;
+  if (san.type !== "dns") return false;
+  const name = san.value.toLowerCase().replace(/\.$/, "");
+  if (name === host.name) return true;
+  if (!name.startsWith("*.") || host.name.startsWith("*.")) return false;
+  const dot = host.name.indexOf(".");
+  return dot > 0 && host.name.slice(dot + 1) === name.slice(2);
+}
+
+/** The SAN values that could cover the host: itself, and the wildcard over its parent. */
+export function coveringNames(host: HostTarget): string[] {
+  if (host.type === "ip") return [host.address];
+  const labels = host.name.split(".");
+  // A wildcard needs two labels after it (normaliseDnsName refuses *.com), so x.com has none.
+  return labels.length >= 3 && !host.name.startsWith("*.") ? [host.name, `*.${labels.slice(1).join(".")}`] : [host.name];
+}
+
+/**
+ * The ids of the certificates whose SANs cover the host, newest first. The searchText column
+ * (CN, SAN values and serial, space-separated, lowercase) narrows the rows through each store's
+ * index: a SAN value always has a space on both sides there; each candidate is then checked
+ * by the rule above on its decoded SANs, so a Common Name or a look-alike never counts.
+ */
+export async function certificatesCoveringHost(host: HostTarget, limit = HOST_MATCH_LIMIT): Promise<{ ids: string[]; truncated: boolean }> {
+  // Through the inventory's text filter, so each store's search index narrows the rows (lib/stores/search.ts).
+  const candidates = await Promise.all(coveringNames(host).map((name) => certificateTextWhere(` ${searchText(name)} `)));
+  const rows = await getDb().certificate.findMany({
+    where: { OR: candidates },
+    orderBy: { createdAt: "desc" },
+    take: limit + 1,
+    select: { id: true, sans: true },
+  });
+  const ids = rows.filter((r) => decodeSans(r.sans).some((san) => sanCoversHost(san, host))).map((r) => r.id);
+  return { ids: ids.slice(0, limit), truncated: rows.length > limit };
+}
+
+/** The inventory filter for "covers host X", to AND with the other filters. */
+export async function hostWhere(input: string): Promise<{ id: { in: string[] } }> {
+  const { ids } = await certificatesCoveringHost(parseHost(input));
+  return { id: { in: ids } };
+}
