@@ -40,7 +40,8 @@ export function ExpiryChart({ bars }: { bars: TimelineBar[] }) {
             <g key={i}>
               {rest > 0 && (
                 <a
-                  href={barHref(b, b.expiring ? "valid" : undefined)}
+                  // "valid" always: without a status the list would also show the revoked ones the bar leaves out.
+                  href={barHref(b, "valid")}
                   aria-label={`${rest} expiring in the week of ${day(b.start)}, not yet due`}
                 >
                   <rect
@@ -77,6 +78,7 @@ export function ExpiryChart({ bars }: { bars: TimelineBar[] }) {
                   y={plot - total - 4}
                   textAnchor="middle"
                   className="fill-slate-600 text-[11px] dark:fill-slate-300"
+                  data-count={b.count}
                 >
                   {b.count}
                 </text>

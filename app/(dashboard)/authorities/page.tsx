@@ -107,7 +107,7 @@ function TreeNode({ node, depth }: { node: AuthorityNode; depth: number }) {
             <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-700 dark:bg-slate-800 dark:text-slate-300">imported</span>
           )}
           <span className={`text-xs font-medium ${health.text}`} data-testid="health">
-            {health.label}: {node.healthReason}
+            {node.health === "good" ? health.label : `${health.label}: ${node.healthReason}`}
           </span>
         </div>
         <dl className="mt-2 flex flex-wrap gap-x-5 gap-y-1 text-sm">

@@ -6,25 +6,34 @@ import type { Metadata } from "next";
 import { acmeEndpointsOf } from "@/lib/data/acme";
 import { listAuthorities } from "@/lib/data/authorities";
 import { parseCertificateQuery, searchCertificates } from "@/lib/data/certificates";
+import { parseHost } from "@/lib/data/host-search";
 import { formatSans } from "@/lib/pki/names-format";
 import { PROFILE_SPECS, type LeafProfile } from "@/lib/pki/profiles-data";
 import { CERTIFICATE_STATUSES, type TCertificateQuery } from "@/lib/validations/certificate";
 import { CERTIFICATE_ACTIONS, PageHeader } from "../../ui/page-header";
-import { relativeDays, StatusBadge } from "../../ui/status-badge";
+import { relativeDays } from "../../ui/status-badge";
+import { InventoryTable, type InventoryRow } from "./inventory-table";
 
 export const metadata: Metadata = { title: "Certificates" };
 
 type Params = Record<string, string | string[] | undefined>;
 
+const DEFAULT_PAGE_SIZE = 25;
+const PAGE_SIZES = [25, 50, 100, 200];
+
+const filtered = (q: TCertificateQuery) => Boolean(q.q || q.host || q.caId || q.status || q.expiresFrom || q.expiresBefore);
+
 function href(query: TCertificateQuery, change: Partial<TCertificateQuery>): string {
   const next = { ...query, ...change };
   const params = new URLSearchParams();
   if (next.q) params.set("q", next.q);
+  if (next.host) params.set("host", next.host);
   if (next.caId) params.set("caId", next.caId);
   if (next.status) params.set("status", next.status);
   if (next.expiresFrom) params.set("expiresFrom", next.expiresFrom.toISOString());
   if (next.expiresBefore) params.set("expiresBefore", next.expiresBefore.toISOString());
   if (next.sort !== "newest") params.set("sort", next.sort);
+  if (next.pageSize !== DEFAULT_PAGE_SIZE) params.set("pageSize", String(next.pageSize));
   if (next.page > 1) params.set("page", String(next.page));
   const s = params.toString();
   return `/certificates${s ? `?${s}` : ""}`;
@@ -34,6 +43,7 @@ function href(query: TCertificateQuery, change: Partial<TCertificateQuery>): str
 function exportHref(query: TCertificateQuery, format: "csv" | "json"): string {
   const params = new URLSearchParams({ format });
   if (query.q) params.set("q", query.q);
+  if (query.host) params.set("host", query.host);
   if (query.caId) params.set("caId", query.caId);
   if (query.status) params.set("status", query.status);
   if (query.expiresFrom) params.set("expiresFrom", query.expiresFrom.toISOString());
@@ -46,18 +56,41 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
   const params = await searchParams;
   // A search the API would refuse (too long, control characters) is dropped here with the reason.
   let problem: string | undefined;
-  let query;
+  let query: TCertificateQuery;
   try {
     query = parseCertificateQuery(params);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     problem = error.message;
-    query = parseCertificateQuery({ ...params, q: undefined });
+    query = parseCertificateQuery({ ...params, [error.field === "host" ? "host" : "q"]: undefined });
+  }
+  // What was typed stays in the field even when it is refused, so it can be corrected.
+  const typedHost = typeof params.host === "string" ? params.host : query.host;
+  if (query.host) {
+    try {
+      parseHost(query.host);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      problem = error.message;
+      query = { ...query, host: undefined };
+    }
   }
   const [page, authorities] = await Promise.all([searchCertificates(query), listAuthorities()]);
   // Which of these came over ACME (and from which endpoint): they renew themselves.
   const acme = await acmeEndpointsOf(page.rows.map((c) => c.id));
   const expirySort = query.sort === "expiry" ? "-expiry" : "expiry";
+  const rows: InventoryRow[] = page.rows.map((c) => ({
+    id: c.id,
+    commonName: c.commonName,
+    sans: formatSans(c.sans),
+    issuerName: c.issuerName,
+    profileLabel: PROFILE_SPECS[c.profile as LeafProfile]?.label ?? c.profile,
+    acmeEndpoint: acme.get(c.id) ?? null,
+    serialHex: c.serialHex,
+    notAfter: c.notAfter.toISOString().slice(0, 10),
+    relative: relativeDays(c.daysLeft),
+    status: c.status,
+  }));
   return (
     <div className="space-y-5">
       <PageHeader title="Certificates" actions={can(user.role!, "issue") ? CERTIFICATE_ACTIONS : []} />
@@ -76,6 +109,22 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
             Search
           </label>
           <input id="q" name="q" type="search" className="input" defaultValue={query.q} placeholder="Common Name, SAN or serial" />
+        </div>
+        <div className="min-w-56 flex-1">
+          <label className="label" htmlFor="host">
+            Covers host
+          </label>
+          <input
+            id="host"
+            name="host"
+            type="search"
+            className="input"
+            defaultValue={typedHost}
+            placeholder="foo.apps.internal.example or 10.0.0.5"
+            aria-describedby="host-help"
+            spellCheck={false}
+            autoCapitalize="off"
+          />
         </div>
         <div>
           <label className="label" htmlFor="caId">
@@ -103,17 +152,35 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
             ))}
           </select>
         </div>
+        <div>
+          <label className="label" htmlFor="pageSize">
+            Per page
+          </label>
+          <select id="pageSize" name="pageSize" className="input" defaultValue={String(query.pageSize)}>
+            {[...new Set([...PAGE_SIZES, query.pageSize])]
+              .sort((a, b) => a - b)
+              .map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+          </select>
+        </div>
         {query.sort !== "newest" && <input type="hidden" name="sort" value={query.sort} />}
         {query.expiresFrom && <input type="hidden" name="expiresFrom" value={query.expiresFrom.toISOString()} />}
         {query.expiresBefore && <input type="hidden" name="expiresBefore" value={query.expiresBefore.toISOString()} />}
         <button type="submit" className="btn btn-primary">
           Search
         </button>
-        {(query.q || query.caId || query.status || query.expiresFrom || query.expiresBefore) && (
+        {(filtered(query) || typedHost) && (
           <Link className="btn" href="/certificates">
             Clear
           </Link>
         )}
+        <p id="host-help" className="hint basis-full">
+          Covers host: the certificates a client would accept for that name, by their SANs: the exact name, or a wildcard over its first
+          label (*.apps.internal.example covers foo.apps.internal.example); an IP address finds IP SANs.
+        </p>
       </form>
 
       {(query.expiresFrom || query.expiresBefore) && (
@@ -123,71 +190,26 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
           <Link href={href(query, { expiresFrom: undefined, expiresBefore: undefined, page: 1 })}>any expiry date</Link>
         </p>
       )}
-      <div className="card table-wrap mx-0 p-0">
-        {page.rows.length === 0 ? (
-          <p className="p-5 text-sm text-slate-500">
-            {page.total === 0 && !query.q && !query.caId && !query.status && !query.expiresFrom && !query.expiresBefore ? (
-              <>
-                No certificates yet. <Link href="/certificates/new">Issue one</Link>.
-              </>
-            ) : (
-              "No certificate matches."
-            )}
-          </p>
-        ) : (
-          <table className="table table-stack">
-            <thead>
-              <tr>
-                <th>Common Name</th>
-                <th className="col-lg">SANs</th>
-                <th className="col-md">Issuer</th>
-                <th className="col-xl">Profile</th>
-                <th className="col-2xl">Serial</th>
-                <th>
-                  <Link href={href(query, { sort: expirySort, page: 1 })} className="text-inherit">
-                    Not after {query.sort === "expiry" ? "↑" : query.sort === "-expiry" ? "↓" : ""}
-                  </Link>
-                </th>
-                <th>Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.rows.map((c) => (
-                <tr key={c.id}>
-                  <td className="wrap-anywhere font-medium">
-                    <Link href={`/certificates/${c.id}`}>{c.commonName || "(none)"}</Link>
-                  </td>
-                  <td className="col-lg font-mono text-xs" title={formatSans(c.sans)}>
-                    <span className="block max-w-56 truncate">{formatSans(c.sans)}</span>
-                  </td>
-                  <td className="col-md wrap-anywhere">{c.issuerName}</td>
-                  <td className="col-xl whitespace-nowrap">
-                    {PROFILE_SPECS[c.profile as LeafProfile]?.label ?? c.profile}
-                    {acme.has(c.id) && (
-                      <span
-                        className="ml-1.5 rounded bg-sky-50 px-1 text-xs text-sky-800 dark:bg-sky-950 dark:text-sky-300"
-                        title={`Issued over ACME by the endpoint ${acme.get(c.id)}`}
-                      >
-                        ACME
-                      </span>
-                    )}
-                  </td>
-                  <td className="col-2xl font-mono text-xs" title={c.serialHex}>
-                    {c.serialHex.slice(0, 12)}…
-                  </td>
-                  <td className="whitespace-nowrap" data-label="Not after">
-                    {c.notAfter.toISOString().slice(0, 10)}{" "}
-                    <span className="text-slate-500 dark:text-slate-400">{relativeDays(c.daysLeft)}</span>
-                  </td>
-                  <td data-label="Status">
-                    <StatusBadge status={c.status} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </div>
+      <InventoryTable
+        rows={rows}
+        mayChange={can(user.role!, "issue")}
+        empty={
+          page.total === 0 && !filtered(query) ? (
+            <>
+              No certificates yet. <Link href="/certificates/new">Issue one</Link>.
+            </>
+          ) : query.host ? (
+            `No certificate${query.caId || query.status || query.q ? " matching these filters" : ""} covers ${query.host}.`
+          ) : (
+            "No certificate matches."
+          )
+        }
+        notAfterHeader={
+          <Link href={href(query, { sort: expirySort, page: 1 })} className="text-inherit">
+            Not after {query.sort === "expiry" ? "↑" : query.sort === "-expiry" ? "↓" : ""}
+          </Link>
+        }
+      />
 
       <nav aria-label="Pages" className="flex items-center justify-between text-sm">
         <span className="text-slate-500">
