@@ -113,8 +113,13 @@ export function InventoryTable({
     <div className="space-y-3">
       {rows.length > 0 && (
         <div role="toolbar" aria-label="Selected certificates" className="card flex flex-wrap items-center gap-2 p-3 text-sm">
+          {/* Outside the table, so the Common Name column's header stays just that for screen readers. */}
+          <label className="mr-2 inline-flex items-center gap-2">
+            <input ref={allRef} type="checkbox" checked={all} onChange={(e) => setSelected(e.target.checked ? new Set(ids) : new Set())} />
+            Select all on this page
+          </label>
           <span className="mr-1 font-medium" aria-live="polite">
-            {count === 0 ? "Select certificates to act on several at once" : `${count} selected`}
+            {count === 0 ? "or tick certificates to act on several at once" : `${count} selected`}
           </span>
           {mayChange && (
             <>
@@ -291,19 +296,7 @@ export function InventoryTable({
           <table className="table table-stack">
             <thead>
               <tr>
-                <th>
-                  {/* The checkboxes share the name's cell, so a phone's stacked rows gain no line for them. */}
-                  <span className="inline-flex items-center gap-2">
-                    <input
-                      ref={allRef}
-                      type="checkbox"
-                      aria-label="Select all on this page"
-                      checked={all}
-                      onChange={(e) => setSelected(e.target.checked ? new Set(ids) : new Set())}
-                    />
-                    Common Name
-                  </span>
-                </th>
+                <th>Common Name</th>
                 <th className="col-lg">SANs</th>
                 <th className="col-md">Issuer</th>
                 <th className="col-xl">Profile</th>
@@ -314,17 +307,17 @@ export function InventoryTable({
             </thead>
             <tbody>
               {rows.map((c) => (
-                <tr key={c.id} aria-selected={selected.has(c.id)} className={selected.has(c.id) ? "bg-sky-50/60 dark:bg-sky-950/40" : ""}>
+                <tr key={c.id} className={selected.has(c.id) ? "bg-sky-50/60 dark:bg-sky-950/40" : ""}>
                   <td className="wrap-anywhere font-medium">
                     <span className="flex items-start gap-2">
                       <input
                         type="checkbox"
                         className="mt-1 shrink-0"
-                        aria-label={`Select ${c.commonName || c.serialHex}`}
+                        aria-labelledby={`cn-${c.id}`}
                         checked={selected.has(c.id)}
                         onChange={(e) => toggle(c.id, e.target.checked)}
                       />
-                      <Link href={`/certificates/${c.id}`} data-testid="cn">
+                      <Link href={`/certificates/${c.id}`} id={`cn-${c.id}`} data-testid="cn">
                         {c.commonName || "(none)"}
                       </Link>
                     </span>
