@@ -82,6 +82,8 @@ describe("certificatesCoveringHost and the inventory's host filter", () => {
     await issue("deeper", "x.foo.apps.hs.test", { dns: ["x.foo.apps.hs.test", "*.foo.apps.hs.test"] });
     // Names that hold the host as a substring: the text search finds them, a TLS client would not accept them.
     await issue("lookalike", "foo.apps.hs.test.lookalike.test", { dns: ["foo.apps.hs.test.lookalike.test", "xfoo.apps.hs.test"] });
+    // The host between spaces in a Common Name: the text match finds it, the rule refuses it.
+    await issue("spacedCn", "web foo.apps.hs.test prod", { dns: ["web.hs.test"] });
     await issue("ip", "ip.hs.test", { dns: ["ip.hs.test"], ip: ["10.77.0.5"] });
     await issue("ipNear", "ip2.hs.test", { dns: ["ip2.hs.test"], ip: ["10.77.0.50"] });
     await issue("revoked", "gone.apps.hs.test", { dns: ["*.apps.hs.test", "gone.apps.hs.test"] });
@@ -103,6 +105,12 @@ describe("certificatesCoveringHost and the inventory's host filter", () => {
     expect(names((await certificatesCoveringHost(parseHost("y.foo.apps.hs.test"))).ids)).toEqual(["deeper"]);
   });
 
+  it("tells the rows the text match finds but the rule refuses", async () => {
+    const found = await certificatesCoveringHost(parseHost("foo.apps.hs.test"));
+    expect(found.refused).toContain(ids.spacedCn);
+    expect(found.ids).not.toContain(ids.spacedCn);
+  });
+
   it("matches IP SANs exactly", async () => {
     expect(names((await certificatesCoveringHost(parseHost("10.77.0.5"))).ids)).toEqual(["ip"]);
     expect(names((await certificatesCoveringHost(parseHost("10.77.0.50"))).ids)).toEqual(["ipNear"]);
@@ -116,5 +124,20 @@ describe("certificatesCoveringHost and the inventory's host filter", () => {
     expect(live.rows.map((r) => r.id).sort()).toEqual([ids.exact, ids.wild].sort());
     const none = await searchCertificates(parseCertificateQuery({ host: "nothing.else.test", caId }), now);
     expect(none.total).toBe(0);
+  });
+
+  it("a name many certificates cover: the text match minus the refused rows, beside a text search, within the SQLite adapter's parameter limit", async () => {
+    const many = (await createAuthority({ commonName: "Host Search Many CA" }, now)).authority.id;
+    for (let i = 0; i < 62; i++) {
+      await issueCertificate({ caId: many, profile: "server", commonName: `n${i}.many.hs.test`, sans: { dns: [`n${i}.many.hs.test`, "*.many.hs.test"] } }, now);
+    }
+    await issueCertificate({ caId: many, profile: "server", commonName: "x x.many.hs.test y", sans: { dns: ["other.many2.hs.test"] } }, now);
+    const page = await searchCertificates(parseCertificateQuery({ host: "anything.many.hs.test", pageSize: "200" }), now);
+    expect(page.total).toBe(62);
+    expect(page.rows.every((r) => r.sans.some((s) => s.value === "*.many.hs.test"))).toBe(true);
+    // With the text search too (its index may add hundreds of ids of its own) and the other filters.
+    const both = await searchCertificates(parseCertificateQuery({ host: "x.many.hs.test", q: "many.hs", caId: many, status: "valid" }), now);
+    expect(both.total).toBe(62);
+    expect(both.rows.map((r) => r.commonName)).not.toContain("x x.many.hs.test y");
   });
 });

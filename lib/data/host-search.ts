@@ -14,7 +14,7 @@ import type { San } from "../pki/names-format";
 import { decodeSans } from "./columns";
 import { searchText } from "./search-text";
 
-/** More matches than this is not a host question any more: the page asks for a narrower name. */
+/** Rows read per candidate name to tell covering from refused ones; beyond, the text match decides alone. */
 export const HOST_MATCH_LIMIT = 5000;
 
 export type HostTarget = { type: "dns"; name: string } | { type: "ip"; address: string };
@@ -69,26 +69,56 @@ export function coveringNames(host: HostTarget): string[] {
 }
 
 /**
- * The ids of the certificates whose SANs cover the host, newest first. The searchText column
- * (CN, SAN values and serial, space-separated, lowercase) narrows the rows through each store's
- * index: a SAN value always has a space on both sides there; each candidate is then checked
- * by the rule above on its decoded SANs, so a Common Name or a look-alike never counts.
+ * The certificates whose SANs cover the host (`ids`, newest first) and those the text match finds
+ * but the rule refuses (`refused`: a Common Name such as "web foo.example prod", an e-mail or URI
+ * equal to the name). The searchText column (CN, SAN values and serial, space-separated,
+ * lowercase) holds every SAN value with a space on both sides; each candidate name is looked up
+ * on its own through the inventory's text filter, so each store's index narrows the rows
+ * (lib/stores/search.ts), then checked by the rule above on its decoded SANs.
  */
-export async function certificatesCoveringHost(host: HostTarget, limit = HOST_MATCH_LIMIT): Promise<{ ids: string[]; truncated: boolean }> {
-  // Through the inventory's text filter, so each store's search index narrows the rows (lib/stores/search.ts).
-  const candidates = await Promise.all(coveringNames(host).map((name) => certificateTextWhere(` ${searchText(name)} `)));
-  const rows = await getDb().certificate.findMany({
-    where: { OR: candidates },
-    orderBy: { createdAt: "desc" },
-    take: limit + 1,
-    select: { id: true, sans: true },
-  });
-  const ids = rows.filter((r) => decodeSans(r.sans).some((san) => sanCoversHost(san, host))).map((r) => r.id);
-  return { ids: ids.slice(0, limit), truncated: rows.length > limit };
+export async function certificatesCoveringHost(
+  host: HostTarget,
+  limit = HOST_MATCH_LIMIT,
+): Promise<{ ids: string[]; refused: string[]; truncated: boolean }> {
+  const db = getDb();
+  // One query per name: each may carry up to 900 index candidates as bound parameters, and
+  // Prisma's SQLite adapter refuses a query with more than 999.
+  const found = await Promise.all(
+    coveringNames(host).map(async (name) =>
+      db.certificate.findMany({
+        where: await certificateTextWhere(` ${searchText(name)} `),
+        orderBy: { createdAt: "desc" },
+        take: limit + 1,
+        select: { id: true, sans: true, createdAt: true },
+      }),
+    ),
+  );
+  const rows = [...new Map(found.flat().map((r) => [r.id, r])).values()].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  const covers = (r: { sans: string }) => decodeSans(r.sans).some((san) => sanCoversHost(san, host));
+  return {
+    ids: rows.filter(covers).map((r) => r.id),
+    refused: rows.filter((r) => !covers(r)).map((r) => r.id),
+    truncated: found.some((f) => f.length > limit),
+  };
 }
 
-/** The inventory filter for "covers host X", to AND with the other filters. */
-export async function hostWhere(input: string): Promise<{ id: { in: string[] } }> {
-  const { ids } = await certificatesCoveringHost(parseHost(input));
-  return { id: { in: ids } };
+/**
+ * A few ids fit beside the other filters' bound parameters (the text search may add up to 900 of
+ * its own, under the SQLite adapter's 999).
+ */
+const INLINE_IDS = 60;
+
+/**
+ * The inventory filter for "covers host X", to AND with the other filters. Usually a short id
+ * list; for a name many certificates cover, the text match itself (space-bounded, so it only
+ * finds whole values) minus the few rows the rule refused.
+ */
+export async function hostWhere(input: string) {
+  const host = parseHost(input);
+  const { ids, refused } = await certificatesCoveringHost(host);
+  if (ids.length <= INLINE_IDS) return { id: { in: ids } };
+  return {
+    OR: coveringNames(host).map((name) => ({ searchText: { contains: ` ${searchText(name)} ` } })),
+    ...(refused.length ? { id: { notIn: refused.slice(0, INLINE_IDS) } } : {}),
+  };
 }
