@@ -66,7 +66,7 @@ describe("bulk actions call the one-by-one services per certificate", () => {
 
   it("with an old password entry refuses the whole selection before anything changes, so the page can ask and repeat", async () => {
     const [a, b] = [await issue(), await issue()];
-    const stale = person("operator", new Date(Date.now() - 24 * 3_600_000));
+    const stale = person("admin", new Date(Date.now() - 24 * 3_600_000));
     const error = await refusal(runAs(stale, () => revokeCertificates({ ids: [a.id, b.id], reason: "superseded" })));
     expect(error.code).toBe("REAUTH_REQUIRED");
     const rows = await getDb().certificate.findMany({ where: { id: { in: [a.id, b.id] } } });
@@ -80,7 +80,7 @@ describe("bulk actions call the one-by-one services per certificate", () => {
 
   it("renews each through the issuance pipeline, linking new to old, and leaves a not-kept key to its own page", async () => {
     const [a, b, oneTime] = [await issue(), await issue(), await issue(false)];
-    const results = await runAs(person("operator"), () => renewCertificates({ ids: [a.id, oneTime.id, b.id], revokeOld: true }));
+    const results = await runAs(person("admin"), () => renewCertificates({ ids: [a.id, oneTime.id, b.id], revokeOld: true }));
     expect(results.map((r) => r.ok)).toEqual([true, false, true]);
     expect(results[1]!.message).toContain("renew it on its own page");
     const renewed = await getDb().certificate.findMany({ where: { renewedFromId: { in: [a.id, b.id, oneTime.id] } } });
@@ -94,6 +94,28 @@ describe("bulk actions call the one-by-one services per certificate", () => {
     const old = await getDb().certificate.findMany({ where: { id: { in: [a.id, b.id, oneTime.id] } }, orderBy: { commonName: "asc" } });
     expect(old.map((r) => r.revocationReason)).toEqual(["superseded", "superseded", null]);
     expect(await getDb().auditEvent.count({ where: { action: "certificate.renew", objectId: { in: renewed.map((r) => r.id) } } })).toBe(2);
+  });
+
+  it("an operator, who gets a renewed key once on the page, is sent there for generated keys; CSR-issued ones renew here", async () => {
+    const kept = await issue();
+    const csrIssued = (
+      await issueCertificate({
+        caId,
+        profile: "server",
+        csrPem: execFileSync(
+          "sh",
+          [
+            "-c",
+            "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null -subj /CN=csr.bulk.example.test 2>/dev/null",
+          ],
+          { encoding: "utf8" },
+        ),
+      })
+    ).certificate;
+    const results = await runAs(person("operator"), () => renewCertificates({ ids: [kept.id, csrIssued.id] }));
+    expect(results.map((r) => r.ok)).toEqual([false, true]);
+    expect(results[0]!.message).toContain("renew it on its own page");
+    expect(await getDb().certificate.count({ where: { renewedFromId: kept.id } })).toBe(0);
   });
 
   it("a viewer's renew and revoke fail on each row with the one-by-one message, changing nothing", async () => {

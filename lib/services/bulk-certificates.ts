@@ -9,6 +9,7 @@ import { assertActing } from "../auth/actor";
 import { certificatesByIds } from "../data/certificates";
 import { AppError } from "../errors";
 import { buildZip } from "../export/zip";
+import { returnsKeyToCaller } from "../issuance/key-delivery";
 import { parseInput } from "../validations/parse";
 import { ZBulkExportInput, ZBulkRenewInput, ZBulkRevokeInput, type TBulkExportInput } from "../validations/bulk";
 import { exportCertificate, fileBaseName, type ExportedFile } from "./export-certificate";
@@ -51,17 +52,24 @@ async function eachCertificate(ids: string[], act: (id: string) => Promise<Omit<
 
 /** Renews each selected certificate as the certificate page's Renew does (same names, profile, lifetime). */
 export async function renewCertificates(raw: unknown, now = new Date()): Promise<BulkResult[]> {
-  assertActing("renew certificates");
+  const { role } = assertActing("renew certificates");
   const { ids, revokeOld } = parseInput(ZBulkRenewInput, raw);
   const rows = new Map((await certificatesByIds(ids)).map((c) => [c.id, c]));
   return eachCertificate(ids, async (id) => {
     const row = rows.get(id);
-    // cadesk made its key and was told not to keep it: the new key is shown once, which only the
-    // certificate page can do; renewing it here would make a certificate whose key nobody has.
-    if (row && row.source === "generated" && row.encryptedKey === null) {
-      return { ok: false, message: "Its key was not kept, so the new key can only be shown once: renew it on its own page." };
+    // When a person renewing gets the new key in the response (lib/issuance/key-delivery.ts: cadesk
+    // does not keep it, or their role may not download stored keys), only the certificate page can
+    // show it, once; renewing it here would make a certificate whose key nobody has.
+    if (row && row.source === "generated" && returnsKeyToCaller("form", row.encryptedKey !== null, role)) {
+      return {
+        ok: false,
+        message:
+          row.encryptedKey === null
+            ? "Its key was not kept, so the new key can only be shown once: renew it on its own page."
+            : "Your role may not download stored keys, so the new key is shown to you once: renew it on its own page.",
+      };
     }
-    const renewed = await renewCertificate(id, { revokeOld }, now);
+    const renewed = await renewCertificate(id, { revokeOld }, now, "form");
     return { ok: true, newId: renewed.certificate.id, message: "renewed" };
   });
 }
