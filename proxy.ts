@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 
-/** Paths that work without a session: sign-in itself, token-authenticated API, public PKI endpoints. */
-const PUBLIC = /^\/(sign-in|setup)/;
+/** Paths that work without a session: sign-in itself (with the OpenID Connect round trip), token-authenticated API, public PKI endpoints. */
+const PUBLIC = /^\/(sign-in|setup|auth\/oidc\/)/;
 const SESSION_COOKIE = "cadesk_session";
 
 function nonce(): string {

@@ -12,6 +12,7 @@
  */
 import path from "node:path";
 import { z } from "zod";
+import { parseRoleMap } from "./auth/oidc/role-map";
 
 export type Env = Record<string, string | undefined>;
 
@@ -98,6 +99,22 @@ function httpUrl() {
   });
 }
 
+/**
+ * An https:// URL (an OpenID issuer: OpenID Connect Discovery 1.0 section 2 requires https), kept
+ * as written: the provider's metadata must name exactly this issuer, trailing slash included.
+ */
+function httpsUrl() {
+  return variable("an https:// URL without query or fragment, such as https://login.example.com/realms/staff", (raw) => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return undefined;
+    }
+    return url.protocol === "https:" && !url.search && !url.hash && !url.username && !url.password ? raw : undefined;
+  });
+}
+
 /** The 32-byte master key as 64 hex characters or base64; the key file in the data dir uses the same format. */
 export function masterKeyBytes(text: string): Buffer | undefined {
   const t = text.trim();
@@ -157,6 +174,38 @@ const ENV = {
   CADESK_ADMIN_PASSWORD: secret("a password", () => true),
   /** How recent a password entry sensitive actions need. */
   CADESK_REAUTH_MINUTES: wholeNumber("minutes", 1, 1440, 5),
+
+  // --- Sign-in through an OpenID Connect provider (each one set wins over the settings page) ----
+
+  /** The provider's issuer URL; its /.well-known/openid-configuration is read (OpenID Connect Discovery 1.0). */
+  CADESK_OIDC_ISSUER: httpsUrl(),
+  /** The client id cadesk is registered with at the provider. */
+  CADESK_OIDC_CLIENT_ID: text(),
+  /** The client secret (client_secret_basic); unset: a public client with PKCE only. */
+  CADESK_OIDC_CLIENT_SECRET: secret("the client secret the provider shows", (raw) => raw.length <= 1000),
+  /** The provider's name on the sign-in button ("Sign in with <name>"). */
+  CADESK_OIDC_NAME: variable("a name of at most 60 characters", (raw) => (raw.length <= 60 ? raw : undefined)),
+  /** Scopes asked for; default "openid email profile", plus "groups" when the provider offers that scope and the role claim is groups. */
+  CADESK_OIDC_SCOPES: variable('scopes separated by spaces, including "openid"', (raw) => {
+    const scopes = raw.split(/\s+/);
+    return scopes.includes("openid") && scopes.every((s) => /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s)) ? scopes.join(" ") : undefined;
+  }),
+  /** The claim whose values map to roles (a dotted path reaches nested claims, e.g. realm_access.roles); default groups. */
+  CADESK_OIDC_ROLE_CLAIM: variable("a claim name such as groups or realm_access.roles", (raw) =>
+    /^[^\s]{1,200}$/.test(raw) ? raw : undefined,
+  ),
+  /** Rules value=role, comma-separated, e.g. cadesk-admins=admin,cadesk-ops=operator,cadesk-view=viewer. */
+  CADESK_OIDC_ROLE_MAP: variable(
+    "rules such as cadesk-admins=admin,cadesk-ops=operator,cadesk-view=viewer (roles admin, operator, viewer)",
+    (raw) => {
+      const { rules, problems } = parseRoleMap(raw);
+      return problems.length === 0 && rules.length > 0 ? rules : undefined;
+    },
+  ),
+  /** off: passwords are refused except the break-glass admin's (sign in through the provider); on: passwords work. */
+  CADESK_LOCAL_LOGIN: variable("on or off", (raw) => (raw === "on" ? true : raw === "off" ? false : undefined)),
+  /** The local admin who may still sign in with a password when local login is off. */
+  CADESK_BREAK_GLASS_EMAIL: variable("an e-mail address", (raw) => (z.email().safeParse(raw).success ? raw.toLowerCase() : undefined)),
 
   // --- PKI ------------------------------------------------------------------------------------
 
@@ -221,6 +270,7 @@ const SECRETS = new Set<string>([
   "CADESK_ADMIN_PASSWORD",
   "CADESK_METRICS_TOKEN",
   "CADESK_PKCS11_PIN",
+  "CADESK_OIDC_CLIENT_SECRET",
 ]);
 
 const EnvSchema = z.object(ENV).superRefine((env, ctx) => {

@@ -83,6 +83,7 @@ const POSTGRES_SUITES = [
   "lib/services/job-run.test.ts",
   "lib/services/notifications.test.ts",
   "lib/services/security.test.ts",
+  "lib/services/oidc-sign-in.test.ts",
   "lib/services/ocsp.test.ts",
   "lib/services/authority.test.ts",
   "lib/services/hostile-input.test.ts",

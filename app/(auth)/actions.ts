@@ -3,13 +3,9 @@
 import { redirect } from "next/navigation";
 import { runAs } from "@/lib/auth/actor";
 import { actAs, actPublicly, clearSessionCookie, readSessionActor, requestMeta, setSessionCookie } from "@/lib/auth/request";
+import { safeNext } from "@/lib/auth/safe-next";
 import { formFailure, formText, type FormState } from "@/lib/form-state";
 import { completeSetup, confirmPassword, signIn, signOut } from "@/lib/services/users";
-
-/** Only same-site paths: "next" must not send a signed-in user to another site. */
-function safeNext(value: string | undefined): string {
-  return value && /^\/(?![/\\])[\x21-\x7e]*$/.test(value) ? value : "/";
-}
 
 export async function signInAction(_: FormState, form: FormData): Promise<FormState> {
   try {

@@ -5,19 +5,71 @@ import type { FormState } from "@/lib/form-state";
 import { FormAlert, SubmitButton, TextField } from "../ui/form";
 import { setupAction, signInAction } from "./actions";
 
-export function SignInForm({ next }: { next: string }) {
+export function SignInForm({
+  next,
+  provider,
+  localLogin,
+  problem,
+}: {
+  next: string;
+  /** The identity provider to offer, when one is set up. */
+  provider: { name: string } | null;
+  /** False: passwords are off except the break-glass admin's. */
+  localLogin: boolean;
+  /** Why the last round trip through the provider was refused. */
+  problem: string | null;
+}) {
   const [state, action] = useActionState<FormState, FormData>(signInAction, { ok: true });
-  return (
-    <form action={action} className="card space-y-4">
-      <h1>Sign in</h1>
+  const passwordForm = (
+    <form action={action} className="space-y-4" aria-label="Sign in with a password">
       <FormAlert state={state} fields={["email", "password"]} />
       <input type="hidden" name="next" value={next} />
-      <TextField name="email" label="E-mail" type="email" autoComplete="username" required autoFocus state={state} />
+      <TextField name="email" label="E-mail" type="email" autoComplete="username" required autoFocus={!provider} state={state} />
       <TextField name="password" label="Password" type="password" autoComplete="current-password" required state={state} />
       <div className="flex justify-end">
-        <SubmitButton pendingText="Signing in…">Sign in</SubmitButton>
+        <SubmitButton pendingText="Signing in…" variant={provider ? "default" : "primary"}>
+          Sign in{provider ? " with password" : ""}
+        </SubmitButton>
       </div>
     </form>
+  );
+  return (
+    <div className="card space-y-4">
+      <h1>Sign in</h1>
+      {problem && (
+        <div
+          role="alert"
+          className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-300"
+        >
+          {problem}
+        </div>
+      )}
+      {provider && (
+        // A link, not a form: the provider is another site, and the CSP allows forms to post here only.
+        <a href={`/auth/oidc/start?next=${encodeURIComponent(next)}`} className="btn btn-primary w-full justify-center" autoFocus>
+          Sign in with {provider.name}
+        </a>
+      )}
+      {localLogin ? (
+        <>
+          {provider && (
+            <p className="flex items-center gap-3 text-xs text-slate-500 before:h-px before:flex-1 before:bg-slate-200 after:h-px after:flex-1 after:bg-slate-200 dark:before:bg-slate-700 dark:after:bg-slate-700">
+              or with a cadesk password
+            </p>
+          )}
+          {passwordForm}
+        </>
+      ) : (
+        <details className="text-sm" open={!provider || undefined}>
+          <summary className="cursor-pointer text-slate-600 dark:text-slate-400">Break-glass admin</summary>
+          <p className="my-3 text-slate-600 dark:text-slate-400">
+            Passwords are turned off{provider ? `: everyone signs in with ${provider.name}` : ""}. Only the break-glass admin named in the
+            configuration can sign in with one, for when the identity provider is unavailable.
+          </p>
+          {passwordForm}
+        </details>
+      )}
+    </div>
   );
 }
 

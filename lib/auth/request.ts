@@ -65,11 +65,19 @@ export async function actPublicly<T>(fn: () => Promise<T>): Promise<T> {
   return runAs({ ...publicActor(ip), requestId }, fn);
 }
 
-/** Sets the session cookie: httpOnly, SameSite=Lax, Secure when the dashboard is served over HTTPS. */
+/** Whether the browser reached cadesk over HTTPS (the HTTPS front or a proxy says so): cookies are Secure then. */
+export function servedOverHttps(h: Headers): boolean {
+  return (h.get("x-forwarded-proto") ?? "").split(",")[0]!.trim() === "https";
+}
+
+/** The session cookie's attributes: httpOnly, SameSite=Lax, Secure when the dashboard is served over HTTPS. */
+export function sessionCookieOptions(secure: boolean) {
+  return { httpOnly: true, sameSite: "lax" as const, secure, path: "/", maxAge: ABSOLUTE_MS / 1000 };
+}
+
+/** Sets the session cookie (see sessionCookieOptions). */
 export async function setSessionCookie(token: string): Promise<void> {
-  const h = await headers();
-  const secure = (h.get("x-forwarded-proto") ?? "").split(",")[0]!.trim() === "https";
-  (await cookies()).set(SESSION_COOKIE, token, { httpOnly: true, sameSite: "lax", secure, path: "/", maxAge: ABSOLUTE_MS / 1000 });
+  (await cookies()).set(SESSION_COOKIE, token, sessionCookieOptions(servedOverHttps(await headers())));
 }
 
 export async function clearSessionCookie(): Promise<string | undefined> {

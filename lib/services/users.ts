@@ -6,6 +6,7 @@ import { isRole } from "../auth/roles";
 import { createSession, endSession, endUserSessions, markAuthenticated } from "../auth/sessions";
 import { forgetSetupToken, hasUsers, setupTokenMatches } from "../auth/setup";
 import { clearFailures, recordFailure, throttleWait, type ThrottleKey } from "../auth/throttle";
+import { effectiveOidcSettings } from "../auth/oidc/settings";
 import { readConfig, type Config } from "../config";
 import { getDb } from "../db";
 import { AppError } from "../errors";
@@ -115,6 +116,7 @@ export async function signIn(raw: unknown, meta: RequestMeta, now = new Date()):
     await audit({ action: "auth.sign_in", outcome: "failure", actor: anonymous, detail: { reason: "throttled", waitSeconds: wait } });
     throw new AppError("TOO_MANY_REQUESTS", `Too many failed sign-ins. Wait ${wait} second${wait === 1 ? "" : "s"} and try again.`);
   }
+  await assertLocalLoginAllowed(input.email, anonymous);
   const user = await getDb().user.findUnique({ where: { email: input.email } });
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash()));
   if (!user || !ok) {
@@ -136,6 +138,23 @@ export async function signIn(raw: unknown, meta: RequestMeta, now = new Date()):
   return { user, token };
 }
 
+/**
+ * With local passwords turned off (CADESK_LOCAL_LOGIN=off or Settings → Sign-in) only the
+ * break-glass admin may use one: the way back in when the identity provider is down or
+ * misconfigured. Everyone else is sent to the provider, before any password is checked.
+ */
+async function assertLocalLoginAllowed(email: string, anonymous: Actor): Promise<void> {
+  const settings = await effectiveOidcSettings();
+  if (settings.localLogin || (settings.breakGlassEmail && email === settings.breakGlassEmail)) return;
+  await audit({ action: "auth.sign_in", outcome: "failure", actor: anonymous, detail: { reason: "local passwords are off" } });
+  throw new AppError(
+    "UNAUTHORIZED",
+    settings.enabled
+      ? `Passwords are turned off here: sign in with ${settings.displayName}.`
+      : "Passwords are turned off here, and no identity provider is set up: only the break-glass admin can sign in.",
+  );
+}
+
 export async function signOut(token: string | undefined): Promise<void> {
   const actor = currentActor("sign out");
   await endSession(token);
@@ -147,6 +166,12 @@ export async function confirmPassword(password: unknown, now = new Date()): Prom
   const actor = signedInUser();
   if (!actor.sessionId) throw new AppError("UNAUTHORIZED", "Sign in first.");
   const user = await getDb().user.findUniqueOrThrow({ where: { id: actor.userId } });
+  if (user.oidcSubject)
+    throw new AppError(
+      "INVALID_INPUT",
+      "You sign in through your identity provider and have no cadesk password: confirm there instead.",
+      "password",
+    );
   const keys: ThrottleKey[] = [{ kind: "email", value: user.email }];
   const wait = await throttleWait(keys, now);
   if (wait > 0) throw new AppError("TOO_MANY_REQUESTS", `Too many wrong passwords. Wait ${wait} seconds and try again.`, "password");

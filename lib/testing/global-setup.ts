@@ -10,6 +10,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import "../pki/crypto-provider";
+import { writeTestTlsCa } from "./tls-ca";
 
 export default async function setup() {
   const dataDir = mkdtempSync(path.join(tmpdir(), "cadesk-unit-"));
@@ -17,6 +19,11 @@ export default async function setup() {
   delete process.env.DATABASE_URL;
   delete process.env.CADESK_MASTER_KEY;
   process.env.CADESK_ECHO_PORT = "0"; // any free port
+  // A TLS CA the workers trust (Node reads NODE_EXTRA_CA_CERTS at start), for test servers that
+  // cadesk reaches over HTTPS as a client: the OpenID Connect provider (lib/testing/oidc-provider.ts).
+  const tlsCaDir = path.join(dataDir, "test-tls-ca");
+  process.env.NODE_EXTRA_CA_CERTS = (await writeTestTlsCa(tlsCaDir)).certFile;
+  process.env.TEST_TLS_CA_DIR = tlsCaDir;
   const admin = process.env.CADESK_TEST_POSTGRES;
   let dropDatabase = async () => {};
   if (admin) {

@@ -2,13 +2,15 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { sessionActor } from "@/lib/auth/request";
 import { hasUsers } from "@/lib/auth/setup";
+import { signInOptions } from "@/lib/data/sign-in";
 import { SignInForm } from "../forms";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string; problem?: string }> }) {
   if (!(await hasUsers())) redirect("/setup");
   if (await sessionActor()) redirect("/");
-  const { next } = await searchParams;
-  return <SignInForm next={typeof next === "string" ? next : "/"} />;
+  const { next, problem } = await searchParams;
+  const options = await signInOptions(typeof problem === "string" ? problem : undefined);
+  return <SignInForm next={typeof next === "string" ? next : "/"} {...options} />;
 }
