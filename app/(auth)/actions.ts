@@ -52,6 +52,7 @@ export async function confirmPasswordAction(_: FormState, form: FormData): Promi
 export async function signOutAction(): Promise<void> {
   const actor = await readSessionActor();
   const token = await clearSessionCookie();
-  if (actor) await runAs(actor, () => signOut(token));
-  redirect("/sign-in");
+  const viaProvider = actor ? await runAs(actor, () => signOut(token)) : false;
+  // People of the identity provider are still signed in there: the sign-in page offers its sign-out.
+  redirect(viaProvider ? "/sign-in?signed-out=provider" : "/sign-in");
 }

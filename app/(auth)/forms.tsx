@@ -10,8 +10,11 @@ export function SignInForm({
   provider,
   localLogin,
   problem,
+  providerSignOut,
 }: {
   next: string;
+  /** After an identity-provider user signed out of cadesk: the provider's sign-out page. */
+  providerSignOut: string | null;
   /** The identity provider to offer, when one is set up. */
   provider: { name: string } | null;
   /** False: passwords are off except the break-glass admin's. */
@@ -42,6 +45,14 @@ export function SignInForm({
           className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-300"
         >
           {problem}
+        </div>
+      )}
+      {providerSignOut && provider && (
+        <div role="status" className="rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm dark:border-sky-900 dark:bg-sky-950">
+          You are signed out of cadesk, but still signed in at {provider.name}.{" "}
+          <a href={providerSignOut} className="font-medium underline">
+            Sign out of {provider.name} too
+          </a>
         </div>
       )}
       {provider && (

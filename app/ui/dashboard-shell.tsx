@@ -1,4 +1,5 @@
 import { requireUser } from "@/lib/auth/request";
+import { reauthProvider } from "@/lib/data/sign-in";
 import { signOutAction } from "../(auth)/actions";
 import { ReauthProvider } from "./reauth";
 import { Sidebar } from "./sidebar";
@@ -10,8 +11,9 @@ import { SkipLink } from "./skip-link";
  */
 export async function DashboardShell({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
+  const provider = await reauthProvider(user.userId);
   return (
-    <ReauthProvider email={user.label}>
+    <ReauthProvider email={user.label} provider={provider}>
       <SkipLink />
       <div className="min-h-screen lg:flex">
         <Sidebar role={user.role!} email={user.label} signOut={signOutAction} />

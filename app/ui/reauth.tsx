@@ -29,7 +29,16 @@ export const REAUTH_CODE = "REAUTH_REQUIRED";
 
 const DEFAULT_REASON = "This action needs your password again: it was last entered too long ago.";
 
-export function ReauthProvider({ email, children }: { email: string; children: React.ReactNode }) {
+export function ReauthProvider({
+  email,
+  provider = null,
+  children,
+}: {
+  email: string;
+  /** Set for people who sign in through the identity provider: they confirm there, not with a password. */
+  provider?: string | null;
+  children: React.ReactNode;
+}) {
   const [request, setRequest] = useState<{ reason: string; resolve: (ok: boolean) => void } | null>(null);
   const pending = useRef<Promise<boolean> | null>(null);
 
@@ -53,7 +62,7 @@ export function ReauthProvider({ email, children }: { email: string; children: R
   return (
     <ReauthContext.Provider value={ask}>
       {children}
-      {request && <ReauthDialog email={email} reason={request.reason} onDone={request.resolve} />}
+      {request && <ReauthDialog email={email} provider={provider} reason={request.reason} onDone={request.resolve} />}
     </ReauthContext.Provider>
   );
 }
@@ -61,7 +70,17 @@ export function ReauthProvider({ email, children }: { email: string; children: R
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select, textarea, [tabindex]:not([tabindex="-1"])';
 
-function ReauthDialog({ email, reason, onDone }: { email: string; reason: string; onDone: (ok: boolean) => void }) {
+function ReauthDialog({
+  email,
+  provider,
+  reason,
+  onDone,
+}: {
+  email: string;
+  provider: string | null;
+  reason: string;
+  onDone: (ok: boolean) => void;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const reasonId = useId();
@@ -78,7 +97,7 @@ function ReauthDialog({ email, reason, onDone }: { email: string; reason: string
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     // showModal makes the rest of the page inert; Escape fires "cancel".
     if (!dialog.open) dialog.showModal();
-    dialog.querySelector<HTMLInputElement>("input[type=password]")?.focus();
+    (dialog.querySelector<HTMLElement>("input[type=password]") ?? dialog.querySelector<HTMLElement>("[data-autofocus]"))?.focus();
     return () => {
       if (dialog.open) dialog.close();
       if (opener?.isConnected) opener.focus();
@@ -113,63 +132,143 @@ function ReauthDialog({ email, reason, onDone }: { email: string; reason: string
         }
       }}
     >
-      <form
-        className="space-y-4 p-5"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          if (busy) return;
-          const form = e.currentTarget;
-          setBusy(true);
-          setError(null);
-          let result: FormState;
-          try {
-            result = await confirmPasswordAction({ ok: false }, new FormData(form));
-          } catch {
-            result = { ok: false, message: "cadesk did not answer: check that the server is running, then try again." };
-          }
-          if (result.ok) return onDone(true);
-          setBusy(false);
-          setError(result.message ?? "The password could not be checked.");
-          form.querySelector<HTMLInputElement>("input[type=password]")?.select();
-        }}
-      >
-        <h2 id={titleId} className="text-lg">
-          Confirm your password
-        </h2>
-        <p id={reasonId} className="text-sm text-slate-600 dark:text-slate-400">
-          {reason} Once it is confirmed, what you asked for goes ahead here.
-        </p>
-        <input type="hidden" name="email" value={email} autoComplete="username" />
-        <div>
-          <label className="label" htmlFor={`${titleId}-password`}>
-            Password for {email}
-          </label>
-          <input
-            id={`${titleId}-password`}
-            name="password"
-            type="password"
-            required
-            autoComplete="current-password"
-            className="input"
-            aria-invalid={!!error}
-            aria-describedby={error ? errorId : undefined}
-          />
-          {error && (
-            <p id={errorId} role="alert" className="field-error">
-              {error}
-            </p>
-          )}
-        </div>
-        <div className="flex justify-end gap-2">
-          <button type="button" className="btn" onClick={() => onDone(false)}>
-            Cancel
-          </button>
-          <SubmitButton pending={busy} pendingText="Checking…">
-            Confirm and continue
-          </SubmitButton>
-        </div>
-      </form>
+      {provider ? (
+        <ProviderConfirmation provider={provider} titleId={titleId} reasonId={reasonId} reason={reason} onDone={onDone} />
+      ) : (
+        <form
+          className="space-y-4 p-5"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            if (busy) return;
+            const form = e.currentTarget;
+            setBusy(true);
+            setError(null);
+            let result: FormState;
+            try {
+              result = await confirmPasswordAction({ ok: false }, new FormData(form));
+            } catch {
+              result = { ok: false, message: "cadesk did not answer: check that the server is running, then try again." };
+            }
+            if (result.ok) return onDone(true);
+            setBusy(false);
+            setError(result.message ?? "The password could not be checked.");
+            form.querySelector<HTMLInputElement>("input[type=password]")?.select();
+          }}
+        >
+          <h2 id={titleId} className="text-lg">
+            Confirm your password
+          </h2>
+          <p id={reasonId} className="text-sm text-slate-600 dark:text-slate-400">
+            {reason} Once it is confirmed, what you asked for goes ahead here.
+          </p>
+          <input type="hidden" name="email" value={email} autoComplete="username" />
+          <div>
+            <label className="label" htmlFor={`${titleId}-password`}>
+              Password for {email}
+            </label>
+            <input
+              id={`${titleId}-password`}
+              name="password"
+              type="password"
+              required
+              autoComplete="current-password"
+              className="input"
+              aria-invalid={!!error}
+              aria-describedby={error ? errorId : undefined}
+            />
+            {error && (
+              <p id={errorId} role="alert" className="field-error">
+                {error}
+              </p>
+            )}
+          </div>
+          <div className="flex justify-end gap-2">
+            <button type="button" className="btn" onClick={() => onDone(false)}>
+              Cancel
+            </button>
+            <SubmitButton pending={busy} pendingText="Checking…">
+              Confirm and continue
+            </SubmitButton>
+          </div>
+        </form>
+      )}
     </dialog>
+  );
+}
+
+/**
+ * Re-authentication for someone without a cadesk password: a fresh login at the identity provider
+ * (prompt=login, max_age=0) in a pop-up window, which tells this tab when it is done
+ * (app/(auth)/auth/oidc/confirmed); the page and what was typed stay as they are.
+ */
+function ProviderConfirmation({
+  provider,
+  titleId,
+  reasonId,
+  reason,
+  onDone,
+}: {
+  provider: string;
+  titleId: string;
+  reasonId: string;
+  reason: string;
+  onDone: (ok: boolean) => void;
+}) {
+  const [waiting, setWaiting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const listen = (event: MessageEvent) => {
+      if (event.origin !== window.location.origin || (event.data as { type?: string })?.type !== "cadesk-reauth") return;
+      const data = event.data as { ok: boolean; problem?: string | null };
+      if (data.ok) onDone(true);
+      else {
+        setWaiting(false);
+        setError(data.problem ?? "The identity provider did not confirm it was you.");
+      }
+    };
+    window.addEventListener("message", listen);
+    return () => window.removeEventListener("message", listen);
+  }, [onDone]);
+  const open = () => {
+    setError(null);
+    const popup = window.open(
+      `/auth/oidc/start?purpose=reauth&next=${encodeURIComponent(window.location.pathname)}`,
+      "cadesk-reauth",
+      "popup,width=520,height=700",
+    );
+    if (!popup) setError("The browser blocked the pop-up window: allow pop-ups for cadesk, then try again.");
+    else setWaiting(true);
+  };
+  return (
+    <div className="space-y-4 p-5">
+      <h2 id={titleId} className="text-lg">
+        Confirm it is you
+      </h2>
+      <p id={reasonId} className="text-sm text-slate-600 dark:text-slate-400">
+        {reason.replace("needs your password again", "needs you to sign in again")} You sign in with {provider}: it asks for your password
+        again in a small window, then what you asked for goes ahead here.
+      </p>
+      {error && (
+        <p role="alert" className="field-error">
+          {error}
+        </p>
+      )}
+      <div className="flex justify-end gap-2">
+        <button type="button" className="btn" onClick={() => onDone(false)}>
+          Cancel
+        </button>
+        {/* Pressing it again while waiting opens (or brings forward) the same window. */}
+        <button type="button" className="btn btn-primary" data-autofocus onClick={open}>
+          {waiting ? (
+            <>
+              <Spinner /> Waiting for {provider}…
+            </>
+          ) : (
+            <>Confirm with {provider}</>
+          )}
+        </button>
+      </div>
+    </div>
   );
 }
 

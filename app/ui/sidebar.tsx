@@ -21,6 +21,7 @@ const ADMIN_NAV: { href: string; label: string; needs: Permission }[] = [
   { href: "/notifications", label: "Notifications", needs: "settings" },
   { href: "/settings/users", label: "Users", needs: "users" },
   { href: "/settings/tokens", label: "API tokens", needs: "users" },
+  { href: "/settings/sign-in", label: "Sign-in", needs: "settings" },
   { href: "/audit", label: "Audit log", needs: "audit" },
 ];
 

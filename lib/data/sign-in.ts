@@ -1,12 +1,23 @@
+import { endSessionUrl } from "../auth/oidc/client";
 import { openProblem } from "../auth/oidc/flash";
+import { getDb } from "../db";
 import { effectiveOidcSettings } from "../auth/oidc/settings";
 
 /** What the sign-in page offers: the provider's button, passwords (or only the break-glass admin's), and a refusal to show. */
-export async function signInOptions(problem: string | undefined) {
+export async function signInOptions(problem: string | undefined, signedOutOfProvider = false) {
   const settings = await effectiveOidcSettings();
   return {
     provider: settings.enabled ? { name: settings.displayName } : null,
     localLogin: settings.localLogin,
     problem: openProblem(problem),
+    /** After an OIDC user's sign-out: the provider's own sign-out page (RP-Initiated Logout), when it has one. */
+    providerSignOut: signedOutOfProvider ? await endSessionUrl(settings) : null,
   };
+}
+
+/** The provider's name when this user signs in through it (they re-authenticate there), else null. */
+export async function reauthProvider(userId: string | null): Promise<string | null> {
+  if (!userId) return null;
+  const user = await getDb().user.findUnique({ where: { id: userId }, select: { oidcSubject: true } });
+  return user?.oidcSubject ? (await effectiveOidcSettings()).displayName : null;
 }

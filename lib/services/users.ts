@@ -155,10 +155,14 @@ async function assertLocalLoginAllowed(email: string, anonymous: Actor): Promise
   );
 }
 
-export async function signOut(token: string | undefined): Promise<void> {
+/** Ends this session; true when the user signs in through the identity provider (whose own sign-out the page then offers). */
+export async function signOut(token: string | undefined): Promise<boolean> {
   const actor = currentActor("sign out");
   await endSession(token);
-  if (actor.type === "user") await audit({ action: "auth.sign_out" });
+  if (actor.type !== "user") return false;
+  await audit({ action: "auth.sign_out" });
+  const user = actor.userId ? await getDb().user.findUnique({ where: { id: actor.userId }, select: { oidcSubject: true } }) : null;
+  return Boolean(user?.oidcSubject);
 }
 
 /** "Confirm your password" before a sensitive action: refreshes the session's sign-in time. */

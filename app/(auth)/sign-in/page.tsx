@@ -7,10 +7,14 @@ import { SignInForm } from "../forms";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string; problem?: string }> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ next?: string; problem?: string; "signed-out"?: string }>;
+}) {
   if (!(await hasUsers())) redirect("/setup");
   if (await sessionActor()) redirect("/");
-  const { next, problem } = await searchParams;
-  const options = await signInOptions(typeof problem === "string" ? problem : undefined);
+  const { next, problem, "signed-out": signedOut } = await searchParams;
+  const options = await signInOptions(typeof problem === "string" ? problem : undefined, signedOut === "provider");
   return <SignInForm next={typeof next === "string" ? next : "/"} {...options} />;
 }
