@@ -199,7 +199,7 @@ function ReauthDialog({
 /**
  * Re-authentication for someone without a cadesk password: a fresh login at the identity provider
  * (prompt=login, max_age=0) in a pop-up window, which tells this tab when it is done
- * (app/(auth)/auth/oidc/confirmed); the page and what was typed stay as they are.
+ * (app/(auth)/auth/oidc/confirmed) over a BroadcastChannel; the page and what was typed stay as they are.
  */
 function ProviderConfirmation({
   provider,
@@ -217,8 +217,9 @@ function ProviderConfirmation({
   const [waiting, setWaiting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
+    // Same-origin only by construction (a BroadcastChannel never crosses origins); see confirmed/notice.tsx.
+    const channel = new BroadcastChannel("cadesk-reauth");
     const listen = (event: MessageEvent) => {
-      if (event.origin !== window.location.origin || (event.data as { type?: string })?.type !== "cadesk-reauth") return;
       const data = event.data as { ok: boolean; problem?: string | null };
       if (data.ok) onDone(true);
       else {
@@ -226,8 +227,8 @@ function ProviderConfirmation({
         setError(data.problem ?? "The identity provider did not confirm it was you.");
       }
     };
-    window.addEventListener("message", listen);
-    return () => window.removeEventListener("message", listen);
+    channel.addEventListener("message", listen);
+    return () => channel.close();
   }, [onDone]);
   const open = () => {
     setError(null);

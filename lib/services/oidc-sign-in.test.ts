@@ -57,9 +57,12 @@ afterAll(async () => {
 const asPublic = <T>(fn: () => Promise<T>) => runAs(publicActor(META.ip), fn);
 
 /** A browser's whole round trip: start, log in at the provider, come back; returns the callback's outcome. */
-async function signInAs(login: string, { tamper, skewSeconds }: { tamper?: (q: URLSearchParams) => void; skewSeconds?: number } = {}) {
+async function signInAs(
+  login: string,
+  { tamper, skewSeconds, jar }: { tamper?: (q: URLSearchParams) => void; skewSeconds?: number; jar?: Map<string, string> } = {},
+) {
   const { url, sealed } = await asPublic(() => startOidcSignIn("/certificates"));
-  const callback = await loginAtProvider(url, REDIRECT, login, `pw-${login}`);
+  const callback = await loginAtProvider(url, REDIRECT, login, `pw-${login}`, jar);
   tamper?.(callback);
   return asPublic(() => completeOidcSignIn(sealed, callback, META, { skewSeconds }));
 }
@@ -174,7 +177,8 @@ describe("sign-in through the company's OpenID Connect provider", () => {
   });
 
   it("re-authenticates an OIDC user by a fresh login at the provider (prompt=login, max_age=0), as themselves only", async () => {
-    const signedIn = await signInAs("lou");
+    const jar = new Map<string, string>();
+    const signedIn = await signInAs("lou", { jar });
     if (signedIn.kind !== "signed-in") throw new Error("expected a session");
     const found = (await findSession(signedIn.token))!;
     const actor: Actor = {
@@ -193,7 +197,8 @@ describe("sign-in through the company's OpenID Connect provider", () => {
     expect(query.get("prompt")).toBe("login");
     expect(query.get("max_age")).toBe("0");
     expect(query.get("login_hint")).toBe("lou@corp.example");
-    const callback = await loginAtProvider(start.url, REDIRECT, "lou", "pw-lou");
+    // The same browser: the provider still has Lou's session, and asks again all the same.
+    const callback = await loginAtProvider(start.url, REDIRECT, "lou", "pw-lou", jar);
     const outcome = await runAs(actor, () => completeOidcSignIn(start.sealed, callback, META, { now: later }));
     expect(outcome).toEqual({ kind: "reauthenticated", next: "/authorities" });
     expect((await findSession(signedIn.token, later))!.session.authenticatedAt).toEqual(later);

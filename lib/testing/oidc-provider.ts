@@ -117,8 +117,13 @@ export async function startTestProvider(options: {
     },
     // Consent is granted for whatever the client asks (skips the consent page).
     async loadExistingGrant(ctx) {
-      if (!ctx.oidc.session?.accountId || !ctx.oidc.client) return undefined;
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
+      const session = ctx.oidc.session;
+      if (!session?.accountId || !ctx.oidc.client) return undefined;
+      const clientId = ctx.oidc.client.clientId;
+      const grantId = ctx.oidc.result?.consent?.grantId || session.grantIdFor(clientId);
+      const found = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+      const grant =
+        found && found.accountId === session.accountId ? found : new ctx.oidc.provider.Grant({ clientId, accountId: session.accountId });
       grant.addOIDCScope(String(ctx.oidc.params?.scope ?? "openid"));
       await grant.save();
       return grant;
@@ -129,8 +134,9 @@ export async function startTestProvider(options: {
   provider.use(async (ctx, next) => {
     if (ctx.method === "POST" && /^\/interaction\/[^/]+\/login$/.test(ctx.path)) {
       const body = await readForm(ctx.req);
-      const person = people[body.get("login") ?? ""];
-      if (!person || body.get("password") !== (person.password ?? `pw-${body.get("login")}`)) {
+      const login = body.get("login") ?? "";
+      const person = people[login];
+      if (!person || body.get("password") !== (person.password ?? `pw-${login}`)) {
         ctx.status = 401;
         ctx.type = "text/html";
         ctx.body = "<!doctype html><title>Wrong password</title><p>Wrong login or password.</p>";
@@ -141,6 +147,8 @@ export async function startTestProvider(options: {
     }
     await next();
   });
+  // A provider-side failure shows as "server_error" in the browser: say why in the test output.
+  provider.on("server_error", (_ctx, error) => console.error("[test provider] server_error:", (error as Error).stack));
   handler = provider.callback();
   return {
     issuer,

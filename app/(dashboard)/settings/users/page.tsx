@@ -37,6 +37,11 @@ export default async function UsersPage() {
                 <td className="wrap-anywhere font-medium">
                   {u.email}
                   {u.id === me.userId && <span className="ml-2 text-xs text-slate-500">(you)</span>}
+                  {u.oidcSubject && (
+                    <span className="block text-xs font-normal text-slate-500">
+                      {u.name ? `${u.name}, ` : ""}signs in through the identity provider (role from its groups at each sign-in)
+                    </span>
+                  )}
                 </td>
                 <td>{u.role}</td>
                 <td className="col-lg text-xs">{formatDate(u.createdAt)}</td>

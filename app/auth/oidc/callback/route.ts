@@ -1,3 +1,4 @@
+import { cookies } from "next/headers";
 import { NextResponse } from "next/server";
 import { runAs } from "@/lib/auth/actor";
 import { PENDING_COOKIE } from "@/lib/auth/oidc/client";
@@ -16,11 +17,8 @@ import { completeOidcSignIn } from "@/lib/services/oidc-sign-in";
  */
 export const GET = publicRoute(async (request: Request) => {
   const base = readConfig().publicUrl;
-  const cookie = request.headers
-    .get("cookie")
-    ?.split(/;\s*/)
-    .find((c) => c.startsWith(`${PENDING_COOKIE}=`))
-    ?.slice(PENDING_COOKIE.length + 1);
+  // Next's cookie store decodes the value it URL-encoded when the start route set it.
+  const cookie = (await cookies()).get(PENDING_COOKIE)?.value;
   const params = new URL(request.url).searchParams;
   const meta = await requestMeta();
   const secure = servedOverHttps(request.headers);

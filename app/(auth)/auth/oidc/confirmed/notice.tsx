@@ -2,14 +2,19 @@
 
 import { useEffect } from "react";
 
-/** The message the re-auth dialog (app/ui/reauth.tsx) waits for from its pop-up. */
-export const REAUTH_MESSAGE = "cadesk-reauth";
+/**
+ * The channel the re-auth dialog (app/ui/reauth.tsx) listens on. Not window.opener: the dashboard
+ * sends Cross-Origin-Opener-Policy: same-origin, so the pop-up loses its opener once it has been
+ * at the provider; a BroadcastChannel reaches the same-origin tab all the same.
+ */
+export const REAUTH_CHANNEL = "cadesk-reauth";
 
 export function ConfirmedNotice({ next, problem }: { next: string; problem: string | null }) {
   useEffect(() => {
-    // Same origin only: no other site learns of it, and the dialog checks the origin too.
-    if (!window.opener) return;
-    (window.opener as Window).postMessage({ type: REAUTH_MESSAGE, ok: !problem, problem }, window.location.origin);
+    const channel = new BroadcastChannel(REAUTH_CHANNEL);
+    channel.postMessage({ ok: !problem, problem });
+    channel.close();
+    // Closes the pop-up where the browser lets a script do so; otherwise the text below says what to do.
     if (!problem) window.close();
   }, [problem]);
   return (
@@ -21,7 +26,7 @@ export function ConfirmedNotice({ next, problem }: { next: string; problem: stri
         </p>
       ) : (
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          You signed in again at your identity provider. Go back to cadesk and continue.
+          You signed in again at your identity provider: close this window and continue in cadesk.
         </p>
       )}
       <a className="btn" href={next}>
