@@ -24,7 +24,7 @@ export function SignInForm({
 }) {
   const [state, action] = useActionState<FormState, FormData>(signInAction, { ok: true });
   const passwordForm = (
-    <form action={action} className="space-y-4" aria-label="Sign in with a password">
+    <form action={action} className="space-y-4" {...(provider ? { "aria-label": "Sign in with a cadesk password" } : {})}>
       <FormAlert state={state} fields={["email", "password"]} />
       <input type="hidden" name="next" value={next} />
       <TextField name="email" label="E-mail" type="email" autoComplete="username" required autoFocus={!provider} state={state} />
