@@ -12,6 +12,7 @@
  */
 import path from "node:path";
 import { z } from "zod";
+import { parseTrustedProxies } from "../scripts/forwarded.mjs";
 import { parseRoleMap } from "./auth/oidc/role-map";
 
 export type Env = Record<string, string | undefined>;
@@ -261,6 +262,10 @@ const ENV = {
   CADESK_NEXT_ONLY: flag("API and PKI endpoints through Next's handler, as before the lean dispatch"),
   /** How long a graceful shutdown (SIGTERM) may take before the process exits anyway. */
   CADESK_SHUTDOWN_SECONDS: wholeNumber("seconds", 1, 600, 25),
+  /** Reverse proxies whose X-Forwarded-* headers are believed (scripts/forwarded.mjs); none by default. */
+  CADESK_TRUSTED_PROXIES: variable("IP addresses or CIDR ranges, comma-separated (e.g. 127.0.0.1, 10.0.0.0/8)", (raw) =>
+    parseTrustedProxies(raw).error ? undefined : raw,
+  ),
 };
 
 /** Variables whose values the start-up message must not print. */

@@ -18,6 +18,7 @@ import { root } from "./lib.mjs";
 import { malformedPath } from "./malformed-path.mjs";
 import { routeLabel } from "./route-label.mjs";
 import { leanRoutes } from "./lean-routes.mjs";
+import { frontToken, parseTrustedProxies, settleForwarded } from "./forwarded.mjs";
 
 const { values: args } = parseArgs({ options: { port: { type: "string" }, host: { type: "string" } } });
 const port = Number(args.port ?? process.env.PORT ?? 3000);
@@ -30,6 +31,10 @@ const graceSeconds = process.env.CADESK_SHUTDOWN_SECONDS ? Number(process.env.CA
 if (!Number.isInteger(graceSeconds) || graceSeconds < 1 || graceSeconds > 600) {
   fail(`CADESK_SHUTDOWN_SECONDS=${process.env.CADESK_SHUTDOWN_SECONDS}: expected a whole number of seconds between 1 and 600.`);
 }
+
+const { trusted: trustedProxies, error: proxiesRefused } = parseTrustedProxies(process.env.CADESK_TRUSTED_PROXIES);
+if (proxiesRefused) fail(proxiesRefused);
+frontToken(); // before the app starts its HTTPS front, which sends it
 
 const log = pino({ level, base: { service: "cadesk" }, timestamp: pino.stdTimeFunctions.isoTime });
 
@@ -74,6 +79,7 @@ const dispatch = nextOnly ? null : leanRoutes({ dir: root, port });
 let stopping = false;
 const server = http.createServer((req, res) => {
   const started = process.hrtime.bigint();
+  settleForwarded(req, trustedProxies);
   const given = req.headers["x-request-id"];
   const requestId = typeof given === "string" && SANE_ID.test(given) ? given : randomUUID();
   req.headers["x-request-id"] = requestId;

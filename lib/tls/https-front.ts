@@ -3,7 +3,8 @@
  * cadesk's CAs and forwards each request to Next on a loopback port. Its certificate changes with
  * `update()` for the next handshake, without closing the listener or open connections, so a
  * renewed certificate is served at once. It sets X-Forwarded-For/-Proto/-Host itself, replacing
- * whatever the client sent, so the audit log and the Secure cookie flag can trust them.
+ * whatever the client sent, so the audit log and the Secure cookie flag can trust them (with a
+ * per-process token that tells scripts/serve.mjs so).
  */
 import { listen } from "./listen";
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
@@ -77,6 +78,9 @@ export class HttpsFront {
     headers["x-forwarded-proto"] = "https";
     headers["x-forwarded-host"] = req.headers.host ?? "";
     headers["x-forwarded-port"] = String(this.port ?? "");
+    // Proves to scripts/serve.mjs (scripts/forwarded.mjs) that these headers are this front's own.
+    const token = (globalThis as Record<symbol, unknown>)[Symbol.for("cadesk.frontToken")];
+    if (typeof token === "string") headers["x-cadesk-front"] = token;
     const upstream = httpRequest({ ...this.upstream, method: req.method, path: req.url, headers }, (answer) => {
       const out = { ...answer.headers };
       for (const h of HOP_BY_HOP) delete out[h];

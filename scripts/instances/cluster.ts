@@ -169,6 +169,7 @@ function makeCluster(
         CADESK_ECHO_PORT: String(echoPort),
         CADESK_SCHEDULER_SECONDS: "5",
         CADESK_LOG_LEVEL: "info",
+        CADESK_TRUSTED_PROXIES: "127.0.0.1", // nginx, in the proxy tests, runs on this host
         NEXT_TELEMETRY_DISABLED: "1",
         ...options.env,
       };
