@@ -1,7 +1,8 @@
 /**
  * The ACME set-ups, run through the real programs where Debian has them: the certbot lines through
  * certbot's own argument parser, the lego lines through lego (up to the point where it fetches
- * the directory), the Caddyfile through `caddy adapt` and `caddy validate`. Each is pasted into
+ * the directory), the Caddyfile through `caddy adapt` and `caddy validate`, the cert-manager
+ * documents through cert-manager's CRD schemas (npm @kubernetes-models/cert-manager). Each is pasted into
  * bash as a user would, with `sudo` as a pass-through and the EAB variables exported.
  */
 import { spawnSync } from "node:child_process";
@@ -9,6 +10,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Certificate as CertManagerCertificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate";
+import { ClusterIssuer } from "@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer";
 import { describe, expect, it } from "vitest";
 import { opensslPem, opensslSelfSigned } from "../testing/openssl-pki";
 import { acmeSetups, exampleDomain, SERVER_CA_FILE, type AcmeSetupInput } from "./setups";
@@ -227,6 +230,13 @@ describe("YAML set-ups (Traefik, cert-manager), parsed with PyYAML", () => {
       kind: "Certificate",
       spec: { dnsNames: ["service.internal"], issuerRef: { name: "cadesk-internal", kind: "ClusterIssuer" } },
     });
+    // Both against cert-manager's own CRD schemas (required fields, types, enums), as the API
+    // server would check them on `kubectl apply`; a broken document throws here.
+    expect(() => new ClusterIssuer(issuer as never).validate()).not.toThrow();
+    expect(() => new CertManagerCertificate(certificate as never).validate()).not.toThrow();
+    expect(() => new ClusterIssuer({ ...issuer, spec: { acme: { ...issuer!.spec.acme, server: undefined } } } as never).validate()).toThrow(
+      /required property server/,
+    );
   });
 
   it("Traefik: a resolver with EAB and the endpoint's challenge", () => {
