@@ -15,6 +15,8 @@ export async function register() {
     }
     const { runAs, SYSTEM_ACTOR } = await import("./lib/auth/actor");
     // Start-up work is cadesk itself, and says so: outside a request nobody acts by default.
+    // Next only logs a failing instrumentation hook and keeps serving a dashboard that cannot
+    // work (no store, no admin, no keys), so a failure here ends the process with its reason.
     await runAs(SYSTEM_ACTOR, async () => {
       const { prepareDataDir, announceFirstRun } = await import("./lib/startup");
       prepareDataDir();
@@ -27,6 +29,14 @@ export async function register() {
       startScheduler();
       const { registerLifecycle } = await import("./lib/ops/lifecycle");
       registerLifecycle();
+    }).catch(async (error: unknown) => {
+      const { AppError } = await import("./lib/errors");
+      // The reason on one line; for anything but an AppError (a bug), where it happened below it.
+      const reason = error instanceof Error ? error.message : String(error);
+      const where =
+        error instanceof Error && !(error instanceof AppError) ? `\n${(error.stack ?? "").split("\n").slice(1).join("\n")}` : "";
+      console.error(`[cadesk] The dashboard could not start: ${reason}${where}`);
+      process.exit(1);
     });
   }
 }

@@ -160,3 +160,15 @@ test("health, readiness, metrics, request ids, one instance per store, and a gra
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test("a start that cannot work ends the process with its reason, instead of serving a dashboard that fails", async () => {
+  test.setTimeout(60_000);
+  // No migrations applied (serve.mjs run by hand instead of `npm start`): the store does not exist.
+  const server = start(mkdtempSync(path.join(tmpdir(), "cadesk-nostore-")), PORT + 4);
+  try {
+    expect(await server.exited).toBe(1);
+    expect(server.out.join("\n")).toMatch(/\[cadesk\] The dashboard could not start: The database .* does not exist: run `npm start`/);
+  } finally {
+    server.child.kill("SIGKILL");
+  }
+});
