@@ -18,6 +18,12 @@ export interface SmtpSettings {
 export interface EmailMessage {
   subject: string;
   text: string;
+  /**
+   * The same for every attempt at one delivery (RFC 5322 3.6.4), so that a message sent again
+   * after an instance died between the server's 250 and the recorded outcome can be recognised
+   * as a repeat by the recipient's mail system.
+   */
+  messageId?: string;
 }
 
 const TIMEOUT_MS = 15_000;
@@ -44,7 +50,13 @@ export async function sendEmail(
     socketTimeout: TIMEOUT_MS,
   });
   try {
-    const info = await transport.sendMail({ from: settings.from, to: settings.to, subject: message.subject, text: message.text });
+    const info = await transport.sendMail({
+      from: settings.from,
+      to: settings.to,
+      subject: message.subject,
+      text: message.text,
+      ...(message.messageId ? { messageId: message.messageId } : {}),
+    });
     const rejected = (info.rejected ?? []).map(String);
     if (rejected.length > 0) return { ok: false, detail: `The server refused ${rejected.join(", ")}: ${info.response}` };
     return { ok: true, detail: info.response };

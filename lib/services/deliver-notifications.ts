@@ -47,7 +47,10 @@ async function send(delivery: NotificationDelivery, now: Date): Promise<SendResu
   if (channel.kind === "webhook") {
     return sendWebhook(channel.settings.url, delivery.payload, { secret: channel.secret, deliveryId: delivery.id, ca, now });
   }
-  return sendEmail(channel.settings, { subject: delivery.subject, text: delivery.text }, { password: channel.secret, ca });
+  // Delivery is at least once (a claim runs out when its instance dies mid-send): the delivery id
+  // names every attempt, as X-Cadesk-Delivery does for webhooks, so a repeat can be dropped.
+  const messageId = `<${delivery.id}@cadesk.notifications>`;
+  return sendEmail(channel.settings, { subject: delivery.subject, text: delivery.text, messageId }, { password: channel.secret, ca });
 }
 
 /**

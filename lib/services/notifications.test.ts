@@ -294,6 +294,31 @@ describe("e-mail notifications", () => {
     expect(text).toContain("Issuer:  Mail Notify CA");
     expect(text).toContain(`Details: http://localhost:3000/certificates/${certificate.id}`);
     expect(text).toContain("watches for expiries 7 days ahead");
+    expect(mail.raw).toMatch(new RegExp(`^Message-ID: <${delivery!.id}@cadesk\\.notifications>\r?$`, "m"));
+  });
+
+  it("sends a delivery again under the same Message-ID when its instance died before recording the outcome", async () => {
+    const ca = (await createAuthority({ commonName: "Mail Repeat CA" })).authority.id;
+    const channel = await createChannel(channelInput("Repeat mail"));
+    await createRule({ channelId: channel.id, caId: ca, daysBefore: [7] });
+    const now = new Date();
+    await issueCertificate({ caId: ca, commonName: "repeat.example.com", validityDays: 60 }, now);
+    const day54 = new Date(now.getTime() + 54 * DAY);
+    await queueExpiryNotices(day54);
+    const first = (await deliverDue(day54)).find((d) => d.channelId === channel.id)!;
+    const firstMail = mails.at(-1)!;
+    // What a crash after the server's 250 leaves: the row still pending, its claim run out.
+    await getDb().notificationDelivery.update({
+      where: { id: first.id },
+      data: { status: "pending", deliveredAt: null, nextAttemptAt: day54 },
+    });
+    const again = (await deliverDue(day54)).find((d) => d.id === first.id);
+    expect(again).toMatchObject({ status: "delivered" });
+    const secondMail = mails.at(-1)!;
+    expect(secondMail).not.toBe(firstMail);
+    const id = (raw: string) => /^Message-ID: (.*?)\r?$/m.exec(raw)?.[1];
+    expect(id(secondMail.raw)).toBe(id(firstMail.raw));
+    expect(id(firstMail.raw)).toBe(`<${first.id}@cadesk.notifications>`);
   });
 
   it("reports a wrong password and an untrusted relay certificate in plain words", async () => {
