@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../db";
 import { routeFiles, serveRoutes, type RouteServer } from "../testing/route-server";
 import { bodyErrors, queryErrors, undeclared } from "../testing/openapi-validator";
-import { opensslOk, tempDir } from "../testing/openssl";
+import { tempDir } from "../testing/openssl";
+import { opensslSelfSigned } from "../testing/openssl-pki";
 import { loadApiToken } from "./auth";
 
 let server: RouteServer;
@@ -30,28 +31,11 @@ let importable: { certificatePem: string; privateKeyPem: string };
 
 beforeAll(async () => {
   const dir = tempDir();
-  opensslOk([
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-keyout",
-    `${dir}/k.pem`,
-    "-out",
-    `${dir}/c.pem`,
-    "-subj",
-    "/CN=Unknown Fields Import",
-    "-days",
-    "30",
-    "-addext",
-    "basicConstraints=critical,CA:TRUE",
-    "-addext",
-    "keyUsage=critical,keyCertSign,cRLSign",
-  ]);
-  importable = { certificatePem: readFileSync(`${dir}/c.pem`, "utf8"), privateKeyPem: readFileSync(`${dir}/k.pem`, "utf8") };
+  const ca = opensslSelfSigned(dir, "import", {
+    subject: "/CN=Unknown Fields Import",
+    extra: ["-days", "30", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+  });
+  importable = { certificatePem: readFileSync(ca.out, "utf8"), privateKeyPem: readFileSync(ca.key, "utf8") };
   server = await serveRoutes(routeFiles("api/v1"));
   token = loadApiToken();
   const root = (await call("POST", "/api/v1/cas", { commonName: "Unknown Fields Root" })).body;

@@ -25,6 +25,7 @@ import { answerOcsp } from "../services/ocsp";
 import { revokeCertificate } from "../services/revoke-certificate";
 import { openPkcs11Signer } from "../signers/pkcs11";
 import { openssl, opensslOk, tempDir, writeFiles } from "../testing/openssl";
+import { opensslSelfSigned } from "../testing/openssl-pki";
 import { createTestToken, pkcs11Tool, type TestToken } from "../testing/softhsm";
 import { afterAll, beforeAll, it } from "../testing/system";
 import { loadApiToken } from "../api/auth";
@@ -256,28 +257,11 @@ describe("an imported CA certificate with a key already in the token", () => {
   it("refuses a token key that is not the certificate's, and a key that is not there", async () => {
     const dir = tempDir();
     // A CA made by openssl with a key of its own: the token key c0ffee01 is another P-256 key.
-    opensslOk([
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      `${dir}/k.pem`,
-      "-out",
-      `${dir}/ca.pem`,
-      "-subj",
-      "/CN=Other CA",
-      "-days",
-      "30",
-      "-addext",
-      "basicConstraints=critical,CA:TRUE",
-      "-addext",
-      "keyUsage=critical,keyCertSign,cRLSign",
-    ]);
-    const certificatePem = readFileSync(`${dir}/ca.pem`, "utf8");
+    const ca = opensslSelfSigned(dir, "other", {
+      subject: "/CN=Other CA",
+      extra: ["-days", "30", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+    });
+    const certificatePem = readFileSync(ca.out, "utf8");
     const mismatch = await refusal(() => importAuthority({ certificatePem, keyStorage: "pkcs11", pkcs11KeyId: "c0ffee01" }));
     expect(mismatch.code).toBe("KEY_MISMATCH");
     expect(mismatch.message).toMatch(/does not belong to the certificate/);
