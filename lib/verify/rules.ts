@@ -9,7 +9,7 @@ import type { ParsedCertificate } from "./certificate";
 import { canonicalIp, dnsMatches, ipBytes, isValidDnsName, isValidMailbox } from "./names";
 import { EKU } from "../pki/oids";
 import { OID, extensionName } from "./oids";
-import { signatureAlgorithm } from "./signature";
+import { signatureAlgorithm, verifySignature } from "./signature";
 import type { Finding, Purpose, Role, VerifyCode, VerifyMode } from "./types";
 
 /** Extensions this validator understands, so a critical one is not "unknown" (RFC 5280 4.2). */
@@ -128,13 +128,24 @@ function structure(cert: ParsedCertificate, add: Add, isAnchor: boolean): void {
       "RFC 5280 4.2.2.1",
       "Its Authority Information Access extension is marked critical.",
     );
-  // Trust anchors are exempt, as in pyca/cryptography: x509-limbo's cve-2024-0567 trusts a cross-signed root without one.
-  if (!isAnchor && !cert.authorityKeyId?.keyId && !(cert.selfIssued && isSelfSignedCandidate(cert)))
+  // Only a self-signed certificate may omit it (RFC 5280 4.2.1.1). That holds for a pasted trust
+  // anchor too (this function runs on anchors only with strictAnchors, as pyca and x509-limbo apply
+  // the CA profile to them): an anchor that another CA signed (a cross-signed root, an intermediate
+  // pinned as anchor) was still issued by a conforming CA, which had to write the keyIdentifier.
+  // An anchor whose own key made its signature names no other key, whatever its issuer field says
+  // (x509-limbo's cve-2024-0567 trusts such a root), so there is nothing for an AKI to identify.
+  if (
+    !cert.authorityKeyId?.keyId &&
+    !(cert.selfIssued && isSelfSignedCandidate(cert)) &&
+    !(isAnchor && verifySignature(cert.tbs, cert.signature, cert.signatureAlgorithm, cert.spki))
+  )
     add(
       "MISSING_KEY_IDENTIFIER",
       "every certificate but a self-signed one must carry an Authority Key Identifier",
       "RFC 5280 4.2.1.1",
-      "It has no Authority Key Identifier (keyIdentifier), which RFC 5280 requires so clients can find its issuer.",
+      isAnchor
+        ? "This trust anchor was signed by another CA's key (it is not self-signed) and has no Authority Key Identifier (keyIdentifier), which RFC 5280 requires of every certificate a CA issues. Trust the self-signed root instead, or reissue it with the AKI."
+        : "It has no Authority Key Identifier (keyIdentifier), which RFC 5280 requires so clients can find its issuer.",
     );
   keyStrength(cert, add);
   if (!isAnchor) {
@@ -381,6 +392,11 @@ function leafProfile(cert: ParsedCertificate, add: Add, ctx: LeafContext): void 
       );
   }
   // CABF BR 7.1.4.3: a CN, if present, repeats one SAN entry exactly (IPs in canonical form).
+  // x509-limbo's webpki::cn:: cases (nine, C2SP/x509-limbo#533) expect WebPKI-strict verifiers to
+  // refuse a CN that repeats no SAN. Three older webpki:: cases (san::exact-localhost-ip-san,
+  // san::leftmost-wildcard-san, nc::nc-permits-dns-san-pattern) expect success for leaves that break
+  // the same rule only because limbo's builder keeps its default CN=example.com when a case replaces
+  // the SAN alone: no verifier can agree with all twelve, cadesk follows the cases that test the rule.
   for (const cn of cert.subject.commonNames) {
     const ip = ipBytes(cn);
     const found = san?.names.some(

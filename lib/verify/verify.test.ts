@@ -120,6 +120,23 @@ describe("verifyChain on cadesk's own cases", () => {
     expect(opensslAgrees).toBeLessThan(cases.length);
   }, 120_000);
 
+  it("names the rule, the certificate and its RFC or CA/B Forum section in every refusal", () => {
+    let refused = 0;
+    for (const c of cases) {
+      const v = run(c);
+      if (v.ok) continue;
+      refused++;
+      expect(v.failure, c.id).toBeDefined();
+      expect(v.failure!.code === v.code || (v.code === "WEBPKI_RULE" && v.failure!.webpki), c.id).toBe(true);
+      expect(v.failure!.rule.length, c.id).toBeGreaterThan(10);
+      expect(v.failure!.certificate, c.id).not.toBe("");
+      expect(v.failure!.section, c.id).toMatch(/^(RFC \d+|CA\/B Forum BR) /);
+      // The explanation alone (the doctor shows only that) carries the section too.
+      expect(v.explanation, c.id).toContain(v.failure!.section.split(" / ")[0]!.split(" (")[0]!);
+    }
+    expect(refused).toBeGreaterThan(20);
+  });
+
   it("names the policy rule, the certificate and the CA whose constraint it breaks", () => {
     const failure = (id: string) => {
       const v = run(cases.find((c) => c.id === `policy::${id}`)!);

@@ -30,6 +30,7 @@ const NAME_CONSTRAINT_BUDGET = 250_000;
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const day = (d: Date) => d.toISOString().slice(0, 10);
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const stamp = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19) + " UTC";
 
 function entry(node: Node, role: Role): PathEntry {
@@ -69,11 +70,20 @@ export function verifyChain(opts: VerifyOptions): Verdict {
     leaf = parseCertificate(opts.leaf);
   } catch (error) {
     if (!(error instanceof CertificateParseError)) throw error;
+    const failure = refusal(
+      "MALFORMED_CERTIFICATE",
+      "a certificate is DER-encoded as RFC 5280 defines it",
+      "RFC 5280 4.1",
+      "(unreadable)",
+      "leaf",
+      `It cannot be read: ${error.message}.`,
+    );
     return {
       ...base,
       ok: false,
-      code: "MALFORMED_CERTIFICATE",
-      explanation: `The certificate cannot be read: ${error.message}.`,
+      code: failure.code,
+      failure,
+      explanation: `The certificate cannot be read: ${error.message} (${failure.section}).`,
       path: [],
     };
   }
@@ -177,41 +187,66 @@ export function verifyChain(opts: VerifyOptions): Verdict {
   if (found) return found;
   if (failures.length) return failures[0]!;
   const partial = longest.map((n, i) => entry(n, i === 0 ? "leaf" : "intermediate"));
-  if (badSignature)
-    return {
-      ...base,
-      ok: false,
-      code: "BAD_SIGNATURE",
-      explanation: `"${badSignature.child.cert.subject.text}" names "${badSignature.parent.cert.subject.text}" as its issuer, but that CA's key did not sign it: the signature does not verify (RFC 5280 6.1.3 (a)(1)). The certificate was altered, or it comes from another CA with the same name.`,
-      path: partial,
-    };
-  if (tooLong)
-    return {
-      ...base,
-      ok: false,
-      code: "CHAIN_TOO_LONG",
-      explanation: `No path to a trust anchor within ${maxIntermediates} intermediate CAs: the chain is longer than clients accept, or it loops.`,
-      path: partial,
-    };
-  const end = longest[longest.length - 1]!.cert;
-  if (end.selfIssued && signedBy(end, end))
-    return {
-      ...base,
-      ok: false,
-      code: "UNKNOWN_AUTHORITY",
-      explanation: `The chain ends at the root "${end.subject.text}", which is not trusted here. A client must have this root in its trust store (or pick the right CA as trust anchor) to accept the certificate: "certificate signed by unknown authority".`,
-      path: partial,
-    };
-  const missing = end.issuer.text;
+  // Refusals before any complete path: each still names its rule, certificate and section.
+  const roleIn = (node: Node): Role => (node === leafNode ? "leaf" : "intermediate");
+  if (badSignature) {
+    const { child, parent } = badSignature;
+    const explanation = `"${child.cert.subject.text}" names "${parent.cert.subject.text}" as its issuer, but that CA's key did not sign it: the signature does not verify (RFC 5280 6.1.3 (a)(1)). The certificate was altered, or it comes from another CA with the same name.`;
+    const failure = refusal(
+      "BAD_SIGNATURE",
+      "each certificate's signature must verify with its issuer's public key",
+      "RFC 5280 6.1.3 (a)(1)",
+      child.cert.subject.text,
+      roleIn(child),
+      explanation,
+    );
+    return { ...base, ok: false, code: failure.code, failure, explanation, path: partial };
+  }
+  const end = longest[longest.length - 1]!;
+  if (tooLong) {
+    const explanation = `No path to a trust anchor within ${maxIntermediates} intermediate CAs: the chain is longer than clients accept, or it loops (RFC 5280 6.1: verifiers bound the path length n; Go and rustls do too).`;
+    const failure = refusal(
+      "CHAIN_TOO_LONG",
+      `a path may hold at most ${maxIntermediates} intermediate CAs`,
+      "RFC 5280 6.1 (the path length n, bounded by the verifier)",
+      end.cert.subject.text,
+      roleIn(end),
+      explanation,
+    );
+    return { ...base, ok: false, code: failure.code, failure, explanation, path: partial };
+  }
+  const unknown = (explanation: string) =>
+    refusal(
+      "UNKNOWN_AUTHORITY",
+      "a path must end at a trust anchor the verifier was given",
+      "RFC 5280 6.1.1 (d)",
+      end.cert.subject.text,
+      roleIn(end),
+      explanation,
+    );
+  if (end.cert.selfIssued && signedBy(end.cert, end.cert)) {
+    const explanation = `The chain ends at the root "${end.cert.subject.text}", which is not trusted here (RFC 5280 6.1.1 (d): a path must end at a trust anchor). A client must have this root in its trust store (or pick the right CA as trust anchor) to accept the certificate: "certificate signed by unknown authority".`;
+    const failure = unknown(explanation);
+    return { ...base, ok: false, code: failure.code, failure, explanation, path: partial };
+  }
+  const missing = end.cert.issuer.text;
+  const explanation = `Nothing here issued "${end.cert.subject.text}": its issuer "${missing}" is missing${opts.anchors.length ? " and is not a trust anchor" : ""} (RFC 5280 6.1.1 (d): a path must end at a trust anchor). If "${missing}" is an intermediate CA, the server must send it after its own certificate (serve the fullchain file); if it is a root, the client must trust it.`;
+  const failure = unknown(explanation);
   return {
     ...base,
     ok: false,
-    code: "UNKNOWN_AUTHORITY",
-    explanation: `Nothing here issued "${end.subject.text}": its issuer "${missing}" is missing${opts.anchors.length ? " and is not a trust anchor" : ""}. If "${missing}" is an intermediate CA, the server must send it after its own certificate (serve the fullchain file); if it is a root, the client must trust it.`,
+    code: failure.code,
+    failure,
+    explanation,
     path: partial,
     missingIssuer: missing,
-    caIssuers: end.caIssuers,
+    caIssuers: end.cert.caIssuers,
   };
+}
+
+/** A refusal as a Finding, so every verdict that is not ok names its rule, certificate and section. */
+function refusal(code: Finding["code"], rule: string, section: string, certificate: string, role: Role, message: string): Finding {
+  return { code, rule, section, certificate, role, message };
 }
 
 interface Context {
@@ -356,8 +391,8 @@ function validatePath(path: Node[], ctx: Context): Verdict {
     const failure = errors[0] ?? webpki[0]!;
     const explanation =
       failure.code === "REVOKED" || failure.code === "EXPIRED" || failure.code === "NOT_YET_VALID" || failure.code === "HOSTNAME_MISMATCH"
-        ? failure.message
-        : `${failure.role === "leaf" ? "The certificate" : `The ${failure.role} "${failure.certificate}"`} breaks a rule: ${failure.rule} (${failure.section}). ${failure.message}${failure.clients ? ` ${failure.clients}.` : ""}`;
+        ? `${failure.message} Rule (${failure.section}): ${failure.rule}.`
+        : `${failure.role === "leaf" ? "The certificate" : `The ${failure.role} "${failure.certificate}"`} breaks a rule: ${failure.rule} (${failure.section}). ${failure.message}${failure.clients ? ` ${capitalize(failure.clients)}.` : ""}${failure.webpki ? " This is a CA/Browser Forum rule: WebPKI-strict mode refuses it, private-CA mode (the default) reports it as a warning." : ""}`;
     return {
       ...ctx.base,
       ok: false,
@@ -373,11 +408,23 @@ function validatePath(path: Node[], ctx: Context): Verdict {
   const added = path.filter((n) => !n.anchor && !n.supplied);
   if (added.length) {
     const names = added.map((n) => `"${n.cert.subject.text}"`).join(" and ");
+    const explanation = `The chain verifies up to ${anchorName} only with the intermediate CA ${names}, taken from ${added[0]!.source}: it was missing from what was given. Clients do not fetch it: a server must send it after its own certificate (RFC 8446 4.4.2; configure the fullchain file, not the certificate alone).`;
+    // The certificate at fault is the one whose issuer was not supplied.
+    const below = path[path.indexOf(added[0]!) - 1]!;
+    const failure = refusal(
+      "MISSING_INTERMEDIATE",
+      "a TLS server sends its certificate followed by every intermediate CA up to the trust anchor",
+      "RFC 8446 4.4.2 / RFC 5246 7.4.2",
+      below.cert.subject.text,
+      roles[path.indexOf(below)]!,
+      explanation,
+    );
     return {
       ...ctx.base,
       ok: false,
       code: "MISSING_INTERMEDIATE",
-      explanation: `The chain verifies up to ${anchorName} only with the intermediate CA ${names}, taken from ${added[0]!.source}: it was missing from what was given. Clients do not fetch it: a server must send it after its own certificate (configure the fullchain file, not the certificate alone).`,
+      failure,
+      explanation,
       path: entries,
       warnings,
       missingIssuer: added[0]!.cert.subject.text,
