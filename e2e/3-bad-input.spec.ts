@@ -1,7 +1,8 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { opensslOk, tempDir } from "../lib/testing/openssl";
+import { tempDir } from "../lib/testing/openssl";
+import { opensslPem, opensslSelfSigned } from "../lib/testing/openssl-pki";
 import { API_TOKEN, snap } from "./helpers";
 
 const auth = { Authorization: `Bearer ${API_TOKEN}` };
@@ -27,22 +28,8 @@ test("the CSR form explains malformed PEM and a certificate pasted as a CSR, and
   await snap(page, "11-csr-malformed");
 
   const dir = tempDir();
-  opensslOk([
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-keyout",
-    `${dir}/k.pem`,
-    "-out",
-    `${dir}/c.pem`,
-    "-subj",
-    "/CN=not-a-csr",
-  ]);
-  await page.getByLabel("CSR (PEM)").fill(opensslOk(["x509", "-in", `${dir}/c.pem`]));
+  const notACsr = opensslSelfSigned(dir, "c", { subject: "/CN=not-a-csr" });
+  await page.getByLabel("CSR (PEM)").fill(opensslPem.certificate(notACsr.out));
   await page.getByRole("button", { name: "Review CSR" }).click();
   await expect(page.getByRole("main").getByRole("alert")).toContainText("You pasted a certificate");
   expect(await certificateCount(request)).toBe(before);

@@ -1,24 +1,13 @@
 import { readFileSync } from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
-import { opensslOk, tempDir } from "../lib/testing/openssl";
-import { API_TOKEN, snap } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { tempDir } from "../lib/testing/openssl";
+import { opensslCsr } from "../lib/testing/openssl-pki";
+import { API_TOKEN, snapWidths } from "./helpers";
 
 const auth = { Authorization: `Bearer ${API_TOKEN}` };
 const stamp = Date.now();
 let root: { id: string; commonName: string };
 let issuing: { id: string; commonName: string };
-
-/** The page at laptop and phone width, each kept for a person to look at. */
-async function snapBoth(page: Page, name: string): Promise<void> {
-  for (const [width, height] of [
-    [1280, 900],
-    [390, 844],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    await snap(page, `40-${name}-${width}`);
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 test.beforeAll(async ({ request }) => {
   root = await (await request.post("/api/v1/cas", { headers: auth, data: { commonName: `UI Fixes Root ${stamp}` } })).json();
@@ -41,7 +30,7 @@ test("a root CA's primary action is New intermediate; revoke buttons are red, Re
   await page.goto(`/authorities/${root.id}`);
   await expect(page.getByRole("link", { name: "New intermediate under it" })).toHaveClass(/btn-primary/);
   await expect(page.getByRole("link", { name: "Issue from this CA" })).not.toHaveClass(/btn-primary/);
-  await snapBoth(page, "root-ca");
+  await snapWidths(page, "40-root-ca");
   await page.goto(`/authorities/${issuing.id}`);
   await expect(page.getByRole("link", { name: "Issue from this CA" })).toHaveClass(/btn-primary/);
   const revokeCa = page.getByRole("button", { name: "Revoke CA" });
@@ -86,7 +75,7 @@ test("a 30-day certificate is not expiring when issued; the overview bar links t
   // 30 days and 5 minutes: the fifth weekly bar (days 28-35), drawn as "not yet due".
   const later = chart.getByRole("link", { name: /not yet due/ });
   await expect(chart.locator('[data-part="expiring"]')).toHaveCount(0);
-  await snapBoth(page, "overview");
+  await snapWidths(page, "40-overview");
   // The link of the bar that holds the 30-day certificate lists it.
   let found = false;
   for (const link of await later.all()) {
@@ -103,7 +92,7 @@ test("a 30-day certificate is not expiring when issued; the overview bar links t
   await expect(page).toHaveURL(/\/certificates\?expiresFrom=/);
   await expect(page.getByRole("link", { name })).toBeVisible();
   await expect(page.getByText(/^Expiring from /)).toBeVisible();
-  await snapBoth(page, "inventory-from-bar");
+  await snapWidths(page, "40-inventory-from-bar");
 });
 
 test("a revoked certificate shows a red banner with reason and date, and says why not to deploy its files (item 12)", async ({
@@ -121,34 +110,19 @@ test("a revoked certificate shows a red banner with reason and date, and says wh
   await expect(page.getByText("Do not deploy these files:")).toBeVisible();
   // Downloads stay possible.
   await expect(page.getByRole("link", { name: `revoked-${stamp}.e2e.test.fullchain.pem` })).toBeVisible();
-  await snapBoth(page, "revoked-certificate");
+  await snapWidths(page, "40-revoked-certificate");
 });
 
 test("CSR review shows requested EKU, key usage and subject attributes with what is kept; the profile follows the CSR (item 9)", async ({
   page,
 }) => {
   const dir = tempDir("cadesk-e2e-review-");
-  opensslOk([
-    "req",
-    "-new",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-keyout",
-    `${dir}/k.pem`,
-    "-out",
-    `${dir}/r.csr`,
-    "-subj",
-    "/C=DE/O=Acme GmbH/OU=Payments/CN=payments-client",
-    "-addext",
-    "extendedKeyUsage=clientAuth",
-    "-addext",
-    "keyUsage=critical,digitalSignature,keyCertSign",
-  ]);
+  const csr = opensslCsr(dir, "r", {
+    subject: "/C=DE/O=Acme GmbH/OU=Payments/CN=payments-client",
+    extra: ["-addext", "extendedKeyUsage=clientAuth", "-addext", "keyUsage=critical,digitalSignature,keyCertSign"],
+  });
   await page.goto("/certificates/sign-csr");
-  await page.getByLabel("CSR (PEM)").fill(readFileSync(`${dir}/r.csr`, "utf8"));
+  await page.getByLabel("CSR (PEM)").fill(readFileSync(csr.out, "utf8"));
   await page.getByRole("button", { name: "Review CSR" }).click();
   const table = page.getByRole("table", { name: "Requested attributes and usages" });
   const row = (what: string, value: string) => table.getByRole("row").filter({ hasText: what }).filter({ hasText: value });
@@ -158,7 +132,7 @@ test("CSR review shows requested EKU, key usage and subject attributes with what
   await expect(row("Extended key usage", "clientAuth")).toContainText("kept");
   await expect(row("Key usage", "keyCertSign")).toContainText("not kept");
   await expect(page.getByLabel("Profile")).toHaveValue("client");
-  await snapBoth(page, "csr-review");
+  await snapWidths(page, "40-csr-review");
   await page.getByLabel("Profile").selectOption("server");
   await expect(row("Extended key usage", "clientAuth")).toContainText("not kept");
 });
@@ -200,7 +174,7 @@ test("the echo server trusts a ticked intermediate alone; its error names the op
   const result = page.getByRole("region", { name: "Connection result" });
   await expect(result).toContainText("Connection succeeded");
   await expect(result).toContainText(`Client certificate CN=${client} accepted.`);
-  await snapBoth(page, "tls-intermediate");
+  await snapWidths(page, "40-tls-intermediate");
 
   // The run used the stored client key: the audit log says so, as a connection test (item 13).
   await page.goto("/audit?group=tls");
@@ -210,7 +184,7 @@ test("the echo server trusts a ticked intermediate alone; its error names the op
   await expect(page.getByRole("row").filter({ hasText: client })).toHaveCount(0);
   await page.goto("/audit?group=settings");
   await expect(page.getByRole("row").filter({ hasText: "settings.echo" }).first()).toContainText(`clientCas: ${issuing.commonName}`);
-  await snapBoth(page, "audit");
+  await snapWidths(page, "40-audit");
   // Leave the echo server as the later specs expect to find it: no client CA ticked.
   await request.put("/api/v1/echo", { headers: auth, data: { certificateId: server.id, clientCaIds: [], clientAuth: "none" } });
 });

@@ -3,29 +3,16 @@
  * issues with a generated key (#12 item 5), and feedback a person relies on: busy buttons, Copied,
  * focus on the first error, a real 404 for a missing record.
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { opensslOk } from "../lib/testing/openssl";
 import path from "node:path";
-import { API_TOKEN, SCREENSHOTS, snap } from "./helpers";
+import { API_TOKEN, SCREENSHOTS, snapWidths } from "./helpers";
 
 const auth = { Authorization: `Bearer ${API_TOKEN}` };
 const stamp = Date.now();
 let root: { id: string };
 let issuing: { id: string };
 let endpointName: string;
-
-/** The page at laptop and phone width, each kept for a person to look at. */
-async function snapBoth(page: Page, name: string): Promise<void> {
-  for (const [width, height] of [
-    [1280, 900],
-    [390, 844],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${name} at ${width}px`).toBe(true);
-    await snap(page, `41-${name}-${width}`);
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 /** "2026-12-01 11:40 UTC", as the page prints dates. */
 const shown = (iso: string) => iso.slice(0, 16).replace("T", " ") + " UTC";
@@ -69,7 +56,7 @@ test("the certificate page shows the ARI window renewalInfo answers, and a histo
   await expect(events).toContainText("Expires");
   await history.getByRole("button", { name: "Copy certID" }).click();
   await expect(history.getByRole("button", { name: "Copied" })).toBeVisible();
-  await snapBoth(page, "certificate-history");
+  await snapWidths(page, "41-certificate-history");
   await page.setViewportSize({ width: 390, height: 844 });
   await history.screenshot({ path: path.join(SCREENSHOTS, "41-history-card-390.png") });
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -82,7 +69,7 @@ test("the certificate page shows the ARI window renewalInfo answers, and a histo
   const revokedAri = await (await request.get(`/acme/${endpointName}/renewal-info/${certId}`)).json();
   expect(new Date(revokedAri.suggestedWindow.end).getTime()).toBeLessThanOrEqual(Date.now());
   await expect(events).toContainText("Revoked (superseded) by");
-  await snapBoth(page, "certificate-history-revoked");
+  await snapWidths(page, "41-certificate-history-revoked");
   await events.getByRole("link", { name: /the new certificate/ }).click();
   await expect(page).toHaveURL(new RegExp(`/certificates/${renewed.id}$`));
   await expect(events.getByRole("listitem").first()).toContainText("Issued as a renewal by");
@@ -134,7 +121,7 @@ test("an operator issuing with a generated key is told beforehand, sees a busy b
   await expect(operator.getByRole("main").getByRole("alert").first()).toContainText("contains a space");
   await expect(operator.getByLabel("Subject Alternative Names")).toBeFocused();
   await operator.getByLabel("Subject Alternative Names").fill(`operator-${stamp}.e2e.test`);
-  await snapBoth(operator, "issue-form-operator");
+  await snapWidths(operator, "41-issue-form-operator");
 
   // Busy while the server works: the request is held until the busy state has been seen and a second click tried.
   let release!: () => void;
@@ -156,7 +143,7 @@ test("an operator issuing with a generated key is told beforehand, sees a busy b
   const panel = operator.getByRole("status").filter({ hasText: "Save the private key now" });
   await expect(panel).toContainText("your role cannot download it again");
   expect(posts).toBe(1);
-  await snapBoth(operator, "one-time-key-operator");
+  await snapWidths(operator, "41-one-time-key-operator");
   const keyPem = (await operator.getByRole("figure").filter({ hasText: "Private key (PKCS#8)" }).locator("pre").textContent())!;
   await operator.getByRole("figure").filter({ hasText: "Private key (PKCS#8)" }).getByRole("button", { name: "Copy" }).click();
   await expect(operator.getByRole("button", { name: "Copied" })).toBeVisible();
@@ -202,7 +189,7 @@ test("a client certificate's Use it tab connects to a placeholder server; a serv
   await expect(use).toContainText("Certificates: []tls.Certificate{cert}");
   await expect(use).not.toContainText(`https://billing-${stamp}`);
   await expect(use).not.toContainText("ssl_verify_client");
-  await snapBoth(page, "client-snippets");
+  await snapWidths(page, "41-client-snippets");
 
   const server = await (
     await request.post("/api/v1/certificates", { headers: auth, data: { caId: issuing.id, commonName: `srv-${stamp}.e2e.test` } })
@@ -230,7 +217,7 @@ test("a notification channel can be edited: its secret is kept when left blank, 
   await expect(form.getByLabel("URL")).toHaveValue("https://hooks.e2e.test/old");
   await expect(form.getByLabel("Signing secret (optional)")).toHaveValue("");
   await expect(form).toContainText("Leave blank to keep the stored one.");
-  await snapBoth(page, "notifications-edit");
+  await snapWidths(page, "41-notifications-edit");
 
   await form.getByLabel("Signing secret (optional)").fill("short");
   await form.getByRole("button", { name: "Save channel" }).click();

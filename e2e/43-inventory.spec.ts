@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { tempDir } from "../lib/testing/openssl";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, API_TOKEN, downloadBy, snap } from "./helpers";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, API_TOKEN, downloadBy, snapWidths } from "./helpers";
 
 const auth = { Authorization: `Bearer ${API_TOKEN}` };
 const stamp = Date.now();
@@ -11,18 +11,6 @@ const zone = `apps${stamp}.e2e.test`;
 let root: { id: string; commonName: string };
 let issuing: { id: string; commonName: string };
 let revokedCa: { id: string; commonName: string };
-
-async function snapBoth(page: Page, name: string): Promise<void> {
-  for (const [width, height] of [
-    [1280, 900],
-    [390, 844],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${name} at ${width} px`).toBe(true);
-    await snap(page, `43-${name}-${width}`);
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 /** "12 certificates · page 1 of 2 ..." under the table: the count the list reports. */
 async function listedTotal(page: Page): Promise<number> {
@@ -64,7 +52,7 @@ test("the Authorities page shows the hierarchy with counts and health at 1280 an
   const retired = page.locator(`li[data-ca="${revokedCa.commonName}"]`);
   await expect(retired).toHaveAttribute("data-health", "bad");
   await expect(retired.getByTestId("health")).toHaveText("Needs action: revoked");
-  await snapBoth(page, "authorities");
+  await snapWidths(page, "43-authorities");
   // Each count leads to exactly the certificates it counts.
   await issuingNode.locator('[data-count="valid"]').click();
   await expect(page).toHaveURL(new RegExp(`caId=${issuing.id}&status=valid`));
@@ -75,7 +63,7 @@ test("each overview expiry bar lists exactly the certificates it counts", async 
   await page.goto("/");
   const chart = page.getByRole("group", { name: /^Certificates expiring per week/ });
   await expect(chart).toBeVisible();
-  await snapBoth(page, "overview");
+  await snapWidths(page, "43-overview");
   const parts = chart.locator("a");
   const links: { label: string; href: string }[] = [];
   for (let i = 0; i < (await parts.count()); i++) {
@@ -106,7 +94,7 @@ test("'covers host' finds the wildcard and the exact name; every filter lives in
   await expect(page).toHaveURL(/status=valid/);
   const names = page.locator("tbody tr").getByTestId("cn");
   await expect(names).toHaveText([`foo.${zone}`, `*.${zone}`]);
-  await snapBoth(page, "inventory-host");
+  await snapWidths(page, "43-inventory-host");
   // The API and the export take the same parameter.
   const api = await (await request.get(`/api/v1/certificates?host=foo.${zone}&status=valid`, { headers: auth })).json();
   expect(api.items.map((c: { commonName: string }) => c.commonName).sort()).toEqual([`*.${zone}`, `foo.${zone}`]);
@@ -203,7 +191,7 @@ test("bulk select: export, renew and revoke the selection, re-auth in place, fai
   expect(zip.name).toMatch(/\.zip$/);
   expect(execFileSync("unzip", ["-Z1", zip.file], { encoding: "utf8" }).trim().split("\n")).toHaveLength(6);
   expect(readFileSync(zip.file).subarray(0, 2).toString()).toBe("PK");
-  await snapBoth(page, "inventory-selection");
+  await snapWidths(page, "43-inventory-selection");
 
   // Renew two: both renewed, linked to their new certificates.
   await toolbar.getByRole("button", { name: "Clear selection" }).click();
@@ -255,6 +243,6 @@ test("bulk select: export, renew and revoke the selection, re-auth in place, fai
   await expect(outcome).toContainText("Revoked 1 of 3. The others are still selected:");
   await expect(outcome.getByRole("listitem").filter({ hasText: "already revoked" })).toHaveCount(2);
   await expect(toolbar).toContainText("2 selected");
-  await snapBoth(page, "inventory-bulk-outcome");
+  await snapWidths(page, "43-inventory-bulk-outcome");
   await context.close();
 });

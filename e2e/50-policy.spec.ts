@@ -1,14 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { snap } from "./helpers";
-
-/** Both widths the layout is checked at: a laptop and a phone. */
-async function snapBoth(page: Page, name: string) {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await snap(page, `${name}-1280`);
-  await page.setViewportSize({ width: 390, height: 844 });
-  await snap(page, `${name}-390`);
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+import { expect, test } from "@playwright/test";
+import { snap, snapWidths } from "./helpers";
 
 test("a constrained intermediate: created in the form, refusing names outside it, with a policy set on its page", async ({ page }) => {
   await page.goto("/authorities/new");
@@ -25,7 +16,7 @@ test("a constrained intermediate: created in the form, refusing names outside it
   await permitted.getByLabel("DNS names").fill(".internal");
   await permitted.getByLabel("IP ranges (CIDR)").fill("10.0.0.0/8\nfd00::/8");
   await excluded.getByLabel("DNS names").fill("*.secret.internal");
-  await snapBoth(page, "50-new-ca-constraints");
+  await snapWidths(page, "50-new-ca-constraints");
   await page.getByRole("button", { name: "Create intermediate CA" }).click();
 
   // The wrong entry is named beside its field; what was typed stays.
@@ -52,7 +43,7 @@ test("a constrained intermediate: created in the form, refusing names outside it
     page.getByText('The DNS name "www.example.com" is not allowed: the CA "E2E Internal Issuing" permits only "internal" for DNS names'),
   ).toBeVisible();
   await expect(page.getByLabel("Common Name")).toHaveValue("www.example.com");
-  await snapBoth(page, "50-issue-refused");
+  await snapWidths(page, "50-issue-refused");
 
   // An admin sets a policy on the CA page.
   await page.goto(caUrl);
@@ -68,7 +59,7 @@ test("a constrained intermediate: created in the form, refusing names outside it
   await expect(rule(/^\*\.apps\.internal$/)).toBeVisible();
   await expect(rule(/^not allowed$/)).toBeVisible();
   await expect(rule(/^90 days$/)).toBeVisible();
-  await snapBoth(page, "50-ca-page-policy");
+  await snapWidths(page, "50-ca-page-policy");
 
   // The policy refuses a name the constraints allow, naming the rule.
   await page.getByRole("link", { name: "Issue from this CA" }).click();

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { opensslOk, tempDir, writeFiles } from "../lib/testing/openssl";
+import { opensslSelfSigned } from "../lib/testing/openssl-pki";
 import { API_TOKEN, snap } from "./helpers";
 
 const auth = { Authorization: `Bearer ${API_TOKEN}` };
@@ -79,21 +80,11 @@ test("a 10 MB paste gets a clear message, in the page and the API", async ({ pag
 
 test("POST /api/v1/inspect takes JSON or the raw file and answers with text, summary and lints", async ({ request }) => {
   const dir = tempDir();
-  opensslOk([
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    `${dir}/k.pem`,
-    "-out",
-    `${dir}/c.pem`,
-    "-subj",
-    "/CN=api-inspect.e2e.test",
-    "-addext",
-    "basicConstraints=critical,CA:FALSE",
-  ]);
+  opensslSelfSigned(dir, "c", {
+    subject: "/CN=api-inspect.e2e.test",
+    newkey: ["-newkey", "rsa:2048"],
+    extra: ["-addext", "basicConstraints=critical,CA:FALSE"],
+  });
   opensslOk(["x509", "-in", `${dir}/c.pem`, "-outform", "DER", "-out", `${dir}/c.der`]);
   const pem = readFileSync(`${dir}/c.pem`, "utf8");
 

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { Download, Page } from "@playwright/test";
+import { expect, type Download, type Page } from "@playwright/test";
 
 export const API_TOKEN = "e2e-token-not-secret";
 /** The first admin, created by 0-setup.spec.ts; the other specs run with its session. */
@@ -12,6 +12,22 @@ export const SCREENSHOTS = path.resolve("e2e/.artifacts/screenshots");
 export async function snap(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * The page at laptop and phone width (name-1280.png, name-390.png), each kept for a person to look
+ * at; at both widths nothing may stick out sideways. Leaves the laptop width set.
+ */
+export async function snapWidths(page: Page, name: string): Promise<void> {
+  for (const [width, height] of [
+    [1280, 900],
+    [390, 844],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${name} at ${width} px`).toBe(true);
+    await snap(page, `${name}-${width}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
 }
 
 /** Saves a download into dir and returns its path and text. */

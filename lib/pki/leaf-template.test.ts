@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { keyPairSigner, webCryptoSigner } from "../signers/webcrypto";
 import type { Signer } from "../signers/signer";
 import { opensslOk, tempDir, writeFiles } from "../testing/openssl";
+import { opensslCsr, opensslPem } from "../testing/openssl-pki";
 import { signCaCertificate, signLeafCertificate, type Issuer } from "./certificate";
 import { x509 } from "./crypto-provider";
 import type { KeyType } from "./key-types";
@@ -122,20 +123,12 @@ describe("leaf certificates from the DER template equal @peculiar/x509's, byte f
     const ca = await makeCa("ecdsa-p256", "Template Edge CA");
     const issuer = { certificate: ca.certificate, signer: fixedSigner(ca.signer) };
     const dir = tempDir();
-    const csrPem = opensslOk([
-      "req",
-      "-new",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      `${dir}/k.pem`,
-      "-subj",
-      "/C=FR/ST=Île-de-France/O=Exemple/OU=Équipe/CN=csr.example.fr/emailAddress=pki@example.fr",
-      "-utf8",
-    ]);
+    const csrPem = opensslPem.csr(
+      opensslCsr(dir, "k", {
+        subject: "/C=FR/ST=Île-de-France/O=Exemple/OU=Équipe/CN=csr.example.fr/emailAddress=pki@example.fr",
+        extra: ["-utf8"],
+      }).out,
+    );
     const csr = new x509.Pkcs10CertificateRequest(csrPem);
     for (const serialNumber of ["01", "7f", "80", "00ff", "0080ab", "ff" + "00".repeat(15), "1", "abc"]) {
       for (const validity of [
