@@ -9,7 +9,9 @@
  *  4. Inventory at BENCH_INVENTORY rows (default 100,000), seeded straight into SQLite: the
  *     pages' HTML and GET /api/v1/certificates (p95), and the server's RSS.
  * BENCH_PROFILE=1 runs only the P-256 CSR load with `node --cpu-prof` on the server and prints
- * where the time goes. Prints figures; asserts nothing (not part of `npm test`).
+ * where the time goes. BENCH_ONLY=ocsp,mtls,crl (any of csr, ocsp, mtls, crl, inventory) runs only
+ * those parts; with BENCH_PROFILE=1 too, only cadesk's side of them runs under the profiler.
+ * Prints figures; asserts nothing (not part of `npm test`).
  * Ports: BENCH_PORT (default 3700) and the four after it.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -48,6 +50,9 @@ const INVENTORY_SIZE = Number(process.env.BENCH_INVENTORY ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const CRL_SIZE = Number(process.env.BENCH_CRL ?? 100_000);
 const PROFILE = process.env.BENCH_PROFILE === "1";
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : null;
+/** Whether a part of the bench runs (BENCH_ONLY); BENCH_PROFILE=1 alone means the CSR load only. */
+const runs = (part: string) => (ONLY ? ONLY.has(part) : !PROFILE || part === "csr");
 const AUTH = `Authorization: Bearer ${TOKEN}`;
 
 const { ensureBuild, migrate } = await import("../scripts/lib.mjs");
@@ -201,6 +206,10 @@ async function ocspLoads(caId: string, caPem: string, good: Json, revoked: Json,
     }
     const asOcsp = { contentType: "application/ocsp-request", bodyFile: request, keepAlive: false };
     const cadesk = await hey(cadeskUrl, { ...asOcsp, pid: server.pid });
+    if (PROFILE) {
+      report(`OCSP POST, ${label} serial, new connection per request, under --cpu-prof`, cadesk);
+      continue;
+    }
     const anchor = await hey(opensslUrl, { ...asOcsp, pid: responderPid });
     report(`OCSP POST, ${label} serial, new connection per request (openssl ocsp)`, cadesk, anchor, ratioOf(cadesk, anchor));
     if (label === "good") {
@@ -210,7 +219,8 @@ async function ocspLoads(caId: string, caPem: string, good: Json, revoked: Json,
   }
 }
 
-async function mtls(caId: string) {
+async function mtls(ca: Json & { certificatePem: string }) {
+  const caId = ca.id;
   const serverCert = await issue(caId, { commonName: "localhost", sans: { dns: ["localhost"], ip: ["127.0.0.1"] } });
   const client = await issue(caId, {
     commonName: "bench-client",
@@ -221,7 +231,7 @@ async function mtls(caId: string) {
   const files = {
     chain: file("echo-fullchain.pem", await apiText(`/certificates/${serverCert.id}/download?format=fullchain`)),
     key: file("echo.key", await apiText(`/certificates/${serverCert.id}/download?format=key`)),
-    ca: path.join(work, "ca.pem"),
+    ca: file("ca.pem", ca.certificatePem),
     clientCert: file("client.pem", client.certificatePem),
     clientKey: file("client.key", client.privateKeyPem!),
   };
@@ -229,6 +239,7 @@ async function mtls(caId: string) {
   await waitForPort(ECHO_PORT, "cadesk echo server");
   const asClient = { cert: files.clientCert, key: files.clientKey, caFile: files.ca };
   const cadesk = await sTime(ECHO_PORT, asClient, server.pid);
+  if (PROFILE) return report("mTLS handshakes, openssl s_time -new, under --cpu-prof", cadesk);
   const go = await startGoTls(work, GO_PORT, { cert: files.chain, key: files.key, clientCa: files.ca });
   const anchor = await sTime(GO_PORT, asClient, go.pid);
   await stopChild(go);
@@ -390,18 +401,18 @@ try {
   await waitForPort(PORT, "cadesk", server, 120_000);
   const ca = (await api("POST", "/cas", { commonName: "Bench CA", keyType: "ecdsa-p256" })) as Json & { certificatePem: string };
   console.log(`Loads run ${LOAD_SECONDS} s each; figure | anchor | ratio (>= 1.0x meets issue #13's goal).`);
-  const cadeskCsr = await csrSigning(ca.id);
+  const cadeskCsr = runs("csr") ? await csrSigning(ca.id) : undefined;
+  if (runs("ocsp")) await ocsp(ca);
+  if (runs("mtls")) await mtls(ca);
+  if (runs("crl")) await crl();
+  if (runs("inventory")) await inventory(ca.id);
   if (PROFILE) {
-    report("CSR signing, P-256, 16 conns, under --cpu-prof", cadeskCsr);
+    if (cadeskCsr) report("CSR signing, P-256, 16 conns, under --cpu-prof", cadeskCsr);
     await stopChild(server, 30_000);
     const profile = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile"));
     if (!profile) throw new Error("the server wrote no CPU profile");
     console.log(summariseProfile(JSON.parse(readFileSync(path.join(profileDir, profile), "utf8"))));
   } else {
-    await ocsp(ca);
-    await mtls(ca.id);
-    await crl();
-    await inventory(ca.id);
     console.log(`\n${markdownTable()}`);
   }
 } catch (error) {

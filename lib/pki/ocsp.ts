@@ -1,40 +1,48 @@
 /**
  * An OCSP responder's core (RFC 6960): read a request, and sign a BasicOCSPResponse with the
- * CA's own key (4.2.2.2, the CA as responder), answering good, revoked (time and reason) or
- * unknown, echoing the request's nonce. Encoded with forge's ASN.1 helpers, signed natively.
+ * CA's delegated responder key (4.2.2.2), answering good, revoked (time and reason) or unknown,
+ * echoing the request's nonce. Encoded straight to DER from precomputed parts (issue #13: the
+ * responder's ResponderID, certificate and AlgorithmIdentifier are bytes made once per
+ * responder), byte-for-byte what the earlier node-forge encoder wrote (ocsp.test.ts compares).
  */
 import { createHash } from "node:crypto";
-import forge from "node-forge";
 import type { Issuer } from "./certificate";
 import { REASON_CODES, type RevocationReason } from "./revocation-reasons";
 import { children, oidOf, parseDer, TAG } from "./der";
+import { ecdsaSigValue, SEQUENCE, tlv } from "./der-build";
 import { HASH, OCSP, PUBLIC_KEY, SIGNATURE } from "./oids";
-
-const { asn1 } = forge;
-const U = asn1.Class.UNIVERSAL;
-const T = asn1.Type;
-type Node = forge.asn1.Asn1;
 
 const HASHES: Record<string, "sha1" | "sha256"> = { [HASH.sha1]: "sha1", [HASH.sha256]: "sha256" };
 
-const bin = (b: Uint8Array) => Buffer.from(b).toString("binary");
-const seq = (...items: Node[]) => asn1.create(U, T.SEQUENCE, true, items);
-const oid = (v: string) => asn1.create(U, T.OID, false, asn1.oidToDer(v).getBytes());
-const octets = (b: Uint8Array) => asn1.create(U, T.OCTETSTRING, false, bin(b));
-const explicit = (tag: number, node: Node) => asn1.create(asn1.Class.CONTEXT_SPECIFIC, tag, true, [node]);
-const genTime = (d: Date) =>
-  asn1.create(
-    U,
-    T.GENERALIZEDTIME,
-    false,
-    d
-      .toISOString()
-      .replace(/[-:T]/g, "")
-      .replace(/\.\d+Z$/, "Z"),
+/** GeneralizedTime, whole seconds (RFC 6960 4.2.2.1 and RFC 5280 4.1.2.5.2: no fraction, Z). */
+function genTime(d: Date): Buffer {
+  return tlv(
+    0x18,
+    Buffer.from(
+      d
+        .toISOString()
+        .replace(/[-:T]/g, "")
+        .replace(/\.\d+Z$/, "Z"),
+      "latin1",
+    ),
   );
-const enumerated = (n: number) => asn1.create(U, T.ENUMERATED, false, String.fromCharCode(n));
-const der = (node: Node) => new Uint8Array(Buffer.from(asn1.toDer(node).getBytes(), "binary"));
-const raw = (bytes: Uint8Array) => asn1.fromDer(forge.util.createBuffer(bin(bytes)));
+}
+const enumerated = (n: number) => Buffer.from([0x0a, 0x01, n]);
+const explicit = (n: number, ...inner: Uint8Array[]) => tlv(0xa0 | n, ...inner);
+/** The DER of an OBJECT IDENTIFIER, from its dotted form. */
+function oidDer(dotted: string): Buffer {
+  const arcs = dotted.split(".").map(Number);
+  const bytes: number[] = [arcs[0]! * 40 + arcs[1]!];
+  for (const arc of arcs.slice(2)) {
+    const groups: number[] = [];
+    for (let v = arc; ; v = Math.floor(v / 128)) {
+      groups.unshift(v & 0x7f);
+      if (v < 128) break;
+    }
+    bytes.push(...groups.map((g, i) => (i < groups.length - 1 ? g | 0x80 : g)));
+  }
+  return tlv(0x06, Buffer.from(bytes));
+}
 
 export interface CertId {
   hash: "sha1" | "sha256";
@@ -88,16 +96,32 @@ export function parseOcspRequest(bytes: Uint8Array): OcspRequest | null {
   }
 }
 
-/** Whether a CertID names this issuer: hashes of its subject DN and of its public key bits. */
-export function matchesIssuer(id: CertId, issuerCertificateDer: Uint8Array): boolean {
-  const [tbs] = children(parseDer(issuerCertificateDer));
+/** The name and key hashes a CertID may carry for one issuer, per hash algorithm (RFC 6960 4.1.1). */
+export type IssuerHashes = Record<CertId["hash"], { name: Buffer; key: Buffer }>;
+
+/** The subject DN and public key bits of a certificate, as CertIDs hash them. */
+function subjectAndKeyBits(certificateDer: Uint8Array): { subject: Uint8Array; keyBits: Uint8Array } {
+  const [tbs] = children(parseDer(certificateDer));
   const fields = children(tbs!);
   const offset = fields[0]!.cls === "context" ? 1 : 0;
-  const subject = fields[offset + 4]!;
-  const spki = fields[offset + 5]!;
-  const keyBits = children(spki)[1]!.value.subarray(1);
-  const h = (data: Uint8Array) => createHash(id.hash).update(data).digest();
-  return h(subject.der).equals(Buffer.from(id.issuerNameHash)) && h(keyBits).equals(Buffer.from(id.issuerKeyHash));
+  return { subject: fields[offset + 4]!.der, keyBits: children(fields[offset + 5]!)[1]!.value.subarray(1) };
+}
+
+/** Computed once per CA (the OCSP service keeps them): hashing the issuer per request costs more than the lookup. */
+export function issuerHashes(issuerCertificateDer: Uint8Array): IssuerHashes {
+  const { subject, keyBits } = subjectAndKeyBits(issuerCertificateDer);
+  const h = (alg: string, data: Uint8Array) => createHash(alg).update(data).digest();
+  return {
+    sha1: { name: h("sha1", subject), key: h("sha1", keyBits) },
+    sha256: { name: h("sha256", subject), key: h("sha256", keyBits) },
+  };
+}
+
+/** Whether a CertID names this issuer: hashes of its subject DN and of its public key bits. */
+export function matchesIssuer(id: CertId, issuer: Uint8Array | IssuerHashes): boolean {
+  const hashes = issuer instanceof Uint8Array ? issuerHashes(issuer) : issuer;
+  const { name, key } = hashes[id.hash];
+  return name.equals(id.issuerNameHash) && key.equals(id.issuerKeyHash);
 }
 
 export type CertStatus = { status: "good" } | { status: "unknown" } | { status: "revoked"; revokedAt: Date; reason: RevocationReason };
@@ -121,19 +145,7 @@ export type OcspErrorStatus = Exclude<keyof typeof OCSP_RESPONSE_STATUS, "succes
 
 /** An OCSPResponse carrying only an error status, with no responseBytes (RFC 6960 4.2.1). */
 export function ocspErrorResponse(status: OcspErrorStatus): Uint8Array {
-  return der(seq(enumerated(OCSP_RESPONSE_STATUS[status])));
-}
-
-/** IEEE P1363 (r || s), what WebCrypto returns for ECDSA, to the DER SEQUENCE X.509 expects. */
-function ecdsaDer(p1363: Uint8Array): Uint8Array {
-  const half = p1363.length / 2;
-  const int = (b: Uint8Array) => {
-    let i = 0;
-    while (i < b.length - 1 && b[i] === 0) i++;
-    const v = b.subarray(i);
-    return asn1.create(U, T.INTEGER, false, bin(v[0]! & 0x80 ? new Uint8Array([0, ...v]) : v));
-  };
-  return der(seq(int(p1363.subarray(0, half)), int(p1363.subarray(half))));
+  return new Uint8Array(tlv(SEQUENCE, enumerated(OCSP_RESPONSE_STATUS[status])));
 }
 
 const SIGNATURE_OIDS: Record<string, string> = {
@@ -143,55 +155,87 @@ const SIGNATURE_OIDS: Record<string, string> = {
   "Ed25519/": PUBLIC_KEY.ed25519,
 };
 
+/**
+ * Everything about the responder a response carries, as bytes made once per responder: its
+ * ResponderID byKey (4.2.2.3: SHA-1 of the public key bits), the signature AlgorithmIdentifier,
+ * its certificate (sent along, 4.2.1 `certs`, so clients need no -issuer) and how to sign.
+ */
+export interface OcspResponder {
+  responderId: Buffer;
+  signatureAlgorithm: Buffer;
+  certificates: Buffer;
+  /** The signature over the DER ResponseData, as the BIT STRING carries it (ECDSA: ECDSA-Sig-Value). */
+  sign(tbs: Uint8Array): Uint8Array | Promise<Uint8Array>;
+}
+
+/** The responder parts for a certificate and a WebCrypto-shaped Signer (any key type, an HSM too). */
+export function ocspResponder(responder: Issuer, signerCertificateDer: Uint8Array): OcspResponder {
+  const { signer } = responder;
+  const algorithm = signer.algorithm as Algorithm & { hash?: string };
+  const hashName = typeof algorithm.hash === "string" ? algorithm.hash : "";
+  const sigOid = SIGNATURE_OIDS[`${algorithm.name}/${hashName}`];
+  if (!sigOid) throw new Error(`no OCSP signature algorithm for ${algorithm.name}`);
+  const ecdsa = algorithm.name === "ECDSA";
+  return responderParts(signerCertificateDer, sigOid, async (tbs) => {
+    const signature = await signer.sign(tbs);
+    return ecdsa ? ecdsaSigValue(signature) : signature;
+  });
+}
+
+/** The responder parts from its certificate, signature algorithm OID and a signing function. */
+export function responderParts(certificateDer: Uint8Array, signatureOid: string, sign: OcspResponder["sign"]): OcspResponder {
+  const keyHash = createHash("sha1").update(subjectAndKeyBits(certificateDer).keyBits).digest();
+  const rsa = signatureOid === SIGNATURE.sha256WithRsa;
+  return {
+    responderId: explicit(2, tlv(0x04, keyHash)),
+    signatureAlgorithm: tlv(SEQUENCE, oidDer(signatureOid), ...(rsa ? [Buffer.from([0x05, 0x00])] : [])),
+    certificates: explicit(0, tlv(SEQUENCE, certificateDer)),
+    sign,
+  };
+}
+
+const NONCE_OID = oidDer(OCSP.nonce);
+const BASIC_OID = oidDer(OCSP.basic);
+const GOOD = Buffer.from([0x80, 0x00]);
+const UNKNOWN = Buffer.from([0x82, 0x00]);
+
+function certStatus(status: CertStatus): Buffer {
+  if (status.status === "good") return GOOD;
+  if (status.status === "unknown") return UNKNOWN;
+  // revoked [1] IMPLICIT RevokedInfo { revocationTime, revocationReason [0] EXPLICIT CRLReason OPTIONAL }
+  return tlv(
+    0xa1,
+    genTime(status.revokedAt),
+    ...(status.reason === "unspecified" ? [] : [explicit(0, enumerated(REASON_CODES[status.reason]))]),
+  );
+}
+
 /** The signed response: one SingleResponse per request, the nonce echoed, valid until nextUpdate. */
 export async function signOcspResponse(params: {
-  /** The CA itself or its delegated responder (RFC 6960 4.2.2.2). */
-  responder: Issuer;
-  signerCertificateDer: Uint8Array;
+  /** The CA itself or its delegated responder (RFC 6960 4.2.2.2): a Signer and its certificate, or parts made once. */
+  responder: Issuer | OcspResponder;
+  /** With an Issuer: its certificate, sent along. */
+  signerCertificateDer?: Uint8Array;
   responses: { certId: CertId; status: CertStatus }[];
   nonce?: Uint8Array;
   now: Date;
   nextUpdate: Date;
 }): Promise<Uint8Array> {
-  const [tbs] = children(parseDer(params.signerCertificateDer));
-  const fields = children(tbs!);
-  const spki = fields[(fields[0]!.cls === "context" ? 1 : 0) + 5]!;
-  const keyHash = createHash("sha1").update(children(spki)[1]!.value.subarray(1)).digest();
-
-  const singles = params.responses.map(({ certId, status }) => {
-    const certStatus =
-      status.status === "good"
-        ? asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, "")
-        : status.status === "unknown"
-          ? asn1.create(asn1.Class.CONTEXT_SPECIFIC, 2, false, "")
-          : asn1.create(asn1.Class.CONTEXT_SPECIFIC, 1, true, [
-              genTime(status.revokedAt),
-              ...(status.reason === "unspecified" ? [] : [explicit(0, enumerated(REASON_CODES[status.reason]))]),
-            ]);
-    return seq(raw(certId.der), certStatus, genTime(params.now), explicit(0, genTime(params.nextUpdate)));
-  });
-  const responseData = seq(
-    explicit(2, octets(keyHash)), // responderID byKey
-    genTime(params.now),
-    seq(...singles),
-    ...(params.nonce ? [explicit(1, seq(seq(oid(OCSP.nonce), octets(params.nonce))))] : []),
+  const responder =
+    "responderId" in params.responder ? params.responder : ocspResponder(params.responder, params.signerCertificateDer ?? new Uint8Array());
+  const now = genTime(params.now);
+  const nextUpdate = explicit(0, genTime(params.nextUpdate));
+  const singles = params.responses.map(({ certId, status }) => tlv(SEQUENCE, certId.der, certStatus(status), now, nextUpdate));
+  const tbs = tlv(
+    SEQUENCE,
+    responder.responderId,
+    now,
+    tlv(SEQUENCE, ...singles),
+    ...(params.nonce ? [explicit(1, tlv(SEQUENCE, tlv(SEQUENCE, NONCE_OID, tlv(0x04, params.nonce))))] : []),
   );
-  const tbsDer = der(responseData);
-
-  const { signer } = params.responder;
-  const algorithm = signer.algorithm as Algorithm & { hash?: string };
-  const hashName = typeof algorithm.hash === "string" ? algorithm.hash : "";
-  const sigOid = SIGNATURE_OIDS[`${algorithm.name}/${hashName}`];
-  if (!sigOid) throw new Error(`no OCSP signature algorithm for ${algorithm.name}`);
-  let signature: Uint8Array = await signer.sign(tbsDer);
-  if (algorithm.name === "ECDSA") signature = ecdsaDer(signature);
-  const sigAlg = algorithm.name === "RSASSA-PKCS1-v1_5" ? seq(oid(sigOid), asn1.create(U, T.NULL, false, "")) : seq(oid(sigOid));
-  // The signer's certificate travels with the response, so clients find it without -issuer.
-  const basic = seq(
-    raw(tbsDer),
-    sigAlg,
-    asn1.create(U, T.BITSTRING, false, "\x00" + bin(signature)),
-    explicit(0, seq(raw(params.signerCertificateDer))),
+  const signature = await responder.sign(tbs);
+  const basic = tlv(SEQUENCE, tbs, responder.signatureAlgorithm, tlv(0x03, Buffer.from([0]), signature), responder.certificates);
+  return new Uint8Array(
+    tlv(SEQUENCE, enumerated(OCSP_RESPONSE_STATUS.successful), explicit(0, tlv(SEQUENCE, BASIC_OID, tlv(0x04, basic)))),
   );
-  return der(seq(enumerated(OCSP_RESPONSE_STATUS.successful), explicit(0, seq(oid(OCSP.basic), octets(der(basic))))));
 }

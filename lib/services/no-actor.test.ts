@@ -30,6 +30,7 @@ const NOT_ENTRY_POINTS: Record<string, string> = {
   "notification-channels.openChannel": "pure: decrypts a channel row handed in",
   "notification-channels.trustedPems": "internal read",
   "ocsp-responder.ocspSigner": "internal step of answerOcsp, after its check",
+  "ocsp-responder.openResponder": "internal: the responder this process has open, read by answerOcsp after its check",
   "read-upload.pastedOrUploaded": "pure: the pasted text or the uploaded file's",
   "revocation-state.revocationState": "internal read for Inspect and the doctor, after their check",
   "scheduler.stopScheduler": "graceful shutdown (lib/ops/lifecycle.ts): starts no new run, grants nothing",

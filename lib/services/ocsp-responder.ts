@@ -1,12 +1,14 @@
-import type { OcspResponder } from "@/generated/prisma/client";
+import { createPrivateKey, sign as nodeSign, type KeyObject } from "node:crypto";
+import type { OcspResponder as OcspResponderRow } from "@/generated/prisma/client";
 import { getDb } from "../db";
 import { certificatePem, parseCertificate, signOcspResponderCertificate, type Issuer } from "../pki/certificate";
 import { generateKeyPair } from "../pki/keys";
 import { buildName } from "../pki/names";
+import { responderParts, type OcspResponder } from "../pki/ocsp";
+import { SIGNATURE } from "../pki/oids";
 import { readPemOrDer } from "../pki/pem";
 import { randomSerial } from "../pki/serial";
-import { cachedSigner } from "../signers/cache";
-import { ocspResponderKeyContext, openSealedSigner, sealKey } from "../signers/sealed-key";
+import { ocspResponderKeyContext, openKey, sealKey } from "../signers/sealed-key";
 import type { LoadedIssuer } from "./issuer";
 import { DAY } from "../time";
 
@@ -14,22 +16,63 @@ import { DAY } from "../time";
 const LIFETIME_MS = 30 * DAY;
 const RENEW_WITHIN_MS = 7 * DAY;
 
-/** A stored responder as a signer, from the one signer cache (keyed by its serial: a new responder is a new entry). */
-function loaded(row: Pick<OcspResponder, "authorityId" | "serialHex" | "certificatePem" | "encryptedKey">): Promise<Issuer> {
-  return cachedSigner(`ocsp-responder:${row.authorityId}:${row.serialHex}`, async () => ({
-    certificate: parseCertificate(readPemOrDer(row.certificatePem, ["CERTIFICATE"], "certificate")),
-    signer: await openSealedSigner({ sealed: row.encryptedKey, context: ocspResponderKeyContext(row.authorityId), keyType: "ecdsa-p256" }),
-  }));
+/** A delegated responder ready to sign: its certificate, its response parts and when it must be replaced. */
+export interface LoadedResponder {
+  certificate: Issuer["certificate"];
+  parts: OcspResponder;
+  serialHex: string;
+  notAfter: Date;
+}
+
+/**
+ * The responders this process has open, per CA and CA certificate (a re-keyed CA is another key):
+ * an OCSP request then needs no query for its responder (issue #13). A responder another instance
+ * made meanwhile does not matter: ours is as valid until its own renewal time, when the stored row
+ * is read again (ocspSigner) and the newer one is taken, or a new one made.
+ */
+const open = new Map<string, LoadedResponder>();
+
+/** The open responder of this CA while it has more than a week left; null when it must be read or made. */
+export function openResponder(authorityId: string, caFingerprint: string, now = new Date()): LoadedResponder | null {
+  const hit = open.get(`${authorityId}:${caFingerprint}`);
+  return hit && hit.notAfter.getTime() - now.getTime() > RENEW_WITHIN_MS ? hit : null;
+}
+
+/**
+ * A stored responder, opened. Its key is always P-256 (made below) and lives only as a
+ * node:crypto KeyObject in this process: `crypto.sign` is synchronous and writes the DER
+ * ECDSA-Sig-Value the response carries, with no WebCrypto promise hop per response.
+ */
+function load(ca: LoadedIssuer, row: Pick<OcspResponderRow, "authorityId" | "serialHex" | "notAfter" | "certificatePem" | "encryptedKey">) {
+  const key = `${row.authorityId}:${ca.authority.fingerprintSha256}`;
+  const hit = open.get(key);
+  if (hit && hit.serialHex === row.serialHex) return hit;
+  const certificate = parseCertificate(readPemOrDer(row.certificatePem, ["CERTIFICATE"], "certificate"));
+  const privateKey: KeyObject = createPrivateKey({
+    key: Buffer.from(openKey(row.encryptedKey, ocspResponderKeyContext(row.authorityId))),
+    format: "der",
+    type: "pkcs8",
+  });
+  const sign = (data: Uint8Array) => nodeSign("sha256", data, { key: privateKey, dsaEncoding: "der" });
+  const loaded: LoadedResponder = {
+    certificate,
+    parts: responderParts(new Uint8Array(certificate.rawData), SIGNATURE.ecdsaWithSha256, sign),
+    serialHex: row.serialHex,
+    notAfter: row.notAfter,
+  };
+  open.set(key, loaded);
+  while (open.size > 1000) open.delete(open.keys().next().value!);
+  return loaded;
 }
 
 /**
  * The CA's delegated OCSP signer: the stored one while it has a week left, otherwise a new P-256
  * responder certificate signed by the CA (its validity never past the CA's).
  */
-export async function ocspSigner(ca: LoadedIssuer, now = new Date()): Promise<Issuer> {
+export async function ocspSigner(ca: LoadedIssuer, now = new Date()): Promise<LoadedResponder> {
   const db = getDb();
   const stored = await db.ocspResponder.findUnique({ where: { authorityId: ca.authority.id } });
-  if (stored && stored.notAfter.getTime() - now.getTime() > RENEW_WITHIN_MS) return loaded(stored);
+  if (stored && stored.notAfter.getTime() - now.getTime() > RENEW_WITHIN_MS) return load(ca, stored);
   const key = await generateKeyPair("ecdsa-p256");
   const notBefore = new Date(now.getTime() - 60_000);
   const notAfter = new Date(Math.min(now.getTime() + LIFETIME_MS, ca.authority.notAfter.getTime()));
@@ -47,5 +90,5 @@ export async function ocspSigner(ca: LoadedIssuer, now = new Date()): Promise<Is
     encryptedKey: sealKey(key.pkcs8, ocspResponderKeyContext(ca.authority.id)),
   };
   await db.ocspResponder.upsert({ where: { authorityId: ca.authority.id }, create: { authorityId: ca.authority.id, ...row }, update: row });
-  return loaded({ authorityId: ca.authority.id, ...row });
+  return load(ca, { authorityId: ca.authority.id, ...row });
 }

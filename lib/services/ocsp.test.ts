@@ -11,6 +11,7 @@ import { createAuthority } from "./create-authority";
 import { issueCertificate } from "./issue-certificate";
 import { loadIssuer } from "./issuer";
 import { answerOcsp } from "./ocsp";
+import { revokeAuthority } from "./revoke-authority";
 import { revokeCertificate } from "./revoke-certificate";
 
 let caId: string;
@@ -26,9 +27,9 @@ beforeAll(async () => {
 });
 
 /** Asks about a certificate the way `openssl ocsp` does, and lets openssl check the answer. */
-async function ask(leafPem: string, askCaId = caId) {
+async function ask(leafPem: string, askCaId = caId, issuerPem = issuingPem) {
   const dir = tempDir("cadesk-ocsp-");
-  const f = writeFiles(dir, { "issuer.pem": issuingPem, "leaf.pem": leafPem, "chain.pem": chainPem });
+  const f = writeFiles(dir, { "issuer.pem": issuerPem, "leaf.pem": leafPem, "chain.pem": chainPem });
   opensslOk(["ocsp", "-issuer", f["issuer.pem"]!, "-cert", f["leaf.pem"]!, "-reqout", `${dir}/req.der`]);
   writeFileSync(`${dir}/resp.der`, await answerOcsp(askCaId, new Uint8Array(readFileSync(`${dir}/req.der`))));
   // Only -reqin and -respin: adding -cert would make openssl extend the request with a new nonce.
@@ -78,6 +79,38 @@ describe("OCSP responder", () => {
 
     const other = await createAuthority({ commonName: "OCSP Other" });
     expect(await ask(certificatePem(stray), other.authority.id)).toContain("Responder Error: unauthorized (6)");
+  });
+
+  it("reads the status on every request: a revocation another instance wrote, a revoked intermediate, a revoked CA", async () => {
+    const { getDb } = await import("../db");
+    const { certificate } = await issueCertificate({ caId, commonName: "elsewhere.example.com" });
+    expect(await ask(certificate.certificatePem)).toContain("Cert Status: good");
+    // As another instance sharing the store would write it: nothing in this process hears of it.
+    const revokedAt = new Date("2026-03-04T05:06:07Z");
+    await getDb().certificate.update({
+      where: { id: certificate.id },
+      data: { status: "revoked", revokedAt, revocationReason: "affiliationChanged" },
+    });
+    const revoked = await ask(certificate.certificatePem);
+    expect(revoked).toContain("Response verify OK");
+    expect(revoked).toContain("Cert Status: revoked");
+    expect(revoked).toContain("Revocation Time: Mar  4 05:06:07 2026 GMT");
+    expect(revoked).toContain("Revocation Reason: affiliationChanged (0x3)");
+
+    // An intermediate is answered by its parent's responder, and once revoked it answers for nobody.
+    const rootId = (await getDb().authority.findUniqueOrThrow({ where: { id: caId } })).parentId!;
+    const rootPem = chainPem.slice(0, chainPem.length - issuingPem.length);
+    const sub = await createAuthority({ commonName: "OCSP Short-lived Intermediate", parentId: rootId });
+    const { certificate: leaf } = await issueCertificate({ caId: sub.authority.id, commonName: "under-sub.example.com" });
+    const subAsk = (pem: string) => ask(pem, sub.authority.id, sub.authority.certificatePem);
+    expect(await subAsk(leaf.certificatePem)).toContain("Cert Status: good");
+    expect(await ask(sub.authority.certificatePem, rootId, rootPem)).toContain("Cert Status: good");
+    await revokeAuthority(sub.authority.id, { reason: "cACompromise" });
+    const subRevoked = await ask(sub.authority.certificatePem, rootId, rootPem);
+    expect(subRevoked).toContain("Response verify OK");
+    expect(subRevoked).toContain("Cert Status: revoked");
+    expect(subRevoked).toContain("Revocation Reason: cACompromise (0x2)");
+    expect(await subAsk(leaf.certificatePem)).toContain("Responder Error: internalerror (2)");
   });
 
   it("answers malformed requests with malformedRequest", async () => {

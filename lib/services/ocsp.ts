@@ -1,10 +1,19 @@
 import { assertActing } from "../auth/actor";
 import { getDb } from "../db";
 import { parsePemBlocks } from "../pki/pem";
-import { matchesIssuer, ocspErrorResponse, parseOcspRequest, signOcspResponse, type CertStatus } from "../pki/ocsp";
+import {
+  issuerHashes,
+  matchesIssuer,
+  ocspErrorResponse,
+  parseOcspRequest,
+  signOcspResponse,
+  type CertStatus,
+  type IssuerHashes,
+} from "../pki/ocsp";
 import type { RevocationReason } from "../pki/revocation-reasons";
+import { readOcspStatus } from "../stores/revocation";
 import { loadIssuer } from "./issuer";
-import { ocspSigner } from "./ocsp-responder";
+import { ocspSigner, openResponder } from "./ocsp-responder";
 import { metrics } from "../ops/metrics";
 
 /** How long a response may be cached: revocation reaches OCSP clients within this. */
@@ -22,33 +31,43 @@ const REUSE_MS = 5 * 60 * 1000;
 const reused = new Map<string, { der: Uint8Array; thisUpdate: number }>();
 
 /**
+ * What a request needs to know about its CA and does not change while the CA's certificate stays
+ * the same: the name and key hashes CertIDs carry (RFC 6960 4.1.1). Keyed by the CA's
+ * fingerprint, which the per-request query returns, so a re-keyed CA is hashed anew.
+ */
+const issuers = new Map<string, { fingerprint: string; hashes: IssuerHashes }>();
+
+async function hashesOf(caId: string, fingerprint: string): Promise<IssuerHashes | null> {
+  const hit = issuers.get(caId);
+  if (hit?.fingerprint === fingerprint) return hit.hashes;
+  const row = await getDb().authority.findUnique({ where: { id: caId }, select: { certificatePem: true, fingerprintSha256: true } });
+  if (!row) return null;
+  const hashes = issuerHashes(parsePemBlocks(row.certificatePem)[0]!.der);
+  issuers.set(caId, { fingerprint: row.fingerprintSha256, hashes });
+  while (issuers.size > 1000) issuers.delete(issuers.keys().next().value!);
+  return hashes;
+}
+
+/**
  * Answers an OCSP request for one of cadesk's CAs, signed by the CA's delegated responder: good,
- * revoked (with time and reason) or unknown for each certificate asked about.
+ * revoked (with time and reason) or unknown for each certificate asked about. Per request: one
+ * query (the CA's row and the serials' rows, lib/stores/revocation.ts); the CA's hashes and the
+ * open responder are kept in memory, and an unchanged answer without a nonce is not signed again.
  */
 export async function answerOcsp(caId: string, request: Uint8Array, now = new Date()): Promise<Uint8Array> {
   assertActing("answer OCSP requests");
   const parsed = parseOcspRequest(request);
   if (!parsed) return refuse("malformedRequest");
-  const authority = await getDb().authority.findUnique({ where: { id: caId }, select: { id: true, certificatePem: true } });
-  if (!authority) return refuse("unauthorized");
-  const issuerDer = parsePemBlocks(authority.certificatePem)[0]!.der;
-  // A request about another CA's certificates is not ours to answer (RFC 6960 2.3).
-  if (!parsed.certIds.every((id) => matchesIssuer(id, issuerDer))) return refuse("unauthorized");
-  let issuer;
-  try {
-    issuer = await loadIssuer(caId, now);
-  } catch {
-    return refuse("internalError");
-  }
   const serials = parsed.certIds.map((id) => id.serialHex);
-  // Leaves and the intermediate CAs this CA signed.
-  const select = { serialHex: true, status: true, revokedAt: true, revocationReason: true } as const;
-  const stored = [
-    ...(await getDb().certificate.findMany({ where: { authorityId: caId, serialHex: { in: serials } }, select })),
-    ...(await getDb().authority.findMany({ where: { parentId: caId, serialHex: { in: serials } }, select })),
-  ];
+  const { authority, issued } = await readOcspStatus(caId, serials);
+  if (!authority) return refuse("unauthorized");
+  const hashes = await hashesOf(caId, authority.fingerprintSha256);
+  // A request about another CA's certificates is not ours to answer (RFC 6960 2.3).
+  if (!hashes || !parsed.certIds.every((id) => matchesIssuer(id, hashes))) return refuse("unauthorized");
+  // A revoked or expired CA signs nothing, its responder's answers included (as loadIssuer refuses).
+  if (authority.status === "revoked" || authority.notAfter <= now) return refuse("internalError");
   const responses = parsed.certIds.map((certId) => {
-    const certificate = stored.find((c) => c.serialHex === certId.serialHex);
+    const certificate = issued.find((c) => c.serialHex === certId.serialHex);
     const status: CertStatus = !certificate
       ? { status: "unknown" }
       : certificate.status === "revoked"
@@ -61,10 +80,19 @@ export async function answerOcsp(caId: string, request: Uint8Array, now = new Da
     metrics().ocspRequests.inc({ status: status.status });
     return { certId, status };
   });
-  const signer = await ocspSigner(issuer, now);
+  let responder = openResponder(caId, authority.fingerprintSha256, now);
+  if (!responder) {
+    let issuer;
+    try {
+      issuer = await loadIssuer(caId, now);
+    } catch {
+      return refuse("internalError");
+    }
+    responder = await ocspSigner(issuer, now);
+  }
   const key = parsed.nonce
     ? null
-    : `${caId}:${signer.certificate.serialNumber}:` +
+    : `${caId}:${responder.serialHex}:` +
       responses
         .map(({ certId, status }) =>
           [
@@ -78,8 +106,7 @@ export async function answerOcsp(caId: string, request: Uint8Array, now = new Da
   if (hit && now.getTime() >= hit.thisUpdate && now.getTime() - hit.thisUpdate < REUSE_MS) return hit.der;
   const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const der = await signOcspResponse({
-    responder: signer,
-    signerCertificateDer: new Uint8Array(signer.certificate.rawData),
+    responder: responder.parts,
     responses,
     nonce: parsed.nonce,
     now: thisUpdate,

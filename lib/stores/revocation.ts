@@ -1,0 +1,74 @@
+/**
+ * The revocation reads OCSP and CRLs make at volume (issue #13), as raw SQL: Prisma's query
+ * compiler and row mapping cost several times the index look-ups themselves. The SQL is the same
+ * on SQLite and PostgreSQL (quoted identifiers, bound parameters, UNION ALL), and both stores'
+ * suites run it (ocsp*.test.ts, crl-paging.test.ts with CADESK_TEST_POSTGRES).
+ */
+import { Prisma } from "@/generated/prisma/client";
+import { getDb } from "../db";
+
+/** A DateTime column as either store's raw driver hands it over (Date, ISO text or epoch ms). */
+function toDate(value: Date | string | number | null): Date | null {
+  if (value === null) return null;
+  return value instanceof Date ? value : new Date(typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value);
+}
+
+export interface RevocationRow {
+  serialHex: string;
+  status: string;
+  revokedAt: Date | null;
+  revocationReason: string | null;
+}
+
+/** What one OCSP request needs from the store: the CA's own row and the rows of the serials asked about. */
+export interface OcspStatusRead {
+  /** Null when there is no such CA. */
+  authority: { fingerprintSha256: string; status: string; notAfter: Date } | null;
+  /** Leaves and intermediate CAs this CA issued, among the serials asked about. */
+  issued: RevocationRow[];
+}
+
+type Raw = { kind: number; serialHex: string; status: string; revokedAt: Date | string | number | null; revocationReason: string | null };
+
+/**
+ * One round trip per OCSP request: the CA (so a revoked, expired or re-keyed CA counts at once on
+ * every instance), then its leaves and the intermediates it signed with these serials, each by its
+ * unique (authorityId, serialHex) index or the Authority's parentId. The status is never cached:
+ * a revocation on any instance is answered "revoked" by every instance on the next request.
+ */
+export async function readOcspStatus(authorityId: string, serials: string[]): Promise<OcspStatusRead> {
+  const list = Prisma.join(serials);
+  const rows = await getDb().$queryRaw<(Raw & { notAfter: Date | string | number | null })[]>`
+    SELECT 0 AS "kind", "fingerprintSha256" AS "serialHex", "status", "revokedAt", "revocationReason", "notAfter"
+      FROM "Authority" WHERE "id" = ${authorityId}
+    UNION ALL
+    SELECT 1, "serialHex", "status", "revokedAt", "revocationReason", NULL
+      FROM "Certificate" WHERE "authorityId" = ${authorityId} AND "serialHex" IN (${list})
+    UNION ALL
+    SELECT 2, "serialHex", "status", "revokedAt", "revocationReason", NULL
+      FROM "Authority" WHERE "parentId" = ${authorityId} AND "serialHex" IN (${list})`;
+  const own = rows.find((r) => Number(r.kind) === 0);
+  return {
+    authority: own ? { fingerprintSha256: own.serialHex, status: own.status, notAfter: toDate(own.notAfter)! } : null,
+    issued: rows
+      .filter((r) => Number(r.kind) !== 0)
+      .map((r) => ({ serialHex: r.serialHex, status: r.status, revokedAt: toDate(r.revokedAt), revocationReason: r.revocationReason })),
+  };
+}
+
+/**
+ * One page of a CA's revoked leaves in serial order, after `after` (keyset pagination on the
+ * (authorityId, status, serialHex) index: each page is one index range read, no OFFSET, no sort).
+ */
+export async function revokedLeavesPage(
+  authorityId: string,
+  after: string,
+  limit: number,
+): Promise<{ serialHex: string; revokedAt: Date | null; revocationReason: string | null }[]> {
+  const rows = await getDb().$queryRaw<{ serialHex: string; revokedAt: Date | string | number | null; revocationReason: string | null }[]>`
+    SELECT "serialHex", "revokedAt", "revocationReason" FROM "Certificate"
+    WHERE "authorityId" = ${authorityId} AND "status" = 'revoked' AND "serialHex" > ${after}
+    ORDER BY "serialHex" LIMIT ${limit}`;
+  for (const row of rows) (row as { revokedAt: Date | null }).revokedAt = toDate(row.revokedAt);
+  return rows as { serialHex: string; revokedAt: Date | null; revocationReason: string | null }[];
+}
