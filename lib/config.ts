@@ -234,6 +234,11 @@ const ENV = {
 
   /** How often the in-app scheduler runs (CRLs, expiry notices, deliveries). */
   CADESK_SCHEDULER_SECONDS: wholeNumber("seconds", 5, 86_400, 60),
+  /**
+   * How long a notice being sent stays its instance's: after that, another instance marks it
+   * "uncertain" (its sender died mid-send) instead of sending it again. Longer than any send.
+   */
+  CADESK_DELIVERY_LEASE_SECONDS: wholeNumber("seconds", 10, 3_600, 120),
   /** Port of the built-in TLS echo server. */
   CADESK_ECHO_PORT: port(8443, { anyFree: true }),
 

@@ -82,6 +82,7 @@ const POSTGRES_SUITES = [
   "lib/services/lifecycle.test.ts",
   "lib/services/job-run.test.ts",
   "lib/services/notifications.test.ts",
+  "lib/services/delivery-failover.test.ts",
   "lib/services/security.test.ts",
   "lib/services/oidc-sign-in.test.ts",
   "lib/services/ocsp.test.ts",

@@ -300,7 +300,10 @@ export const openApiDocument = {
       post: {
         summary: "Send a test notification now and return the logged delivery",
         parameters: [idParam],
-        responses: { 200: jsonResponse("The delivery (status delivered or failed, lastResult)", ZDeliveryResponse), ...errors(401, 404) },
+        responses: {
+          200: jsonResponse("The delivery (status delivered, failed or uncertain, lastResult)", ZDeliveryResponse),
+          ...errors(401, 404),
+        },
       },
     },
     "/notifications/rules": {
@@ -318,6 +321,14 @@ export const openApiDocument = {
         summary: "The delivery log, newest first",
         parameters: queryParameters(ZDeliveriesQuery),
         responses: { 200: jsonResponse("Deliveries", items(ZDeliveryResponse)), ...errors(401) },
+      },
+    },
+    "/notifications/deliveries/{id}/resend": {
+      post: {
+        summary:
+          "Send an uncertain delivery (its instance died while sending: it may have arrived) or a failed one again now, under the same id; audited",
+        parameters: [idParam],
+        responses: { 200: jsonResponse("The delivery with its new outcome", ZDeliveryResponse), ...errors(401, 404, 409) },
       },
     },
     "/certificates/{id}/pkcs12": {

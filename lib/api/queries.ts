@@ -22,7 +22,7 @@ export const ZAuditExportQuery = ZAuditQuery.extend({ format: fileFormat("json")
 /** GET /certificates/{id}/download */
 export const ZDownloadQuery = z.object({ format: ZExportFormat.default("pem") });
 
-export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
+export const DELIVERY_STATUSES = ["pending", "sending", "delivered", "failed", "uncertain"] as const;
 
 /** GET /notifications/deliveries: newest first, up to `limit`. */
 export const ZDeliveriesQuery = z.object({

@@ -172,9 +172,11 @@ describe("real API answers match the OpenAPI document's response schemas", () =>
     });
     expect(renamed.body.name).toBe("responses hook, renamed");
     expect((await call("GET", "/notifications/channels", "/notifications/channels")).body.items.length).toBeGreaterThan(0);
-    expect((await call("POST", "/notifications/channels/{id}/test", `/notifications/channels/${ids.channel}/test`)).body.status).toBe(
-      "failed",
-    );
+    const tested = await call("POST", "/notifications/channels/{id}/test", `/notifications/channels/${ids.channel}/test`);
+    expect(tested.body.status).toBe("failed");
+    const resent = await call("POST", "/notifications/deliveries/{id}/resend", `/notifications/deliveries/${tested.body.id}/resend`);
+    expect(resent.body).toMatchObject({ id: tested.body.id, status: "failed", attempts: 2 });
+    expect((await call("POST", "/notifications/deliveries/{id}/resend", "/notifications/deliveries/nope/resend")).status).toBe(404);
     expect((await call("GET", "/notifications/deliveries", "/notifications/deliveries")).body.items.length).toBeGreaterThan(0);
   }, 60_000);
 

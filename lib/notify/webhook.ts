@@ -7,6 +7,13 @@ export interface SendResult {
   ok: boolean;
   /** What the receiver answered ("HTTP 200", "250 2.0.0 OK") or, on failure, what went wrong in plain words. */
   detail: string;
+  /**
+   * A failure after the whole message had gone out, with no answer (the connection broke or timed
+   * out): it may have arrived, so it is not sent again automatically.
+   */
+  uncertain?: boolean;
+  /** A failure that sending again would not mend without repeating it (some recipients have it). */
+  final?: boolean;
 }
 
 const TIMEOUT_MS = 10_000;
@@ -56,8 +63,20 @@ export function sendWebhook(
         else resolve({ ok: false, detail });
       },
     );
+    // Once the whole body is written the receiver may act on it before its answer is lost
+    // (a reset or a timeout then says nothing about whether it did): that outcome is uncertain.
+    let handedOver = false;
+    request.on("finish", () => (handedOver = true));
     request.on("timeout", () => request.destroy(Object.assign(new Error("timeout"), { code: "TIMEOUT" })));
-    request.on("error", (error) => resolve({ ok: false, detail: networkFailure(error, target.host) }));
+    request.on("error", (error) => {
+      const detail = networkFailure(error, target.host);
+      if (!handedOver) return resolve({ ok: false, detail });
+      resolve({
+        ok: false,
+        uncertain: true,
+        detail: `The whole request went out to ${target.host}, then: ${detail} The receiver may have acted on it before the connection broke.`,
+      });
+    });
     request.end(body);
   });
 }

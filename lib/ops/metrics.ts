@@ -55,7 +55,7 @@ export function metrics(): Metrics {
     }),
     deliveries: new client.Counter({
       name: "cadesk_notification_delivery_attempts_total",
-      help: "Notification delivery attempts by outcome (delivered, retry, failed).",
+      help: "Notification delivery attempts by outcome (delivered, retry, failed, uncertain: the sender died or the connection broke after the whole message went out).",
       labelNames: ["outcome"],
       registers,
     }),
@@ -110,7 +110,7 @@ export function registerStoreGauges(read: () => Promise<StoreGauges>): void {
     }),
     deliveries: new client.Gauge({
       name: "cadesk_notification_deliveries",
-      help: "Notification deliveries in the store, by status (pending, delivered, failed).",
+      help: "Notification deliveries in the store, by status (pending, sending, delivered, failed, uncertain).",
       labelNames: ["status"],
       registers,
       async collect() {

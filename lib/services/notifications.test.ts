@@ -6,7 +6,7 @@ import { afterAll, beforeAll, it } from "../testing/system";
 import { getDb } from "../db";
 import { webhookSignature } from "../notify/webhook";
 import { createAuthority } from "./create-authority";
-import { deliverDue, MAX_ATTEMPTS, sendTestNotification } from "./deliver-notifications";
+import { deliverDue, MAX_ATTEMPTS, resendDelivery, sendTestNotification } from "./deliver-notifications";
 import { exportCertificate } from "./export-certificate";
 import { queueExpiryNotices, reachedThreshold } from "./expiry-notices";
 import { issueCertificate } from "./issue-certificate";
@@ -297,7 +297,7 @@ describe("e-mail notifications", () => {
     expect(mail.raw).toMatch(new RegExp(`^Message-ID: <${delivery!.id}@cadesk\\.notifications>\r?$`, "m"));
   });
 
-  it("sends a delivery again under the same Message-ID when its instance died before recording the outcome", async () => {
+  it("does not send again by itself a delivery whose instance died before recording the outcome; Send again keeps its Message-ID", async () => {
     const ca = (await createAuthority({ commonName: "Mail Repeat CA" })).authority.id;
     const channel = await createChannel(channelInput("Repeat mail"));
     await createRule({ channelId: channel.id, caId: ca, daysBefore: [7] });
@@ -307,13 +307,17 @@ describe("e-mail notifications", () => {
     await queueExpiryNotices(day54);
     const first = (await deliverDue(day54)).find((d) => d.channelId === channel.id)!;
     const firstMail = mails.at(-1)!;
-    // What a crash after the server's 250 leaves: the row still pending, its claim run out.
+    const count = mails.length;
+    // What a crash after the server's 250 leaves: the attempt committed as "sending", no outcome.
     await getDb().notificationDelivery.update({
       where: { id: first.id },
-      data: { status: "pending", deliveredAt: null, nextAttemptAt: day54 },
+      data: { status: "sending", deliveredAt: null, lastResult: null, nextAttemptAt: day54 },
     });
-    const again = (await deliverDue(day54)).find((d) => d.id === first.id);
-    expect(again).toMatchObject({ status: "delivered" });
+    expect((await deliverDue(new Date(day54.getTime() + 1000))).find((d) => d.id === first.id)).toBeUndefined();
+    expect(await getDb().notificationDelivery.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({ status: "uncertain" });
+    expect(mails).toHaveLength(count);
+    const again = await resendDelivery(first.id);
+    expect(again).toMatchObject({ status: "delivered", attempts: 2 });
     const secondMail = mails.at(-1)!;
     expect(secondMail).not.toBe(firstMail);
     const id = (raw: string) => /^Message-ID: (.*?)\r?$/m.exec(raw)?.[1];

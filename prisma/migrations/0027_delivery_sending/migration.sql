@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "NotificationDelivery" ADD COLUMN "sendingAt" DATETIME;
+ALTER TABLE "NotificationDelivery" ADD COLUMN "sendingBy" TEXT;
+
