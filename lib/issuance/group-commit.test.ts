@@ -3,7 +3,7 @@ import { getDb } from "../db";
 import { createAuthority } from "../services/create-authority";
 import { issueCertificate } from "../services/issue-certificate";
 import { beforeAll, it } from "../testing/system";
-import { GroupCommit } from "./group-commit";
+import { GroupCommit, ItemRefused } from "./group-commit";
 import { groupCommitStats } from "./store";
 
 describe("GroupCommit", () => {
@@ -42,6 +42,20 @@ describe("GroupCommit", () => {
     const results = await Promise.allSettled([1, 2, 3].map((i) => group.add(i)));
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect((results[1] as PromiseRejectedResult).reason.message).toBe("bad row 2");
+  });
+
+  it("an item the commit refuses is rejected alone, in the same batch, without a retry", async () => {
+    const commits: number[][] = [];
+    const group = new GroupCommit<number, number>({
+      maxBatch: 10,
+      commit: async (items) => {
+        commits.push(items);
+        return items.map((i) => (i === 2 ? new ItemRefused(new Error("CA changed")) : i * 10));
+      },
+    });
+    const results = await Promise.allSettled([1, 2, 3].map((i) => group.add(i)));
+    expect(results.map((r) => (r.status === "fulfilled" ? r.value : (r.reason as Error).message))).toEqual([10, "CA changed", 30]);
+    expect(commits).toEqual([[1, 2, 3]]);
   });
 });
 

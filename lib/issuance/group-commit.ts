@@ -8,9 +8,17 @@
  * knows which writes may share a commit.
  */
 
+/** A result that refuses its one item (the others of the batch still commit): `add` rejects with `error`. */
+export class ItemRefused {
+  constructor(readonly error: unknown) {}
+}
+
 export interface GroupCommitOptions<T, R> {
-  /** Commits every item in one transaction and returns their results in the same order; a throw fails them all. */
-  commit: (items: T[]) => Promise<R[]>;
+  /**
+   * Commits every item in one transaction and returns their results in the same order; a throw
+   * fails them all, an ItemRefused in place of a result refuses that item only (it was not committed).
+   */
+  commit: (items: T[]) => Promise<(R | ItemRefused)[]>;
   /** Upper bound of one batch (keeps each statement under the store's bound-parameter limits). */
   maxBatch: number;
 }
@@ -61,7 +69,7 @@ export class GroupCommit<T, R> {
   }
 
   private async commitBatch(batch: Pending<T, R>[]): Promise<void> {
-    let results: R[];
+    let results: (R | ItemRefused)[];
     try {
       results = await this.options.commit(batch.map((p) => p.item));
     } catch (error) {
@@ -74,6 +82,10 @@ export class GroupCommit<T, R> {
     this.stats.batches++;
     this.stats.items += batch.length;
     this.stats.largest = Math.max(this.stats.largest, batch.length);
-    batch.forEach((pending, i) => pending.resolve(results[i]!));
+    batch.forEach((pending, i) => {
+      const result = results[i]!;
+      if (result instanceof ItemRefused) pending.reject(result.error);
+      else pending.resolve(result);
+    });
   }
 }

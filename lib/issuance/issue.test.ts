@@ -110,3 +110,73 @@ describe("issue()", () => {
     expect(error.message).toMatch(/"client-p256" is not a host name.*spiffe:\/\//);
   });
 });
+
+describe("the pipeline's CA cache: another instance's change counts at once", () => {
+  const operator: Actor = { type: "user", id: "cache-op", label: "op@example.test", role: "operator", userId: "cache-op", ip: null };
+  const revokedMessage = /was revoked on .*it can no longer sign/;
+
+  async function freshCa(name: string) {
+    const id = (await createAuthority({ commonName: name })).authority.id;
+    // Issue once so the CA's row and chain are cached in this process.
+    await issue(request({ caId: id }));
+    return id;
+  }
+
+  it("a revocation written by another instance refuses the next issuance, with the usual error", async () => {
+    const id = await freshCa("Cache Revoked CA");
+    await getDb().authority.update({ where: { id }, data: { status: "revoked", revokedAt: new Date() } });
+    const error = await refused(issue(request({ caId: id })));
+    expect(error.code).toBe("INVALID_INPUT");
+    expect(error.message).toMatch(revokedMessage);
+  });
+
+  it("a revocation between the checks and the commit: the commit refuses it and nothing is stored", async () => {
+    const id = await freshCa("Cache Race CA");
+    const before = { certificates: await getDb().certificate.count(), audit: await getDb().auditEvent.count() };
+    let revoked = false;
+    const error = await refused(
+      issue(
+        request({
+          caId: id,
+          policy: [
+            {
+              // Runs after the CA was checked from the cache: another instance revokes it now.
+              name: "revoke-meanwhile",
+              check: async () => {
+                if (revoked) return;
+                revoked = true;
+                await getDb().authority.update({ where: { id }, data: { status: "revoked", revokedAt: new Date() } });
+              },
+            },
+          ],
+        }),
+      ),
+    );
+    expect(error.message).toMatch(revokedMessage);
+    expect(await getDb().certificate.count()).toBe(before.certificates);
+    expect(await getDb().auditEvent.count()).toBe(before.audit);
+  });
+
+  it("operator lists both ways: removed refuses at once, added allows at once", async () => {
+    const id = await freshCa("Cache Operators CA");
+    await getDb().authority.update({ where: { id }, data: { operatorIds: JSON.stringify(["someone-else"]) } });
+    const error = await refused(runAs(operator, () => issue(request({ caId: id }))));
+    expect(error.code).toBe("FORBIDDEN");
+    expect(error.message).toMatch(/not among the operators allowed to use the CA "Cache Operators CA"/);
+    // The refusal left the restricted row in the cache; opening the CA elsewhere counts at once.
+    await getDb().authority.update({ where: { id }, data: { operatorIds: JSON.stringify(["someone-else", operator.id]) } });
+    expect((await runAs(operator, () => issue(request({ caId: id })))).certificate.authorityId).toBe(id);
+  });
+
+  it("a policy written by another instance counts at once; the chain comes with the result", async () => {
+    const root = (await createAuthority({ commonName: "Cache Policy Root" })).authority;
+    const id = (await createAuthority({ commonName: "Cache Policy Intermediate", parentId: root.id })).authority.id;
+    const issued = await issue(request({ caId: id }));
+    const chain = await getDb().authority.findMany({ where: { id: { in: [id, root.id] } } });
+    const pem = (caId: string) => chain.find((a) => a.id === caId)!.certificatePem;
+    expect(issued.chainPem).toBe(pem(id) + pem(root.id));
+    await getDb().authority.update({ where: { id }, data: { issuancePolicy: JSON.stringify({ maxValidityDays: 10 }) } });
+    const error = await refused(issue(request({ caId: id, validityDays: 30 })));
+    expect(error.code).toBe("POLICY_VIOLATION");
+  });
+});

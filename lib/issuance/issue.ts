@@ -11,11 +11,11 @@ import { x509 } from "../pki/crypto-provider";
 import { generateKeyPair, privateKeyPem } from "../pki/keys";
 import { signLeafFromTemplate } from "../pki/leaf-template";
 import { randomSerial } from "../pki/serial";
-import { issuerUrls, loadIssuer, type LoadedIssuer } from "../services/issuer";
+import { issuerUrls, loadIssuerForIssuance, type IssuanceIssuer } from "../services/issuer";
 import { leafSans } from "./names";
-import { ISSUANCE_POLICY_CHECKS, runPolicyChecks } from "./policy";
+import { ISSUANCE_POLICY_CHECKS, runPolicyChecks, type IssuancePolicyContext } from "./policy";
 import type { IssuanceRequest, KeySource } from "./request";
-import { storeWithAudit } from "./store";
+import { StaleIssuerError, storeWithAudit } from "./store";
 import { leafValidity } from "./validity";
 
 export interface IssuanceResult {
@@ -23,6 +23,8 @@ export interface IssuanceResult {
   /** The new private key, when cadesk generated it (returned even when it is also kept). */
   privateKeyPem?: string;
   warnings: string[];
+  /** The issuing CA's certificate and those above it, as `download?format=chain` gives them. */
+  chainPem: string;
 }
 
 /**
@@ -57,17 +59,55 @@ async function resolveKey(key: KeySource) {
   return { publicKey: key.publicKey, source: key.source };
 }
 
+/** Attempts before a CA that keeps changing under a request is reported (each change is another instance's write). */
+const ATTEMPTS = 3;
+
 export async function issue(request: IssuanceRequest): Promise<IssuanceResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await issueOnce(request, attempt > 1);
+    } catch (error) {
+      if (!(error instanceof StaleIssuerError)) throw error;
+      if (attempt >= ATTEMPTS) {
+        throw new AppError(
+          "CONFLICT",
+          "The CA was changed several times while this certificate was being issued from it; send the request again.",
+          "caId",
+        );
+      }
+    }
+  }
+}
+
+/**
+ * The CA as the checks should see it: the cached row, or the stored one when `fresh`. A refusal
+ * made from a cached row is made again from the stored row, so a CA that an admin just opened to
+ * this operator (on any instance) is not refused from an old copy.
+ */
+async function checkedIssuer(request: IssuanceRequest, context: Omit<IssuancePolicyContext, "issuer">, fresh: boolean) {
+  for (let retried = fresh; ; retried = true) {
+    let issuer: IssuanceIssuer | undefined;
+    try {
+      issuer = await loadIssuerForIssuance(request.caId, context.now, { fresh: retried });
+      const policyChecks = await runPolicyChecks({ ...context, issuer }, [...ISSUANCE_POLICY_CHECKS, ...(request.policy ?? [])]);
+      return { issuer, policyChecks };
+    } catch (error) {
+      if (retried || !(error instanceof AppError) || (issuer && !issuer.cached)) throw error;
+    }
+  }
+}
+
+async function issueOnce(request: IssuanceRequest, fresh: boolean): Promise<IssuanceResult> {
   const now = request.now ?? new Date();
   authorize(request);
   const commonName = request.subject.getField("CN")[0];
   const sans = leafSans(request.profile, commonName, request.sans);
-  const issuer: LoadedIssuer = await loadIssuer(request.caId, now);
   const keyType = keyTypeOf(request.key);
-  const policyChecks = await runPolicyChecks({ request, subject: request.subject, commonName, sans, issuer, keyType, now }, [
-    ...ISSUANCE_POLICY_CHECKS,
-    ...(request.policy ?? []),
-  ]);
+  const { issuer, policyChecks } = await checkedIssuer(
+    request,
+    { request, subject: request.subject, commonName, sans, keyType, now },
+    fresh,
+  );
   const validity = leafValidity(request.validityDays, issuer.authority, now);
   // The key comes after every check: an RSA-4096 pair costs a second, not worth making for a refusal.
   const key = await resolveKey(request.key);
@@ -84,9 +124,19 @@ export async function issue(request: IssuanceRequest): Promise<IssuanceResult> {
     issuerUrls: issuerUrls(issuer.authority.id),
   });
   const keepKey = "pkcs8" in key && request.keepKey ? key.pkcs8 : undefined;
-  const stored = await storeWithAudit({ request, certificate, sans, keyType, source: key.source, keepKey, policyChecks });
+  const stored = await storeWithAudit({
+    request,
+    certificate,
+    sans,
+    keyType,
+    source: key.source,
+    keepKey,
+    policyChecks,
+    issuerVersions: issuer.versions,
+  });
   return {
     certificate: stored,
+    chainPem: issuer.chainPem,
     privateKeyPem: "pkcs8" in key && key.pkcs8 ? privateKeyPem(key.pkcs8) : undefined,
     warnings: validity.warnings,
   };

@@ -7,7 +7,8 @@ import type { SignedLeaf } from "../pki/leaf-template";
 import type { San } from "../pki/names";
 import { auditEventData } from "../services/audit";
 import { certificateKeyContext, sealKey } from "../signers/sealed-key";
-import { GroupCommit } from "./group-commit";
+import { forgetIssuers, issuerVersion, ISSUER_VERSION_SELECT } from "../services/issuer";
+import { GroupCommit, ItemRefused } from "./group-commit";
 import type { IssuanceRequest } from "./request";
 
 export interface StoreParams {
@@ -19,27 +20,92 @@ export interface StoreParams {
   /** PKCS#8 to keep sealed; absent when the user opted out, for CSRs, and for renewals of those. */
   keepKey?: Uint8Array;
   policyChecks: string[];
+  /** issuerVersion (lib/services/issuer.ts) of every CA of the chain, as the checks saw it. */
+  issuerVersions: Map<string, string>;
+}
+
+/**
+ * The CA (or one above it) changed between the checks and the commit: nothing was stored, and the
+ * pipeline runs the request again against the stored row (lib/issuance/issue.ts), which gives
+ * today's answer: a refusal with its usual error, or a certificate.
+ */
+export class StaleIssuerError extends Error {
+  constructor(readonly authorityIds: string[]) {
+    super(`The CA changed while a certificate was being issued from it (${authorityIds.join(", ")}).`);
+    this.name = "StaleIssuerError";
+  }
 }
 
 type CertificateRow = Omit<Certificate, "status" | "revokedAt" | "revocationReason" | "createdAt">;
 type AuditRow = ReturnType<typeof auditEventData>;
 
+type Item = { certificate: CertificateRow; audit: AuditRow; issuerVersions: Map<string, string> };
+
+/** Thrown inside the transaction to roll it back: these items' CAs changed. */
+class StaleItems {
+  constructor(
+    readonly items: Set<Item>,
+    readonly authorityIds: Set<string>,
+  ) {}
+}
+
+/**
+ * One transaction: the inserts first (on SQLite the first write takes the database's write lock,
+ * so what is read after it is the latest committed state; on PostgreSQL the read is a statement
+ * after the inserts, READ COMMITTED), then one read of the version columns of every CA the batch's
+ * chains name. Items whose CA changed roll the transaction back and are reported.
+ */
+async function commitChecked(items: Item[]): Promise<Certificate[] | StaleItems> {
+  const db = getDb();
+  const ids = new Set(items.flatMap((i) => [...i.issuerVersions.keys()]));
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        const rows = await tx.certificate.createManyAndReturn({ data: items.map((i) => i.certificate) });
+        await tx.auditEvent.createMany({ data: items.map((i) => i.audit) });
+        const stored = await tx.authority.findMany({ where: { id: { in: [...ids] } }, select: ISSUER_VERSION_SELECT });
+        const current = new Map(stored.map((a) => [a.id, issuerVersion(a)]));
+        const staleIds = new Set(
+          [...ids].filter((id) => items.some((i) => i.issuerVersions.has(id) && i.issuerVersions.get(id) !== current.get(id))),
+        );
+        if (staleIds.size) {
+          throw new StaleItems(new Set(items.filter((i) => [...i.issuerVersions].some(([id, v]) => current.get(id) !== v))), staleIds);
+        }
+        // RETURNING promises no order: match the rows back by id.
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        return items.map((i) => byId.get(i.certificate.id)!);
+      },
+      // A batch waits for the one before it, not for the default 2 s / 5 s on a loaded machine.
+      { maxWait: 60_000, timeout: 60_000 },
+    );
+  } catch (error) {
+    if (error instanceof StaleItems) return error;
+    throw error;
+  }
+}
+
 /**
  * Issuances committed together (group-commit.ts): one transaction with one multi-row insert of
  * certificates and one of their audit events, whatever the batch size, on SQLite and PostgreSQL
- * alike (Prisma's createManyAndReturn/createMany, no store-specific SQL).
+ * alike (Prisma's createManyAndReturn/createMany, no store-specific SQL), plus one read that
+ * confirms every CA is still as the checks saw it.
  */
-const commits = new GroupCommit<{ certificate: CertificateRow; audit: AuditRow }, Certificate>({
+const commits = new GroupCommit<Item, Certificate>({
   maxBatch: 200,
   commit: async (items) => {
-    const db = getDb();
-    const [rows] = await db.$transaction([
-      db.certificate.createManyAndReturn({ data: items.map((i) => i.certificate) }),
-      db.auditEvent.createMany({ data: items.map((i) => i.audit) }),
-    ]);
-    // RETURNING promises no order: match the rows back by id.
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return items.map((i) => byId.get(i.certificate.id)!);
+    const results = new Map<Item, Certificate | ItemRefused>();
+    let left = items;
+    while (left.length) {
+      const outcome = await commitChecked(left);
+      if (!(outcome instanceof StaleItems)) {
+        left.forEach((item, i) => results.set(item, outcome[i]!));
+        break;
+      }
+      forgetIssuers(outcome.authorityIds);
+      for (const item of outcome.items) results.set(item, new ItemRefused(new StaleIssuerError([...outcome.authorityIds])));
+      left = left.filter((item) => !outcome.items.has(item));
+    }
+    return items.map((item) => results.get(item)!);
   },
 });
 
@@ -55,6 +121,7 @@ export async function storeWithAudit(params: StoreParams): Promise<Certificate> 
   const id = randomUUID();
   const { commonName, serialHex } = certificate;
   return commits.add({
+    issuerVersions: params.issuerVersions,
     certificate: {
       id,
       authorityId: request.caId,

@@ -39,8 +39,9 @@ export async function assertChainAllows(
   sans: San[],
   subject?: Parameters<typeof subjectAsGeneralName>[0],
   commonName?: string,
+  chain?: Authority[],
 ): Promise<void> {
-  const sources = await chainConstraints(authorityId);
+  const sources = await chainConstraints(authorityId, chain);
   if (sources.length === 0) return;
   const names = sans.map(sanAsGeneralName);
   const all = sources.flatMap((s) => [...s.constraints.permitted, ...s.constraints.excluded]);
@@ -70,7 +71,7 @@ export function assertPolicyAllows(
 
 export const nameConstraintsCheck: IssuancePolicyCheck = {
   name: "name-constraints",
-  check: (ctx) => assertChainAllows(ctx.issuer.authority.id, ctx.sans, ctx.subject, ctx.commonName),
+  check: (ctx) => assertChainAllows(ctx.issuer.authority.id, ctx.sans, ctx.subject, ctx.commonName, ctx.issuer.chain),
 };
 
 export const issuancePolicyCheck: IssuancePolicyCheck = {

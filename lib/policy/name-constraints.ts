@@ -111,9 +111,12 @@ export interface ConstraintSource {
   constraints: NameConstraints;
 }
 
-/** The constraints of a CA and of every parent above it, nearest first; CAs without any are left out. */
-export async function chainConstraints(authorityId: string): Promise<ConstraintSource[]> {
-  const chain = await authorityChain(authorityId);
+/**
+ * The constraints of a CA and of every parent above it, nearest first; CAs without any are left
+ * out. `chain` is the CA's chain when the caller has it (the issuance pipeline's cached one).
+ */
+export async function chainConstraints(authorityId: string, chain?: Authority[]): Promise<ConstraintSource[]> {
+  chain ??= await authorityChain(authorityId);
   return chain.flatMap((a) => {
     const constraints = constraintsOfCertificate(a);
     return constraints ? [{ authority: { id: a.id, commonName: a.commonName }, constraints }] : [];

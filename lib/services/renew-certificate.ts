@@ -41,7 +41,7 @@ export async function renewCertificate(
   const days = Math.max(1, Math.round((old.notAfter.getTime() - old.notBefore.getTime()) / DAY));
   const source = old.source as "generated" | "csr";
   const keyReturned = source === "generated" && returnsKeyToCaller(via, old.encryptedKey !== null, currentActor().role);
-  const { certificate, privateKeyPem, warnings } = await issue({
+  const { certificate, privateKeyPem, warnings, chainPem } = await issue({
     entryPoint: "renewal",
     caId: old.authorityId,
     profile: old.profile as LeafProfile,
@@ -66,5 +66,5 @@ export async function renewCertificate(
     await applyEchoSettings({ certificateId: certificate.id, clientCaIds: echo.clientCaIds, clientAuth: echo.clientAuth });
   }
   if (certificate.encryptedKey) await followRenewal(old.id, certificate.id);
-  return { certificate, privateKeyPem: keyReturned ? privateKeyPem : undefined, warnings };
+  return { certificate, privateKeyPem: keyReturned ? privateKeyPem : undefined, warnings, chainPem };
 }
