@@ -18,17 +18,27 @@ export async function register() {
     // Next only logs a failing instrumentation hook and keeps serving a dashboard that cannot
     // work (no store, no admin, no keys), so a failure here ends the process with its reason.
     await runAs(SYSTEM_ACTOR, async () => {
-      const { prepareDataDir, announceFirstRun } = await import("./lib/startup");
+      // With CADESK_WORKERS > 1 this runs in every worker (lib/ops/cluster.ts): the leader starts
+      // first and alone, so the keys and the first admin exist before the others read them.
+      const { isLeader } = await import("./lib/ops/cluster");
+      const { prepareDataDir, announceFirstRun, registerPeerSyncs } = await import("./lib/startup");
       prepareDataDir();
-      await announceFirstRun();
+      if (isLeader()) await announceFirstRun();
+      // Every worker listens on the echo and HTTPS ports (the cluster shares the sockets, so every
+      // core does handshakes) and applies another worker's change when asked.
+      registerPeerSyncs();
       const { startEchoFromSettings } = await import("./lib/services/echo-settings");
       await startEchoFromSettings();
       const { startDashboardHttps } = await import("./lib/services/dashboard-tls");
       await startDashboardHttps();
+      // Runs are claimed per period across instances anyway (lib/services/job-run.ts); one claimant
+      // per instance is enough.
       const { startScheduler } = await import("./lib/services/scheduler");
-      startScheduler();
+      if (isLeader()) startScheduler();
       const { registerLifecycle } = await import("./lib/ops/lifecycle");
       registerLifecycle();
+      const { markStarted } = await import("./lib/ops/cluster");
+      markStarted();
     }).catch(async (error: unknown) => {
       const { AppError } = await import("./lib/errors");
       // The reason on one line; for anything but an AppError (a bug), where it happened below it.

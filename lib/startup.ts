@@ -3,6 +3,8 @@ import path from "node:path";
 import { loadApiToken } from "./api/auth";
 import { readConfig } from "./config";
 import { loadMasterKey } from "./master-key";
+import { registerPeerSync } from "./ops/cluster";
+import { runAs, SYSTEM_ACTOR } from "./auth/actor";
 
 /**
  * Makes the data dir private (0700) and creates the master key and API token on first start, so
@@ -32,4 +34,15 @@ export async function announceFirstRun(): Promise<void> {
   if (created) console.log(`[cadesk] Created the first admin ${created.email} from CADESK_ADMIN_EMAIL.`);
   if (await hasUsers()) return;
   console.log(`[cadesk] First run: open ${readConfig().publicUrl}/setup and enter this setup token: ${setupToken()}`);
+}
+
+/**
+ * What this worker applies when another worker of the cluster changed a listener's settings
+ * (lib/ops/cluster.ts): the echo server's saved settings, and the certificate the HTTPS front serves.
+ */
+export function registerPeerSyncs(): void {
+  registerPeerSync("echo", () => runAs(SYSTEM_ACTOR, async () => (await import("./services/echo-settings")).syncEchoSettings()));
+  registerPeerSync("dashboard-tls", () =>
+    runAs(SYSTEM_ACTOR, async () => (await import("./services/dashboard-certificate")).reloadDashboardCertificate()),
+  );
 }

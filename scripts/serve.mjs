@@ -5,10 +5,14 @@
 // - HTTP request duration by route for /metrics;
 // - graceful shutdown: on SIGTERM/SIGINT stop accepting, finish in-flight requests and the current
 //   scheduler job, close the echo server and the HTTPS front, exit within CADESK_SHUTDOWN_SECONDS;
-// - one instance per SQLite file: a second `npm start` on the same store is refused with a message.
+// - one instance per SQLite file: a second `npm start` on the same store is refused with a message;
+// - CADESK_WORKERS processes (default: one per core) sharing the port through node:cluster, the
+//   primary holding the store's lock and replacing a worker that dies (scripts/cluster.mjs).
 // Usage: node scripts/serve.mjs --port 3000 [--host 127.0.0.1]
+import cluster from "node:cluster";
 import { randomUUID } from "node:crypto";
 import http from "node:http";
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import next from "next";
 import pino from "pino";
@@ -19,6 +23,7 @@ import { malformedPath } from "./malformed-path.mjs";
 import { routeLabel } from "./route-label.mjs";
 import { leanRoutes } from "./lean-routes.mjs";
 import { frontToken, parseTrustedProxies, settleForwarded } from "./forwarded.mjs";
+import { joinCluster, runPrimary } from "./cluster.mjs";
 
 const { values: args } = parseArgs({ options: { port: { type: "string" }, host: { type: "string" } } });
 const port = Number(args.port ?? process.env.PORT ?? 3000);
@@ -34,109 +39,157 @@ if (!Number.isInteger(graceSeconds) || graceSeconds < 1 || graceSeconds > 600) {
 
 const { trusted: trustedProxies, error: proxiesRefused } = parseTrustedProxies(process.env.CADESK_TRUSTED_PROXIES);
 if (proxiesRefused) fail(proxiesRefused);
-frontToken(); // before the app starts its HTTPS front, which sends it
 
-const log = pino({ level, base: { service: "cadesk" }, timestamp: pino.stdTimeFunctions.isoTime });
+// One worker per core unless told otherwise; 1 serves from this process as before (no cluster).
+const workersRaw = process.env.CADESK_WORKERS ?? "";
+const workerCount = workersRaw === "" ? availableParallelism() : /^\d{1,2}$/.test(workersRaw) ? Number(workersRaw) : NaN;
+if (!(workerCount >= 1 && workerCount <= 64)) fail(`CADESK_WORKERS=${workersRaw}: expected a whole number of processes between 1 and 64.`);
+
+const registryKey = Symbol.for("cadesk.metricsRegistry");
+const baseLog = pino({ level, base: { service: "cadesk" }, timestamp: pino.stdTimeFunctions.isoTime });
+
+if (cluster.isPrimary && workerCount > 1) {
+  // The primary serves nothing: it holds the store, starts and replaces the workers (scripts/cluster.mjs).
+  const refused = claimStore(port);
+  if (refused) fail(refused);
+  runPrimary({ count: workerCount, port, host, graceSeconds, log: baseLog, frontToken: frontToken() });
+} else {
+  await serve();
+}
 
 function fail(message) {
   console.error(`[cadesk] ${message}`);
   process.exit(1);
 }
 
-// ---- Metrics: request durations, into the registry the app's /metrics serves -----------------
-const registryKey = Symbol.for("cadesk.metricsRegistry");
-globalThis[registryKey] ??= new client.Registry();
-const httpDuration = new client.Histogram({
-  name: "cadesk_http_request_duration_seconds",
-  help: "HTTP request duration by route (ids replaced by :id), method and status.",
-  labelNames: ["route", "method", "status"],
-  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
-  registers: [globalThis[registryKey]],
-});
-
-const SANE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
-
-// ---- The server --------------------------------------------------------------------------------
-const refused = claimStore(port);
-if (refused) fail(refused);
-process.env.NEXT_MANUAL_SIG_HANDLE = "true"; // this file handles SIGTERM/SIGINT, not Next
-process.env.PORT = String(port); // the default CADESK_PUBLIC_URL names the port actually served
-const app = next({ dev: false, dir: root, hostname: host ?? "localhost", port });
-const handle = app.getRequestHandler();
-try {
-  await app.prepare();
-} catch (error) {
-  fail(`The dashboard could not start: ${String(error?.message ?? error).split("\n")[0]}`);
-}
-
-// The API and PKI endpoints skip Next's per-request machinery (scripts/lean-routes.mjs);
-// CADESK_NEXT_ONLY=1 sends them through Next like the pages (for comparison, or to rule it out).
-const nextOnly = process.env.CADESK_NEXT_ONLY === "1";
-if (!["", "0", "1"].includes(process.env.CADESK_NEXT_ONLY ?? ""))
-  fail(`CADESK_NEXT_ONLY=${process.env.CADESK_NEXT_ONLY}: expected 1 or 0.`);
-const dispatch = nextOnly ? null : leanRoutes({ dir: root, port });
-
-let stopping = false;
-const server = http.createServer((req, res) => {
-  const started = process.hrtime.bigint();
-  settleForwarded(req, trustedProxies);
-  const given = req.headers["x-request-id"];
-  const requestId = typeof given === "string" && SANE_ID.test(given) ? given : randomUUID();
-  req.headers["x-request-id"] = requestId;
-  res.setHeader("X-Request-Id", requestId);
-  if (stopping) res.setHeader("Connection", "close");
-  const pathname = (req.url ?? "/").split("?")[0];
-  log.debug({ requestId, method: req.method, path: pathname.slice(0, 200) }, "request received");
-  res.on("close", () => {
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const route = routeLabel(pathname);
-    httpDuration.observe({ route, method: req.method, status: String(res.statusCode) }, seconds);
-    const line = {
-      requestId,
-      method: req.method,
-      route,
-      path: pathname.slice(0, 200),
-      status: res.statusCode,
-      ms: Math.round(seconds * 1e4) / 10,
-    };
-    if (!res.writableFinished) line.aborted = true;
-    if (route === "/_next/*") log.debug(line, "request");
-    else log.info(line, "request");
-    if (stopping) server.closeIdleConnections();
-  });
-  if (malformedPath(pathname)) {
-    res.writeHead(400, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
-    res.end("The request path is not valid percent-encoding.\n");
-    return;
+/** This process serves: the only one (CADESK_WORKERS=1), or one worker of the cluster. */
+async function serve() {
+  // A worker learns its slot and the shared HTTPS front token from the primary before the app starts.
+  let log = baseLog;
+  let slot = null;
+  let app = null;
+  let server = null;
+  let stopping = false;
+  if (cluster.isWorker) {
+    const init = await joinCluster({ registry: () => globalThis[registryKey], onShutdown: (signal) => void shutdown(signal) });
+    slot = init.slot;
+    globalThis[Symbol.for("cadesk.frontToken")] = init.frontToken;
+    log = baseLog.child({ worker: slot });
+    // The primary is gone (killed): nobody replaces workers or answers IPC any more, so stop too.
+    process.on("disconnect", () => void shutdown("disconnect"));
   }
-  if (dispatch) dispatch(req, res, pathname, () => handle(req, res));
-  else handle(req, res);
-});
-server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeouts (60 s)
-server.listen(port, host, () => log.info({ port, host: host ?? "all interfaces" }, "listening"));
-server.on("error", (error) =>
-  fail(error.code === "EADDRINUSE" ? `Port ${port} is already in use: set PORT to a free port.` : error.message),
-);
+  frontToken(); // before the app starts its HTTPS front, which sends it
+  // instrumentation.ts resolves this when its start-up work is done (lib/ops/cluster.ts markStarted):
+  // Next runs it in the background after prepare(), so "listening" alone does not mean started.
+  const appStarted = new Promise((resolve) => (globalThis[Symbol.for("cadesk.started")] = resolve));
 
-/** Hooks the app registers in instrumentation.ts: stop taking work, then let running work finish. */
-const lifecycle = () => globalThis[Symbol.for("cadesk.lifecycle")] ?? {};
-
-async function shutdown(signal) {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal, graceSeconds }, "shutting down: no new connections, finishing requests in flight");
-  setTimeout(() => {
-    log.error({ graceSeconds }, "shutdown did not finish in time; exiting anyway");
-    process.exit(1);
-  }, graceSeconds * 1000).unref();
-  await lifecycle().stopAccepting?.();
-  await new Promise((resolve) => {
-    server.close(resolve);
-    server.closeIdleConnections();
+  // ---- Metrics: request durations, into the registry the app's /metrics serves -----------------
+  globalThis[registryKey] ??= new client.Registry();
+  const httpDuration = new client.Histogram({
+    name: "cadesk_http_request_duration_seconds",
+    help: "HTTP request duration by route (ids replaced by :id), method and status.",
+    labelNames: ["route", "method", "status"],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [globalThis[registryKey]],
   });
-  await lifecycle().drain?.();
-  await app.close?.();
-  log.info("stopped");
-  process.exit(0);
+
+  const SANE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+  // ---- The server --------------------------------------------------------------------------------
+  // A cluster's primary holds the store for all its workers.
+  if (!cluster.isWorker) {
+    const refused = claimStore(port);
+    if (refused) fail(refused);
+  }
+  process.env.NEXT_MANUAL_SIG_HANDLE = "true"; // this file handles SIGTERM/SIGINT, not Next
+  process.env.PORT = String(port); // the default CADESK_PUBLIC_URL names the port actually served
+  app = next({ dev: false, dir: root, hostname: host ?? "localhost", port });
+  const handle = app.getRequestHandler();
+  try {
+    await app.prepare();
+  } catch (error) {
+    fail(`The dashboard could not start: ${String(error?.message ?? error).split("\n")[0]}`);
+  }
+
+  // The API and PKI endpoints skip Next's per-request machinery (scripts/lean-routes.mjs);
+  // CADESK_NEXT_ONLY=1 sends them through Next like the pages (for comparison, or to rule it out).
+  const nextOnly = process.env.CADESK_NEXT_ONLY === "1";
+  if (!["", "0", "1"].includes(process.env.CADESK_NEXT_ONLY ?? ""))
+    fail(`CADESK_NEXT_ONLY=${process.env.CADESK_NEXT_ONLY}: expected 1 or 0.`);
+  const dispatch = nextOnly ? null : leanRoutes({ dir: root, port });
+
+  server = http.createServer((req, res) => {
+    const started = process.hrtime.bigint();
+    settleForwarded(req, trustedProxies);
+    const given = req.headers["x-request-id"];
+    const requestId = typeof given === "string" && SANE_ID.test(given) ? given : randomUUID();
+    req.headers["x-request-id"] = requestId;
+    res.setHeader("X-Request-Id", requestId);
+    if (slot !== null) res.setHeader("X-Cadesk-Worker", String(slot));
+    if (stopping) res.setHeader("Connection", "close");
+    const pathname = (req.url ?? "/").split("?")[0];
+    log.debug({ requestId, method: req.method, path: pathname.slice(0, 200) }, "request received");
+    res.on("close", () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = routeLabel(pathname);
+      httpDuration.observe({ route, method: req.method, status: String(res.statusCode) }, seconds);
+      const line = {
+        requestId,
+        method: req.method,
+        route,
+        path: pathname.slice(0, 200),
+        status: res.statusCode,
+        ms: Math.round(seconds * 1e4) / 10,
+      };
+      if (!res.writableFinished) line.aborted = true;
+      if (route === "/_next/*") log.debug(line, "request");
+      else log.info(line, "request");
+      if (stopping) server.closeIdleConnections();
+    });
+    if (malformedPath(pathname)) {
+      res.writeHead(400, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
+      res.end("The request path is not valid percent-encoding.\n");
+      return;
+    }
+    if (dispatch) dispatch(req, res, pathname, () => handle(req, res));
+    else handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeouts (60 s)
+  server.listen(port, host, () => {
+    log.info({ port, host: host ?? "all interfaces" }, "listening");
+    if (cluster.isWorker) void appStarted.then(() => process.connected && process.send({ cadesk: "ready" }));
+  });
+  server.on("error", (error) =>
+    fail(error.code === "EADDRINUSE" ? `Port ${port} is already in use: set PORT to a free port.` : error.message),
+  );
+
+  /** Hooks the app registers in instrumentation.ts: stop taking work, then let running work finish. */
+  const lifecycle = () => globalThis[Symbol.for("cadesk.lifecycle")] ?? {};
+
+  async function shutdown(signal) {
+    if (stopping) return;
+    stopping = true;
+    // A worker's listener is one of several on the primary's socket: the primary says "shutting
+    // down" once every worker has closed its own (scripts/cluster.mjs).
+    if (cluster.isWorker) log.info({ signal }, "worker stopping: no new connections, finishing requests in flight");
+    else log.info({ signal, graceSeconds }, "shutting down: no new connections, finishing requests in flight");
+    setTimeout(() => {
+      log.error({ graceSeconds }, "shutdown did not finish in time; exiting anyway");
+      process.exit(1);
+    }, graceSeconds * 1000).unref();
+    await lifecycle().stopAccepting?.();
+    const closed = server?.listening
+      ? new Promise((resolve) => {
+          server.close(resolve);
+          server.closeIdleConnections();
+        })
+      : Promise.resolve();
+    if (cluster.isWorker && process.connected) process.send({ cadesk: "closed" });
+    await closed;
+    await lifecycle().drain?.();
+    await app?.close?.();
+    log.info("stopped");
+    process.exit(0);
+  }
+  for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => void shutdown(signal));
 }
-for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => void shutdown(signal));

@@ -3,6 +3,7 @@ import { apiActor } from "../api/auth";
 import { errorResponse } from "../api/respond";
 import { readConfig } from "../config";
 import { readStoreGauges } from "../data/store-metrics";
+import { clusterHook } from "./cluster";
 import { metrics, registerStoreGauges } from "./metrics";
 
 const digest = (s: string) => createHash("sha256").update(s).digest();
@@ -18,9 +19,14 @@ function isMetricsToken(request: Request): boolean {
 export async function metricsResponse(request: Request): Promise<Response> {
   try {
     if (!isMetricsToken(request)) await apiActor(request);
-    registerStoreGauges(() => readStoreGauges());
+    const storeRegistry = registerStoreGauges(() => readStoreGauges());
     const { registry } = metrics();
-    return new Response(await registry.metrics(), { headers: { "Content-Type": registry.contentType, "Cache-Control": "no-store" } });
+    // Every worker's counters merged by the cluster's primary, or this process's own.
+    const merged = await clusterHook()?.metrics();
+    if (merged && "error" in merged) throw new Error(`The workers' metrics could not be merged: ${merged.error}`);
+    const perProcess = merged ? merged.text : await registry.metrics();
+    const body = `${perProcess.replace(/\n*$/, "\n")}${await storeRegistry.metrics()}`;
+    return new Response(body, { headers: { "Content-Type": registry.contentType, "Cache-Control": "no-store" } });
   } catch (error) {
     return errorResponse(error);
   }

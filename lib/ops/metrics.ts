@@ -5,7 +5,10 @@
  *
  * Counters and histograms are per instance (Prometheus sums them across instances); gauges that
  * describe the store (expiring certificates, CRL age, deliveries) are read from the database at
- * scrape time, so every instance reports the same truth.
+ * scrape time, so every instance reports the same truth. With CADESK_WORKERS > 1 the per-process
+ * registry of every worker is merged by the cluster's primary (lib/ops/cluster.ts); the store
+ * gauges live in a registry of their own, read once by the worker that answers the scrape (summed
+ * over workers they would count every certificate once per worker).
  */
 import client from "prom-client";
 
@@ -78,16 +81,17 @@ export interface StoreGauges {
   deliveriesByStatus: { status: string; count: number }[];
 }
 
-let storeGauges: { expiring: client.Gauge; crlAge: client.Gauge; deliveries: client.Gauge } | undefined;
+let storeGauges: { registry: client.Registry; expiring: client.Gauge; crlAge: client.Gauge; deliveries: client.Gauge } | undefined;
 
-/** Registers the store gauges once, filled by `read()` on each scrape. */
-export function registerStoreGauges(read: () => Promise<StoreGauges>): void {
-  if (storeGauges) return;
-  const registers = [metrics().registry];
+/** Registers the store gauges once, filled by `read()` on each scrape; returns their registry. */
+export function registerStoreGauges(read: () => Promise<StoreGauges>): client.Registry {
+  if (storeGauges) return storeGauges.registry;
+  const registers = [new client.Registry()];
   let pending: Promise<StoreGauges> | null = null;
   // One database read per scrape, shared by the three gauges' collect callbacks.
   const snapshot = () => (pending ??= read().finally(() => setTimeout(() => (pending = null), 0)));
   storeGauges = {
+    registry: registers[0]!,
     expiring: new client.Gauge({
       name: "cadesk_certificates_expiring",
       help: "Valid (not revoked) certificates that expire within 7 or 30 days, by issuing CA.",
@@ -119,4 +123,5 @@ export function registerStoreGauges(read: () => Promise<StoreGauges>): void {
       },
     }),
   };
+  return storeGauges.registry;
 }

@@ -10,6 +10,7 @@ import { applyEchoConfig, echoRuntime } from "../tls/echo-runtime";
 import type { EchoTlsConfig } from "../tls/echo-server";
 import { parseInput } from "../validations/parse";
 import { ZEchoSettingsInput, type TEchoSettingsInput } from "../validations/tls";
+import { syncPeers } from "../ops/cluster";
 import { servingPems } from "./export-certificate";
 
 /** The echo server's settings and listener state (for a page, lib/data/echo.ts reads the same). */
@@ -89,6 +90,9 @@ export async function applyEchoSettings(raw: unknown): Promise<EchoStatus> {
   } catch {
     // echoStatus() carries the reason (port in use ...); the settings are saved for the next start.
   }
+  // The other workers (CADESK_WORKERS) share the echo port: they apply the saved row now, not
+  // within ECHO_FOLLOW_MS, so the next handshake meets the new settings whichever worker takes it.
+  await syncPeers("echo");
   return echoStatus();
 }
 

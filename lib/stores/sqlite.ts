@@ -16,7 +16,44 @@ export function createSqliteClient(databaseUrl: string): PrismaClient {
   // The store holds encrypted keys and the inventory: readable by the service account only.
   chmodSync(file, 0o600);
   enableWriteAheadLog(file);
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}` }) });
+  return new PrismaClient({ adapter: immediateTransactions(new PrismaBetterSQLite3({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS })) });
+}
+
+/**
+ * How long a write waits for another process's transaction (better-sqlite3's busy timeout) before
+ * SQLITE_BUSY. Several processes write to one file when CADESK_WORKERS > 1 (or a backup runs);
+ * each holds the write lock for one short transaction (a group commit's batch is a few ms).
+ */
+export const BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * Prisma's better-sqlite3 adapter starts every transaction with a plain BEGIN (DEFERRED): the
+ * write lock is taken at the first write. In WAL mode a transaction that has read and then writes
+ * after another process committed fails at once with SQLITE_BUSY_SNAPSHOT, which no busy timeout
+ * retries (https://www.sqlite.org/lang_transaction.html, "deferred"): with several workers an ACME
+ * nonce check or a CRL number claim would then fail under load. BEGIN IMMEDIATE takes the write
+ * lock first, waiting up to the busy timeout for another process's commit; within one process the
+ * adapter's own mutex already runs transactions one at a time. Reads outside transactions do not
+ * wait (WAL).
+ */
+function immediateTransactions(
+  factory: PrismaBetterSQLite3,
+): Pick<PrismaBetterSQLite3, "provider" | "adapterName" | "connect" | "connectToShadowDb"> {
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connectToShadowDb: () => factory.connectToShadowDb(),
+    async connect() {
+      const adapter = await factory.connect();
+      const sqlite = (adapter as unknown as { client?: Database.Database }).client;
+      if (!sqlite || typeof sqlite.prepare !== "function") {
+        throw new Error("The better-sqlite3 adapter changed shape (no client.prepare): review lib/stores/sqlite.ts before upgrading it.");
+      }
+      const prepare = sqlite.prepare.bind(sqlite);
+      sqlite.prepare = ((source: string) => prepare(source === "BEGIN" ? "BEGIN IMMEDIATE" : source)) as typeof sqlite.prepare;
+      return adapter;
+    },
+  };
 }
 
 /**
