@@ -3,7 +3,7 @@
  * (Debian's `hey` and `openssl s_time`) with their output parsed, and the figure table.
  */
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import net from "node:net";
 
 /** Seconds each load runs (every load is time-boxed, so a run takes minutes, not hours). */
@@ -96,16 +96,38 @@ export type Load = { perSecond: number; p50Ms?: number; p99Ms?: number; note?: s
  * CPU time (user + system) a process has used, in ms, from /proc/PID/stat. Divided by the
  * requests it answered, this is a cost per request that does not depend on how loaded the shared
  * machine is, unlike requests per second (a single-threaded Node process gets a far smaller share
- * of a crowded machine than a multi-threaded Go server).
+ * of a crowded machine than a multi-threaded Go server). Includes the process's children, live
+ * (CADESK_WORKERS: the cluster's workers) and reaped (cutime/cstime), so a cluster's cost is all of it.
  */
 export function cpuMsOf(pid: number | undefined): number | undefined {
   if (!pid) return undefined;
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ 100)
+    const fields = statFields(pid);
+    const own = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]); // utime stime cutime cstime
+    const children = childPids(pid).reduce((sum, child) => sum + (cpuMsOf(child) ?? 0), 0);
+    return (own * 1000) / 100 + children; // clock ticks (USER_HZ 100)
   } catch {
     return undefined;
   }
+}
+
+/** /proc/PID/stat after the command name: fields[0] is the state, fields[1] the parent pid. */
+function statFields(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+}
+
+/** The live children of a process (Linux /proc). */
+export function childPids(pid: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (Number(statFields(Number(entry))[1]) === pid) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
 }
 
 const perRequest = (before: number | undefined, after: number | undefined, requests: number) =>
@@ -191,10 +213,10 @@ export async function sTime(port: number, files: { cert: string; key: string; ca
   return { perSecond: Number(m[1]) / Number(m[2]), cpuMs: perRequest(cpuBefore, cpuMsOf(pid), Number(m[1])) };
 }
 
-/** The resident set size of a process, from /proc (Linux). */
+/** The resident set size of a process and its children (a cluster's workers), from /proc (Linux). */
 export function rssMiB(pid: number): number {
   const kb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
-  return kb / 1024;
+  return kb / 1024 + childPids(pid).reduce((sum, child) => sum + rssMiB(child), 0);
 }
 
 export function percentile(values: number[], p: number): number {

@@ -6,7 +6,7 @@
 // - graceful shutdown: on SIGTERM/SIGINT stop accepting, finish in-flight requests and the current
 //   scheduler job, close the echo server and the HTTPS front, exit within CADESK_SHUTDOWN_SECONDS;
 // - one instance per SQLite file: a second `npm start` on the same store is refused with a message;
-// - CADESK_WORKERS processes (default: one per core) sharing the port through node:cluster, the
+// - CADESK_WORKERS processes (auto: one per core) sharing the port through node:cluster, the
 //   primary holding the store's lock and replacing a worker that dies (scripts/cluster.mjs).
 // Usage: node scripts/serve.mjs --port 3000 [--host 127.0.0.1]
 import cluster from "node:cluster";
@@ -40,10 +40,12 @@ if (!Number.isInteger(graceSeconds) || graceSeconds < 1 || graceSeconds > 600) {
 const { trusted: trustedProxies, error: proxiesRefused } = parseTrustedProxies(process.env.CADESK_TRUSTED_PROXIES);
 if (proxiesRefused) fail(proxiesRefused);
 
-// One worker per core unless told otherwise; 1 serves from this process as before (no cluster).
+// One process unless told otherwise (CADESK_WORKERS=N, or "auto": one per core).
 const workersRaw = process.env.CADESK_WORKERS ?? "";
-const workerCount = workersRaw === "" ? availableParallelism() : /^\d{1,2}$/.test(workersRaw) ? Number(workersRaw) : NaN;
-if (!(workerCount >= 1 && workerCount <= 64)) fail(`CADESK_WORKERS=${workersRaw}: expected a whole number of processes between 1 and 64.`);
+const workerCount =
+  workersRaw === "" ? 1 : workersRaw === "auto" ? availableParallelism() : /^\d{1,2}$/.test(workersRaw) ? Number(workersRaw) : NaN;
+if (!(workerCount >= 1 && workerCount <= 64))
+  fail(`CADESK_WORKERS=${workersRaw}: expected auto (one per core) or a whole number of processes between 1 and 64.`);
 
 const registryKey = Symbol.for("cadesk.metricsRegistry");
 const baseLog = pino({ level, base: { service: "cadesk" }, timestamp: pino.stdTimeFunctions.isoTime });
