@@ -4,7 +4,7 @@
  * own SQLite file, in this spec's port block) that trusts the CA through NODE_EXTRA_CA_CERTS and
  * is configured by CADESK_OIDC_*, so the other specs' server is untouched. Covers the role
  * mapping (admin, viewer), a person in no mapped group, a tampered state, re-authentication in a
- * pop-up, sign-out at cadesk and at the provider, the break-glass password, and screenshots.
+ * pop-up, sign-out at cadesk and at the provider (with id_token_hint), the break-glass password, and screenshots.
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import Database from "better-sqlite3";
@@ -226,7 +226,9 @@ test("a sensitive action re-authenticates at the provider in a pop-up; the setti
   await context.close();
 });
 
-test("sign-out ends the cadesk session and offers the provider's sign-out", async ({ browser }) => {
+test("sign-out ends the cadesk session and offers the provider's sign-out, with the session's ID token as id_token_hint", async ({
+  browser,
+}) => {
   const context = await freshContext(browser);
   const page = await context.newPage();
   await signIn(page, "victor");
@@ -237,7 +239,14 @@ test("sign-out ends the cadesk session and offers the provider's sign-out", asyn
   await page.goto("/");
   await expect(page).toHaveURL(/\/sign-in/);
   await page.goto("/sign-in?signed-out=provider");
+  // The link goes through cadesk (/auth/oidc/logout), which adds the hint (RP-Initiated Logout 1.0 section 2).
+  const endSession = page.waitForRequest((r) => r.url().startsWith(`${provider.issuer}/session/end?`));
   await page.getByRole("link", { name: "Sign out of Corp SSO too" }).click();
+  const query = new URL((await endSession).url()).searchParams;
+  expect(query.get("client_id")).toBe(provider.clientId);
+  expect(query.get("post_logout_redirect_uri")).toBe(`${CADESK}/sign-in`);
+  const hint = JSON.parse(Buffer.from(query.get("id_token_hint")!.split(".")[1]!, "base64url").toString("utf8"));
+  expect(hint).toMatchObject({ iss: provider.issuer, aud: provider.clientId, sub: "victor" });
   await page.getByRole("button", { name: "Yes, sign me out" }).click();
   await expect(page).toHaveURL(`${CADESK}/sign-in`);
   // Signed out there too: the next sign-in asks for the login again.

@@ -1,8 +1,18 @@
 "use server";
 
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { runAs } from "@/lib/auth/actor";
-import { actAs, actPublicly, clearSessionCookie, readSessionActor, requestMeta, setSessionCookie } from "@/lib/auth/request";
+import { LOGOUT_COOKIE, LOGOUT_COOKIE_MAX, logoutCookieOptions } from "@/lib/auth/oidc/client";
+import {
+  actAs,
+  actPublicly,
+  clearSessionCookie,
+  readSessionActor,
+  requestMeta,
+  servedOverHttps,
+  setSessionCookie,
+} from "@/lib/auth/request";
 import { safeNext } from "@/lib/auth/safe-next";
 import { formFailure, formText, type FormState } from "@/lib/form-state";
 import { completeSetup, confirmPassword, signIn, signOut } from "@/lib/services/users";
@@ -52,7 +62,10 @@ export async function confirmPasswordAction(_: FormState, form: FormData): Promi
 export async function signOutAction(): Promise<void> {
   const actor = await readSessionActor();
   const token = await clearSessionCookie();
-  const viaProvider = actor ? await runAs(actor, () => signOut(token)) : false;
-  // People of the identity provider are still signed in there: the sign-in page offers its sign-out.
+  const { viaProvider, sealedIdToken } = actor ? await runAs(actor, () => signOut(token)) : { viaProvider: false, sealedIdToken: null };
+  // People of the identity provider are still signed in there: the sign-in page offers its sign-out
+  // (/auth/oidc/logout), which sends the session's ID token as id_token_hint, kept for it in a cookie.
+  if (sealedIdToken && sealedIdToken.length <= LOGOUT_COOKIE_MAX)
+    (await cookies()).set(LOGOUT_COOKIE, sealedIdToken, logoutCookieOptions(servedOverHttps(await headers())));
   redirect(viaProvider ? "/sign-in?signed-out=provider" : "/sign-in");
 }

@@ -8,10 +8,12 @@ export const IDLE_MS = 12 * 3600_000;
 export const ABSOLUTE_MS = 7 * 24 * 3600_000;
 const TOUCH_MS = 60_000;
 
+/** `oidcIdToken`: the sealed ID token of an OpenID Connect sign-in, the id_token_hint of its sign-out. */
 export async function createSession(
   userId: string,
   meta: { ip: string | null; userAgent: string | null },
   now = new Date(),
+  oidcIdToken?: string,
 ): Promise<{ token: string; session: Session }> {
   const token = newToken("s_");
   const session = await getDb().session.create({
@@ -24,6 +26,7 @@ export async function createSession(
       expiresAt: new Date(now.getTime() + IDLE_MS),
       ip: meta.ip?.slice(0, 100) ?? null,
       userAgent: meta.userAgent?.slice(0, 300) ?? null,
+      oidcIdToken: oidcIdToken ?? null,
     },
   });
   return { token, session };
@@ -47,8 +50,12 @@ export async function findSession(token: string | undefined, now = new Date()): 
   return { session, user };
 }
 
-export async function endSession(token: string | undefined): Promise<void> {
-  if (token) await getDb().session.deleteMany({ where: { id: tokenHash(token) } });
+/** Ends a session; returns its sealed OpenID Connect ID token, if it had one (for the provider's sign-out). */
+export async function endSession(token: string | undefined): Promise<string | null> {
+  if (!token) return null;
+  const [gone] = await getDb().session.findMany({ where: { id: tokenHash(token) }, select: { oidcIdToken: true } });
+  await getDb().session.deleteMany({ where: { id: tokenHash(token) } });
+  return gone?.oidcIdToken ?? null;
 }
 
 /** Signs a user out everywhere (password change, role change, removal), optionally keeping one session. */
@@ -56,6 +63,7 @@ export async function endUserSessions(userId: string, keepSessionId?: string): P
   await getDb().session.deleteMany({ where: { userId, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) } });
 }
 
-export async function markAuthenticated(sessionId: string, now = new Date()): Promise<void> {
-  await getDb().session.update({ where: { id: sessionId }, data: { authenticatedAt: now } });
+/** A fresh sign-in confirmed this session; an OpenID Connect one also brings a newer ID token to keep. */
+export async function markAuthenticated(sessionId: string, now = new Date(), oidcIdToken?: string): Promise<void> {
+  await getDb().session.update({ where: { id: sessionId }, data: { authenticatedAt: now, ...(oidcIdToken ? { oidcIdToken } : {}) } });
 }

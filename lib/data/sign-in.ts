@@ -10,8 +10,11 @@ export async function signInOptions(problem: string | undefined, signedOutOfProv
     provider: settings.enabled ? { name: settings.displayName } : null,
     localLogin: settings.localLogin,
     problem: openProblem(problem),
-    /** After an OIDC user's sign-out: the provider's own sign-out page (RP-Initiated Logout), when it has one. */
-    providerSignOut: signedOutOfProvider ? await endSessionUrl(settings) : null,
+    /**
+     * After an OIDC user's sign-out, when the provider has a sign-out page (RP-Initiated Logout):
+     * cadesk's route to it, which adds the signed-out session's ID token as id_token_hint.
+     */
+    providerSignOut: signedOutOfProvider && (await endSessionUrl(settings)) ? "/auth/oidc/logout" : null,
   };
 }
 

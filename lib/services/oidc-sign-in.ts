@@ -11,7 +11,9 @@ import {
   authorizationRequest,
   completeAuthorization,
   endSessionUrl,
+  openIdToken,
   openPending,
+  sealIdToken,
   sealPending,
   type PendingLogin,
   type ProviderIdentity,
@@ -128,7 +130,7 @@ async function confirmIdentity(identity: ProviderIdentity, pending: PendingLogin
       `The provider signed in another account (${identity.email ?? identity.subject}), not ${user.email}: confirm as yourself.`,
     );
   }
-  await markAuthenticated(actor.sessionId!, now);
+  await markAuthenticated(actor.sessionId!, now, sealIdToken(identity.idToken));
   await audit({ action: "auth.confirm_password", detail: { method: "oidc" } });
   return { kind: "reauthenticated", next: pending.next };
 }
@@ -218,7 +220,7 @@ async function signInIdentity(
       });
     }
   }
-  const { token } = await createSession(user.id, meta, now);
+  const { token } = await createSession(user.id, meta, now, sealIdToken(identity.idToken));
   await audit({
     action: "auth.sign_in",
     actor: { type: "user", id: user.id, label: user.email, role, userId: user.id, ip: meta.ip },
@@ -227,8 +229,12 @@ async function signInIdentity(
   return { kind: "signed-in", token, user, next: pending.next };
 }
 
-/** The provider's sign-out page to offer after cadesk's own sign-out, when it advertises one. */
-export async function oidcSignOutUrl(): Promise<string | null> {
+/**
+ * The provider's sign-out page to send the browser to after cadesk's own sign-out, when it
+ * advertises one: with the signed-out session's ID token as id_token_hint (sealed, as
+ * endSession returned it) when there is one.
+ */
+export async function oidcSignOutUrl(sealedIdToken?: string | null): Promise<string | null> {
   assertActing("sign out");
-  return endSessionUrl(await effectiveOidcSettings());
+  return endSessionUrl(await effectiveOidcSettings(), openIdToken(sealedIdToken) ?? undefined);
 }

@@ -155,14 +155,18 @@ async function assertLocalLoginAllowed(email: string, anonymous: Actor): Promise
   );
 }
 
-/** Ends this session; true when the user signs in through the identity provider (whose own sign-out the page then offers). */
-export async function signOut(token: string | undefined): Promise<boolean> {
+/**
+ * Ends this session. `viaProvider`: the user signs in through the identity provider (whose own
+ * sign-out the page then offers), with `sealedIdToken`, the session's sealed ID token, for that
+ * sign-out's id_token_hint.
+ */
+export async function signOut(token: string | undefined): Promise<{ viaProvider: boolean; sealedIdToken: string | null }> {
   const actor = currentActor("sign out");
-  await endSession(token);
-  if (actor.type !== "user") return false;
+  const sealedIdToken = await endSession(token);
+  if (actor.type !== "user") return { viaProvider: false, sealedIdToken: null };
   await audit({ action: "auth.sign_out" });
   const user = actor.userId ? await getDb().user.findUnique({ where: { id: actor.userId }, select: { oidcSubject: true } }) : null;
-  return Boolean(user?.oidcSubject);
+  return { viaProvider: Boolean(user?.oidcSubject), sealedIdToken: user?.oidcSubject ? sealedIdToken : null };
 }
 
 /** "Confirm your password" before a sensitive action: refreshes the session's sign-in time. */

@@ -22,6 +22,8 @@ export interface TestPerson {
   email?: string;
   name?: string;
   groups?: string[];
+  /** Groups the ID token says, when they differ from UserInfo's `groups` (only with groupsInIdToken). */
+  idTokenGroups?: string[];
   /** The password the provider's login form wants (default "pw-" + the login). */
   password?: string;
 }
@@ -51,6 +53,8 @@ export interface TestProvider {
   issuer: string;
   clientId: string;
   clientSecret: string;
+  /** A public client of the same redirect URIs: no secret, token_endpoint_auth_method none, PKCE alone. */
+  publicClientId: string;
   people: Record<string, TestPerson>;
   close(): Promise<void>;
 }
@@ -76,6 +80,7 @@ export async function startTestProvider(options: {
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const issuer = `https://localhost:${(server.address() as AddressInfo).port}`;
   const clientId = "cadesk-test";
+  const publicClientId = "cadesk-public";
   const clientSecret = "test-secret-" + Math.random().toString(36).slice(2);
   const jwk = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" });
   const people = options.people;
@@ -89,6 +94,14 @@ export async function startTestProvider(options: {
         grant_types: ["authorization_code"],
         response_types: ["code"],
         token_endpoint_auth_method: "client_secret_basic",
+      },
+      {
+        client_id: publicClientId,
+        redirect_uris: [options.redirectUri],
+        post_logout_redirect_uris: [options.postLogoutRedirectUri],
+        grant_types: ["authorization_code"],
+        response_types: ["code"],
+        token_endpoint_auth_method: "none",
       },
     ],
     jwks: { keys: [{ ...jwk, kid: "test-key", use: "sig", alg: "RS256" } as never] },
@@ -104,13 +117,14 @@ export async function startTestProvider(options: {
       if (!person) return undefined;
       return {
         accountId: id,
-        async claims() {
+        // `use` is "id_token" or "userinfo": a person may have other groups in each, to tell them apart.
+        async claims(use) {
           return {
             sub: id,
             ...(person.email ? { email: person.email, email_verified: true } : {}),
             name: person.name ?? id,
             preferred_username: id,
-            groups: person.groups ?? [],
+            groups: (use === "id_token" ? person.idTokenGroups : undefined) ?? person.groups ?? [],
           };
         },
       };
@@ -154,6 +168,7 @@ export async function startTestProvider(options: {
     issuer,
     clientId,
     clientSecret,
+    publicClientId,
     people,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

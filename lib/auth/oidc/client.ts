@@ -153,6 +153,8 @@ export interface ProviderIdentity {
   roleValues: string[];
   /** Seconds since the epoch when the person last authenticated at the provider, if said. */
   authTime: number | null;
+  /** The ID token itself (compact JWS), kept with the session as the id_token_hint of its sign-out. */
+  idToken: string;
 }
 
 /** The message for a callback openid-client refused, in words a person can act on. */
@@ -163,6 +165,17 @@ function callbackProblem(name: string, error: unknown): string {
       ? `${name} did not sign you in (access denied${description}).`
       : `${name} refused the sign-in (${error.error}${description}).`;
   }
+  // The token endpoint refused cadesk's client authentication (RFC 6749 5.2), as a JSON error or a
+  // WWW-Authenticate challenge: wrong secret, or a secret sent for a public client (or none for a confidential one).
+  const oauthError =
+    error instanceof client.ResponseBodyError
+      ? error.error
+      : error instanceof client.WWWAuthenticateChallengeError
+        ? error.cause.map((c) => c.parameters.error).find(Boolean)
+        : undefined;
+  if (oauthError === "invalid_client")
+    return `${name} refused cadesk's client credentials (invalid_client): check the client id and secret in Settings → Sign-in. A public client (registered without a secret) needs the secret left empty; a confidential one needs its secret.`;
+  if (oauthError) return `${name} refused the sign-in at its token endpoint (${oauthError}).`;
   // openid-client wraps oauth4webapi's error, whose message and cause say which check failed.
   const inner = (error as { cause?: { message?: string; cause?: { claim?: string } } }).cause;
   const claim = inner?.cause?.claim;
@@ -227,16 +240,55 @@ export async function completeAuthorization(
     name: str(all.name) ?? str(all.preferred_username),
     roleValues: claimValues(all, settings.roleClaim),
     authTime: typeof claims.auth_time === "number" ? claims.auth_time : null,
+    idToken: tokens.id_token!,
   };
 }
 
-/** The provider's sign-out page (RP-Initiated Logout 1.0), when its metadata names one. */
-export async function endSessionUrl(settings: EffectiveOidcSettings): Promise<string | null> {
+/**
+ * The provider's sign-out page (RP-Initiated Logout 1.0 section 2), when its metadata names one:
+ * `client_id` and `post_logout_redirect_uri` always, and `id_token_hint` (the ID token of the
+ * session that signed out, RECOMMENDED there) when cadesk still has it, so the provider knows
+ * which of its sessions ends and may skip asking; without it some providers refuse the redirect.
+ */
+export async function endSessionUrl(settings: EffectiveOidcSettings, idTokenHint?: string): Promise<string | null> {
   if (!settings.enabled) return null;
   try {
     const config = await configuration(settings);
     if (!config.serverMetadata().end_session_endpoint) return null;
-    return client.buildEndSessionUrl(config, { post_logout_redirect_uri: postLogoutRedirectUri() }).href;
+    return client.buildEndSessionUrl(config, {
+      post_logout_redirect_uri: postLogoutRedirectUri(),
+      ...(idTokenHint ? { id_token_hint: idTokenHint } : {}),
+    }).href;
+  } catch {
+    return null;
+  }
+}
+
+/** Associated data of a sealed ID token: it opens only as one. */
+const ID_TOKEN_CONTEXT = "oidc-id-token";
+/** A sign-out's hint cookie (path /auth/oidc): the sealed ID token for /auth/oidc/logout. */
+export const LOGOUT_COOKIE = "cadesk_oidc_logout";
+/** How long after cadesk's sign-out the provider's sign-out link still carries the hint. */
+export const LOGOUT_HINT_SECONDS = 600;
+
+/** The logout cookie's attributes: only /auth/oidc/logout reads it, and not for long. */
+export function logoutCookieOptions(secure: boolean) {
+  return { httpOnly: true, sameSite: "lax" as const, secure, path: "/auth/oidc", maxAge: LOGOUT_HINT_SECONDS };
+}
+
+/** Browsers keep cookies up to 4 KiB: a larger sealed ID token (a token full of groups) goes without (the link then has no hint). */
+export const LOGOUT_COOKIE_MAX = 3800;
+
+/** The ID token sealed under the master key (stored with the session, carried by the logout cookie). */
+export function sealIdToken(idToken: string): string {
+  return sealKey(Buffer.from(idToken, "utf8"), ID_TOKEN_CONTEXT);
+}
+
+/** The sealed ID token opened, or null when missing, forged or from another master key. */
+export function openIdToken(sealed: string | null | undefined): string | null {
+  if (!sealed || sealed.length > 20_000) return null;
+  try {
+    return Buffer.from(openKey(sealed, ID_TOKEN_CONTEXT)).toString("utf8");
   } catch {
     return null;
   }
