@@ -5,7 +5,10 @@
  * `webpki::` ones in WebPKI-strict mode; the known disagreements are listed with their reason.
  */
 import { describe, expect } from "vitest";
-import { it } from "../testing/system";
+import { loadApiToken } from "../api/auth";
+import { afterAll, beforeAll, it } from "../testing/system";
+import { responseErrors } from "../testing/openapi-validator";
+import { routeFiles, serveRoutes, type RouteServer } from "../testing/route-server";
 import { AppError } from "../errors";
 import { inspect } from "../services/inspect";
 import { limboHostname, limboMode, limboVerifyOptions, loadLimbo } from "../testing/limbo";
@@ -65,4 +68,51 @@ describe.skipIf(cases.length === 0)("x509-limbo", () => {
       }
     }
   }, 300_000);
+
+  describe("through POST /api/v1/inspect over HTTP", () => {
+    let server: RouteServer;
+    beforeAll(async () => {
+      server = await serveRoutes(routeFiles("api/v1/inspect"));
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    it("answers every case without a 5xx, with the validator's verdict in the documented shape", async () => {
+      const token = loadApiToken();
+      const times: { id: string; ms: number }[] = [];
+      for (const tc of cases) {
+        const body = {
+          pem: [tc.peer_certificate, ...tc.untrusted_intermediates, ...tc.crls].join("\n"),
+          rootPem: tc.trusted_certs.join("\n"),
+          ...(limboHostname(tc) ? { hostname: limboHostname(tc) } : {}),
+          ...(tc.validation_time ? { validationTime: new Date(tc.validation_time).toISOString() } : {}),
+          purpose: tc.validation_kind === "CLIENT" ? "client" : "server",
+          mode: limboMode(tc),
+        };
+        const started = performance.now();
+        const res = await fetch(`${server.url}/api/v1/inspect`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+        const json = (await res.json()) as { chain?: { ok: boolean; mode: string; purpose: string; validationTime: string } };
+        const ms = performance.now() - started;
+        times.push({ id: tc.id, ms });
+        expect(res.status, `${tc.id}: ${JSON.stringify(json).slice(0, 300)}`).toBeLessThan(500);
+        expect(responseErrors("POST", "/inspect", res.status, json), tc.id).toEqual([]);
+        if (res.status !== 200 || !json.chain) continue;
+        // The API takes no depth limit or required key usage: those cases' verdicts may differ.
+        if (tc.max_chain_depth === null && tc.key_usage.length === 0)
+          expect(json.chain.ok, tc.id).toBe(verifyChain(limboVerifyOptions(tc)).ok);
+        expect(json.chain).toMatchObject({ mode: body.mode, purpose: body.purpose });
+        // Validated in whole seconds, as certificates count time (RFC 5280 4.1.2.5).
+        if (tc.validation_time)
+          expect(json.chain.validationTime, tc.id).toBe(new Date(Math.floor(Date.parse(tc.validation_time) / 1000) * 1000).toISOString());
+      }
+      // Reported, not asserted (speed belongs in bench/limbo.ts): the slowest answers over HTTP.
+      const slowest = times.sort((a, b) => b.ms - a.ms).slice(0, 5);
+      console.log(`x509-limbo over POST /api/v1/inspect, slowest: ${slowest.map((t) => `${t.id} ${t.ms.toFixed(0)} ms`).join(", ")}`);
+    }, 300_000);
+  });
 });
