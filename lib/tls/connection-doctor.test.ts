@@ -157,6 +157,10 @@ describe("diagnose", () => {
     expect(alone).toMatchObject({ ok: false, code: "MISSING_INTERMEDIATE" });
     expect(alone.explanation).toContain(`its issuer "${issuingSubject}" is not a trust anchor here`);
     expect(alone.explanation).toContain("fullchain");
+    // The rule, the certificate and the section, as every refusal names them.
+    expect(alone.explanation).toMatch(
+      /The server sent only its own certificate "CN=[^"]+".*\(RFC 8446 4\.4\.2: a server sends its certificate followed by the CAs that certify it\)/,
+    );
     // With cadesk's intermediates: the chain is completed and the one the server left out is named.
     const store = [{ der: new Uint8Array(new X509Certificate(issuingPem).raw), name: "Doctor Issuing" }];
     const completed = await withEcho(server.leaf, server.key, () => diagnose(base({ storeIntermediates: store })));

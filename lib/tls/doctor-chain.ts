@@ -166,13 +166,13 @@ export async function checkServerChain(input: ChainCheckInput): Promise<ChainChe
       confirmed = ` The certificate at its AIA caIssuers URL ${url} does not complete the chain to ${trusted} either.`;
     }
     if (verdict.code !== "MISSING_INTERMEDIATE") {
-      const explanation = `The server sent only its own certificate, and its issuer "${verdict.missingIssuer}" is not a trust anchor here (${trusted}): the intermediate CA is missing.${confirmed} Configure the server with the fullchain file (its certificate followed by the intermediate), not the certificate alone; if "${verdict.missingIssuer}" is itself a root, trust it instead.`;
+      const explanation = `The server sent only its own certificate "${verdict.path[0]!.subject}", and its issuer "${verdict.missingIssuer}" is not a trust anchor here (${trusted}): the intermediate CA is missing (RFC 8446 4.4.2: a server sends its certificate followed by the CAs that certify it).${confirmed} Configure the server with the fullchain file (its certificate followed by the intermediate), not the certificate alone; if "${verdict.missingIssuer}" is itself a root, trust it instead.`;
       return { ok: false, code: "MISSING_INTERMEDIATE", explanation, detail: explanation, verdict };
     }
   }
   if (verdict.code === "MISSING_INTERMEDIATE") {
     const added = verdict.addedIntermediates?.map((a) => `"${a.subject}" (found in ${a.source})`).join(", ");
-    const explanation = `The server did not send the intermediate CA ${added}, so clients cannot link its certificate to ${trusted}: "unable to get local issuer certificate". Configure the server with the fullchain file (its certificate followed by the intermediate), not the certificate alone: in nginx, ssl_certificate points at the fullchain.`;
+    const explanation = `The server did not send the intermediate CA ${added}, so clients cannot link its certificate "${verdict.path[0]!.subject}" to ${trusted}: "unable to get local issuer certificate" (RFC 8446 4.4.2: a server sends its certificate followed by the CAs that certify it). Configure the server with the fullchain file (its certificate followed by the intermediate), not the certificate alone: in nginx, ssl_certificate points at the fullchain.`;
     return { ok: false, code: "MISSING_INTERMEDIATE", explanation, detail: verdict.explanation, verdict };
   }
   if (!verdict.ok) {
