@@ -30,10 +30,10 @@ function area(fn: string, url: string): string {
   return "other";
 }
 
-export function summariseProfile(profile: Profile): string {
+export function summariseProfile(profile: Profile, windowSeconds = LOAD_SECONDS): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
-  const windowStart = profile.endTime - (LOAD_SECONDS + 0.5) * 1e6;
+  const windowStart = profile.endTime - (windowSeconds + 0.5) * 1e6;
   let t = profile.startTime;
   let total = 0;
   for (let i = 0; i < profile.samples.length; i++) {
@@ -53,7 +53,7 @@ export function summariseProfile(profile: Profile): string {
     functions.set(key, (functions.get(key) ?? 0) + us);
   }
   const pct = (us: number) => `${((100 * us) / total).toFixed(1)}%`;
-  const lines = [`\nCPU profile of the server, last ${LOAD_SECONDS} s (${(total / 1e6).toFixed(1)} s sampled): self time by area`];
+  const lines = [`\nCPU profile of the server, last ${windowSeconds} s (${(total / 1e6).toFixed(1)} s sampled): self time by area`];
   for (const [name, us] of [...areas].sort((a, b) => b[1] - a[1])) lines.push(`  ${pct(us).padStart(6)}  ${name}`);
   lines.push("Top 25 functions by self time:");
   for (const [name, us] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, 25))

@@ -50,6 +50,12 @@ describe("CRLs from the DER template equal @peculiar/x509's, byte for byte", () 
         reason: REASONS[i % REASONS.length]!,
         revokedAt: new Date(thisUpdate.getTime() - i * 60_000),
       }));
+      // GeneralizedTime from 2050 (RFC 5280 5.1.2.6), and shapes that take the general encoder.
+      entries.push(
+        { serialHex: "0", reason: "superseded", revokedAt: new Date("2051-02-03T04:05:06Z") },
+        { serialHex: "ab".repeat(21), reason: "unspecified", revokedAt: thisUpdate },
+        { serialHex: "00" + "cd".repeat(20), reason: "keyCompromise", revokedAt: thisUpdate },
+      );
       for (const list of [[], entries.slice(0, 1), entries]) {
         for (const number of [1, 127, 128, 65_536]) {
           const reference = await signCrl({ issuer, number, thisUpdate, nextUpdate, entries: list });

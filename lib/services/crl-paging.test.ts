@@ -1,5 +1,5 @@
 /**
- * A CA with more revocations than one page of rows (CRL_PAGE_ROWS): the CRL lists each exactly
+ * A CA with more revocations than one page of rows (crlPaging.rows, 5,000 here): the CRL lists each exactly
  * once (openssl reads it), and GET /crl/{caId} serves it with an ETag and Last-Modified, answers
  * 304 to a client that has it, and a new revocation gives a new CRL and a new tag.
  */
@@ -12,11 +12,14 @@ import { routeFiles, serveRoutes, type RouteServer } from "../testing/route-serv
 import { openssl, opensslOk, tempDir, writeFiles } from "../testing/openssl";
 import { beforeAll, it } from "../testing/system";
 import { createAuthority } from "./create-authority";
-import { CRL_PAGE_ROWS, currentCrlFile, publishCrl } from "./crl";
+import { crlPaging, currentCrlFile, publishCrl } from "./crl";
 import { issueCertificate } from "./issue-certificate";
 import { revokeCertificate } from "./revoke-certificate";
+import { loadIssuer } from "./issuer";
+import { signCrlStreamed, crlNumberOf } from "../pki/crl-template";
 
-const REVOKED = CRL_PAGE_ROWS * 2 + 321;
+crlPaging.rows = 5000;
+const REVOKED = crlPaging.rows * 2 + 321;
 let caId: string;
 let server: RouteServer;
 const serials: string[] = [];
@@ -59,7 +62,13 @@ function serialsIn(pem: string): string[] {
 
 describe("CRLs of more revocations than one page", () => {
   it("lists every revoked serial exactly once", async () => {
+    const before = new Date(Math.floor(Date.now() / 1000) * 1000);
     const pem = await publishCrl(caId);
+    // Stored as Prisma itself would have (raw SQL writes it): read back through Prisma.
+    const row = await getDb().crl.findUniqueOrThrow({ where: { authorityId: caId } });
+    expect(row.pem).toBe(pem);
+    expect(row.thisUpdate.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    expect(row.nextUpdate.getTime() - row.thisUpdate.getTime()).toBe(7 * 86_400_000);
     const ca = await getDb().authority.findUniqueOrThrow({ where: { id: caId } });
     const f = writeFiles(tempDir(), { "crl.pem": pem, "ca.pem": ca.certificatePem });
     expect(openssl(["crl", "-in", f["crl.pem"]!, "-noout", "-CAfile", f["ca.pem"]!]).stderr).toContain("verify OK");
@@ -94,5 +103,26 @@ describe("CRLs of more revocations than one page", () => {
     expect(serialsIn(await (await fetch(`${server.url}/crl/${caId}?format=pem`)).text())).toContain(
       certificate.serialHex.replace(/^0+/, ""),
     );
+  });
+
+  it("serves a CRL another instance signed and stored from the next request on", async () => {
+    const before = Buffer.from(await (await fetch(`${server.url}/crl/${caId}`)).arrayBuffer());
+    const number = crlNumberOf(before)! + 1;
+    // As another instance sharing the store would: claim the next number, sign, store; this process hears nothing.
+    const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const elsewhere = await signCrlStreamed({
+      issuer: await loadIssuer(caId, now),
+      number,
+      thisUpdate: now,
+      nextUpdate: new Date(now.getTime() + 7 * 86_400_000),
+      pages: (async function* () {
+        yield [{ serialHex: "0abcdef1", revokedAt: now, reason: "superseded" as const }];
+      })(),
+    });
+    await getDb().crl.update({ where: { authorityId: caId }, data: { number, pem: elsewhere.pem, thisUpdate: now } });
+    const after = await fetch(`${server.url}/crl/${caId}`);
+    expect(Buffer.from(await after.arrayBuffer()).equals(Buffer.from(elsewhere.der))).toBe(true);
+    expect(after.headers.get("last-modified")).toBe(now.toUTCString());
+    expect(await (await fetch(`${server.url}/crl/${caId}?format=pem`)).text()).toBe(elsewhere.pem);
   });
 });

@@ -5,6 +5,7 @@ import type { CrlEntry } from "../pki/crl";
 import { crlEtag, crlNumberOf, signCrlStreamed } from "../pki/crl-template";
 import { parsePemBlocks } from "../pki/pem";
 import type { RevocationReason } from "../pki/revocation-reasons";
+import { crlFreshness, revokedLeavesPage, storeCrlPem } from "../stores/revocation";
 import { loadIssuer } from "./issuer";
 import { DAY } from "../time";
 
@@ -21,7 +22,6 @@ function crlLifetimeMs(): number {
  */
 export async function publishCrl(authorityId: string, now = new Date()): Promise<string> {
   assertActing("sign a CRL");
-  const db = getDb();
   const issuer = await loadIssuer(authorityId, now, "caId");
   const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const nextUpdate = new Date(thisUpdate.getTime() + crlLifetimeMs());
@@ -31,21 +31,23 @@ export async function publishCrl(authorityId: string, now = new Date()): Promise
   remember(authorityId, crl.der, pem, number, thisUpdate);
   // Stored only while no later number was claimed: a later signer's CRL (read later, so with at
   // least these entries) is the one to serve. Ours is still a valid CRL for whoever asked.
-  await db.crl.updateMany({ where: { authorityId, number }, data: { thisUpdate, nextUpdate, pem } });
+  await storeCrlPem(authorityId, number, { thisUpdate, nextUpdate, pem });
   return pem;
 }
 
-/** Rows read per query when listing a CA's revocations: a CRL of 100,000 is never all in memory as rows. */
-export const CRL_PAGE_ROWS = 5000;
+/**
+ * Rows read per query when listing a CA's revocations: a CRL of 100,000 is never all in memory as
+ * rows (a page is a few MB of row objects), and 20,000 keeps it to a handful of index range reads.
+ * An object so tests can page a smaller CA.
+ */
+export const crlPaging = { rows: 20_000 };
 
 /**
  * The revoked leaves in serial order, then the revoked intermediates, a page at a time. Keyset
- * pagination on the (authorityId, status, serialHex) index: each page is one index range read
- * that starts after the previous page's last serial (no OFFSET, no sort, no rescan).
+ * pagination on the (authorityId, status, serialHex) index (lib/stores/revocation.ts): each page
+ * is one index range read that starts after the previous page's last serial.
  */
-async function* revokedPages(authorityId: string, thisUpdate: Date, pageRows = CRL_PAGE_ROWS): AsyncGenerator<CrlEntry[]> {
-  const db = getDb();
-  const select = { serialHex: true, revokedAt: true, revocationReason: true } as const;
+async function* revokedPages(authorityId: string, thisUpdate: Date, pageRows = crlPaging.rows): AsyncGenerator<CrlEntry[]> {
   const toEntry = (c: { serialHex: string; revokedAt: Date | null; revocationReason: string | null }): CrlEntry => ({
     serialHex: c.serialHex,
     revokedAt: c.revokedAt ?? thisUpdate,
@@ -53,17 +55,13 @@ async function* revokedPages(authorityId: string, thisUpdate: Date, pageRows = C
   });
   let after = "";
   for (;;) {
-    // Raw SQL because Prisma's row mapping costs 3-4x the query itself at 5,000 rows; the quoted
-    // identifiers and the parameters are the same on SQLite and PostgreSQL (both stores' tests).
-    const rows = await db.$queryRaw<{ serialHex: string; revokedAt: Date | null; revocationReason: string | null }[]>`
-      SELECT "serialHex", "revokedAt", "revocationReason" FROM "Certificate"
-      WHERE "authorityId" = ${authorityId} AND "status" = 'revoked' AND "serialHex" > ${after}
-      ORDER BY "serialHex" LIMIT ${pageRows}`;
-    yield rows.map((r) => toEntry({ ...r, revokedAt: r.revokedAt === null ? null : new Date(r.revokedAt) }));
+    const rows = await revokedLeavesPage(authorityId, after, pageRows);
+    yield rows.map(toEntry);
     if (rows.length < pageRows) break;
     after = rows[rows.length - 1]!.serialHex;
   }
-  yield (await db.authority.findMany({ where: { parentId: authorityId, status: "revoked" }, select })).map(toEntry);
+  const select = { serialHex: true, revokedAt: true, revocationReason: true } as const;
+  yield (await getDb().authority.findMany({ where: { parentId: authorityId, status: "revoked" }, select })).map(toEntry);
 }
 
 /** A CRL ready to serve: both encodings, its entity tag and when it was made. */
@@ -72,6 +70,12 @@ export interface CrlFile {
   pem: string;
   etag: string;
   lastModified: Date;
+  /**
+   * The bytes to send, made once per CRL: a Response over a Blob streams it without the two
+   * copies a Uint8Array body costs per request (Buffer.from, then undici's own), which at
+   * 100,000 entries (5 MB) were most of a GET.
+   */
+  body(format: "der" | "pem"): Blob;
 }
 
 /**
@@ -81,7 +85,14 @@ export interface CrlFile {
 const served = new Map<string, CrlFile & { number: number }>();
 
 function remember(authorityId: string, der: Uint8Array<ArrayBuffer>, pem: string, number: number | null, thisUpdate: Date): CrlFile {
-  const file = { der, pem, etag: crlEtag(der), lastModified: thisUpdate };
+  const blobs: { der?: Blob; pem?: Blob } = {};
+  const file: CrlFile = {
+    der,
+    pem,
+    etag: crlEtag(der),
+    lastModified: thisUpdate,
+    body: (format) => (blobs[format] ??= new Blob([format === "der" ? der : pem])),
+  };
   if (number !== null) {
     served.set(authorityId, { ...file, number });
     while (served.size > 1000) served.delete(served.keys().next().value!);
@@ -91,14 +102,15 @@ function remember(authorityId: string, der: Uint8Array<ArrayBuffer>, pem: string
 
 /**
  * The CA's current CRL for the /crl endpoint: from memory while the stored row still names the
- * same CRL number and is not due for renewal (one small query, no 5 MB PEM read per request at
- * 100,000 entries), otherwise as currentCrl makes it.
+ * same CRL number and is not due for renewal (one small raw query, so a CRL another instance
+ * signed is served at once; no 5 MB PEM read per request at 100,000 entries), otherwise as
+ * currentCrl makes it.
  */
 export async function currentCrlFile(authorityId: string, now = new Date()): Promise<CrlFile> {
   assertActing("serve a CRL");
   const cached = served.get(authorityId);
   if (cached) {
-    const row = await getDb().crl.findUnique({ where: { authorityId }, select: { number: true, nextUpdate: true } });
+    const row = await crlFreshness(authorityId);
     if (row && row.number === cached.number && row.nextUpdate.getTime() - now.getTime() > DAY) return cached;
   }
   const pem = await currentCrl(authorityId, now);

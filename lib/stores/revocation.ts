@@ -72,3 +72,26 @@ export async function revokedLeavesPage(
   for (const row of rows) (row as { revokedAt: Date | null }).revokedAt = toDate(row.revokedAt);
   return rows as { serialHex: string; revokedAt: Date | null; revocationReason: string | null }[];
 }
+
+/** The stored CRL's number and nextUpdate, without its (megabytes of) PEM: whether the CRL in memory is still the current one. */
+export async function crlFreshness(authorityId: string): Promise<{ number: number; nextUpdate: Date } | null> {
+  const [row] = await getDb().$queryRaw<{ number: number | bigint; nextUpdate: Date | string | number }[]>`
+    SELECT "number", "nextUpdate" FROM "Crl" WHERE "authorityId" = ${authorityId}`;
+  return row ? { number: Number(row.number), nextUpdate: toDate(row.nextUpdate)! } : null;
+}
+
+/**
+ * Stores a signed CRL under its number, unless a later number was claimed meanwhile (then that
+ * signer's CRL is the one to serve). Raw because Prisma's query compiler copies every parameter
+ * through its WASM module: megabytes of PEM at 100,000 entries. Dates go through the adapter,
+ * which writes them as for any Prisma query (ISO 8601 text on SQLite, timestamp on PostgreSQL).
+ */
+export async function storeCrlPem(
+  authorityId: string,
+  number: number,
+  crl: { thisUpdate: Date; nextUpdate: Date; pem: string },
+): Promise<void> {
+  await getDb().$executeRaw`
+    UPDATE "Crl" SET "thisUpdate" = ${crl.thisUpdate}, "nextUpdate" = ${crl.nextUpdate}, "pem" = ${crl.pem}
+    WHERE "authorityId" = ${authorityId} AND "number" = ${number}`;
+}

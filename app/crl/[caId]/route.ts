@@ -19,7 +19,7 @@ export const GET = pkiRoute<{ caId: string }>(plainTextError, async (request, { 
     "Last-Modified": crl.lastModified.toUTCString(),
   };
   if (notModified(request.headers, etag, crl.lastModified)) return new Response(null, { status: 304, headers });
-  return new Response(format === "pem" ? crl.pem : Buffer.from(crl.der), { headers });
+  return new Response(crl.body(format), { headers });
 });
 
 /** RFC 9110 13.1.2 and 13.1.3: If-None-Match wins over If-Modified-Since when both are sent. */
