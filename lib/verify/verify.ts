@@ -135,7 +135,8 @@ export function verifyChain(opts: VerifyOptions): Verdict {
   const failures: Verdict[] = [];
   let longest: Node[] = [leafNode];
   let badSignature: { child: Node; parent: Node } | undefined;
-  let tooLong = false;
+  /** The first path that one more CA would have made too long, that CA last. */
+  let tooLong: Node[] | undefined;
   let paths = 0;
 
   const candidates = (child: ParsedCertificate): Node[] => {
@@ -173,7 +174,7 @@ export function verifyChain(opts: VerifyOptions): Verdict {
       }
       const count = intermediates + (cand.cert.selfIssued ? 0 : 1);
       if (count > maxIntermediates) {
-        tooLong = true;
+        tooLong ??= [...path, cand];
         continue;
       }
       const found = search([...path, cand], count);
@@ -202,19 +203,27 @@ export function verifyChain(opts: VerifyOptions): Verdict {
     );
     return { ...base, ok: false, code: failure.code, failure, explanation, path: partial };
   }
-  const end = longest[longest.length - 1]!;
   if (tooLong) {
-    const explanation = `No path to a trust anchor within ${maxIntermediates} intermediate CAs: the chain is longer than clients accept, or it loops (RFC 5280 6.1: verifiers bound the path length n; Go and rustls do too).`;
+    const extra = tooLong[tooLong.length - 1]!;
+    const explanation = `No path to a trust anchor within ${maxIntermediates} intermediate CAs: "${extra.cert.subject.text}" would be one too many, so the chain is longer than clients accept, or it loops (RFC 5280 6.1: verifiers bound the path length n; Go and rustls do too).`;
     const failure = refusal(
       "CHAIN_TOO_LONG",
       `a path may hold at most ${maxIntermediates} intermediate CAs`,
       "RFC 5280 6.1 (the path length n, bounded by the verifier)",
-      end.cert.subject.text,
-      roleIn(end),
+      extra.cert.subject.text,
+      "intermediate",
       explanation,
     );
-    return { ...base, ok: false, code: failure.code, failure, explanation, path: partial };
+    return {
+      ...base,
+      ok: false,
+      code: failure.code,
+      failure,
+      explanation,
+      path: tooLong.map((n, i) => entry(n, i === 0 ? "leaf" : "intermediate")),
+    };
   }
+  const end = longest[longest.length - 1]!;
   const unknown = (explanation: string) =>
     refusal(
       "UNKNOWN_AUTHORITY",
