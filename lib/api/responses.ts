@@ -85,7 +85,14 @@ export type TCertificateResponse = z.output<typeof ZCertificateResponse>;
 
 export const ZCertificatePage = z.object({
   items: z.array(ZCertificateResponse),
-  total: z.int(),
+  total: z
+    .int()
+    .describe(
+      "How many certificates match: exact when totalExact is true; otherwise counting stopped and more than this many match (at least 10,000; deeper pages raise it to the rows seen so far)",
+    ),
+  totalExact: z
+    .boolean()
+    .describe("false when total is a lower bound: more than 10,000 match; narrow the search (q, caId, status) for an exact count"),
   page: z.int(),
   pageSize: z.int(),
 });

@@ -92,7 +92,7 @@ export async function getAuthority(id: string, now = new Date()): Promise<Author
   const db = getDb();
   const a = await db.authority.findUnique({ where: { id } });
   if (!a) return null;
-  const [summary, chain, children, recent, beneath, operators, key] = await Promise.all([
+  const [summary, chain, children, recent, beneath, operators, key, issuedCount] = await Promise.all([
     summarizeCertificate(parsePemBlocks(a.certificatePem)[0]!.der),
     authorityChain(a.id),
     db.authority.findMany({ where: { parentId: a.id }, select: { id: true, commonName: true, notAfter: true }, orderBy: { createdAt: "asc" } }),
@@ -100,12 +100,14 @@ export async function getAuthority(id: string, now = new Date()): Promise<Author
     beneathAuthority(a.id),
     operatorCandidates(now),
     caKeyLocation(a),
+    // Exact, as the CA list's counts are (the inventory's own total stops at 10,000).
+    db.certificate.count({ where: { authorityId: a.id } }),
   ]);
   return {
     id: a.id, commonName: a.commonName, keyType: a.keyType, pathLength: a.pathLength, imported: a.imported,
     daysLeft: daysUntil(a.notAfter, now), certificatePem: a.certificatePem, text: pemCertificateText(a.certificatePem), summary,
     chain: chain.map((c) => ({ id: c.id, commonName: c.commonName, notAfter: c.notAfter })),
-    children, issuedCount: recent.total, recent: recent.rows,
+    children, issuedCount, recent: recent.rows,
     isRoot: a.parentId === null, revokedAt: a.revokedAt, revocationReason: a.revocationReason, beneath,
     operators, operatorIds: authorityOperatorIds(a), key,
   };

@@ -6,8 +6,7 @@
  * the Common Name when SANs are present (RFC 6125 6.4.4) and cadesk always writes SANs.
  */
 import { isIP } from "node:net";
-import { getDb } from "../db";
-import { certificateTextWhere } from "../stores/search";
+import { textMatches, type InventoryFilter } from "../stores/search";
 import { AppError } from "../errors";
 import { normaliseDnsName } from "../pki/names";
 import type { San } from "../pki/names-format";
@@ -80,19 +79,8 @@ export async function certificatesCoveringHost(
   host: HostTarget,
   limit = HOST_MATCH_LIMIT,
 ): Promise<{ ids: string[]; refused: string[]; truncated: boolean }> {
-  const db = getDb();
-  // One query per name: each may carry up to 900 index candidates as bound parameters, and
-  // Prisma's SQLite adapter refuses a query with more than 999.
-  const found = await Promise.all(
-    coveringNames(host).map(async (name) =>
-      db.certificate.findMany({
-        where: await certificateTextWhere(` ${searchText(name)} `),
-        orderBy: { createdAt: "desc" },
-        take: limit + 1,
-        select: { id: true, sans: true, createdAt: true },
-      }),
-    ),
-  );
+  // One query per name, each answered from the store's text index (lib/stores/search.ts).
+  const found = await Promise.all(coveringNames(host).map((name) => textMatches(` ${searchText(name)} `, limit + 1)));
   const rows = [...new Map(found.flat().map((r) => [r.id, r])).values()].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   const covers = (r: { sans: string }) => decodeSans(r.sans).some((san) => sanCoversHost(san, host));
   return {
@@ -121,4 +109,18 @@ export async function hostWhere(input: string) {
     OR: coveringNames(host).map((name) => ({ searchText: { contains: ` ${searchText(name)} ` } })),
     ...(refused.length ? { id: { notIn: refused.slice(0, INLINE_IDS) } } : {}),
   };
+}
+
+/**
+ * Ids that fit in the inventory list query (lib/stores/search.ts) beside its other parameters,
+ * under the SQLite adapter's 999 bound parameters.
+ */
+const LIST_IDS = 900;
+
+/** The host filter for the inventory list: the covering ids, or for a name many certificates cover, the text match minus the refused rows. */
+export async function hostFilter(input: string): Promise<Pick<InventoryFilter, "ids" | "anyText" | "notIds">> {
+  const host = parseHost(input);
+  const { ids, refused, truncated } = await certificatesCoveringHost(host);
+  if (ids.length <= LIST_IDS && !truncated) return { ids };
+  return { anyText: coveringNames(host).map((name) => ` ${searchText(name)} `), notIds: refused.slice(0, LIST_IDS) };
 }

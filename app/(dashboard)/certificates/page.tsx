@@ -213,8 +213,17 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
 
       <nav aria-label="Pages" className="flex items-center justify-between text-sm">
         <span className="text-slate-500">
-          {page.total} certificate{page.total === 1 ? "" : "s"}
-          {page.pageCount > 1 ? ` · page ${query.page} of ${page.pageCount}` : ""}
+          {page.totalExact ? (
+            <>
+              {page.total} certificate{page.total === 1 ? "" : "s"}
+              {page.pageCount > 1 ? ` · page ${query.page} of ${page.pageCount}` : ""}
+            </>
+          ) : (
+            // Counting stops at 10,000 matches (lib/stores/search.ts): narrow the search for an exact count.
+            <>
+              More than {page.total.toLocaleString("en-US")} certificates · page {query.page.toLocaleString("en-US")}
+            </>
+          )}
           {page.total > 0 && (
             <>
               {" "}
@@ -222,7 +231,7 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
             </>
           )}
         </span>
-        {page.pageCount > 1 && (
+        {(page.pageCount > 1 || query.page > 1) && (
           <span className="flex gap-2">
             {query.page > 1 ? (
               <Link className="btn btn-sm" href={href(query, { page: query.page - 1 })}>
@@ -231,7 +240,7 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
             ) : (
               <span className="btn btn-sm opacity-50">Previous</span>
             )}
-            {query.page < page.pageCount ? (
+            {page.hasNext ? (
               <Link className="btn btn-sm" href={href(query, { page: query.page + 1 })}>
                 Next
               </Link>

@@ -1,18 +1,19 @@
 import { apiRoute, readJson, readQuery } from "@/lib/api/handler";
 import { presentCertificate, presentIssuedCertificate } from "@/lib/api/present";
 import { json } from "@/lib/api/respond";
-import { certificatesByIds, parseCertificateQuery, searchCertificates } from "@/lib/data/certificates";
+import { certificatesByIds, parseCertificateQuery, searchCertificateIds } from "@/lib/data/certificates";
 import { issueCertificate } from "@/lib/services/issue-certificate";
 import { ZIssueCertificateInput } from "@/lib/validations/certificate";
 import { ZCertificateSearchQuery } from "@/lib/api/queries";
 
 export const GET = apiRoute("view", async (request) => {
   const query = parseCertificateQuery(readQuery(request, ZCertificateSearchQuery));
-  const page = await searchCertificates(query);
-  const rows = await certificatesByIds(page.rows.map((r) => r.id));
+  const page = await searchCertificateIds(query);
+  const rows = await certificatesByIds(page.ids);
   return json({
     items: rows.map((r) => presentCertificate(r)),
     total: page.total,
+    totalExact: page.totalExact,
     page: query.page,
     pageSize: query.pageSize,
   });
