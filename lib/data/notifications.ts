@@ -15,14 +15,25 @@ export interface ChannelSettingsView {
 /** Channels with their rules, the recent delivery log, and the CAs rules can watch. */
 export async function notificationsPageData(limit = 50) {
   const db = getDb();
-  const [channels, deliveries, authorities] = await Promise.all([
+  const [channels, recent, authorities, uncertainCount, uncertainRows] = await Promise.all([
     db.notificationChannel.findMany({
       orderBy: { createdAt: "asc" },
       include: { rules: { orderBy: { createdAt: "asc" }, include: { authority: { select: { id: true, commonName: true } } } } },
     }),
     db.notificationDelivery.findMany({ orderBy: { createdAt: "desc" }, take: limit, include: { channel: { select: { name: true } } } }),
     db.authority.findMany({ orderBy: { commonName: "asc" }, select: { id: true, commonName: true } }),
+    // All of them, not only those among the recent rows: each waits for the operator's decision.
+    db.notificationDelivery.count({ where: { status: "uncertain" } }),
+    db.notificationDelivery.findMany({
+      where: { status: "uncertain" },
+      orderBy: { createdAt: "desc" },
+      take: limit,
+      include: { channel: { select: { name: true } } },
+    }),
   ]);
+  // Uncertain ones stay in view however old, until someone decides about them.
+  const seen = new Set(recent.map((d) => d.id));
+  const deliveries = [...recent, ...uncertainRows.filter((d) => !seen.has(d.id))];
   return {
     channels: channels.map((c) => {
       const settings = JSON.parse(c.settings) as ChannelSettingsView;
@@ -47,9 +58,11 @@ export async function notificationsPageData(limit = 50) {
       attempts: d.attempts,
       lastResult: d.lastResult,
       nextAttemptAt: d.nextAttemptAt,
+      sendingBy: d.sendingBy,
       createdAt: d.createdAt,
     })),
     authorities,
+    uncertainCount,
   };
 }
 

@@ -3,7 +3,7 @@
 import { actAs } from "@/lib/auth/request";
 import { revalidatePath } from "next/cache";
 import { formFailure, formText, formValues, type FormState } from "@/lib/form-state";
-import { sendTestNotification } from "@/lib/services/deliver-notifications";
+import { resendDelivery, sendTestNotification } from "@/lib/services/deliver-notifications";
 import { createChannel, createRule, deleteChannel, deleteRule, updateChannel } from "@/lib/services/notification-channels";
 import { redirect } from "next/navigation";
 import { DEFAULT_DAYS_BEFORE } from "@/lib/validations/notifications";
@@ -69,6 +69,17 @@ export interface TestState extends FormState {
 export async function sendTestAction(_: TestState, form: FormData): Promise<TestState> {
   try {
     const delivery = await actAs("settings", () => sendTestNotification(formText(form, "id") ?? ""));
+    revalidatePath("/notifications");
+    return { ok: true, delivered: delivery.status === "delivered", message: delivery.lastResult ?? "" };
+  } catch (error) {
+    return formFailure(error, form);
+  }
+}
+
+/** "Send again" on an uncertain or failed delivery: the operator has checked it did not arrive. */
+export async function resendDeliveryAction(_: TestState, form: FormData): Promise<TestState> {
+  try {
+    const delivery = await actAs("settings", () => resendDelivery(formText(form, "id") ?? ""));
     revalidatePath("/notifications");
     return { ok: true, delivered: delivery.status === "delivered", message: delivery.lastResult ?? "" };
   } catch (error) {

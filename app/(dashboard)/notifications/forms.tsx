@@ -5,7 +5,15 @@ import type { FormState } from "@/lib/form-state";
 import { FormAlert, FormDone, SelectField, SubmitButton, TextField, useRemountKey } from "../../ui/form";
 import Link from "next/link";
 import type { ChannelSettingsView } from "@/lib/data/notifications";
-import { createChannelAction, createRuleAction, deleteChannelAction, sendTestAction, updateChannelAction, type TestState } from "./actions";
+import {
+  createChannelAction,
+  createRuleAction,
+  deleteChannelAction,
+  resendDeliveryAction,
+  sendTestAction,
+  updateChannelAction,
+  type TestState,
+} from "./actions";
 
 type Option = { value: string; label: string };
 
@@ -239,6 +247,32 @@ export function ChannelActions({ channelId, channelName }: { channelId: string; 
           className={`max-w-xs text-right text-xs ${state.ok && state.delivered ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}
         >
           {state.ok && state.delivered ? "Delivered: " : "Failed: "}
+          {state.message}
+        </p>
+      )}
+    </form>
+  );
+}
+
+/**
+ * "Send again" for an uncertain delivery (its instance died while sending: it may have arrived)
+ * or a failed one. cadesk never repeats those by itself; the operator, who can look at the
+ * mailbox or the receiver, decides. The outcome shows beside the button.
+ */
+export function ResendDelivery({ deliveryId, subject }: { deliveryId: string; subject: string }) {
+  const [state, action] = useActionState<TestState, FormData>(resendDeliveryAction, { ok: true });
+  return (
+    <form action={action} className="mt-1 flex flex-col items-start gap-1">
+      <input type="hidden" name="id" value={deliveryId} />
+      <SubmitButton variant="default" size="sm" aria-label={`Send again: ${subject}`} pendingText="Sending…">
+        Send again
+      </SubmitButton>
+      {state.message && (
+        <p
+          role="status"
+          className={`text-xs ${state.ok && state.delivered ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}
+        >
+          {state.ok && state.delivered ? "Delivered: " : "Not delivered: "}
           {state.message}
         </p>
       )}
