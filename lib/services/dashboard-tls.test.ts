@@ -8,7 +8,7 @@ import { afterAll, beforeAll, it } from "../testing/system";
 import { getDb } from "../db";
 import { runAsync, tempDir, writeFiles } from "../testing/openssl";
 import { httpsFrontRuntime } from "../tls/https-front-runtime";
-import { dashboardCertificateId } from "./dashboard-certificate";
+import { dashboardCertificateId, serveDashboardCertificate } from "./dashboard-certificate";
 import { DASHBOARD_CA_NAME, ensureDashboardCertificate, startDashboardHttps } from "./dashboard-tls";
 import { renewCertificate } from "./renew-certificate";
 
@@ -114,5 +114,17 @@ describe("HTTPS for the dashboard (CADESK_TLS=1)", () => {
     const now = await ensureDashboardCertificate(new Date());
     expect(now).not.toBe(renewed);
     expect((await getDb().certificate.findUniqueOrThrow({ where: { id: now } })).notBefore.getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
+  it("serves a renewal whose instance died before serving it, instead of renewing twice", async () => {
+    const id = (await dashboardCertificateId())!;
+    const current = await getDb().certificate.findUniqueOrThrow({ where: { id } });
+    const later = new Date(current.notAfter.getTime() - 20 * 86_400_000);
+    // The dead instance's first write (the renewal) committed; its second (serving it) never ran.
+    const orphan = (await renewCertificate(id, {}, later)).certificate.id;
+    await serveDashboardCertificate(id);
+    expect(await ensureDashboardCertificate(later)).toBe(orphan);
+    expect(await dashboardCertificateId()).toBe(orphan);
+    expect(await getDb().certificate.count({ where: { renewedFromId: id } })).toBe(1);
   });
 });

@@ -37,8 +37,20 @@ export async function ensureDashboardCertificate(now = new Date()): Promise<stri
     // Not yet valid (a clock moved back, or a certificate made for a later time) is no more usable than expired.
     const usable = current && current.status === "active" && current.encryptedKey && current.notBefore <= now && current.notAfter > now;
     if (usable && current.notAfter.getTime() - now.getTime() > RENEW_BEFORE_MS) return current.id;
-    // renewCertificate follows the dashboard certificate itself (followRenewal).
-    if (usable) return (await renewCertificate(current.id, {}, now)).certificate.id;
+    if (usable) {
+      // A renewal made by an instance that died before serving it (renewing and serving are two
+      // writes) is served now rather than renewed again: one renewal per expiry, whoever resumes.
+      const renewal = await db.certificate.findFirst({
+        where: { renewedFromId: current.id, status: "active", encryptedKey: { not: null }, notBefore: { lte: now } },
+        orderBy: { notAfter: "desc" },
+      });
+      if (renewal && renewal.notAfter.getTime() - now.getTime() > RENEW_BEFORE_MS) {
+        await serveDashboardCertificate(renewal.id);
+        return renewal.id;
+      }
+      // renewCertificate follows the dashboard certificate itself (followRenewal).
+      return (await renewCertificate(current.id, {}, now)).certificate.id;
+    }
     const caId =
       readConfig().CADESK_TLS_CA_ID ||
       (

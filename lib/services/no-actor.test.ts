@@ -38,6 +38,7 @@ const NOT_ENTRY_POINTS: Record<string, string> = {
   "revocation-state.revocationState": "internal read for Inspect and the doctor, after their check",
   "scheduler.stopScheduler": "graceful shutdown (lib/ops/lifecycle.ts): starts no new run, grants nothing",
   "job-run.claimJobRun": "the scheduler's own bookkeeping (which instance runs this period), before it acts as the system; grants nothing",
+  "job-run.renewJobRun": "the scheduler's own bookkeeping (its run is still going), before it acts as the system; grants nothing",
 };
 
 const dir = import.meta.dirname;

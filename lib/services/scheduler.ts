@@ -7,7 +7,7 @@ import { deliverDue } from "./deliver-notifications";
 import { queueExpiryNotices } from "./expiry-notices";
 import { DAY } from "../time";
 import { metrics } from "../ops/metrics";
-import { claimJobRun } from "./job-run";
+import { claimJobRun, renewJobRun } from "./job-run";
 
 /** Signs a new CRL for every active CA whose current one is missing or within a day of nextUpdate. */
 export async function refreshCrls(now = new Date()): Promise<number> {
@@ -82,7 +82,7 @@ export function startScheduler(): void {
     // cadesk itself, and says so (outside a request nobody acts by default).
     const startedAt = new Date();
     state.current = claimJobRun("scheduler", seconds * 1000, startedAt)
-      .then((claimed) => (claimed ? runAs(SYSTEM_ACTOR, () => runScheduledWork()) : undefined))
+      .then((claimed) => (claimed ? holding("scheduler", seconds * 1000, () => runAs(SYSTEM_ACTOR, () => runScheduledWork())) : undefined))
       .then((run) => run && logJob("scheduler", startedAt, run))
       .then(
         () => metrics().schedulerLastRun.set({ outcome: "success" }, Date.now() / 1000),
@@ -98,6 +98,23 @@ export function startScheduler(): void {
   runtime.cadeskScheduler = { timer: setInterval(tick, seconds * 1000), current: null, stopped: false };
   runtime.cadeskScheduler.timer.unref();
   setTimeout(tick, 2000).unref();
+}
+
+/**
+ * Runs `work` while renewing its job claim every third of a period, so no other instance starts
+ * the same job while this run lasts; if this process dies, the renewals stop with it and the
+ * claim runs out a period later (see claimJobRun).
+ */
+async function holding<T>(name: string, periodMs: number, work: () => Promise<T>): Promise<T> {
+  const renew = setInterval(() => {
+    renewJobRun(name).catch((error) => console.error(`[cadesk] could not renew the ${name} run: ${(error as Error).message}`));
+  }, periodMs / 3);
+  renew.unref();
+  try {
+    return await work();
+  } finally {
+    clearInterval(renew);
+  }
 }
 
 const INFO_LEVELS = new Set(["info", "debug", "trace"]);
