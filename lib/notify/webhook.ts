@@ -49,7 +49,15 @@ export function sendWebhook(
   return new Promise((resolve) => {
     const request = send(
       target,
-      { method: "POST", headers, timeout: TIMEOUT_MS, ...(options.ca?.length ? { ca: [...rootCertificates, ...options.ca] } : {}) },
+      // A fresh connection each time: a kept-alive socket the receiver closed while idle fails
+      // only after the whole request was written to it, which would look like an uncertain delivery.
+      {
+        method: "POST",
+        headers,
+        timeout: TIMEOUT_MS,
+        agent: false,
+        ...(options.ca?.length ? { ca: [...rootCertificates, ...options.ca] } : {}),
+      },
       (response) => {
         response.resume();
         const status = response.statusCode ?? 0;
