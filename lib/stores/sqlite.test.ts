@@ -1,0 +1,54 @@
+/**
+ * Several processes on one SQLite file (CADESK_WORKERS > 1): Prisma's transactions take the write
+ * lock when they begin (BEGIN IMMEDIATE, lib/stores/sqlite.ts), so another process's write waits
+ * for the commit instead of slipping in between a transaction's read and its write (which would
+ * fail that transaction at once with SQLITE_BUSY_SNAPSHOT). The other process is a real one.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { createSqliteClient } from "./sqlite";
+
+const dir = mkdtempSync(path.join(tmpdir(), "cadesk-sqlite-lock-"));
+const file = path.join(dir, "lock.db");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Another process writes one row, waiting at most `timeoutMs` for the lock; prints "written" or the SQLite error code. */
+function writeFromAnotherProcess(value: string, timeoutMs: number): string {
+  const script = `
+    const Database = require("better-sqlite3");
+    const db = new Database(${JSON.stringify(file)}, { timeout: ${timeoutMs} });
+    try { db.prepare("INSERT INTO t (v) VALUES (?)").run(${JSON.stringify(value)}); console.log("written"); }
+    catch (e) { console.log(e.code); }`;
+  const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", cwd: process.cwd() });
+  return child.stdout.trim() || child.stderr;
+}
+
+describe("SQLite transactions with several processes", () => {
+  it("hold the write lock from BEGIN: another process's write waits, and the transaction that read then writes commits", async () => {
+    const setup = new Database(file);
+    setup.pragma("journal_mode = WAL");
+    setup.exec("CREATE TABLE t (v TEXT NOT NULL)");
+    setup.close();
+    const db = createSqliteClient(`file:${file}`);
+    try {
+      await db.$transaction(async (tx) => {
+        const counted = await tx.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM t`;
+        expect(Number(counted[0]?.n)).toBe(0);
+        // A deferred BEGIN would hold only a read snapshot here: the other write would go through
+        // and this transaction's write below would fail with SQLITE_BUSY_SNAPSHOT.
+        expect(writeFromAnotherProcess("other, during", 0)).toBe("SQLITE_BUSY");
+        await tx.$executeRaw`INSERT INTO t (v) VALUES (${"mine"})`;
+      });
+      // Committed: the other process writes now.
+      expect(writeFromAnotherProcess("other, after", 5000)).toBe("written");
+      const rows = await db.$queryRaw<{ v: string }[]>`SELECT v FROM t ORDER BY rowid`;
+      expect(rows.map((r) => r.v)).toEqual(["mine", "other, after"]);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+});
