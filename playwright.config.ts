@@ -91,6 +91,8 @@ export default defineConfig({
       CADESK_ACME_HTTP_PORT: String(port + 2),
       NEXT_TELEMETRY_DISABLED: "1",
       CADESK_REAUTH_MINUTES: "60",
+      // The e2e server runs as production does, a cluster of two workers (e2e/96-workers.spec.ts has the details).
+      CADESK_WORKERS: process.env.CADESK_WORKERS ?? "2",
       ...pkcs11Env,
     },
     stdout: "ignore",

@@ -265,7 +265,7 @@ const ENV = {
   ),
   /** Send the API and PKI endpoints through Next's request handler too, instead of scripts/lean-routes.mjs. */
   CADESK_NEXT_ONLY: flag("API and PKI endpoints through Next's handler, as before the lean dispatch"),
-  /** Server processes sharing the port (node:cluster, scripts/cluster.mjs); auto: one per core; default 1 (no cluster). */
+  /** Server processes sharing the port (node:cluster, scripts/cluster.mjs); auto: one per core, what `npm start` sets unless told; 1: no cluster. */
   CADESK_WORKERS: variable("auto (one per core) or a whole number of processes between 1 and 64", (raw) =>
     raw === "auto" ? raw : /^\d{1,2}$/.test(raw) && Number(raw) >= 1 && Number(raw) <= 64 ? Number(raw) : undefined,
   ),

@@ -11,7 +11,8 @@ try {
   ensureDependencies();
   ensurePrismaClient();
   const dataDir = path.resolve(root, process.env.CADESK_DATA_DIR || "data");
-  const env = { ...process.env, CADESK_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" };
+  // Every core by default (scripts/cluster.mjs); CADESK_WORKERS=1 serves from one process.
+  const env = { CADESK_WORKERS: "auto", ...process.env, CADESK_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" };
   log(`Data directory: ${dataDir}`);
   const other = otherInstance(env);
   if (other) throw Object.assign(new Error(refusal(other)), { exitCode: 1 });
