@@ -34,7 +34,7 @@ async function api(method: string, route: string, body?: unknown): Promise<Recor
   return res.json() as Promise<Record<string, string>>;
 }
 
-ensureBuild();
+if (process.env.BENCH_NO_BUILD !== "1") ensureBuild();
 migrate({ ...process.env, CADESK_DATA_DIR: dataDir });
 const profileDir = path.join(work, "profile");
 const server = startChild(

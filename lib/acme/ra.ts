@@ -736,7 +736,7 @@ export async function finalizeOrder(
     if (error instanceof AppError) throw new AcmeProblem("badCSR", error.message);
     throw error;
   }
-  const spki = Buffer.from(csr.request.publicKey.rawData);
+  const spki = Buffer.from(csr.publicKey.rawData);
   const accountKey = importJwk(JSON.parse(account.jwk));
   if (accountKey.export({ format: "der", type: "spki" }).equals(spki)) {
     throw new AcmeProblem("badCSR", "The CSR uses the account key: a certificate key must differ from the ACME account key.");

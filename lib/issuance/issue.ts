@@ -55,7 +55,7 @@ async function resolveKey(key: KeySource) {
     const generated = await generateKeyPair(key.keyType);
     return { publicKey: await x509.PublicKey.create(generated.keys.publicKey), pkcs8: generated.pkcs8, source: "generated" as const };
   }
-  if (key.kind === "csr") return { publicKey: key.csr.request.publicKey, source: "csr" as const };
+  if (key.kind === "csr") return { publicKey: key.csr.publicKey, source: "csr" as const };
   return { publicKey: key.publicKey, source: key.source };
 }
 

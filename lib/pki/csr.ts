@@ -1,12 +1,25 @@
 import { AppError } from "../errors";
 import { x509 } from "./crypto-provider";
 import { subjectLabel, type CsrRequested } from "./csr-review";
-import { describePublicKey, type PublicKeyInfo } from "./keys";
+import { verify } from "node:crypto";
+import { readCommonCsr, type CsrParts } from "./csr-der";
+import { describeKeyObject, describePublicKey, type PublicKeyInfo } from "./keys";
 import { normaliseSans, type San, type SanLists } from "./names";
 import { readPemOrDer } from "./pem";
 
+/** A subject public key as the leaf template reads it: x509.PublicKey, or the fast reader's SPKI. */
+export interface SubjectPublicKey {
+  /** The SubjectPublicKeyInfo DER. */
+  readonly rawData: ArrayBuffer;
+  /** "RSASSA-PKCS1-v1_5" for an RSA key (the name @peculiar/x509 gives it), else ECDSA, Ed25519 ... */
+  readonly algorithm: { name: string };
+}
+
 export interface ParsedCsr {
+  /** The CSR as @peculiar/x509 reads it (made on first use when the fast reader read the CSR). */
   request: x509.Pkcs10CertificateRequest;
+  /** The CSR's public key, for the certificate. */
+  publicKey: SubjectPublicKey;
   subject: x509.Name;
   /** The subject as OpenSSL's one-line form, "CN=api, O=Acme". */
   subjectText: string;
@@ -23,9 +36,69 @@ export interface ParsedCsr {
 
 const CSR_LABELS = ["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"];
 
+/**
+ * An x509.Name that serializes itself once: @peculiar/x509 encodes a Name again on every
+ * toArrayBuffer() (~50 us), and the pipeline asks more than once. (Not the DER it was read from:
+ * a Name that does not survive decoding, such as invalid UTF-8 in a UTF8String, is re-encoded as
+ * the full reader has always done.)
+ */
+class ReadName extends x509.Name {
+  private encoded?: ArrayBuffer;
+  override toArrayBuffer(): ArrayBuffer {
+    this.encoded ??= super.toArrayBuffer();
+    return this.encoded.slice(0);
+  }
+}
+
+/** What the fast reader's CSRs keep for verifyCsrSignature. */
+const fastParts = new WeakMap<ParsedCsr, CsrParts>();
+
+const RSA_NAME = "RSASSA-PKCS1-v1_5";
+const KEY_ALGORITHM_NAMES: Record<CsrParts["keyKind"], string> = { ec: "ECDSA", rsa: RSA_NAME, ed25519: "Ed25519" };
+
+/** A CSR the fast reader read (lib/pki/csr-der.ts): the same fields, @peculiar/x509's only where they are asked for. */
+function fromParts(der: Uint8Array<ArrayBuffer>, parts: CsrParts): ParsedCsr | undefined {
+  let subject: x509.Name;
+  try {
+    subject = new ReadName(new Uint8Array(parts.subjectDer));
+  } catch {
+    return undefined;
+  }
+  const lists: SanLists = { dns: [], ip: [], email: [], uri: [] };
+  for (const name of parts.sans) (name.type === "url" ? lists.uri : lists[name.type])!.push(name.value);
+  let request: x509.Pkcs10CertificateRequest | undefined;
+  const parsed = {
+    get request() {
+      return (request ??= new x509.Pkcs10CertificateRequest(der));
+    },
+    publicKey: { rawData: parts.spki.slice().buffer, algorithm: { name: KEY_ALGORITHM_NAMES[parts.keyKind] } },
+    subject,
+    subjectText: subject.toString(),
+    commonName: subject.getField("CN")[0] ?? "",
+    sans: normaliseSans(lists),
+    ignoredSans: [],
+    keyInfo: describeKeyObject(parts.publicKey),
+    get signatureAlgorithm() {
+      return describeSignatureAlgorithm(this.request.signatureAlgorithm);
+    },
+    get requested() {
+      return requestedParts(this.request);
+    },
+  };
+  fastParts.set(parsed, parts);
+  return parsed;
+}
+
 /** Reads a PKCS#10 CSR from PEM text or DER bytes and lists what it asks for. */
 export function parseCsr(input: string | Uint8Array): ParsedCsr {
   const der = readPemOrDer(input, CSR_LABELS, "certificate signing request");
+  const parts = readCommonCsr(der);
+  const fast = parts && fromParts(der, parts);
+  return fast ?? parseCsrWithX509(der);
+}
+
+/** The full reader (@peculiar/x509), for CSRs of any other shape; also what csr-der.test.ts compares the fast reader to. */
+export function parseCsrWithX509(der: Uint8Array<ArrayBuffer>): ParsedCsr {
   let request: x509.Pkcs10CertificateRequest;
   try {
     request = new x509.Pkcs10CertificateRequest(der);
@@ -50,6 +123,7 @@ export function parseCsr(input: string | Uint8Array): ParsedCsr {
   const commonName = request.subjectName.getField("CN")[0] ?? "";
   return {
     request,
+    publicKey: request.publicKey,
     subject: request.subjectName,
     subjectText: request.subject,
     commonName,
@@ -109,6 +183,10 @@ function describeSignatureAlgorithm(alg: { name: string; hash?: { name: string }
  * A CSR that fails this was altered after signing, or assembled by someone without the key.
  */
 export async function verifyCsrSignature(csr: ParsedCsr): Promise<void> {
+  const parts = fastParts.get(csr);
+  // node:crypto verifies synchronously, with no trip to the thread pool. A signature it refuses
+  // is judged again by @peculiar/x509, so a refusal is always the one cadesk gave before.
+  if (parts && verify(parts.hash, parts.signed, parts.publicKey, parts.signature)) return;
   let valid = false;
   try {
     valid = await csr.request.verify();

@@ -59,7 +59,8 @@ export function describePublicKey(spki: Uint8Array): PublicKeyInfo {
   return describeKeyObject(key);
 }
 
-function describeKeyObject(key: KeyObject): PublicKeyInfo {
+/** Describes a public KeyObject (what describePublicKey does after importing the SPKI). */
+export function describeKeyObject(key: KeyObject): PublicKeyInfo {
   const details = key.asymmetricKeyDetails ?? {};
   switch (key.asymmetricKeyType) {
     case "rsa": {

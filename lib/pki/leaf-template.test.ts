@@ -59,7 +59,7 @@ async function makeCa(keyType: KeyType, commonName: string): Promise<Issuer> {
   return { certificate, signer };
 }
 
-async function both(params: LeafTemplateParams) {
+async function both(params: LeafTemplateParams & { publicKey: x509.PublicKey }) {
   const reference = await signLeafCertificate(params);
   const template = await signLeafFromTemplate(params);
   return { reference, template, described: await describeCertificate(reference) };

@@ -15,6 +15,7 @@ import { createHash } from "node:crypto";
 import { x509 } from "./crypto-provider";
 import type { Issuer, IssuerUrls } from "./certificate";
 import { subjectKeyId } from "./certificate";
+import type { SubjectPublicKey } from "./csr";
 import type { San } from "./names";
 import { PROFILE_SPECS, type LeafProfile, type Validity } from "./profiles";
 import { algorithmIdentifier, BIT_STRING, derTime, ecdsaSigValue, SEQUENCE, tlv, unsignedInteger } from "./der-build";
@@ -35,7 +36,7 @@ export interface SignedLeaf {
 export interface LeafTemplateParams {
   issuer: Issuer;
   subject: x509.Name;
-  publicKey: x509.PublicKey;
+  publicKey: SubjectPublicKey;
   sans: San[];
   profile: LeafProfile;
   validity: Validity;
@@ -132,7 +133,7 @@ function element(der: Uint8Array, offset: number): { start: number; end: number 
  * The SubjectPublicKeyInfo (PublicKey.rawData: what the generator writes, already serialized by
  * @peculiar/x509) and its subjectPublicKey bits, which the SKI hashes.
  */
-function subjectPublicKeyInfo(publicKey: x509.PublicKey): { der: Buffer; keyBits: Uint8Array } {
+function subjectPublicKeyInfo(publicKey: SubjectPublicKey): { der: Buffer; keyBits: Uint8Array } {
   const der = Buffer.from(publicKey.rawData);
   const outer = element(der, 0);
   const algorithm = element(der, outer.start);
