@@ -8,7 +8,7 @@ import { signCaCertificate, signLeafCertificate, type Issuer } from "./certifica
 import { x509 } from "./crypto-provider";
 import type { KeyType } from "./key-types";
 import { generateKeyPair } from "./keys";
-import { describeCertificate, signLeafFromTemplate, type LeafTemplateParams } from "./leaf-template";
+import { describeCertificate, sanExtension, signLeafFromTemplate, type LeafTemplateParams } from "./leaf-template";
 import { buildName, type San } from "./names";
 import { LEAF_PROFILES } from "./profiles-data";
 import { computeValidity } from "./profiles";
@@ -172,5 +172,51 @@ describe("leaf certificates from the DER template equal @peculiar/x509's, byte f
     expect(
       await new x509.X509Certificate(new Uint8Array(leaf.der)).verify({ publicKey: ca.certificate.publicKey, signatureOnly: true }),
     ).toBe(true);
+  });
+});
+
+describe("the SAN extension encoded directly", () => {
+  const reference = (sans: San[], critical: boolean) =>
+    Buffer.from(
+      new x509.SubjectAlternativeNameExtension(
+        sans.map((s) => ({ type: s.type === "uri" ? ("url" as const) : s.type, value: s.value })),
+        critical,
+      ).rawData,
+    ).toString("hex");
+
+  it("is @peculiar/x509's encoding for every name kind, IPv4 and IPv6 forms and criticality", () => {
+    const lists: San[][] = [
+      [{ type: "dns", value: "svc.example.com" }],
+      [
+        { type: "dns", value: "*.wild.example" },
+        { type: "email", value: "ops@example.com" },
+        { type: "uri", value: "spiffe://example.org/ns/a/sa/b" },
+      ],
+      [
+        "10.0.0.1",
+        "255.255.255.255",
+        "0.0.0.0",
+        "::1",
+        "::",
+        "2001:db8::1",
+        "fe80::1:2:3",
+        "2001:db8:0:0:1:0:0:1",
+        "2001:db8:1:2:3:4:5:6",
+        "1::",
+      ].map((value) => ({ type: "ip" as const, value })),
+      Array.from({ length: 40 }, (_, i) => ({ type: "dns" as const, value: `n${i}.${"x".repeat(60)}.example.com` })),
+    ];
+    for (const sans of lists) {
+      for (const critical of [false, true]) {
+        const encoded = sanExtension(sans, critical);
+        expect(encoded, JSON.stringify(sans)).toBeDefined();
+        expect(encoded!.toString("hex")).toBe(reference(sans, critical));
+      }
+    }
+  });
+
+  it("leaves what it does not encode to @peculiar/x509 (non-ASCII text, IPv4 inside IPv6)", () => {
+    expect(sanExtension([{ type: "email", value: "jörg@example.com" }], false)).toBeUndefined();
+    expect(sanExtension([{ type: "ip", value: "::ffff:10.1.2.3" }], false)).toBeUndefined();
   });
 });

@@ -15,6 +15,11 @@ export interface Signer {
   /** Signs `data` with `algorithm`. ECDSA signatures come as WebCrypto gives them (IEEE P1363 r||s), not DER. */
   sign(data: Uint8Array): Promise<Uint8Array>;
   /**
+   * The same signature, synchronously, when the key is a node:crypto KeyObject in this process
+   * (sealed keys): no promise and no thread-pool hop per certificate. Absent for token keys.
+   */
+  readonly signSync?: (data: Uint8Array) => Uint8Array;
+  /**
    * The private key as a CryptoKey and the WebCrypto provider it belongs to, for @peculiar/x509's
    * generators, which take both (`X509CertificateGenerator.create(params, crypto)`). A PKCS#11
    * signer hands over a key handle and node-webcrypto-p11's provider; the key never leaves the HSM.

@@ -3,7 +3,10 @@ import { describe, expect, it } from "vitest";
 import { AppError } from "../errors";
 import { decryptKey, encryptKey } from "../pki/key-encryption";
 import { KEY_TYPES, type KeyType } from "../pki/key-types";
+import { ecdsaSigValue } from "../pki/der-build";
 import { generateKeyPair } from "../pki/keys";
+import { toPem } from "../pki/pem";
+import { openssl, tempDir, writeFiles } from "../testing/openssl";
 import { cachedSigner, cachedSignerCount } from "./cache";
 import { openKey, openSealedSigner, sealKey } from "./sealed-key";
 import { keyPairSigner, pkcs8Signer, spkiOfPkcs8 } from "./webcrypto";
@@ -71,6 +74,47 @@ describe("signers", () => {
         if (signer !== fresh) expect(signer.webCrypto.privateKey.extractable).toBe(false);
       }
     },
+  );
+});
+
+describe("sealed signers sign with a node:crypto KeyObject", () => {
+  const dir = tempDir("cadesk-signers-");
+  it.each(KEY_TYPES)(
+    "a sealed %s key signs synchronously, and openssl verifies what it signs",
+    async (keyType) => {
+      const key = await generateKeyPair(keyType);
+      const signer = await openSealedSigner({ sealed: sealKey(key.pkcs8, "authority:o"), context: "authority:o", keyType });
+      expect(signer.signSync).toBeTypeOf("function");
+      const data = new Uint8Array(randomBytes(300));
+      const files = writeFiles(dir, {
+        [`${keyType}.pub.pem`]: toPem(signer.publicKey, "PUBLIC KEY"),
+        [`${keyType}.data`]: data,
+        [`${keyType}.other`]: new Uint8Array(randomBytes(300)),
+      });
+      for (const signature of [signer.signSync!(data), await signer.sign(data)]) {
+        // openssl wants ECDSA signatures as DER Ecdsa-Sig-Value (RFC 3279 2.2.3), not r||s.
+        const sig = writeFiles(dir, { [`${keyType}.sig`]: keyType.startsWith("ecdsa") ? ecdsaSigValue(signature) : signature })[
+          `${keyType}.sig`
+        ]!;
+        const check = (file: string) =>
+          keyType === "ed25519"
+            ? openssl(["pkeyutl", "-verify", "-pubin", "-inkey", files[`${keyType}.pub.pem`]!, "-rawin", "-in", file, "-sigfile", sig])
+            : openssl([
+                "dgst",
+                keyType === "ecdsa-p384" ? "-sha384" : "-sha256",
+                "-verify",
+                files[`${keyType}.pub.pem`]!,
+                "-signature",
+                sig,
+                file,
+              ]);
+        const good = check(files[`${keyType}.data`]!);
+        expect(good.stdout + good.stderr).toMatch(/Verified OK|Signature Verified Successfully/);
+        expect(good.status).toBe(0);
+        expect(check(files[`${keyType}.other`]!).status).not.toBe(0);
+      }
+    },
+    60_000,
   );
 });
 
