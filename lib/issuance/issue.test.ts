@@ -6,7 +6,9 @@ import { it as plainIt } from "vitest";
 import { runAs, type Actor } from "../auth/actor";
 import { getDb } from "../db";
 import { AppError } from "../errors";
+import { KEY_TYPES } from "../pki/key-types";
 import { buildName } from "../pki/names";
+import { opensslOk, tempDir, writeFiles } from "../testing/openssl";
 import { createAuthority } from "../services/create-authority";
 import { issueCertificate } from "../services/issue-certificate";
 import { beforeAll, it } from "../testing/system";
@@ -179,4 +181,25 @@ describe("the pipeline's CA cache: another instance's change counts at once", ()
     const error = await refused(issue(request({ caId: id, validityDays: 30 })));
     expect(error.code).toBe("POLICY_VIOLATION");
   });
+});
+
+describe("generated keys (node:crypto)", () => {
+  it.each(KEY_TYPES)(
+    "a %s key: the certificate holds its public key, openssl reads the private key and verifies the chain",
+    async (keyType) => {
+      const result = await issue(request({ key: { kind: "generate", keyType }, keepKey: true }));
+      expect(result.certificate.keyType).toBe(keyType);
+      const dir = tempDir();
+      const f = writeFiles(dir, {
+        "key.pem": result.privateKeyPem!,
+        "cert.pem": result.certificate.certificatePem,
+        "chain.pem": result.chainPem,
+      });
+      const fromKey = opensslOk(["pkey", "-in", f["key.pem"]!, "-pubout"]);
+      const fromCert = opensslOk(["x509", "-in", f["cert.pem"]!, "-noout", "-pubkey"]);
+      expect(fromCert).toBe(fromKey);
+      expect(opensslOk(["verify", "-x509_strict", "-CAfile", f["chain.pem"]!, f["cert.pem"]!])).toMatch(/: OK/);
+    },
+    120_000,
+  );
 });

@@ -7,8 +7,9 @@
 import type { Certificate } from "@/generated/prisma/client";
 import { assertCan, currentActor } from "../auth/actor";
 import { AppError } from "../errors";
-import { x509 } from "../pki/crypto-provider";
-import { generateKeyPair, privateKeyPem } from "../pki/keys";
+import type { SubjectPublicKey } from "../pki/csr";
+import { keyAlgorithm } from "../pki/key-types";
+import { generateKeyDer, privateKeyPem } from "../pki/keys";
 import { signLeafFromTemplate } from "../pki/leaf-template";
 import { randomSerial } from "../pki/serial";
 import { issuerUrls, loadIssuerForIssuance, type IssuanceIssuer } from "../services/issuer";
@@ -52,8 +53,9 @@ function keyTypeOf(key: KeySource): string {
 /** The subject's public key: a fresh key pair, the CSR's key, or the one handed in. */
 async function resolveKey(key: KeySource) {
   if (key.kind === "generate") {
-    const generated = await generateKeyPair(key.keyType);
-    return { publicKey: await x509.PublicKey.create(generated.keys.publicKey), pkcs8: generated.pkcs8, source: "generated" as const };
+    const generated = await generateKeyDer(key.keyType);
+    const publicKey: SubjectPublicKey = { rawData: generated.spki.buffer, algorithm: { name: keyAlgorithm(key.keyType).name } };
+    return { publicKey, pkcs8: generated.pkcs8, source: "generated" as const };
   }
   if (key.kind === "csr") return { publicKey: key.csr.publicKey, source: "csr" as const };
   return { publicKey: key.publicKey, source: key.source };
