@@ -4,7 +4,8 @@
  * and loads `POST /api/v1/certificates` with hey (16 connections, BENCH_SECONDS each) for a P-256
  * CSR, an RSA-2048 CSR and a generated P-256 key, printing requests/s and the server's CPU ms per
  * request (utime+stime from /proc over the load). BENCH_PROFILE=1 adds `node --cpu-prof` and writes
- * the profile's path; BENCH_LOADS=csr,rsa,gen picks loads. No anchors (bench/issue.ts has them).
+ * the profile's path; BENCH_LOADS=csr,rsa,gen picks loads; BENCH_NO_BUILD=1 uses .next as it is
+ * (a build older than the sources, on purpose). No anchors (bench/issue.ts has them).
  * Ports: BENCH_PORT (default 3700).
  */
 import { mkdtempSync, readdirSync } from "node:fs";
