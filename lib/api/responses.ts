@@ -88,11 +88,13 @@ export const ZCertificatePage = z.object({
   total: z
     .int()
     .describe(
-      "How many certificates match: exact when totalExact is true; otherwise counting stopped and more than this many match (at least 10,000; deeper pages raise it to the rows seen so far)",
+      "How many certificates match: exact when totalExact is true; otherwise counting stopped and more than this many match (at least 10,000, or 1,000 for a text or host search; deeper pages raise it to the rows seen so far)",
     ),
   totalExact: z
     .boolean()
-    .describe("false when total is a lower bound: more than 10,000 match; narrow the search (q, caId, status) for an exact count"),
+    .describe(
+      "false when total is a lower bound: more match than it says; narrow the search (q, caId, status) for an exact count, or read to the last page",
+    ),
   page: z.int(),
   pageSize: z.int(),
 });

@@ -93,7 +93,7 @@ export async function searchCertificateIds(query: TCertificateQuery, now = new D
 /**
  * The inventory: substring search over CN, SANs and serial (a lowercase column, so it behaves the
  * same on SQLite and PostgreSQL), filters by CA and status, sorted, one page at a time. The total
- * is exact up to COUNT_LIMIT (10,000) matches; beyond, `totalExact` is false and `total` says how
+ * is exact up to COUNT_LIMIT (10,000; TEXT_COUNT_LIMIT, 1,000, when a text match must be read row by row) matches; beyond, `totalExact` is false and `total` says how
  * many were counted, as GitHub and Gmail do ("more than 10,000"): an exact count would read every
  * matching row on each page view, which is what made a page of a million-row inventory take a second.
  */
