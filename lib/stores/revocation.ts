@@ -1,11 +1,13 @@
 /**
  * The revocation reads OCSP and CRLs make at volume (issue #13), as raw SQL: Prisma's query
- * compiler and row mapping cost several times the index look-ups themselves. The SQL is the same
- * on SQLite and PostgreSQL (quoted identifiers, bound parameters, UNION ALL), and both stores'
- * suites run it (ocsp*.test.ts, crl-paging.test.ts with CADESK_TEST_POSTGRES).
+ * compiler and row mapping cost several times the index look-ups themselves. PostgreSQL runs the
+ * portable SQL below through Prisma; SQLite runs the same SQL on its own prepared statements
+ * (sqlite-revocation.ts). Both stores' suites run them (ocsp*.test.ts, crl-paging.test.ts with
+ * CADESK_TEST_POSTGRES).
  */
 import { Prisma } from "@/generated/prisma/client";
-import { getDb } from "../db";
+import { currentStore, getDb } from "../db";
+import { sqliteOcspStatus, sqliteRevokedLeavesPage } from "./sqlite-revocation";
 
 /** A DateTime column as either store's raw driver hands it over (Date, ISO text or epoch ms). */
 function toDate(value: Date | string | number | null): Date | null {
@@ -37,6 +39,21 @@ type Raw = { kind: number; serialHex: string; status: string; revokedAt: Date | 
  * a revocation on any instance is answered "revoked" by every instance on the next request.
  */
 export async function readOcspStatus(authorityId: string, serials: string[]): Promise<OcspStatusRead> {
+  if (currentStore() === "sqlite") {
+    const rows = sqliteOcspStatus(authorityId, serials);
+    const own = rows.find((r) => r[0] === 0);
+    return {
+      authority: own ? { fingerprintSha256: own[1], status: own[2], notAfter: toDate(own[5])! } : null,
+      issued: rows
+        .filter((r) => r[0] !== 0)
+        .map(([, serialHex, status, revokedAt, revocationReason]) => ({
+          serialHex,
+          status,
+          revokedAt: toDate(revokedAt),
+          revocationReason,
+        })),
+    };
+  }
   const list = Prisma.join(serials);
   const rows = await getDb().$queryRaw<(Raw & { notAfter: Date | string | number | null })[]>`
     SELECT 0 AS "kind", "fingerprintSha256" AS "serialHex", "status", "revokedAt", "revocationReason", "notAfter"
@@ -65,6 +82,13 @@ export async function revokedLeavesPage(
   after: string,
   limit: number,
 ): Promise<{ serialHex: string; revokedAt: Date | null; revocationReason: string | null }[]> {
+  if (currentStore() === "sqlite") {
+    return sqliteRevokedLeavesPage(authorityId, after, limit).map(([serialHex, revokedAt, revocationReason]) => ({
+      serialHex,
+      revokedAt: toDate(revokedAt),
+      revocationReason,
+    }));
+  }
   const rows = await getDb().$queryRaw<{ serialHex: string; revokedAt: Date | string | number | null; revocationReason: string | null }[]>`
     SELECT "serialHex", "revokedAt", "revocationReason" FROM "Certificate"
     WHERE "authorityId" = ${authorityId} AND "status" = 'revoked' AND "serialHex" > ${after}

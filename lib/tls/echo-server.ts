@@ -193,12 +193,15 @@ export class EchoServer {
     socket.on("error", () => socket.destroy());
     // Client-initiated renegotiation is a denial-of-service lever: refuse it.
     socket.disableRenegotiation();
-    const report = reportFor(socket, this.config?.clientAuth ?? "none");
+    // The report is made when something is written, not at the handshake: a client that only
+    // handshakes (openssl s_time, health checks) costs no parse of its certificate into an
+    // X509Certificate (issue #13: that parse was the largest JS cost per connection).
+    const clientAuth = this.config?.clientAuth ?? "none";
     let mode: "waiting" | "http" | "lines" = "waiting";
     let buffered = "";
     const startLines = () => {
       mode = "lines";
-      socket.write(describe(report));
+      socket.write(describe(reportFor(socket, clientAuth)));
     };
     const timer = setTimeout(() => mode === "waiting" && startLines(), 300);
     socket.on("data", (chunk: Buffer) => {
@@ -213,7 +216,7 @@ export class EchoServer {
       if (HTTP_REQUEST.test(buffered)) mode = "http";
       if (mode === "http" && /\r?\n\r?\n/.test(buffered)) {
         clearTimeout(timer);
-        const body = JSON.stringify(report, null, 2) + "\n";
+        const body = JSON.stringify(reportFor(socket, clientAuth), null, 2) + "\n";
         socket.end(
           `HTTP/1.1 200 OK\r\n${SECURITY_HEADERS}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
         );
