@@ -1,6 +1,6 @@
+import { createHash } from "node:crypto";
 import { x509 } from "./crypto-provider";
-import { sha1Fingerprint, sha256Fingerprint } from "./certificate";
-import { describePublicKey } from "./keys";
+import { describePublicKey, type PublicKeyInfo } from "./keys";
 import { colonHex } from "./serial";
 import type { Bytes } from "./pem";
 
@@ -51,9 +51,30 @@ const SAN_PREFIX: Record<string, string> = {
   id: "RID",
 };
 
+/** A certificate already read (Inspect reads each pasted one once: lib/pki/inspect/pasted.ts). */
+export interface ReadCertificate {
+  cert: x509.X509Certificate;
+  key: PublicKeyInfo;
+  /** Lower-case hex fingerprints of the DER. */
+  sha256: string;
+  sha1: string;
+}
+
+const fingerprint = (algorithm: string, der: Bytes) => createHash(algorithm).update(der).digest("hex");
+
 /** The facts people look for first in a certificate, with OpenSSL's names for usages. */
 export async function summarizeCertificate(der: Bytes): Promise<CertificateSummary> {
   const cert = new x509.X509Certificate(der);
+  return summarizeRead({
+    cert,
+    key: describePublicKey(new Uint8Array(cert.publicKey.rawData)),
+    sha256: fingerprint("sha256", der),
+    sha1: fingerprint("sha1", der),
+  });
+}
+
+/** The same from a certificate already read; synchronous (fingerprints by node:crypto, not WebCrypto). */
+export function summarizeRead({ cert, key, sha256, sha1 }: ReadCertificate): CertificateSummary {
   const ku = cert.getExtension(x509.KeyUsagesExtension);
   const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
   const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
@@ -65,14 +86,14 @@ export async function summarizeCertificate(der: Bytes): Promise<CertificateSumma
     serial: colonHex(cert.serialNumber),
     notBefore: cert.notBefore,
     notAfter: cert.notAfter,
-    key: describePublicKey(new Uint8Array(cert.publicKey.rawData)).label,
+    key: key.label,
     signatureAlgorithm: alg.hash ? `${alg.name} with ${alg.hash.name}` : alg.name,
     sans: (san?.names.items ?? []).map((n) => `${SAN_PREFIX[n.type] ?? n.type}:${n.value}`),
     keyUsages: ku ? KEY_USAGE_NAMES.filter(([flag]) => (ku.usages & flag) !== 0).map(([, name]) => name) : [],
     extendedKeyUsages: (eku?.usages ?? []).map((u) => EKU_NAMES[String(u)] ?? String(u)),
     isCa: basic?.ca ?? false,
     pathLength: basic?.pathLength ?? null,
-    sha256: colonHex(await sha256Fingerprint(cert)),
-    sha1: colonHex(await sha1Fingerprint(cert)),
+    sha256: colonHex(sha256),
+    sha1: colonHex(sha1),
   };
 }

@@ -4,7 +4,6 @@ import { assertCan } from "../auth/actor";
  * text, a summary and plain-words findings; and for a leaf with its chain, whether it verifies
  * against cadesk's CAs (or a pasted root) for a host name.
  */
-import { createHash } from "node:crypto";
 import { getDb } from "../db";
 import { revocationState } from "./revocation-state";
 import { AppError, assertUploadSize } from "../errors";
@@ -15,7 +14,8 @@ import { fallbackSummary } from "../pki/inspect/fallback-summary";
 import { lintCertificate, type Lint } from "../pki/inspect/lint";
 import { readPkcs12Certificates } from "../pki/inspect/pkcs12-read";
 import { parsePemBlocks, toPem } from "../pki/pem";
-import { summarizeCertificate } from "../pki/summary";
+import { PastedCertificate } from "../pki/inspect/pasted";
+import { summarizeRead } from "../pki/summary";
 import { certificateText } from "../pki/text/certificate";
 import { crlFields, crlText, integerHex } from "../pki/text/crl";
 import { csrText } from "../pki/text/csr";
@@ -88,8 +88,16 @@ const UNREADABLE: Lint = {
     "Part of this certificate (an extension or name value) does not decode: OpenSSL shows it as raw bytes, and clients will likely reject it.",
 };
 
-async function inspectCertificate(found: FoundObject, now: Date): Promise<InspectedObject> {
-  const s = await summarizeCertificate(found.der).catch(() => fallbackSummary(found.der));
+function summaryOf(pasted: PastedCertificate) {
+  try {
+    return summarizeRead({ cert: pasted.x509(), key: pasted.key(), sha256: pasted.sha256(), sha1: pasted.sha1() });
+  } catch {
+    return fallbackSummary(pasted.der);
+  }
+}
+
+function inspectCertificate(found: FoundObject, pasted: PastedCertificate, now: Date): InspectedObject {
+  const s = summaryOf(pasted);
   const cn = /CN=([^,]+)/.exec(s.subject)?.[1];
   const summary: SummaryField[] = [
     { label: "For", value: s.sans.length ? s.sans.join(", ") : cn ? `${cn} (Common Name only)` : s.subject },
@@ -115,7 +123,7 @@ async function inspectCertificate(found: FoundObject, now: Date): Promise<Inspec
     summary,
     lints: (() => {
       try {
-        return lintCertificate(found.der, now);
+        return lintCertificate(pasted, now);
       } catch {
         return [UNREADABLE];
       }
@@ -257,15 +265,15 @@ function pickLeaf(certs: ParsedCertificate[]): ParsedCertificate {
  * cadesk's CAs, RFC 5280 rules, the purpose and mode asked, and cadesk's revocation state.
  */
 async function verifyPasted(
-  ders: Uint8Array[],
+  pasted: PastedCertificate[],
   { hostname, rootPem, validationTime, purpose, mode }: Pick<InspectInput, "hostname" | "rootPem" | "validationTime" | "purpose" | "mode">,
   crls: Uint8Array[],
   now: Date,
 ): Promise<Verdict | undefined> {
   const parsed: ParsedCertificate[] = [];
-  for (const der of ders) {
+  for (const p of pasted) {
     try {
-      parsed.push(parseCertificate(der));
+      parsed.push(p.parsed());
     } catch (error) {
       if (!(error instanceof CertificateParseError)) throw error;
     }
@@ -274,6 +282,7 @@ async function verifyPasted(
   // Only CAs and no host name: there is no leaf to check.
   if (parsed.every((c) => c.basicConstraints?.ca) && !hostname) return undefined;
   const leaf = pickLeaf(parsed);
+  const byDer = new Map<Uint8Array, PastedCertificate>(pasted.map((p) => [p.der, p]));
   const store = await storeState(
     rootPem,
     parsed.map((c) => c.sha256),
@@ -291,6 +300,8 @@ async function verifyPasted(
     hostname,
     crls,
     revocation: store.revocation,
+    // Each pasted certificate was read once already, for its card's lints.
+    read: (der) => byDer.get(der)?.parsed() ?? parseCertificate(der),
   });
   // Servers must send the leaf first, then each issuer: say so beside a verdict, not instead of it.
   const order = parsed.map((c) => c.sha256);
@@ -341,11 +352,12 @@ export async function inspect(
     );
 
   const objects: InspectedObject[] = [];
+  const pasted = new Map(detected.objects.filter((o) => o.kind === "certificate").map((o) => [o, new PastedCertificate(o.der)]));
   for (const found of detected.objects) {
     try {
       objects.push(
         found.kind === "certificate"
-          ? await inspectCertificate(found, now)
+          ? inspectCertificate(found, pasted.get(found)!, now)
           : found.kind === "csr"
             ? await inspectCsr(found)
             : inspectCrl(found, now),
@@ -367,7 +379,7 @@ export async function inspect(
     throw new AppError("INVALID_INPUT", `"${host.slice(0, 60)}" is not a host name or IP address.`, "hostname");
   const chain = certificates.length
     ? await verifyPasted(
-        certificates.map((c) => c.der),
+        certificates.map((c) => pasted.get(c)!),
         { hostname: host, rootPem, validationTime, purpose, mode },
         crls,
         now,
@@ -375,7 +387,7 @@ export async function inspect(
     : undefined;
   // The certificate's own card says it too, not only the verdict (a revoked one has "no problems" otherwise).
   if (chain?.revoked) {
-    const index = certificates.findIndex((c) => createHash("sha256").update(c.der).digest("hex") === chain.revoked!.sha256);
+    const index = certificates.findIndex((c) => pasted.get(c)!.sha256() === chain.revoked!.sha256);
     objects[detected.objects.indexOf(certificates[index]!)]?.lints.unshift({
       severity: "error",
       code: "REVOKED",

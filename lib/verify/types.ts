@@ -93,6 +93,11 @@ export interface VerifyOptions {
    * limbo do. Off for a system trust store, whose old roots predate RFC 5280's profile.
    */
   strictAnchors?: boolean;
+  /**
+   * Reads a certificate given above (default parseCertificate): Inspect passes the readings it made
+   * for its lints, so a pasted chain is read once. Must behave as parseCertificate does, errors too.
+   */
+  read?: (der: Uint8Array) => ParsedCertificate;
 }
 
 export interface PathEntry {

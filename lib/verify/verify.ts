@@ -65,9 +65,10 @@ export function verifyChain(opts: VerifyOptions): Verdict {
     warnings: [] as Finding[],
   };
 
+  const read = opts.read ?? parseCertificate;
   let leaf: ParsedCertificate;
   try {
-    leaf = parseCertificate(opts.leaf);
+    leaf = read(opts.leaf);
   } catch (error) {
     if (!(error instanceof CertificateParseError)) throw error;
     const failure = refusal(
@@ -92,7 +93,7 @@ export function verifyChain(opts: VerifyOptions): Verdict {
   const skipped: string[] = [];
   for (const a of opts.anchors) {
     try {
-      const cert = parseCertificate(a.der);
+      const cert = read(a.der);
       if (!pool.has(cert.sha256)) pool.set(cert.sha256, { cert, anchor: a, source: "trust anchor", supplied: true });
     } catch {
       skipped.push(`a trust anchor (${a.name}) that is not a valid certificate`);
@@ -100,7 +101,7 @@ export function verifyChain(opts: VerifyOptions): Verdict {
   }
   for (const i of opts.intermediates ?? []) {
     try {
-      const cert = parseCertificate(i.der);
+      const cert = read(i.der);
       const known = pool.get(cert.sha256);
       if (!known) pool.set(cert.sha256, { cert, source: i.source, supplied: i.supplied });
       else if (i.supplied && !known.supplied) known.supplied = true;

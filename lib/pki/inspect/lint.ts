@@ -4,13 +4,13 @@
  */
 import { x509 } from "../crypto-provider";
 import { children, oidOf, parseDer } from "../der";
-import { describePublicKey } from "../keys";
 import type { Bytes } from "../pem";
 import { EKU, SIGNATURE } from "../oids";
 import { DAY } from "../../time";
-import { parseCertificate, type ParsedCertificate } from "../../verify";
+import type { ParsedCertificate } from "../../verify";
 import { certificateFindings } from "../../verify/rules";
 import { verifySignature } from "../../verify/signature";
+import { PastedCertificate } from "./pasted";
 
 export interface Lint {
   severity: "error" | "warning";
@@ -21,8 +21,11 @@ export interface Lint {
 const SHA1_SIGNATURES = new Set<string>([SIGNATURE.sha1WithRsa, SIGNATURE.ecdsaWithSha1, SIGNATURE.dsaWithSha1]);
 const SERVER_AUTH = EKU.serverAuth;
 const CLIENT_AUTH = EKU.clientAuth;
-export function lintCertificate(der: Bytes, now = new Date()): Lint[] {
-  const cert = new x509.X509Certificate(der);
+/** Lints a certificate: its DER, or one Inspect has read already (each reading made once). */
+export function lintCertificate(input: Bytes | PastedCertificate, now = new Date()): Lint[] {
+  const pasted = input instanceof PastedCertificate ? input : new PastedCertificate(input);
+  const der = pasted.der;
+  const cert = pasted.x509();
   const lints: Lint[] = [];
   const add = (severity: Lint["severity"], code: string, message: string) => lints.push({ severity, code, message });
 
@@ -105,7 +108,7 @@ export function lintCertificate(der: Bytes, now = new Date()): Lint[] {
     }
   }
 
-  const key = describePublicKey(new Uint8Array(cert.publicKey.rawData));
+  const key = pasted.key();
   if ((key.algorithm === "RSA" || key.algorithm === "RSA-PSS") && (key.bits ?? 0) < 2048) {
     add(
       "error",
@@ -133,7 +136,7 @@ export function lintCertificate(der: Bytes, now = new Date()): Lint[] {
     add("error", "SERIAL_NEGATIVE", "Its serial number is negative; RFC 5280 requires a positive serial.");
   if (serial.every((b) => b === 0)) add("error", "SERIAL_ZERO", "Its serial number is zero; RFC 5280 requires a positive serial.");
   const servesHosts = looksLikeServer || (ekus.includes(SERVER_AUTH) && hostNames.length > 0);
-  lints.push(...validatorLints(der, { isCa, servesHosts, already: new Set(lints.map((l) => l.code)) }));
+  lints.push(...validatorLints(pasted, { isCa, servesHosts, already: new Set(lints.map((l) => l.code)) }));
   return lints;
 }
 
@@ -142,10 +145,10 @@ export function lintCertificate(der: Bytes, now = new Date()): Lint[] {
  * key usage against the key type, a self-signed server, an empty subject without a critical SAN,
  * the RFC 5280 profile, and the CA/Browser Forum rules as warnings naming who would refuse.
  */
-function validatorLints(der: Bytes, ctx: { isCa: boolean; servesHosts: boolean; already: Set<string> }): Lint[] {
+function validatorLints(pasted: PastedCertificate, ctx: { isCa: boolean; servesHosts: boolean; already: Set<string> }): Lint[] {
   let parsed: ParsedCertificate;
   try {
-    parsed = parseCertificate(der);
+    parsed = pasted.parsed();
   } catch {
     return [];
   }
@@ -159,8 +162,13 @@ function validatorLints(der: Bytes, ctx: { isCa: boolean; servesHosts: boolean; 
       code: "KEY_USAGE_FOR_KEY_TYPE",
       message: `Its key usage asserts keyEncipherment, which an ${keyType} key cannot do (RFC 8813 2, RFC 8410 5): certificate linters (zlint) flag it and strict clients may refuse it. Use digitalSignature only.`,
     });
-  const selfSigned = parsed.selfIssued && verifySignature(parsed.tbs, parsed.signature, parsed.signatureAlgorithm, parsed.spki);
-  if (selfSigned && ctx.servesHosts && parsed.subjectAltNames)
+  // The signature check last: a CA in a pasted chain does not serve hosts and needs none.
+  if (
+    ctx.servesHosts &&
+    parsed.subjectAltNames &&
+    parsed.selfIssued &&
+    verifySignature(parsed.tbs, parsed.signature, parsed.signatureAlgorithm, parsed.spki)
+  )
     out.push({
       severity: "warning",
       code: "SELF_SIGNED_SERVER",
