@@ -28,7 +28,8 @@ const PATH_BUDGET = 32;
 /** rustls-webpki's budget for name-constraint comparisons, against quadratic blow-up. */
 const NAME_CONSTRAINT_BUDGET = 250_000;
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+/** Byte equality without making hex strings (the path search compares keys per candidate and per path entry). */
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.compare(a, b) === 0;
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const stamp = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19) + " UTC";
@@ -141,10 +142,12 @@ export function verifyChain(opts: VerifyOptions): Verdict {
   let paths = 0;
 
   const candidates = (child: ParsedCertificate): Node[] => {
-    const aki = child.authorityKeyId?.keyId ? hex(child.authorityKeyId.keyId) : undefined;
+    const aki = child.authorityKeyId?.keyId;
     const rank = (n: Node) =>
-      (n.anchor ? 0 : n.supplied ? 10 : 20) + (!aki || !n.cert.subjectKeyId ? 1 : hex(n.cert.subjectKeyId.keyId) === aki ? 0 : 2);
-    return [...(bySubject.get(child.issuer.key) ?? [])].sort((a, b) => rank(a) - rank(b));
+      (n.anchor ? 0 : n.supplied ? 10 : 20) + (!aki || !n.cert.subjectKeyId ? 1 : sameBytes(n.cert.subjectKeyId.keyId, aki) ? 0 : 2);
+    const ranked = (bySubject.get(child.issuer.key) ?? []).map((n, i) => ({ n, r: rank(n), i }));
+    // Stable, as Array.prototype.sort is: equal ranks keep the pool's order.
+    return ranked.sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.n);
   };
 
   const search = (path: Node[], intermediates: number): Verdict | undefined => {
@@ -156,8 +159,7 @@ export function verifyChain(opts: VerifyOptions): Verdict {
       if (
         path.some(
           (n) =>
-            n.cert.sha256 === cand.cert.sha256 ||
-            (n.cert.subject.key === cand.cert.subject.key && hex(n.cert.spki) === hex(cand.cert.spki)),
+            n.cert.sha256 === cand.cert.sha256 || (n.cert.subject.key === cand.cert.subject.key && sameBytes(n.cert.spki, cand.cert.spki)),
         )
       )
         continue;
