@@ -15,7 +15,7 @@
  * Ports: BENCH_PORT (default 3700) and the four after it.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
@@ -37,6 +37,8 @@ import {
   stopChild,
   waitForPort,
   LOAD_SECONDS,
+  answeredBy,
+  waitForWorkers,
 } from "./tools";
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "cadesk-bench-"));
@@ -50,6 +52,8 @@ const INVENTORY_SIZE = Number(process.env.BENCH_INVENTORY ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const CRL_SIZE = Number(process.env.BENCH_CRL ?? 100_000);
 const PROFILE = process.env.BENCH_PROFILE === "1";
+/** The server's CADESK_WORKERS (passed on from this environment): the load starts once every worker answers. */
+const WORKERS = process.env.CADESK_WORKERS === "auto" ? availableParallelism() : Number(process.env.CADESK_WORKERS || 1);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : null;
 /** Whether a part of the bench runs (BENCH_ONLY); BENCH_PROFILE=1 alone means the CSR load only. */
 const runs = (part: string) => (ONLY ? ONLY.has(part) : !PROFILE || part === "csr");
@@ -136,6 +140,10 @@ async function csrSigning(caId: string) {
   const asCadesk = { contentType: "application/json", headers: [AUTH], okStatus: 201, pid: server.pid };
   // Warm up the route (the first requests load modules and the signer).
   for (let i = 0; i < 20; i++) await api("POST", "/certificates", { caId, csrPem: p256 });
+  // Each worker of a cluster warms up too (a connection of its own goes to the next worker).
+  const warm = { method: "POST", headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" } };
+  for (let i = 0; WORKERS > 1 && i < 20 * WORKERS; i++)
+    await answeredBy(PORT, "/api/v1/certificates", { ...warm, body: JSON.stringify({ caId, csrPem: p256 }) });
 
   const cadesk = await hey(cadeskUrl, { ...asCadesk, bodyFile: cadeskBody(p256) });
   if (PROFILE) return cadesk;
@@ -399,6 +407,7 @@ async function inventory(caId: string) {
 
 try {
   await waitForPort(PORT, "cadesk", server, 120_000);
+  if (WORKERS > 1) await waitForWorkers(PORT, WORKERS);
   const ca = (await api("POST", "/cas", { commonName: "Bench CA", keyType: "ecdsa-p256" })) as Json & { certificatePem: string };
   console.log(`Loads run ${LOAD_SECONDS} s each; figure | anchor | ratio (>= 1.0x meets issue #13's goal).`);
   const cadeskCsr = runs("csr") ? await csrSigning(ca.id) : undefined;

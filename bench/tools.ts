@@ -4,6 +4,7 @@
  */
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import net from "node:net";
 
 /** Seconds each load runs (every load is time-boxed, so a run takes minutes, not hours). */
@@ -262,4 +263,45 @@ export function markdownTable(): string {
   const lines = ["| what | cadesk | anchor | ratio | note |", "| --- | --- | --- | --- | --- |"];
   for (const r of rows) lines.push(`| ${r.what} | ${r.figure} | ${r.anchor} | ${r.ratio} | ${r.note ?? ""} |`);
   return lines.join("\n");
+}
+
+/**
+ * GET `path` on a connection of its own, so a node:cluster primary hands it to its next worker;
+ * resolves with the worker that answered (X-Cadesk-Worker, "" without a cluster).
+ */
+export function answeredBy(port: number, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  return new Promise<string>((resolve, reject) => {
+    const body = init.body === undefined ? undefined : Buffer.from(init.body);
+    const req = httpRequest(
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        method: init.method ?? "GET",
+        agent: false,
+        headers: { ...init.headers, ...(body ? { "Content-Length": String(body.length) } : {}) },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(String(res.headers["x-cadesk-worker"] ?? "")));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/**
+ * With CADESK_WORKERS = n > 1 the port answers as soon as the first worker listens: waits until
+ * `n` workers have answered, so no worker's start-up (Next, module loading) falls into a load.
+ */
+export async function waitForWorkers(port: number, n: number, timeoutMs = 180_000): Promise<void> {
+  const seen = new Set<string>();
+  const deadline = Date.now() + timeoutMs;
+  while (seen.size < n) {
+    if (Date.now() > deadline) throw new Error(`only ${seen.size} of ${n} workers answered on port ${port}`);
+    seen.add(await answeredBy(port, "/healthz").catch(() => ""));
+    seen.delete("");
+    if (seen.size < n) await new Promise((r) => setTimeout(r, 200));
+  }
 }
