@@ -5,7 +5,7 @@ import type { CrlEntry } from "../pki/crl";
 import { crlEtag, crlNumberOf, signCrlStreamed } from "../pki/crl-template";
 import { parsePemBlocks } from "../pki/pem";
 import type { RevocationReason } from "../pki/revocation-reasons";
-import { crlFreshness, revokedLeavesPage, storeCrlPem } from "../stores/revocation";
+import { crlFreshness, revokedLeavesPage, storeCrlPem, storedCrl } from "../stores/revocation";
 import { loadIssuer } from "./issuer";
 import { DAY } from "../time";
 
@@ -143,7 +143,7 @@ async function claimCrlNumber(authorityId: string, thisUpdate: Date, nextUpdate:
 export async function currentCrl(authorityId: string, now = new Date()): Promise<string> {
   // Public (RFC 5280 CRLs are fetched anonymously), but still someone: a request or the scheduler.
   assertActing("serve a CRL");
-  const stored = await getDb().crl.findUnique({ where: { authorityId } });
+  const stored = await storedCrl(authorityId);
   // An empty pem is a first CRL whose number is claimed but not yet signed (see claimCrlNumber).
   if (stored?.pem && stored.nextUpdate.getTime() - now.getTime() > DAY) return stored.pem;
   try {

@@ -119,3 +119,13 @@ export async function storeCrlPem(
     UPDATE "Crl" SET "thisUpdate" = ${crl.thisUpdate}, "nextUpdate" = ${crl.nextUpdate}, "pem" = ${crl.pem}
     WHERE "authorityId" = ${authorityId} AND "number" = ${number}`;
 }
+
+/** The stored CRL row, read raw: Prisma's row mapping copies its megabytes of PEM through the query compiler's WASM. */
+export async function storedCrl(authorityId: string): Promise<{ number: number; pem: string; thisUpdate: Date; nextUpdate: Date } | null> {
+  const [row] = await getDb().$queryRaw<
+    { number: number | bigint; pem: string; thisUpdate: Date | string | number; nextUpdate: Date | string | number }[]
+  >`SELECT "number", "pem", "thisUpdate", "nextUpdate" FROM "Crl" WHERE "authorityId" = ${authorityId}`;
+  return row
+    ? { number: Number(row.number), pem: row.pem, thisUpdate: toDate(row.thisUpdate)!, nextUpdate: toDate(row.nextUpdate)! }
+    : null;
+}
