@@ -21,7 +21,8 @@ import Database from "better-sqlite3";
  * (node:cluster's round robin), and every answer names its worker (X-Cadesk-Worker), so a check
  * "on the other worker" repeats a read until that worker answers it. No timings are asserted.
  */
-const PORT = Number(process.env.E2E_WORKERS_PORT ?? 3260);
+// Beside the other specs' own servers (92: 3170, 94: 3180), below the ports cadesk's helpers and tests take from 3200 up.
+const PORT = Number(process.env.E2E_WORKERS_PORT ?? 3190);
 const ECHO_PORT = PORT + 1;
 const TOKEN = "workers-token-not-secret";
 
