@@ -25,6 +25,7 @@ import Database from "better-sqlite3";
 const PORT = Number(process.env.E2E_WORKERS_PORT ?? 3190);
 const ECHO_PORT = PORT + 1;
 const TOKEN = "workers-token-not-secret";
+const ADMIN = { email: "ops@workers.test", password: "correct horse battery 96" };
 
 interface Server {
   child: ChildProcess;
@@ -43,6 +44,8 @@ function start(dataDir: string): Server {
       CADESK_WORKERS: "2",
       CADESK_DATA_DIR: dataDir,
       CADESK_API_TOKEN: TOKEN,
+      CADESK_ADMIN_EMAIL: ADMIN.email,
+      CADESK_ADMIN_PASSWORD: ADMIN.password,
       CADESK_ECHO_PORT: String(ECHO_PORT),
       // debug: "request received" lines say when a request is in a worker's hands (the SIGTERM test).
       CADESK_LOG_LEVEL: "debug",
@@ -86,7 +89,13 @@ interface Answer {
 }
 
 /** One request on a connection of its own, so the primary hands it to the next worker. */
-function call(method: string, route: string, body?: unknown, contentType = "application/json"): Promise<Answer> {
+function call(
+  method: string,
+  route: string,
+  body?: unknown,
+  contentType = "application/json",
+  extraHeaders: Record<string, string> = {},
+): Promise<Answer & { headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
     const req = httpRequest(
@@ -97,7 +106,8 @@ function call(method: string, route: string, body?: unknown, contentType = "appl
         method,
         agent: false,
         headers: {
-          Authorization: `Bearer ${TOKEN}`,
+          ...(extraHeaders.Cookie || extraHeaders.Origin ? {} : { Authorization: `Bearer ${TOKEN}` }),
+          ...extraHeaders,
           ...(data ? { "Content-Type": contentType, "Content-Length": data.length } : {}),
         },
       },
@@ -109,6 +119,7 @@ function call(method: string, route: string, body?: unknown, contentType = "appl
           resolve({
             status: res.statusCode ?? 0,
             worker: String(res.headers["x-cadesk-worker"] ?? ""),
+            headers: res.headers,
             body: all,
             json: <T>() => JSON.parse(all.toString("utf8")) as T,
           });
@@ -121,9 +132,16 @@ function call(method: string, route: string, body?: unknown, contentType = "appl
 }
 
 /** A read repeated until `worker` answers it (reads only: a write must not be repeated). */
-async function readOn(worker: string, method: string, route: string, body?: unknown, contentType?: string): Promise<Answer> {
+async function readOn(
+  worker: string,
+  method: string,
+  route: string,
+  body?: unknown,
+  contentType?: string,
+  headers?: Record<string, string>,
+): Promise<Answer> {
   for (let i = 0; i < 40; i++) {
-    const answer = await call(method, route, body, contentType);
+    const answer = await call(method, route, body, contentType, headers);
     if (answer.worker === worker) return answer;
   }
   throw new Error(`worker ${worker} never answered ${method} ${route}`);
@@ -368,6 +386,71 @@ test("what a worker caches stays true when the other one changes the store: OCSP
     refusedBy.add(after.worker);
   }
   expect(refusedBy).toEqual(new Set(["1", "2"]));
+});
+
+/** The hidden fields React renders for a server action form (as a browser without JavaScript posts them). */
+function actionFields(html: string): [string, string][] {
+  const form = /<form[^>]*method="POST"[^>]*>([\s\S]*?)<\/form>/i.exec(html)?.[1] ?? "";
+  const decode = (v: string) =>
+    v
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, "&")
+      .replace(/&#x27;/g, "'")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">");
+  return [...form.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/>/g)].map((m) => [decode(m[1]!), decode(m[2] ?? "")]);
+}
+
+/** The sign-in form posted on a connection of its own: which worker answered, the session cookie, the page. */
+async function signIn(email: string, password: string): Promise<{ status: number; worker: string; cookie: string | null; html: string }> {
+  const page = (await call("GET", "/sign-in")).body.toString("utf8");
+  const form = new FormData();
+  for (const [k, v] of actionFields(page)) form.append(k, v);
+  form.append("email", email);
+  form.append("password", password);
+  const encoded = new Request("http://localhost/", { method: "POST", body: form });
+  const answer = await call("POST", "/sign-in", Buffer.from(await encoded.arrayBuffer()), encoded.headers.get("content-type")!, {
+    Origin: `http://127.0.0.1:${PORT}`,
+  });
+  const setCookie = answer.headers["set-cookie"];
+  const cookie = (Array.isArray(setCookie) ? setCookie : []).find((c) => c.startsWith("cadesk_session="))?.split(";")[0] ?? null;
+  return { status: answer.status, worker: answer.worker, cookie, html: answer.body.toString("utf8") };
+}
+
+test("a browser session made on one worker is valid on the other, and failed sign-ins on both count together", async () => {
+  test.setTimeout(180_000);
+  const signedIn = await signIn(ADMIN.email, ADMIN.password);
+  expect(signedIn.status).toBe(303);
+  expect(signedIn.cookie).toBeTruthy();
+  const page = await readOn(other(signedIn.worker), "GET", "/certificates?q=ocsp.workers", undefined, undefined, {
+    Cookie: signedIn.cookie!,
+    Origin: `http://127.0.0.1:${PORT}`,
+  });
+  expect(page.status).toBe(200);
+  expect(page.body.toString("utf8")).toContain("ocsp.workers.test");
+
+  // Five failures per e-mail are free; a worker counting alone would refuse only after its own sixth.
+  const email = "guesser@workers.test";
+  const own = new Map<string, number>([
+    ["1", 0],
+    ["2", 0],
+  ]);
+  let refusedBy: string | null = null;
+  for (let attempt = 0; attempt < 14 && !refusedBy; attempt++) {
+    // signIn makes two connections (page, then post): one more on odd attempts moves the post to the other worker.
+    if (attempt % 2) await call("GET", "/healthz");
+    const answer = await signIn(email, `wrong-guess-${attempt}`);
+    if (answer.html.includes("Too many failed sign-ins")) refusedBy = answer.worker;
+    else {
+      expect(answer.html).toContain("That e-mail and password do not match an account.");
+      own.set(answer.worker, own.get(answer.worker)! + 1);
+    }
+  }
+  expect(refusedBy).not.toBeNull();
+  // The worker that refused had seen no more than the free five itself: it counted the other's too.
+  expect(own.get(refusedBy!)).toBeLessThanOrEqual(5);
+  expect(own.get("1")).toBeGreaterThan(0);
+  expect(own.get("2")).toBeGreaterThan(0);
 });
 
 /** The certificate the echo server presents on a new connection (the primary hands each to a worker in turn). */
