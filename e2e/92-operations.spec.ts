@@ -119,6 +119,8 @@ test("health, readiness, metrics, request ids, one instance per store, and a gra
     const text = await scraped.text();
     expect(text).toMatch(/cadesk_http_request_duration_seconds_count\{route="\/api\/v1\/certificates",method="POST",status="201"\} 1/);
     expect(text).toMatch(/cadesk_certificates_expiring\{ca_id="[^"]+",ca="Ops Root",within="7d"\} 1/);
+    expect(text).toContain(`cadesk_certificates_issued_total{ca_id="${caId}",profile="server",entry_point="api"} 1`);
+    expect(text).toMatch(/cadesk_issuance_duration_seconds_count\{entry_point="api"\} 1/);
     expect(text).toContain("cadesk_crl_age_seconds");
     expect((await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
 

@@ -5,6 +5,7 @@ import { describe, expect } from "vitest";
 import { it as plainIt } from "vitest";
 import { runAs, type Actor } from "../auth/actor";
 import { getDb } from "../db";
+import { metrics } from "../ops/metrics";
 import { AppError } from "../errors";
 import { KEY_TYPES } from "../pki/key-types";
 import { buildName } from "../pki/names";
@@ -58,6 +59,22 @@ describe("issue()", () => {
     expect(JSON.parse(result.certificate.sans)).toEqual([{ type: "dns", value: "pipeline.example.com" }]);
     const event = await getDb().auditEvent.findFirst({ where: { objectId: result.certificate.id } });
     expect(JSON.parse(event!.detail!)).toMatchObject({ entryPoint: "bulk", batchId: "b-1", caId, keptKey: false });
+  });
+
+  it("counts each committed certificate in /metrics by CA, profile and entry point, and a refusal not at all", async () => {
+    const counted = async () => {
+      const values = (await metrics().issued.get()).values;
+      return values.find((v) => v.labels.ca_id === caId && v.labels.profile === "client" && v.labels.entry_point === "csr")?.value ?? 0;
+    };
+    const timed = async () =>
+      (await metrics().issuanceSeconds.get()).values.find((v) => v.metricName?.endsWith("_count") && v.labels.entry_point === "csr")
+        ?.value ?? 0;
+    const [before, timedBefore] = [await counted(), await timed()];
+    await issue(request({ entryPoint: "csr", profile: "client" }));
+    await issue(request({ entryPoint: "csr", profile: "client" }));
+    await refused(issue(request({ entryPoint: "csr", profile: "client", caId: "no-such-ca" })));
+    expect(await counted()).toBe(before + 2);
+    expect(await timed()).toBe(timedBefore + 2);
   });
 
   it("runs policy checks with the names and issuer known, and a refusal stores nothing", async () => {

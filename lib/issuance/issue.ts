@@ -13,6 +13,7 @@ import { generateKeyDer, privateKeyPem } from "../pki/keys";
 import { signLeafFromTemplate } from "../pki/leaf-template";
 import { randomSerial } from "../pki/serial";
 import { issuerUrls, loadIssuerForIssuance, type IssuanceIssuer } from "../services/issuer";
+import { metrics } from "../ops/metrics";
 import { leafSans } from "./names";
 import { ISSUANCE_POLICY_CHECKS, runPolicyChecks, type IssuancePolicyContext } from "./policy";
 import type { IssuanceRequest, KeySource } from "./request";
@@ -65,9 +66,12 @@ async function resolveKey(key: KeySource) {
 const ATTEMPTS = 3;
 
 export async function issue(request: IssuanceRequest): Promise<IssuanceResult> {
+  const started = performance.now();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await issueOnce(request, attempt > 1);
+      const issued = await issueOnce(request, attempt > 1);
+      countIssued(request, issued, started);
+      return issued;
     } catch (error) {
       if (!(error instanceof StaleIssuerError)) throw error;
       if (attempt >= ATTEMPTS) {
@@ -79,6 +83,13 @@ export async function issue(request: IssuanceRequest): Promise<IssuanceResult> {
       }
     }
   }
+}
+
+/** /metrics: every committed certificate, by CA, profile and entry point, and how long it took (issue #14). */
+function countIssued(request: IssuanceRequest, issued: IssuanceResult, started: number): void {
+  const m = metrics();
+  m.issued.inc({ ca_id: issued.certificate.authorityId, profile: request.profile, entry_point: request.entryPoint });
+  m.issuanceSeconds.observe({ entry_point: request.entryPoint }, (performance.now() - started) / 1000);
 }
 
 /**
