@@ -3,7 +3,8 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import Database from "better-sqlite3";
+import { opensslCsr } from "../lib/testing/openssl-pki";
+import { storeRows, type Issued } from "./issued-store";
 
 /**
  * Issue #13's guarantees under load, against a real server process of its own (scripts/serve.mjs,
@@ -57,62 +58,21 @@ async function waitUntilUp(server: Server): Promise<void> {
   throw new Error(`the throughput server did not start:\n${server.out.join("\n")}`);
 }
 
+/** A CSR for name.throughput.test with its name in the SAN, keys as `newkey` says. */
+function csr(dir: string, name: string, newkey: string[]): string {
+  const subject = `/CN=${name}.throughput.test`;
+  return readFileSync(
+    opensslCsr(dir, name, { subject, newkey, extra: ["-addext", `subjectAltName=DNS:${name}.throughput.test`] }).out,
+    "utf8",
+  );
+}
+
 async function api(method: string, route: string, body?: unknown): Promise<Response> {
   return fetch(`${BASE}/api/v1${route}`, {
     method,
     headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
     body: body ? JSON.stringify(body) : undefined,
   });
-}
-
-function csr(dir: string, name: string, keyArgs: string[]): string {
-  const out = path.join(dir, `${name}.csr`);
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-new",
-      ...keyArgs,
-      "-nodes",
-      "-keyout",
-      path.join(dir, `${name}.key`),
-      "-subj",
-      `/CN=${name}.throughput.test`,
-      "-addext",
-      `subjectAltName=DNS:${name}.throughput.test`,
-      "-out",
-      out,
-    ],
-    { stdio: "ignore" },
-  );
-  return readFileSync(out, "utf8");
-}
-
-interface Issued {
-  id: string;
-  serialNumber: string;
-  certificatePem: string;
-}
-
-/** The store as the server left it, read straight from the SQLite file (WAL: readable beside the server). */
-function storeRows(dataDir: string, caId: string) {
-  const db = new Database(path.join(dataDir, "cadesk.db"), { readonly: true });
-  try {
-    const certificates = db.prepare("SELECT id, serialHex, certificatePem FROM Certificate WHERE authorityId = ?").all(caId) as {
-      id: string;
-      serialHex: string;
-      certificatePem: string;
-    }[];
-    // Issuing with a generated key records certificate.issue, signing a CSR certificate.sign_csr.
-    const audits = db
-      .prepare(
-        "SELECT objectId FROM AuditEvent WHERE action IN ('certificate.issue', 'certificate.sign_csr') AND objectType = 'certificate' AND objectId IN (SELECT id FROM Certificate WHERE authorityId = ?)",
-      )
-      .all(caId) as { objectId: string }[];
-    return { certificates, audits: audits.map((a) => a.objectId) };
-  } finally {
-    db.close();
-  }
 }
 
 test.describe.configure({ mode: "serial" });

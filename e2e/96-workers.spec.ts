@@ -5,7 +5,8 @@ import { request as httpRequest } from "node:http";
 import { connect as tlsConnect } from "node:tls";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import Database from "better-sqlite3";
+import { opensslCsr } from "../lib/testing/openssl-pki";
+import { storeRows, type Issued } from "./issued-store";
 
 /**
  * CADESK_WORKERS=2 (issue #13, every core): one scripts/serve.mjs primary and two workers on one
@@ -149,55 +150,7 @@ async function readOn(
 
 const other = (worker: string) => (worker === "1" ? "2" : "1");
 
-function csr(dir: string, name: string): string {
-  const out = path.join(dir, `${name}.csr`);
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-new",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      path.join(dir, `${name}.key`),
-      "-subj",
-      `/CN=${name}.workers.test`,
-      "-out",
-      out,
-    ],
-    { stdio: "ignore" },
-  );
-  return readFileSync(out, "utf8");
-}
-
-interface Issued {
-  id: string;
-  serialNumber: string;
-  certificatePem: string;
-}
-
-/** Certificates and their issuance audit events, read straight from the SQLite file (WAL: readable beside the server). */
-function storeRows(dataDir: string, caId: string) {
-  const db = new Database(path.join(dataDir, "cadesk.db"), { readonly: true });
-  try {
-    const certificates = db.prepare("SELECT id, serialHex, certificatePem FROM Certificate WHERE authorityId = ?").all(caId) as {
-      id: string;
-      serialHex: string;
-      certificatePem: string;
-    }[];
-    const audits = db
-      .prepare(
-        "SELECT objectId FROM AuditEvent WHERE action IN ('certificate.issue', 'certificate.sign_csr') AND objectType = 'certificate' AND objectId IN (SELECT id FROM Certificate WHERE authorityId = ?)",
-      )
-      .all(caId) as { objectId: string }[];
-    return { certificates, audits: audits.map((a) => a.objectId) };
-  } finally {
-    db.close();
-  }
-}
+const csr = (dir: string, name: string) => readFileSync(opensslCsr(dir, name, { subject: `/CN=${name}.workers.test` }).out, "utf8");
 
 /** `clients` loops of POST /api/v1/certificates with keep-alive (undici's pool spreads them over both workers). */
 async function burst(
