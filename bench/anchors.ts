@@ -30,6 +30,18 @@ export function makeCsr(dir: string, name: string, keyArgs: string[]): string {
   return run("cat", [csr]);
 }
 
+/**
+ * The request bodies of the issuance loads (bench/issue-cpu.ts, bench/issue-inproc.ts): `csr` a
+ * P-256 CSR, `rsa` an RSA-2048 CSR, `gen` a key cadesk generates (P-256), all for the CA `caId`.
+ */
+export function issuanceBodies(dir: string, caId: string): Record<string, unknown> {
+  return {
+    csr: { caId, csrPem: makeCsr(dir, "p256", ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"]) },
+    rsa: { caId, csrPem: makeCsr(dir, "rsa2048", ["rsa:2048"]) },
+    gen: { caId, commonName: "gen.bench.example", sans: { dns: ["gen.bench.example"] }, keyType: "ecdsa-p256" },
+  };
+}
+
 /** cfssl's own P-256 CA (openssl-made) and `cfssl serve` on the port. */
 export async function startCfssl(dir: string, port: number) {
   const key = path.join(dir, "cfssl-ca.key");

@@ -6,16 +6,13 @@
  *   npx tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/issue-inproc.ts
  * BENCH_REQUESTS (default 2000) per load; BENCH_LOADS=csr,rsa,gen; BENCH_CA_KEY (ecdsa-p256).
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { issuanceBodies } from "./anchors";
+import { BENCH_TOKEN, scratchDir } from "./tools";
 
-const dataDir = mkdtempSync(path.join(tmpdir(), "cadesk-inproc-"));
-const work = mkdtempSync(path.join(tmpdir(), "cadesk-inproc-files-"));
-const TOKEN = "bench-token-0123456789abcdef";
+const dataDir = scratchDir("cadesk-inproc-");
+const work = scratchDir("cadesk-inproc-files-");
 process.env.CADESK_DATA_DIR = dataDir;
-process.env.CADESK_API_TOKEN = TOKEN;
+process.env.CADESK_API_TOKEN = BENCH_TOKEN;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const LOADS = (process.env.BENCH_LOADS ?? "csr,rsa,gen").split(",");
 
@@ -25,31 +22,7 @@ await import("../lib/pki/crypto-provider");
 const { POST } = await import("../app/api/v1/certificates/route");
 const cas = await import("../app/api/v1/cas/route");
 
-function csr(name: string, keyArgs: string[]): string {
-  const out = path.join(work, `${name}.csr`);
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-new",
-      "-newkey",
-      ...keyArgs,
-      "-nodes",
-      "-keyout",
-      path.join(work, `${name}.key`),
-      "-subj",
-      `/CN=${name}.bench.example`,
-      "-addext",
-      `subjectAltName=DNS:${name}.bench.example`,
-      "-out",
-      out,
-    ],
-    { stdio: "ignore" },
-  );
-  return readFileSync(out, "utf8");
-}
-
-const headers = { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" };
+const headers = { Authorization: `Bearer ${BENCH_TOKEN}`, "Content-Type": "application/json" };
 const call = (handler: typeof POST, url: string, body: unknown) =>
   handler(new Request(`http://127.0.0.1${url}`, { method: "POST", headers, body: JSON.stringify(body) }), {
     params: Promise.resolve({}),
@@ -60,11 +33,7 @@ const caRes = await call(cas.POST as typeof POST, "/api/v1/cas", {
   keyType: process.env.BENCH_CA_KEY ?? "ecdsa-p256",
 });
 const ca = (await caRes.json()) as { id: string };
-const bodies: Record<string, unknown> = {
-  csr: { caId: ca.id, csrPem: csr("p256", ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"]) },
-  rsa: { caId: ca.id, csrPem: csr("rsa2048", ["rsa:2048"]) },
-  gen: { caId: ca.id, commonName: "gen.bench.example", sans: { dns: ["gen.bench.example"] }, keyType: "ecdsa-p256" },
-};
+const bodies = issuanceBodies(work, ca.id);
 
 for (const name of LOADS) {
   const body = bodies[name];

@@ -14,8 +14,8 @@
  * Prints figures; asserts nothing (not part of `npm test`).
  * Ports: BENCH_PORT (default 3700) and the four after it.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
@@ -33,18 +33,21 @@ import {
   rssMiB,
   run,
   sTime,
-  startChild,
   stopChild,
   waitForPort,
   LOAD_SECONDS,
   answeredBy,
   waitForWorkers,
+  BENCH_TOKEN,
+  cadeskApi,
+  scratchDir,
+  startCadesk,
 } from "./tools";
 
-const dataDir = mkdtempSync(path.join(tmpdir(), "cadesk-bench-"));
-const work = mkdtempSync(path.join(tmpdir(), "cadesk-bench-files-"));
+const dataDir = scratchDir("cadesk-bench-");
+const work = scratchDir("cadesk-bench-files-");
 process.env.CADESK_DATA_DIR = dataDir;
-const TOKEN = "bench-token-0123456789abcdef";
+const TOKEN = BENCH_TOKEN;
 const PORT = Number(process.env.BENCH_PORT ?? 3700);
 const [ECHO_PORT, CFSSL_PORT, OCSP_PORT, GO_PORT] = [PORT + 1, PORT + 2, PORT + 3, PORT + 4];
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -59,20 +62,11 @@ const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").
 const runs = (part: string) => (ONLY ? ONLY.has(part) : !PROFILE || part === "csr");
 const AUTH = `Authorization: Bearer ${TOKEN}`;
 
-const { ensureBuild, migrate } = await import("../scripts/lib.mjs");
 const { getDb } = await import("../lib/db");
 
 type Json = Record<string, unknown> & { id: string };
 
-async function api(method: string, route: string, body?: unknown): Promise<Json> {
-  const res = await fetch(`${BASE}/api/v1${route}`, {
-    method,
-    headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
+const api = cadeskApi<Json>(BASE);
 
 async function apiText(route: string): Promise<string> {
   const res = await fetch(`${BASE}/api/v1${route}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
@@ -115,22 +109,8 @@ async function timeGet(url: string, headers: Record<string, string>, runs = RUNS
   return times;
 }
 
-ensureBuild();
-migrate({ ...process.env, CADESK_DATA_DIR: dataDir });
 const profileDir = path.join(work, "profile");
-const server = startChild(
-  process.execPath,
-  [...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), "scripts/serve.mjs", "--port", String(PORT)],
-  {
-    env: {
-      ...process.env,
-      CADESK_DATA_DIR: dataDir,
-      CADESK_API_TOKEN: TOKEN,
-      CADESK_ECHO_PORT: String(ECHO_PORT),
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
-  },
-);
+const server = startCadesk({ port: PORT, dataDir, profileDir: PROFILE ? profileDir : undefined });
 
 async function csrSigning(caId: string) {
   const p256 = makeCsr(work, "p256", ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"]);

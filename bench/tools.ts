@@ -1,11 +1,15 @@
 /**
- * Helpers for `npm run bench`: child processes that are always killed, the load generators
- * (Debian's `hey` and `openssl s_time`) with their output parsed, and the figure table.
+ * Helpers for `npm run bench`: child processes that are always killed, cadesk's own server on a
+ * scratch store, the load generators (Debian's `hey` and `openssl s_time`) with their output
+ * parsed, and the figure table.
  */
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ensureBuild, migrate } from "../scripts/lib.mjs";
 
 /** Seconds each load runs (every load is time-boxed, so a run takes minutes, not hours). */
 export const LOAD_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -42,6 +46,46 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     killAllChildren();
     process.exit(130);
   });
+}
+
+/** The API token of every bench's cadesk (a scratch store's: not a secret). */
+export const BENCH_TOKEN = "bench-token-0123456789abcdef";
+
+/** A new empty directory under the OS's temp dir (a bench's data dir or its files). */
+export const scratchDir = (prefix: string) => mkdtempSync(path.join(tmpdir(), prefix));
+
+/**
+ * cadesk as the benches measure it: the production server (`node scripts/serve.mjs`, built first
+ * unless `build` is false) on `dataDir`, migrated as `npm start` does, with BENCH_TOKEN as its API
+ * token and its echo server on the next port; under `node --cpu-prof` when `profileDir` is given.
+ * The rest of this environment is passed on (CADESK_WORKERS...). Wait for it with waitForPort.
+ */
+export function startCadesk(options: { port: number; dataDir: string; profileDir?: string; build?: boolean }) {
+  if (options.build !== false) ensureBuild();
+  migrate({ ...process.env, CADESK_DATA_DIR: options.dataDir });
+  const profile = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
+  return startChild(process.execPath, [...profile, "scripts/serve.mjs", "--port", String(options.port)], {
+    env: {
+      ...process.env,
+      CADESK_DATA_DIR: options.dataDir,
+      CADESK_API_TOKEN: BENCH_TOKEN,
+      CADESK_ECHO_PORT: String(options.port + 1),
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  });
+}
+
+/** cadesk's JSON API at `base` with BENCH_TOKEN: the parsed answer, or an error naming the status. */
+export function cadeskApi<T = Record<string, unknown>>(base: string) {
+  return async (method: string, route: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${base}/api/v1${route}`, {
+      method,
+      headers: { Authorization: `Bearer ${BENCH_TOKEN}`, "Content-Type": "application/json" },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<T>;
+  };
 }
 
 /** Runs a short command to completion; throws with its stderr when it fails. */
