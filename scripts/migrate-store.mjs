@@ -60,7 +60,11 @@ async function migrateStore(sourcePath, targetUrl) {
         .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '_prisma_migrations'`)
         .all();
       const virtual = all.filter((t) => /^CREATE VIRTUAL TABLE/i.test(t.sql ?? "")).map((t) => t.name);
-      const tables = all.map((t) => t.name).filter((name) => !virtual.some((v) => name === v || name.startsWith(`${v}_`)));
+      // "CertificateName" (migration 0029) is derived too: the target's triggers fill it as the certificates arrive.
+      const derived = ["CertificateName"];
+      const tables = all
+        .map((t) => t.name)
+        .filter((name) => !derived.includes(name) && !virtual.some((v) => name === v || name.startsWith(`${v}_`)));
       // 3. The target must be empty: never merge into or overwrite another store.
       for (const table of tables) {
         const { rows } = await client.query(`SELECT count(*)::int AS n FROM "${table}"`);

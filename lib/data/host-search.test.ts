@@ -1,11 +1,13 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it as plainIt } from "vitest";
+import { getDb } from "../db";
 import { beforeAll, it } from "../testing/system";
 import { AppError } from "../errors";
 import { createAuthority } from "../services/create-authority";
 import { issueCertificate } from "../services/issue-certificate";
 import { revokeCertificate } from "../services/revoke-certificate";
 import { parseCertificateQuery, searchCertificates } from "./certificates";
-import { certificatesCoveringHost, coveringNames, parseHost, sanCoversHost } from "./host-search";
+import { certificatesCoveringHost, coveringNames, hostFilter, hostWhere, parseHost, sanCoversHost } from "./host-search";
 
 describe("sanCoversHost: RFC 6125 6.4 name matching", () => {
   const dns = (value: string) => ({ type: "dns" as const, value });
@@ -82,7 +84,7 @@ describe("certificatesCoveringHost and the inventory's host filter", () => {
     await issue("deeper", "x.foo.apps.hs.test", { dns: ["x.foo.apps.hs.test", "*.foo.apps.hs.test"] });
     // Names that hold the host as a substring: the text search finds them, a TLS client would not accept them.
     await issue("lookalike", "foo.apps.hs.test.lookalike.test", { dns: ["foo.apps.hs.test.lookalike.test", "xfoo.apps.hs.test"] });
-    // The host between spaces in a Common Name: the text match finds it, the rule refuses it.
+    // The host between spaces in a Common Name: a substring search finds it, a TLS client would not accept it.
     await issue("spacedCn", "web foo.apps.hs.test prod", { dns: ["web.hs.test"] });
     await issue("ip", "ip.hs.test", { dns: ["ip.hs.test"], ip: ["10.77.0.5"] });
     await issue("ipNear", "ip2.hs.test", { dns: ["ip2.hs.test"], ip: ["10.77.0.50"] });
@@ -105,10 +107,12 @@ describe("certificatesCoveringHost and the inventory's host filter", () => {
     expect(names((await certificatesCoveringHost(parseHost("y.foo.apps.hs.test"))).ids)).toEqual(["deeper"]);
   });
 
-  it("tells the rows the text match finds but the rule refuses", async () => {
+  it("never finds a Common Name or a value that only holds the name (the look-up is of whole SAN values)", async () => {
     const found = await certificatesCoveringHost(parseHost("foo.apps.hs.test"));
-    expect(found.refused).toContain(ids.spacedCn);
-    expect(found.ids).not.toContain(ids.spacedCn);
+    for (const key of ["spacedCn", "lookalike", "sibling", "parent", "deeper"]) {
+      expect(found.ids, key).not.toContain(ids[key]);
+      expect(found.refused, key).not.toContain(ids[key]);
+    }
   });
 
   it("matches IP SANs exactly", async () => {
@@ -126,7 +130,7 @@ describe("certificatesCoveringHost and the inventory's host filter", () => {
     expect(none.total).toBe(0);
   });
 
-  it("a name many certificates cover: the text match minus the refused rows, beside a text search, within the SQLite adapter's parameter limit", async () => {
+  it("a name many certificates cover: the name look-up minus the refused rows, beside a text search, within the SQLite adapter's parameter limit", async () => {
     const many = (await createAuthority({ commonName: "Host Search Many CA" }, now)).authority.id;
     for (let i = 0; i < 62; i++) {
       await issueCertificate({ caId: many, profile: "server", commonName: `n${i}.many.hs.test`, sans: { dns: [`n${i}.many.hs.test`, "*.many.hs.test"] } }, now);
@@ -139,5 +143,48 @@ describe("certificatesCoveringHost and the inventory's host filter", () => {
     const both = await searchCertificates(parseCertificateQuery({ host: "x.many.hs.test", q: "many.hs", caId: many, status: "valid" }), now);
     expect(both.total).toBe(62);
     expect(both.rows.map((r) => r.commonName)).not.toContain("x x.many.hs.test y");
+    // The export's Prisma filter: more ids than it inlines, so the name look-up as a relation filter.
+    expect(await getDb().certificate.count({ where: await hostWhere("anything.many.hs.test") })).toBe(62);
+    expect(await getDb().certificate.count({ where: { AND: [{ authorityId: many }, await hostWhere("x.many.hs.test")] } })).toBe(62);
+  });
+
+  it("more covering certificates than an id list holds: the list filters by the name look-up itself", async () => {
+    const bulk = (await createAuthority({ commonName: "Host Search Bulk CA" }, now)).authority.id;
+    const template = await getDb().certificate.findUniqueOrThrow({ where: { id: ids.wild! } });
+    const row = (i: number, sans: { type: string; value: string }[]) => ({
+      ...template,
+      id: randomUUID(),
+      authorityId: bulk,
+      serialHex: `b0${i.toString(16).padStart(30, "0")}`,
+      commonName: `b${i}.bulk.hs.test`,
+      sans: JSON.stringify(sans),
+      encryptedKey: null,
+      renewedFromId: null,
+    });
+    const covering = Array.from({ length: 905 }, (_, i) =>
+      row(i, [
+        { type: "dns", value: `b${i}.bulk.hs.test` },
+        { type: "dns", value: i % 2 ? "*.Bulk.hs.test" : "*.bulk.hs.test." },
+      ]),
+    );
+    // Near misses: a deeper wildcard, the parent itself, and the name only in an e-mail address.
+    const others = [
+      row(905, [{ type: "dns", value: "*.y.bulk.hs.test" }]),
+      row(906, [{ type: "dns", value: "bulk.hs.test" }]),
+      row(907, [{ type: "email", value: "x.bulk.hs.test" }]),
+    ];
+    for (let i = 0; i < covering.length; i += 200) await getDb().certificate.createMany({ data: covering.slice(i, i + 200) });
+    await getDb().certificate.createMany({ data: others });
+    expect(await hostFilter("x.bulk.hs.test")).toEqual({ names: ["x.bulk.hs.test", "*.bulk.hs.test"], notIds: [] });
+    const page = await searchCertificates(parseCertificateQuery({ host: "x.bulk.hs.test", caId: bulk, pageSize: "10" }), now);
+    expect(page.total).toBe(905);
+    expect(page.totalExact).toBe(true);
+    const last = await searchCertificates(parseCertificateQuery({ host: "x.bulk.hs.test", caId: bulk, pageSize: "10", page: "91" }), now);
+    expect(last.rows.length).toBe(5);
+    expect(last.rows.every((r) => covering.some((c) => c.id === r.id))).toBe(true);
+    const parent = await searchCertificates(parseCertificateQuery({ host: "bulk.hs.test", caId: bulk }), now);
+    expect(parent.rows.map((r) => r.commonName)).toEqual(["b906.bulk.hs.test"]);
+    const deeper = await searchCertificates(parseCertificateQuery({ host: "a.y.bulk.hs.test", caId: bulk }), now);
+    expect(deeper.rows.map((r) => r.commonName)).toEqual(["b905.bulk.hs.test"]);
   });
 });

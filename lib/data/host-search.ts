@@ -6,12 +6,11 @@
  * the Common Name when SANs are present (RFC 6125 6.4.4) and cadesk always writes SANs.
  */
 import { isIP } from "node:net";
-import { textMatches, type InventoryFilter } from "../stores/search";
+import { nameMatches, type InventoryFilter } from "../stores/search";
 import { AppError } from "../errors";
 import { normaliseDnsName } from "../pki/names";
 import type { San } from "../pki/names-format";
 import { decodeSans } from "./columns";
-import { searchText } from "./search-text";
 
 /** Rows read per candidate name to tell covering from refused ones; beyond, the text match decides alone. */
 export const HOST_MATCH_LIMIT = 5000;
@@ -68,25 +67,25 @@ export function coveringNames(host: HostTarget): string[] {
 }
 
 /**
- * The certificates whose SANs cover the host (`ids`, newest first) and those the text match finds
- * but the rule refuses (`refused`: a Common Name such as "web foo.example prod", an e-mail or URI
- * equal to the name). The searchText column (CN, SAN values and serial, space-separated,
- * lowercase) holds every SAN value with a space on both sides; each candidate name is looked up
- * on its own through the inventory's text filter, so each store's index narrows the rows
- * (lib/stores/search.ts), then checked by the rule above on its decoded SANs.
+ * The certificates whose SANs cover the host (`ids`, newest first) and those the look-up finds
+ * but the rule refuses (`refused`: a DNS SAN spelled like the IP address asked for). The store
+ * keeps every DNS and IP SAN value of each certificate in "CertificateName" (migration 0029, kept
+ * by triggers; DNS lowercase without a trailing dot), so the candidate names are equality
+ * look-ups on both stores, however common their words: the substring index of "searchText" had
+ * nothing rare to look up for "*.internal.example" on PostgreSQL (pg_trgm drops the `*`) and read
+ * the whole table. The rule above still decides, on each candidate's decoded SANs.
  */
 export async function certificatesCoveringHost(
   host: HostTarget,
   limit = HOST_MATCH_LIMIT,
 ): Promise<{ ids: string[]; refused: string[]; truncated: boolean }> {
-  // One query per name, each answered from the store's text index (lib/stores/search.ts).
-  const found = await Promise.all(coveringNames(host).map((name) => textMatches(` ${searchText(name)} `, limit + 1)));
-  const rows = [...new Map(found.flat().map((r) => [r.id, r])).values()].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  const found = await nameMatches(coveringNames(host), limit + 1);
+  const rows = found.slice(0, limit);
   const covers = (r: { sans: string }) => decodeSans(r.sans).some((san) => sanCoversHost(san, host));
   return {
     ids: rows.filter(covers).map((r) => r.id),
     refused: rows.filter((r) => !covers(r)).map((r) => r.id),
-    truncated: found.some((f) => f.length > limit),
+    truncated: found.length > limit,
   };
 }
 
@@ -97,16 +96,16 @@ export async function certificatesCoveringHost(
 const INLINE_IDS = 60;
 
 /**
- * The inventory filter for "covers host X", to AND with the other filters. Usually a short id
- * list; for a name many certificates cover, the text match itself (space-bounded, so it only
- * finds whole values) minus the few rows the rule refused.
+ * The inventory filter for "covers host X" as a Prisma filter (the export), to AND with the other
+ * filters. Usually a short id list; for a name many certificates cover, the name look-up itself
+ * minus the few rows the rule refused.
  */
 export async function hostWhere(input: string) {
   const host = parseHost(input);
   const { ids, refused } = await certificatesCoveringHost(host);
   if (ids.length <= INLINE_IDS) return { id: { in: ids } };
   return {
-    OR: coveringNames(host).map((name) => ({ searchText: { contains: ` ${searchText(name)} ` } })),
+    names: { some: { name: { in: coveringNames(host) } } },
     ...(refused.length ? { id: { notIn: refused.slice(0, INLINE_IDS) } } : {}),
   };
 }
@@ -117,10 +116,10 @@ export async function hostWhere(input: string) {
  */
 const LIST_IDS = 900;
 
-/** The host filter for the inventory list: the covering ids, or for a name many certificates cover, the text match minus the refused rows. */
-export async function hostFilter(input: string): Promise<Pick<InventoryFilter, "ids" | "anyText" | "notIds">> {
+/** The host filter for the inventory list: the covering ids, or for a name many certificates cover, the name look-up minus the refused rows. */
+export async function hostFilter(input: string): Promise<Pick<InventoryFilter, "ids" | "names" | "notIds">> {
   const host = parseHost(input);
   const { ids, refused, truncated } = await certificatesCoveringHost(host);
   if (ids.length <= LIST_IDS && !truncated) return { ids };
-  return { anyText: coveringNames(host).map((name) => ` ${searchText(name)} `), notIds: refused.slice(0, LIST_IDS) };
+  return { names: coveringNames(host), notIds: refused.slice(0, LIST_IDS) };
 }

@@ -10,7 +10,7 @@ import path from "node:path";
 import pg from "pg";
 import { describe, expect } from "vitest";
 import { it } from "../testing/system";
-import { currentStore } from "../db";
+import { currentStore, getDb } from "../db";
 import { createAuthority } from "../services/create-authority";
 import { issueCertificate } from "../services/issue-certificate";
 import { authorityKeyContext, openKey } from "../signers/sealed-key";
@@ -55,6 +55,12 @@ describe.skipIf(!admin || currentStore() !== "sqlite")("migrate-store: SQLite to
       expect(copiedGood).toEqual({ certificatePem: good.certificate.certificatePem, status: "active" });
       const [copiedBad] = await sql(target, `SELECT status, "revocationReason" FROM "Certificate" WHERE id = $1`, [bad.certificate.id]);
       expect(copiedBad).toEqual({ status: "revoked", revocationReason: "keyCompromise" });
+      // The host filter's names (derived, not copied): the target's own triggers made the same rows.
+      const names = await getDb().certificateName.findMany({ where: { certificateId: good.certificate.id }, select: { name: true } });
+      expect(names.length).toBeGreaterThan(0);
+      expect(
+        await sql(target, `SELECT name FROM "CertificateName" WHERE "certificateId" = $1 ORDER BY name`, [good.certificate.id]),
+      ).toEqual(names.sort((a, b) => a.name.localeCompare(b.name)));
       // Sealed keys moved byte for byte: the same master key opens the CA key read from PostgreSQL.
       const [ca] = await sql(target, `SELECT "encryptedKey", "parentId" FROM "Authority" WHERE id = $1`, [issuing.authority.id]);
       expect(ca.parentId).toBe(root.authority.id);

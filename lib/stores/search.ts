@@ -38,8 +38,8 @@ export interface InventoryFilter {
   notAfterBefore?: Date;
   /** Only these ids (the host filter's short list). */
   ids?: string[];
-  /** The search text holds one of these fragments (the host filter's space-bounded names)... */
-  anyText?: string[];
+  /** The certificate has one of these DNS or IP SAN values ("CertificateName", migration 0029: the host filter's names)... */
+  names?: string[];
   /** ...and the id is none of these. */
   notIds?: string[];
 }
@@ -67,6 +67,15 @@ function statusCondition(status: CertificateStatus, now: Date): Prisma.Sql {
   }
 }
 
+/**
+ * The certificate has one of these SAN values: an equality look-up in "CertificateName" (one row
+ * per DNS and IP SAN value, kept by triggers: migration 0029), through its (name, certificateId)
+ * primary key on both stores.
+ */
+function namesCondition(names: string[]): Prisma.Sql {
+  return Prisma.sql`c."id" IN (SELECT n."certificateId" FROM "CertificateName" n WHERE n."name" IN (${Prisma.join(names)}))`;
+}
+
 /** How the text filter is answered: PostgreSQL's LIKE through pg_trgm, or SQLite's plan (sqlite-search.ts). */
 export type TextPlan = { store: "postgresql"; index: string } | ({ store: "sqlite" } & SqliteTextPlan);
 
@@ -87,10 +96,7 @@ function conditions(filter: InventoryFilter, now: Date, plan: TextPlan | null, f
   if (filter.notAfterFrom) parts.push(Prisma.sql`c."notAfter" >= ${filter.notAfterFrom}`);
   if (filter.notAfterBefore) parts.push(Prisma.sql`c."notAfter" < ${filter.notAfterBefore}`);
   if (filter.ids) parts.push(filter.ids.length ? Prisma.sql`c."id" IN (${Prisma.join(filter.ids)})` : Prisma.sql`1 = 0`);
-  if (filter.anyText?.length) {
-    const any = filter.anyText.map((t) => Prisma.sql`c."searchText" LIKE ${likeContains(t)} ESCAPE '\\'`);
-    parts.push(Prisma.sql`(${Prisma.join(any, " OR ")})`);
-  }
+  if (filter.names) parts.push(filter.names.length ? namesCondition(filter.names) : Prisma.sql`1 = 0`);
   if (filter.notIds?.length) parts.push(Prisma.sql`c."id" NOT IN (${Prisma.join(filter.notIds)})`);
   return parts.length ? Prisma.sql`WHERE ${Prisma.join(parts, " AND ")}` : Prisma.empty;
 }
@@ -102,7 +108,7 @@ function conditions(filter: InventoryFilter, now: Date, plan: TextPlan | null, f
  * at the limit instead of reading rows that do not match.
  */
 function countLimit(filter: InventoryFilter): number {
-  return filter.text || filter.anyText?.length ? TEXT_COUNT_LIMIT : COUNT_LIMIT;
+  return filter.text ? TEXT_COUNT_LIMIT : COUNT_LIMIT;
 }
 
 function cappedCount(filter: InventoryFilter, now: Date, plan: TextPlan | null): Prisma.Sql {
@@ -138,19 +144,20 @@ async function textPlan(fragment: string | undefined, options: InventoryOptions)
     : { store: "sqlite", ...(await sqliteTextPlan(getDb(), fragment, options.sqliteIndexLimit, options.sqliteNarrowMinRows)) };
 }
 
+/** The statement of nameMatches() (exported for the EXPLAIN tests). */
+export function nameMatchesStatement(names: string[], limit: number): Prisma.Sql {
+  return Prisma.sql`SELECT c."id", c."sans", c."createdAt" FROM "Certificate" c WHERE ${namesCondition(names)} ${ORDER.newest} LIMIT ${limit}`;
+}
+
 /**
- * The newest `limit` certificates whose search text holds `fragment`, with their SANs: the host
- * filter (lib/data/host-search.ts) checks each against the matching rules.
+ * The newest `limit` certificates with one of these DNS or IP SAN values (exact, as
+ * "CertificateName" stores them: DNS lowercase without a trailing dot), with their SANs: the host
+ * filter (lib/data/host-search.ts) checks each against the matching rules. The primary key finds
+ * the few rows of each name; only those are read and sorted.
  */
-export async function textMatches(
-  fragment: string,
-  limit: number,
-  options: InventoryOptions = {},
-): Promise<{ id: string; sans: string; createdAt: Date }[]> {
-  const plan = await textPlan(fragment, options);
-  const rows = await getDb().$queryRaw<{ id: string; sans: string; createdAt: Date | string }[]>(
-    Prisma.sql`SELECT c."id", c."sans", c."createdAt" FROM "Certificate" c ${conditions({ text: fragment }, new Date(), plan)} ${ORDER.newest} LIMIT ${limit}`,
-  );
+export async function nameMatches(names: string[], limit: number): Promise<{ id: string; sans: string; createdAt: Date }[]> {
+  if (names.length === 0) return [];
+  const rows = await getDb().$queryRaw<{ id: string; sans: string; createdAt: Date | string }[]>(nameMatchesStatement(names, limit));
   return rows.map((r) => ({ id: r.id, sans: r.sans, createdAt: new Date(r.createdAt) }));
 }
 
