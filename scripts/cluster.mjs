@@ -176,7 +176,18 @@ export function runPrimary({ count, port, host, graceSeconds, log, frontToken })
   }
   for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => shutdown(signal));
 
-  log.info({ port, host: host ?? "all interfaces", workers: count }, "starting workers");
+  // Each worker accepts its own connections from the shared listening socket (SCHED_NONE), rather
+  // than the primary accepting every connection and handing it to a worker over IPC (Node's
+  // round-robin default on Linux: a JSON message and a file descriptor each way, and an ack back).
+  // Measured back to back (bench/connections.ts; bench/README.md "New connections (night)"): that
+  // hand-over was 10-14% of the cluster's CPU under OCSP without keep-alive and 0.1-0.9 CPU ms per
+  // new connection, with no better spread over the workers for bursts of connections. Node's own
+  // NODE_CLUSTER_SCHED_POLICY=rr still chooses round robin (this must run before the first fork).
+  if (process.env.NODE_CLUSTER_SCHED_POLICY === undefined) cluster.schedulingPolicy = cluster.SCHED_NONE;
+  log.info(
+    { port, host: host ?? "all interfaces", workers: count, scheduling: cluster.schedulingPolicy === cluster.SCHED_RR ? "rr" : "none" },
+    "starting workers",
+  );
   fork(1);
 }
 
