@@ -6,6 +6,7 @@ import { readCommonCsr, type CsrParts } from "./csr-der";
 import { describeKeyObject, describePublicKey, type PublicKeyInfo } from "./keys";
 import { normaliseSans, type San, type SanLists } from "./names";
 import { readPemOrDer } from "./pem";
+import { nameFromDer } from "./subject-name";
 
 /** A subject public key as the leaf template reads it: x509.PublicKey, or the fast reader's SPKI. */
 export interface SubjectPublicKey {
@@ -58,9 +59,9 @@ const KEY_ALGORITHM_NAMES: Record<CsrParts["keyKind"], string> = { ec: "ECDSA", 
 
 /** A CSR the fast reader read (lib/pki/csr-der.ts): the same fields, @peculiar/x509's only where they are asked for. */
 function fromParts(der: Uint8Array<ArrayBuffer>, parts: CsrParts): ParsedCsr | undefined {
-  let subject: x509.Name;
+  let subject: x509.Name | undefined = nameFromDer(parts.subjectDer);
   try {
-    subject = new ReadName(new Uint8Array(parts.subjectDer));
+    subject ??= new ReadName(new Uint8Array(parts.subjectDer));
   } catch {
     return undefined;
   }

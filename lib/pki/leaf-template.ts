@@ -18,6 +18,7 @@ import { subjectKeyId } from "./certificate";
 import type { SubjectPublicKey } from "./csr";
 import type { San } from "./names";
 import { PROFILE_SPECS, type LeafProfile, type Validity } from "./profiles";
+import { nameDer } from "./subject-name";
 import { algorithmIdentifier, BIT_STRING, derTime, ecdsaSigValue, SEQUENCE, tlv, unsignedInteger } from "./der-build";
 
 /** A signed leaf with what the store records of it, read from the parts rather than parsed back. */
@@ -191,7 +192,9 @@ export async function signLeafFromTemplate(params: LeafTemplateParams): Promise<
   const parts = await issuerParts(issuer);
   const spki = subjectPublicKeyInfo(publicKey);
   const isRsaKey = publicKey.algorithm.name === "RSASSA-PKCS1-v1_5";
-  const subjectIsEmpty = params.subject.toJSON().length === 0;
+  const subjectDer = nameDer(params.subject);
+  // An empty Name is SEQUENCE {} (30 00): then the SAN is critical (RFC 5280 4.2.1.6).
+  const subjectIsEmpty = subjectDer.length === 2;
   const san =
     sanExtension(params.sans, subjectIsEmpty) ??
     Buffer.from(
@@ -218,7 +221,7 @@ export async function signLeafFromTemplate(params: LeafTemplateParams): Promise<
     parts.algorithm,
     parts.issuerName,
     tlv(SEQUENCE, derTime(validity.notBefore), derTime(validity.notAfter)),
-    Buffer.from(params.subject.toArrayBuffer()),
+    subjectDer,
     spki.der,
     tlv(0xa3, extensions), // [3] EXPLICIT Extensions
   );

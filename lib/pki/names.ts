@@ -3,6 +3,7 @@ import { domainToASCII } from "node:url";
 import { AppError } from "../errors";
 import { x509 } from "./crypto-provider";
 import type { San, SanType } from "./names-format";
+import { nameFromJson } from "./subject-name";
 
 export { formatSans, type San, type SanType } from "./names-format";
 
@@ -31,7 +32,8 @@ export function buildName(subject: SubjectInput): x509.Name {
   add("O", subject.organization);
   add("OU", subject.organizationalUnit);
   add("CN", subject.commonName);
-  return new x509.Name(rdns);
+  // The same Name x509.Name builds, encoded without its ASN.1 objects (subject-name.ts).
+  return nameFromJson(rdns);
 }
 
 export interface SanLists {

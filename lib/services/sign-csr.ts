@@ -1,6 +1,7 @@
 import { assertCan } from "../auth/actor";
 import { x509 } from "../pki/crypto-provider";
 import { normaliseSans, formatSans } from "../pki/names";
+import { nameFromJson } from "../pki/subject-name";
 import type { TIssueCertificateInput } from "../validations/certificate";
 import { AppError } from "../errors";
 import { readVerifiedCsr } from "../issuance/csr";
@@ -32,7 +33,7 @@ export async function signCsr(input: TIssueCertificateInput & { csrPem: string }
 function subjectWithCommonName(subject: x509.Name, commonName: string | undefined): x509.Name {
   if (!commonName || subject.getField("CN")[0] === commonName) return subject;
   const rdns = subject.toJSON().filter((rdn) => !("CN" in rdn));
-  return new x509.Name([...rdns, { CN: [commonName] }]);
+  return nameFromJson([...rdns, { CN: [commonName] }]);
 }
 
 export interface CsrPreview {
