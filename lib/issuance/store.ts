@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { Certificate } from "@/generated/prisma/client";
 import { searchText } from "../data/search-text";
 import { expiringFrom } from "../data/status";
-import { getDb } from "../db";
 import type { SignedLeaf } from "../pki/leaf-template";
 import type { San } from "../pki/names";
 import { auditEventData } from "../services/audit";
 import { certificateKeyContext, sealKey } from "../signers/sealed-key";
-import { forgetIssuers, issuerVersion, ISSUER_VERSION_SELECT } from "../services/issuer";
+import { forgetIssuers, issuerVersion } from "../services/issuer";
+import { commitIssuances, type NewAuditRow, type NewCertificateRow } from "../stores/issuance";
 import { GroupCommit, ItemRefused } from "./group-commit";
 import type { IssuanceRequest } from "./request";
 
@@ -36,12 +36,9 @@ export class StaleIssuerError extends Error {
   }
 }
 
-type CertificateRow = Omit<Certificate, "status" | "revokedAt" | "revocationReason" | "createdAt">;
-type AuditRow = ReturnType<typeof auditEventData>;
+type Item = { certificate: NewCertificateRow; audit: NewAuditRow; issuerVersions: Map<string, string> };
 
-type Item = { certificate: CertificateRow; audit: AuditRow; issuerVersions: Map<string, string> };
-
-/** Thrown inside the transaction to roll it back: these items' CAs changed. */
+/** These items' CAs changed: their transaction was rolled back. */
 class StaleItems {
   constructor(
     readonly items: Set<Item>,
@@ -50,45 +47,34 @@ class StaleItems {
 }
 
 /**
- * One transaction: the inserts first (on SQLite the first write takes the database's write lock,
- * so what is read after it is the latest committed state; on PostgreSQL the read is a statement
- * after the inserts, READ COMMITTED), then one read of the version columns of every CA the batch's
- * chains name. Items whose CA changed roll the transaction back and are reported.
+ * One transaction (lib/stores/issuance.ts, raw SQL per store): the inserts first (on SQLite the
+ * transaction holds the database's write lock from its BEGIN IMMEDIATE, so what is read after the
+ * inserts is the latest committed state; on PostgreSQL the read is a statement after the inserts,
+ * READ COMMITTED), then one read of the version columns of every CA the batch's chains name.
+ * Items whose CA changed roll the transaction back and are reported.
  */
 async function commitChecked(items: Item[]): Promise<Certificate[] | StaleItems> {
-  const db = getDb();
-  const ids = new Set(items.flatMap((i) => [...i.issuerVersions.keys()]));
-  try {
-    return await db.$transaction(
-      async (tx) => {
-        const rows = await tx.certificate.createManyAndReturn({ data: items.map((i) => i.certificate) });
-        await tx.auditEvent.createMany({ data: items.map((i) => i.audit) });
-        const stored = await tx.authority.findMany({ where: { id: { in: [...ids] } }, select: ISSUER_VERSION_SELECT });
-        const current = new Map(stored.map((a) => [a.id, issuerVersion(a)]));
-        const staleIds = new Set(
-          [...ids].filter((id) => items.some((i) => i.issuerVersions.has(id) && i.issuerVersions.get(id) !== current.get(id))),
-        );
-        if (staleIds.size) {
-          throw new StaleItems(new Set(items.filter((i) => [...i.issuerVersions].some(([id, v]) => current.get(id) !== v))), staleIds);
-        }
-        // RETURNING promises no order: match the rows back by id.
-        const byId = new Map(rows.map((row) => [row.id, row]));
-        return items.map((i) => byId.get(i.certificate.id)!);
-      },
-      // A batch waits for the one before it, not for the default 2 s / 5 s on a loaded machine.
-      { maxWait: 60_000, timeout: 60_000 },
-    );
-  } catch (error) {
-    if (error instanceof StaleItems) return error;
-    throw error;
-  }
+  const ids = [...new Set(items.flatMap((i) => [...i.issuerVersions.keys()]))];
+  const { createdAt, value: stale } = await commitIssuances(
+    { certificates: items.map((i) => i.certificate), audits: items.map((i) => i.audit), authorityIds: ids },
+    (stored) => {
+      const current = new Map(stored.map((a) => [a.id, issuerVersion(a)]));
+      const staleIds = new Set(
+        ids.filter((id) => items.some((i) => i.issuerVersions.has(id) && i.issuerVersions.get(id) !== current.get(id))),
+      );
+      if (!staleIds.size) return { commit: true, value: null };
+      const staleItems = new Set(items.filter((i) => [...i.issuerVersions].some(([id, v]) => current.get(id) !== v)));
+      return { commit: false, value: new StaleItems(staleItems, staleIds) };
+    },
+  );
+  // The rows as stored: the values inserted, the columns' defaults, the createdAt written.
+  return stale ?? items.map((i) => ({ ...i.certificate, status: "active", revokedAt: null, revocationReason: null, createdAt }));
 }
 
 /**
- * Issuances committed together (group-commit.ts): one transaction with one multi-row insert of
- * certificates and one of their audit events, whatever the batch size, on SQLite and PostgreSQL
- * alike (Prisma's createManyAndReturn/createMany, no store-specific SQL), plus one read that
- * confirms every CA is still as the checks saw it.
+ * Issuances committed together (group-commit.ts): one transaction with the batch's certificates
+ * and their audit events, whatever the batch size, plus one read that confirms every CA is still
+ * as the checks saw it.
  */
 const commits = new GroupCommit<Item, Certificate>({
   maxBatch: 200,

@@ -8,6 +8,11 @@ import Database from "better-sqlite3";
 import { PrismaClient } from "@/generated/prisma/client";
 import { sqlitePath } from "../config";
 
+/** A client's connected adapter, once Prisma has connected it (see sqliteWriteTransaction). */
+type Adapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
+type Connection = { adapter?: Adapter; sqlite?: Database.Database };
+const connections = new WeakMap<PrismaClient, Connection>();
+
 export function createSqliteClient(databaseUrl: string): PrismaClient {
   const file = sqlitePath(databaseUrl);
   if (!existsSync(file)) {
@@ -16,7 +21,58 @@ export function createSqliteClient(databaseUrl: string): PrismaClient {
   // The store holds encrypted keys and the inventory: readable by the service account only.
   chmodSync(file, 0o600);
   enableWriteAheadLog(file);
-  return new PrismaClient({ adapter: immediateTransactions(new PrismaBetterSQLite3({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS })) });
+  const connection: Connection = {};
+  const client = new PrismaClient({
+    adapter: immediateTransactions(new PrismaBetterSQLite3({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS }), connection),
+  });
+  connections.set(client, connection);
+  return client;
+}
+
+/**
+ * Runs `work` synchronously inside one write transaction on the client's own better-sqlite3
+ * connection, with statements the caller prepares once (lib/stores/sqlite-issuance.ts): no query
+ * compiler and no prepare per statement. It is a transaction of the adapter's, so it waits its
+ * turn behind Prisma's own interactive transactions (the adapter's mutex) instead of beside them,
+ * and it begins IMMEDIATE like them. A second connection could not do this safely: its busy wait
+ * for a write lock Prisma's connection holds across an await would block the event loop, and with
+ * it the transaction it waits for. `work` must not await: nothing else runs on the connection
+ * until it returns. It commits when `work` returns true, rolls back when it returns false or throws.
+ */
+export async function sqliteWriteTransaction<T>(
+  client: PrismaClient,
+  work: (sqlite: Database.Database) => { commit: boolean; value: T },
+): Promise<T> {
+  const connection = connections.get(client);
+  if (!connection) throw new Error("sqliteWriteTransaction: not a client made by createSqliteClient");
+  if (!connection.adapter) await client.$connect();
+  const { adapter, sqlite } = connection;
+  if (!adapter || !sqlite) throw new Error("sqliteWriteTransaction: Prisma connected without this adapter");
+  const tx = await adapter.startTransaction();
+  // The adapter's transactions end with a COMMIT/ROLLBACK the client sends, then commit()/rollback()
+  // that only release the mutex; one that ends itself (a phantom query) would need review here.
+  if (tx.options.usePhantomQuery) {
+    await tx.rollback();
+    throw new Error("The better-sqlite3 adapter changed how transactions end: review lib/stores/sqlite.ts before upgrading it.");
+  }
+  let outcome: { commit: boolean; value: T };
+  try {
+    outcome = work(sqlite);
+  } catch (error) {
+    if (sqlite.inTransaction) sqlite.prepare("ROLLBACK").run();
+    await tx.rollback();
+    throw error;
+  }
+  try {
+    sqlite.prepare(outcome.commit ? "COMMIT" : "ROLLBACK").run();
+  } catch (error) {
+    // A failed COMMIT (SQLITE_BUSY, disk full) leaves the transaction open: nothing was stored.
+    if (sqlite.inTransaction) sqlite.prepare("ROLLBACK").run();
+    await tx.rollback();
+    throw error;
+  }
+  await (outcome.commit ? tx.commit() : tx.rollback());
+  return outcome.value;
 }
 
 /**
@@ -38,6 +94,7 @@ export const BUSY_TIMEOUT_MS = 10_000;
  */
 function immediateTransactions(
   factory: PrismaBetterSQLite3,
+  connection: Connection,
 ): Pick<PrismaBetterSQLite3, "provider" | "adapterName" | "connect" | "connectToShadowDb"> {
   return {
     provider: factory.provider,
@@ -51,6 +108,8 @@ function immediateTransactions(
       }
       const prepare = sqlite.prepare.bind(sqlite);
       sqlite.prepare = ((source: string) => prepare(source === "BEGIN" ? "BEGIN IMMEDIATE" : source)) as typeof sqlite.prepare;
+      connection.adapter = adapter;
+      connection.sqlite = sqlite;
       return adapter;
     },
   };
