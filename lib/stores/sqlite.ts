@@ -11,7 +11,11 @@ import { sqlitePath } from "../config";
 /** A client's connected adapter, once Prisma has connected it (see sqliteWriteTransaction). */
 type Adapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
 type Connection = { adapter?: Adapter; sqlite?: Database.Database };
-const connections = new WeakMap<PrismaClient, Connection>();
+// On globalThis: Next's server bundles can hold more than one copy of this module, and the client
+// (lib/db.ts keeps one per process there too) may have been made by another copy.
+const CONNECTIONS = Symbol.for("cadesk.sqliteConnections");
+const registry = globalThis as unknown as { [CONNECTIONS]?: WeakMap<PrismaClient, Connection> };
+const connections = (registry[CONNECTIONS] ??= new WeakMap<PrismaClient, Connection>());
 
 export function createSqliteClient(databaseUrl: string): PrismaClient {
   const file = sqlitePath(databaseUrl);
