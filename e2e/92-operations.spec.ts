@@ -1,9 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { request as httpRequest } from "node:http";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { discardOwnServer, oneConnection, preparedDataDir, startOwnServer, waitForHealth } from "./own-server";
 
 /**
  * Operations against a second, real server process (scripts/serve.mjs on its own data dir):
@@ -14,81 +13,25 @@ const PORT = Number(process.env.E2E_OPS_PORT ?? 3170);
 const TOKEN = "ops-token-not-secret";
 const METRICS_TOKEN = "metrics-only-token";
 
-interface Server {
-  child: ChildProcess;
-  out: string[];
-  exited: Promise<number | null>;
-}
-
-function start(dataDir: string, port: number): Server {
-  const child = spawn(process.execPath, ["scripts/serve.mjs", "--port", String(port)], {
-    env: {
-      ...process.env,
-      CADESK_DATA_DIR: dataDir,
-      CADESK_API_TOKEN: TOKEN,
-      CADESK_METRICS_TOKEN: METRICS_TOKEN,
-      CADESK_ECHO_PORT: String(port + 1),
-      CADESK_SHUTDOWN_SECONDS: "20",
-      CADESK_LOG_LEVEL: "debug", // "request received" lines tell the test when requests are in flight
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+const start = (dataDir: string, port: number) =>
+  startOwnServer(dataDir, port, {
+    CADESK_API_TOKEN: TOKEN,
+    CADESK_METRICS_TOKEN: METRICS_TOKEN,
+    CADESK_SHUTDOWN_SECONDS: "20",
+    CADESK_LOG_LEVEL: "debug", // "request received" lines tell the test when requests are in flight
   });
-  const out: string[] = [];
-  child.stdout!.on("data", (d) => out.push(...String(d).split("\n").filter(Boolean)));
-  child.stderr!.on("data", (d) => out.push(...String(d).split("\n").filter(Boolean)));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, out, exited };
-}
-
-async function waitUntilUp(port: number, server: Server): Promise<void> {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`http://localhost:${port}/healthz`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`the second server did not start:\n${server.out.join("\n")}`);
-}
 
 /** One request on its own connection (no keep-alive), so "in flight" means accepted by the server. */
-function post(port: number, route: string, body: unknown): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const req = httpRequest(
-      {
-        host: "127.0.0.1",
-        port,
-        path: route,
-        method: "POST",
-        agent: false,
-        headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(data) },
-      },
-      (res) => {
-        let text = "";
-        res.on("data", (c) => (text += c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on("error", reject);
-    req.end(data);
-  });
-}
+const post = (port: number, route: string, body: unknown) =>
+  oneConnection(port, "POST", route, { body, headers: { Authorization: `Bearer ${TOKEN}` } });
 
 test("health, readiness, metrics, request ids, one instance per store, and a graceful shutdown", async () => {
   test.setTimeout(120_000);
-  const dataDir = mkdtempSync(path.join(tmpdir(), "cadesk-ops-"));
   // `npm start` migrates before serving; so does this test (prepare-db applies migrations).
-  await new Promise<void>((resolve, reject) => {
-    const prep = spawn(process.execPath, ["scripts/prepare-db.mjs"], {
-      env: { ...process.env, CADESK_DATA_DIR: dataDir },
-      stdio: "ignore",
-    });
-    prep.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`prepare-db exited ${code}`))));
-  });
+  const dataDir = preparedDataDir("cadesk-ops-");
   const server = start(dataDir, PORT);
   try {
-    await waitUntilUp(PORT, server);
+    await waitForHealth(server, "the second server", 120);
     const base = `http://localhost:${PORT}`;
 
     const health = await fetch(`${base}/healthz`);
@@ -109,7 +52,7 @@ test("health, readiness, metrics, request ids, one instance per store, and a gra
     // Issue something, then scrape: without a token 401, with the metrics token or an API token 200.
     const ca = await post(PORT, "/api/v1/cas", { commonName: "Ops Root" });
     expect(ca.status).toBe(201);
-    const caId = JSON.parse(ca.body).id as string;
+    const caId = ca.json<{ id: string }>().id;
     const leaf = await post(PORT, "/api/v1/certificates", { caId, commonName: "ops.internal", validityDays: 5 });
     expect(leaf.status).toBe(201);
     expect((await fetch(`${base}/metrics`)).status).toBe(401);
@@ -158,19 +101,19 @@ test("health, readiness, metrics, request ids, one instance per store, and a gra
     expect(await server.exited).toBe(0);
     expect(server.out.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
   } finally {
-    server.child.kill("SIGKILL");
-    rmSync(dataDir, { recursive: true, force: true });
+    await discardOwnServer(server, dataDir);
   }
 });
 
 test("a start that cannot work ends the process with its reason, instead of serving a dashboard that fails", async () => {
   test.setTimeout(60_000);
   // No migrations applied (serve.mjs run by hand instead of `npm start`): the store does not exist.
-  const server = start(mkdtempSync(path.join(tmpdir(), "cadesk-nostore-")), PORT + 4);
+  const dataDir = mkdtempSync(path.join(tmpdir(), "cadesk-nostore-"));
+  const server = start(dataDir, PORT + 4);
   try {
     expect(await server.exited).toBe(1);
     expect(server.out.join("\n")).toMatch(/\[cadesk\] The dashboard could not start: The database .* does not exist: run `npm start`/);
   } finally {
-    server.child.kill("SIGKILL");
+    await discardOwnServer(server, dataDir);
   }
 });

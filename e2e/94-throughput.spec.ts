@@ -1,10 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import { opensslCsr } from "../lib/testing/openssl-pki";
 import { storeRows, type Issued } from "./issued-store";
+import { discardOwnServer, preparedDataDir, startOwnServer, waitForHealth, type OwnServer } from "./own-server";
 
 /**
  * Issue #13's guarantees under load, against a real server process of its own (scripts/serve.mjs,
@@ -19,44 +17,8 @@ const PORT = Number(process.env.E2E_THROUGHPUT_PORT ?? 3180);
 const TOKEN = "throughput-token-not-secret";
 const BASE = `http://127.0.0.1:${PORT}`;
 
-interface Server {
-  child: ChildProcess;
-  out: string[];
-  exited: Promise<number | null>;
-}
-
-function prepare(dataDir: string): void {
-  execFileSync(process.execPath, ["scripts/prepare-db.mjs"], { env: { ...process.env, CADESK_DATA_DIR: dataDir }, stdio: "ignore" });
-}
-
-function start(dataDir: string): Server {
-  const child = spawn(process.execPath, ["scripts/serve.mjs", "--port", String(PORT)], {
-    env: {
-      ...process.env,
-      CADESK_DATA_DIR: dataDir,
-      CADESK_API_TOKEN: TOKEN,
-      CADESK_ECHO_PORT: String(PORT + 1),
-      CADESK_LOG_LEVEL: "warn",
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const out: string[] = [];
-  child.stdout!.on("data", (d) => out.push(...String(d).split("\n").filter(Boolean)));
-  child.stderr!.on("data", (d) => out.push(...String(d).split("\n").filter(Boolean)));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, out, exited };
-}
-
-async function waitUntilUp(server: Server): Promise<void> {
-  for (let i = 0; i < 240; i++) {
-    try {
-      if ((await fetch(`${BASE}/healthz`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`the throughput server did not start:\n${server.out.join("\n")}`);
-}
+const start = (dataDir: string): OwnServer => startOwnServer(dataDir, PORT, { CADESK_API_TOKEN: TOKEN, CADESK_LOG_LEVEL: "warn" });
+const waitUntilUp = (server: OwnServer) => waitForHealth(server, "the throughput server");
 
 /** A CSR for name.throughput.test with its name in the SAN, keys as `newkey` says. */
 function csr(dir: string, name: string, newkey: string[]): string {
@@ -79,8 +41,7 @@ test.describe.configure({ mode: "serial" });
 
 test("2,000 issuances from 16 concurrent clients: unique serials, all stored, one audit event each", async () => {
   test.setTimeout(600_000);
-  const dataDir = mkdtempSync(path.join(tmpdir(), "cadesk-throughput-"));
-  prepare(dataDir);
+  const dataDir = preparedDataDir("cadesk-throughput-");
   const server = start(dataDir);
   try {
     await waitUntilUp(server);
@@ -123,16 +84,13 @@ test("2,000 issuances from 16 concurrent clients: unique serials, all stored, on
     expect(audits).toHaveLength(TOTAL);
     expect([...audits].sort()).toEqual(issued.map((c) => c.id).sort());
   } finally {
-    server.child.kill("SIGKILL");
-    await server.exited;
-    rmSync(dataDir, { recursive: true, force: true });
+    await discardOwnServer(server, dataDir);
   }
 });
 
 test("kill -9 during a burst of issuances: after a restart every certificate a client received is stored", async () => {
   test.setTimeout(600_000);
-  const dataDir = mkdtempSync(path.join(tmpdir(), "cadesk-crash-"));
-  prepare(dataDir);
+  const dataDir = preparedDataDir("cadesk-crash-");
   let server = start(dataDir);
   try {
     await waitUntilUp(server);
@@ -179,8 +137,6 @@ test("kill -9 during a burst of issuances: after a restart every certificate a c
     expect([...audits].sort()).toEqual(certificates.map((c) => c.id).sort());
     expect(certificates.length).toBeGreaterThanOrEqual(received.length);
   } finally {
-    server.child.kill("SIGKILL");
-    await server.exited;
-    rmSync(dataDir, { recursive: true, force: true });
+    await discardOwnServer(server, dataDir);
   }
 });

@@ -1,12 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { request as httpRequest } from "node:http";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { connect as tlsConnect } from "node:tls";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { opensslCsr } from "../lib/testing/openssl-pki";
+import { sessionCookie, signInForm } from "../lib/testing/sign-in-form";
 import { storeRows, type Issued } from "./issued-store";
+import { discardOwnServer, oneConnection, preparedDataDir, startOwnServer, type Answer, type OwnServer } from "./own-server";
 
 /**
  * CADESK_WORKERS=2 (issue #13, every core): one scripts/serve.mjs primary and two workers on one
@@ -28,41 +28,18 @@ const ECHO_PORT = PORT + 1;
 const TOKEN = "workers-token-not-secret";
 const ADMIN = { email: "ops@workers.test", password: "correct horse battery 96" };
 
-interface Server {
-  child: ChildProcess;
-  out: string[];
-  exited: Promise<number | null>;
-}
-
-function prepare(dataDir: string): void {
-  execFileSync(process.execPath, ["scripts/prepare-db.mjs"], { env: { ...process.env, CADESK_DATA_DIR: dataDir }, stdio: "ignore" });
-}
-
-function start(dataDir: string): Server {
-  const child = spawn(process.execPath, ["scripts/serve.mjs", "--port", String(PORT)], {
-    env: {
-      ...process.env,
-      CADESK_WORKERS: "2",
-      CADESK_DATA_DIR: dataDir,
-      CADESK_API_TOKEN: TOKEN,
-      CADESK_ADMIN_EMAIL: ADMIN.email,
-      CADESK_ADMIN_PASSWORD: ADMIN.password,
-      CADESK_ECHO_PORT: String(ECHO_PORT),
-      // debug: "request received" lines say when a request is in a worker's hands (the SIGTERM test).
-      CADESK_LOG_LEVEL: "debug",
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+const start = (dataDir: string): OwnServer =>
+  startOwnServer(dataDir, PORT, {
+    CADESK_WORKERS: "2",
+    CADESK_API_TOKEN: TOKEN,
+    CADESK_ADMIN_EMAIL: ADMIN.email,
+    CADESK_ADMIN_PASSWORD: ADMIN.password,
+    // debug: "request received" lines say when a request is in a worker's hands (the SIGTERM test).
+    CADESK_LOG_LEVEL: "debug",
   });
-  const out: string[] = [];
-  child.stdout!.on("data", (d) => out.push(...String(d).split("\n").filter(Boolean)));
-  child.stderr!.on("data", (d) => out.push(...String(d).split("\n").filter(Boolean)));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, out, exited };
-}
 
 /** The primary's JSON log lines with `msg` (workers ready, died, stopped). */
-function logLines(server: Server, msg: string): Record<string, unknown>[] {
+function logLines(server: OwnServer, msg: string): Record<string, unknown>[] {
   return server.out
     .filter((l) => l.startsWith("{"))
     .map((l) => JSON.parse(l) as Record<string, unknown>)
@@ -70,7 +47,7 @@ function logLines(server: Server, msg: string): Record<string, unknown>[] {
 }
 
 /** Up when both workers have said they are ready (the primary logs it at level info, so ask /healthz of each). */
-async function waitUntilUp(server: Server): Promise<void> {
+async function waitUntilUp(server: OwnServer): Promise<void> {
   const seen = new Set<string>();
   for (let i = 0; i < 480 && seen.size < 2; i++) {
     try {
@@ -82,54 +59,16 @@ async function waitUntilUp(server: Server): Promise<void> {
   if (seen.size < 2) throw new Error(`the workers did not both answer:\n${server.out.join("\n")}`);
 }
 
-interface Answer {
-  status: number;
-  worker: string;
-  body: Buffer;
-  json<T = Record<string, unknown>>(): T;
-}
-
-/** One request on a connection of its own, so the primary hands it to the next worker. */
+/** One request on a connection of its own, so the primary hands it to the next worker; the API token unless a cookie or Origin is sent. */
 function call(
   method: string,
   route: string,
   body?: unknown,
   contentType = "application/json",
   extraHeaders: Record<string, string> = {},
-): Promise<Answer & { headers: Record<string, string | string[] | undefined> }> {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-    const req = httpRequest(
-      {
-        host: "127.0.0.1",
-        port: PORT,
-        path: route,
-        method,
-        agent: false,
-        headers: {
-          ...(extraHeaders.Cookie || extraHeaders.Origin ? {} : { Authorization: `Bearer ${TOKEN}` }),
-          ...extraHeaders,
-          ...(data ? { "Content-Type": contentType, "Content-Length": data.length } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const all = Buffer.concat(chunks);
-          resolve({
-            status: res.statusCode ?? 0,
-            worker: String(res.headers["x-cadesk-worker"] ?? ""),
-            headers: res.headers,
-            body: all,
-            json: <T>() => JSON.parse(all.toString("utf8")) as T,
-          });
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end(data);
-  });
+): Promise<Answer> {
+  const auth: Record<string, string> = extraHeaders.Cookie || extraHeaders.Origin ? {} : { Authorization: `Bearer ${TOKEN}` };
+  return oneConnection(PORT, method, route, { body, contentType, headers: { ...auth, ...extraHeaders } });
 }
 
 /** A read repeated until `worker` answers it (reads only: a write must not be repeated). */
@@ -188,14 +127,13 @@ async function burst(
 test.describe.configure({ mode: "serial" });
 
 let dataDir: string;
-let server: Server;
+let server: OwnServer;
 let caId: string;
 let caPem: string;
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  dataDir = mkdtempSync(path.join(tmpdir(), "cadesk-workers-"));
-  prepare(dataDir);
+  dataDir = preparedDataDir("cadesk-workers-");
   server = start(dataDir);
   await waitUntilUp(server);
   const ca = await call("POST", "/api/v1/cas", { commonName: "Workers Root", keyType: "ecdsa-p256" });
@@ -206,9 +144,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  server?.child.kill("SIGKILL");
-  await server?.exited;
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await discardOwnServer(server, dataDir);
 });
 
 test("2,000 issuances from 16 clients over both workers: unique serials, each stored once with one audit event, all counted in /metrics", async () => {
@@ -341,32 +277,14 @@ test("what a worker caches stays true when the other one changes the store: OCSP
   expect(refusedBy).toEqual(new Set(["1", "2"]));
 });
 
-/** The hidden fields React renders for a server action form (as a browser without JavaScript posts them). */
-function actionFields(html: string): [string, string][] {
-  const form = /<form[^>]*method="POST"[^>]*>([\s\S]*?)<\/form>/i.exec(html)?.[1] ?? "";
-  const decode = (v: string) =>
-    v
-      .replace(/&quot;/g, '"')
-      .replace(/&amp;/g, "&")
-      .replace(/&#x27;/g, "'")
-      .replace(/&lt;/g, "<")
-      .replace(/&gt;/g, ">");
-  return [...form.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/>/g)].map((m) => [decode(m[1]!), decode(m[2] ?? "")]);
-}
-
 /** The sign-in form posted on a connection of its own: which worker answered, the session cookie, the page. */
 async function signIn(email: string, password: string): Promise<{ status: number; worker: string; cookie: string | null; html: string }> {
   const page = (await call("GET", "/sign-in")).body.toString("utf8");
-  const form = new FormData();
-  for (const [k, v] of actionFields(page)) form.append(k, v);
-  form.append("email", email);
-  form.append("password", password);
-  const encoded = new Request("http://localhost/", { method: "POST", body: form });
+  const encoded = new Request("http://localhost/", { method: "POST", body: signInForm(page, email, password) });
   const answer = await call("POST", "/sign-in", Buffer.from(await encoded.arrayBuffer()), encoded.headers.get("content-type")!, {
     Origin: `http://127.0.0.1:${PORT}`,
   });
-  const setCookie = answer.headers["set-cookie"];
-  const cookie = (Array.isArray(setCookie) ? setCookie : []).find((c) => c.startsWith("cadesk_session="))?.split(";")[0] ?? null;
+  const cookie = sessionCookie(answer.headers["set-cookie"]);
   return { status: answer.status, worker: answer.worker, cookie, html: answer.body.toString("utf8") };
 }
 
