@@ -3,7 +3,8 @@
  * (scripts/postgres-server.mjs), migrations applied once as `npm start` does, and cadesk instances
  * (`node scripts/serve.mjs`, the production server, from the existing build) sharing it, each with
  * its own data dir and echo port and the same master key, API token and public URL, as several
- * hosts behind one load balancer would have.
+ * hosts behind one load balancer would have. Beside them: a real SMTP server for their notices, and
+ * `until` to wait for what the instances do in their own time.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -12,6 +13,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { SMTPServer } from "smtp-server";
 import { startPostgres } from "../postgres-server.mjs";
 
 export const root = path.resolve(import.meta.dirname, "../..");
@@ -232,4 +234,41 @@ export function api(base: string, token: string) {
     const text = await response.text();
     return { status: response.status, json: (text ? JSON.parse(text) : null) as T };
   };
+}
+
+/** Asks `probe` every 250 ms until it answers something truthy, and returns that; fails after `seconds`. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, seconds = 90): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${seconds} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export interface MailServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A real SMTP server on loopback (smtp-server; plain, no authentication) for the instances'
+ * notices: each message, received whole, goes to `onMessage` with `answer`, which sends the 250
+ * (a test may hold it back: the message is then delivered but not acknowledged).
+ */
+export async function startMailServer(onMessage: (raw: string, answer: () => void) => void): Promise<MailServer> {
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onData(stream, _session, callback) {
+      let raw = "";
+      stream.on("data", (c) => (raw += c));
+      stream.on("end", () => onMessage(raw, () => callback()));
+    },
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => smtp.listen(port, "127.0.0.1", resolve));
+  return { port, close: () => new Promise<void>((resolve) => smtp.close(() => resolve())) };
 }

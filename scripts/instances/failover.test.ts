@@ -7,9 +7,8 @@
  * `npx vitest run --config scripts/instances/vitest.config.ts scripts/instances/failover.test.ts`
  */
 import { existsSync, readFileSync } from "node:fs";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, freePort, startCluster, type Cluster, type Instance } from "./cluster";
+import { api, startCluster, startMailServer, until, type Cluster, type Instance, type MailServer } from "./cluster";
 
 const NOTICES = 12;
 /** The message the SMTP server holds: the 4th, so three went out before the kill. */
@@ -17,41 +16,19 @@ const HOLD_AT = 4;
 const LEASE_SECONDS = 15;
 
 let cluster: Cluster;
-let smtp: SMTPServer;
-let smtpPort: number;
+let smtp: MailServer;
 /** Message-IDs as the SMTP server received them (every byte of the message, answered or not). */
 const received: string[] = [];
 let held: { messageId: string; release: () => void } | null = null;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, seconds = 120): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${seconds} s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, _session, callback) {
-      let raw = "";
-      stream.on("data", (c) => (raw += c));
-      stream.on("end", () => {
-        const messageId = /^Message-ID: (.*?)\r?$/im.exec(raw)?.[1] ?? "(none)";
-        received.push(messageId);
-        // The whole message is here; the 250 waits until the sender has been killed.
-        if (received.length === HOLD_AT) held = { messageId, release: () => callback() };
-        else callback();
-      });
-    },
+  smtp = await startMailServer((raw, answer) => {
+    const messageId = /^Message-ID: (.*?)\r?$/im.exec(raw)?.[1] ?? "(none)";
+    received.push(messageId);
+    // The whole message is here; the 250 waits until the sender has been killed.
+    if (received.length === HOLD_AT) held = { messageId, release: answer };
+    else answer();
   });
-  smtpPort = await freePort();
-  await new Promise<void>((resolve) => smtp.listen(smtpPort, "127.0.0.1", resolve));
   cluster = await startCluster({
     publicUrl: "http://cadesk.failover.test",
     env: { CADESK_DELIVERY_LEASE_SECONDS: String(LEASE_SECONDS) },
@@ -63,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   held?.release();
   await cluster?.stop();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
 }, 120_000);
 
 describe("SIGKILL of the instance that is sending a burst of notices", () => {
@@ -100,7 +77,7 @@ describe("SIGKILL of the instance that is sending a burst of notices", () => {
       kind: "email",
       name: "Failover mail",
       host: "127.0.0.1",
-      port: smtpPort,
+      port: smtp.port,
       security: "none",
       from: "cadesk@failover.test",
       to: "oncall@failover.test",

@@ -10,10 +10,10 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import tls from "node:tls";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publicJwk } from "../../lib/acme/jws";
-import { api, freePort, root, startCluster, type Cluster, type Instance } from "./cluster";
+import { actionFields, sessionCookie, signInForm } from "../../lib/testing/sign-in-form";
+import { api, freePort, root, startCluster, startMailServer, until, type Cluster, type Instance, type MailServer } from "./cluster";
 
 let cluster: Cluster;
 let a: Instance;
@@ -43,14 +43,10 @@ async function issue(instance: Instance, commonName: string, extra: Record<strin
   });
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, seconds = 90): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${seconds} s`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+/** `openssl ocsp` asking `url` about the leaf in `leafFile`, issued by the test CA (work/ca.pem), verifying the answer. */
+function opensslOcsp(leafFile: string, url: string) {
+  const caFile = path.join(work, "ca.pem");
+  return spawnSync("openssl", ["ocsp", "-issuer", caFile, "-cert", leafFile, "-url", url, "-CAfile", caFile], { encoding: "utf8" });
 }
 
 beforeAll(async () => {
@@ -152,22 +148,7 @@ describe("revocation across instances", () => {
     const cert = await issue(a, "ocsp.instances.test");
     const leaf = path.join(work, "ocsp-leaf.pem");
     writeFileSync(leaf, cert.json.certificatePem);
-    const ask = (instance: Instance) =>
-      spawnSync(
-        "openssl",
-        [
-          "ocsp",
-          "-issuer",
-          path.join(work, "ca.pem"),
-          "-cert",
-          leaf,
-          "-url",
-          `${instance.url}/ocsp/${caId}`,
-          "-CAfile",
-          path.join(work, "ca.pem"),
-        ],
-        { encoding: "utf8" },
-      );
+    const ask = (instance: Instance) => opensslOcsp(leaf, `${instance.url}/ocsp/${caId}`);
     expect(ask(b).stdout).toContain(`${leaf}: good`);
     expect((await apiOf(a)("POST", `/certificates/${cert.json.id}/revoke`, { reason: "keyCompromise" })).status).toBe(200);
     const answer = ask(b);
@@ -197,19 +178,6 @@ describe("CA changes across instances", () => {
 
 // ---- Browser sessions, through the forms a browser without JavaScript would post -----------------
 
-/** The hidden fields React renders for a server action form, read from the page. */
-function actionFields(html: string): [string, string][] {
-  const form = /<form[^>]*method="POST"[^>]*>([\s\S]*?)<\/form>/i.exec(html)?.[1] ?? "";
-  const decode = (v: string) =>
-    v
-      .replace(/&quot;/g, '"')
-      .replace(/&amp;/g, "&")
-      .replace(/&#x27;/g, "'")
-      .replace(/&lt;/g, "<")
-      .replace(/&gt;/g, ">");
-  return [...form.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/>/g)].map((m) => [decode(m[1]!), decode(m[2] ?? "")]);
-}
-
 /** The server action's id, from the build's manifest (the client reaches the re-auth action from JavaScript only). */
 function actionId(name: string): string {
   const manifest = JSON.parse(readFileSync(path.join(root, ".next/server/server-reference-manifest.json"), "utf8")) as {
@@ -226,22 +194,13 @@ async function signIn(
   password: string,
 ): Promise<{ status: number; cookie: string | null; html: string }> {
   const page = await (await fetch(`${instance.url}/sign-in`)).text();
-  const form = new FormData();
-  for (const [k, v] of actionFields(page)) form.append(k, v);
-  form.append("email", email);
-  form.append("password", password);
   const response = await fetch(`${instance.url}/sign-in`, {
     method: "POST",
-    body: form,
+    body: signInForm(page, email, password),
     redirect: "manual",
     headers: { Origin: instance.url },
   });
-  const cookie =
-    response.headers
-      .getSetCookie()
-      .find((c) => c.startsWith("cadesk_session="))
-      ?.split(";")[0] ?? null;
-  return { status: response.status, cookie, html: await response.text() };
+  return { status: response.status, cookie: sessionCookie(response.headers.getSetCookie()), html: await response.text() };
 }
 
 describe("browser sessions whichever instance answers", () => {
@@ -343,34 +302,22 @@ describe("echo server settings", () => {
 
 describe("the scheduler across instances", () => {
   const mails: string[] = [];
-  let smtp: SMTPServer;
-  let smtpPort: number;
+  let smtp: MailServer;
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS"],
-      logger: false,
-      onData(stream, _session, callback) {
-        let raw = "";
-        stream.on("data", (c) => (raw += c));
-        stream.on("end", () => {
-          mails.push(raw);
-          callback();
-        });
-      },
+    smtp = await startMailServer((raw, answer) => {
+      mails.push(raw);
+      answer();
     });
-    smtpPort = await freePort();
-    await new Promise<void>((resolve) => smtp.listen(smtpPort, "127.0.0.1", resolve));
   });
-  afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+  afterAll(() => smtp.close());
 
   it("runs once per period across both instances, and sends an expiry notice once", async () => {
     const channel = await apiOf(a)<{ id: string }>("POST", "/notifications/channels", {
       kind: "email",
       name: "Instances mail",
       host: "127.0.0.1",
-      port: smtpPort,
+      port: smtp.port,
       security: "none",
       from: "cadesk@instances.test",
       to: "oncall@instances.test",
@@ -540,21 +487,7 @@ describe("behind nginx (deploy/nginx/cadesk.conf)", () => {
     const cert = JSON.parse(issued.split("\n").slice(0, -1).join("\n")) as IssuedJson;
     const leaf = path.join(work, "proxy-leaf.pem");
     writeFileSync(leaf, cert.certificatePem);
-    const ocsp = spawnSync(
-      "openssl",
-      [
-        "ocsp",
-        "-issuer",
-        path.join(work, "ca.pem"),
-        "-cert",
-        leaf,
-        "-url",
-        `http://127.0.0.1:${proxyHttpPort}/ocsp/${caId}`,
-        "-CAfile",
-        path.join(work, "ca.pem"),
-      ],
-      { encoding: "utf8" },
-    );
+    const ocsp = opensslOcsp(leaf, `http://127.0.0.1:${proxyHttpPort}/ocsp/${caId}`);
     expect(ocsp.stdout).toContain(`${leaf}: good`);
     const crl = spawnSync(
       "curl",
