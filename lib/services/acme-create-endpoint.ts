@@ -7,6 +7,7 @@ import { AppError } from "../errors";
 import { ZAcmeEndpointInput } from "../validations/acme";
 import { parseInput } from "../validations/parse";
 import { audit } from "./audit";
+import { endpointColumns } from "./acme-endpoint-lookup";
 import { findAuthority } from "../data/find";
 
 /** The URL ACME clients are configured with (RFC 8555 7.1.1). */
@@ -32,19 +33,7 @@ export async function createAcmeEndpoint(raw: unknown, now = new Date()): Promis
     throw new AppError("CONFLICT", `An ACME endpoint named "${input.name}" exists already: choose another name.`, "name");
   }
   const endpoint = await db.acmeEndpoint.create({
-    data: {
-      id: randomUUID(),
-      name: input.name,
-      authorityId: authority.id,
-      profiles: JSON.stringify(input.profiles),
-      defaultProfile: input.defaultProfile,
-      validityDays: input.validityDays,
-      maxValidityDays: input.maxValidityDays,
-      challenges: JSON.stringify(input.challenges),
-      requireEab: input.requireEab,
-      allowedIdentifiers: JSON.stringify(input.allowedIdentifiers),
-      termsOfServiceUrl: input.termsOfServiceUrl ?? null,
-    },
+    data: { id: randomUUID(), name: input.name, ...endpointColumns(input) },
   });
   await audit({
     action: "acme.endpoint.create",

@@ -1,6 +1,7 @@
 import type { AcmeEndpoint } from "@/generated/prisma/client";
 import { getDb } from "../db";
 import { AppError } from "../errors";
+import type { TAcmeEndpointInput } from "../validations/acme";
 
 /** The endpoint with that id, or a NOT_FOUND that says where to find the ids. */
 export async function findAcmeEndpoint(id: string, field = "id"): Promise<AcmeEndpoint> {
@@ -13,4 +14,19 @@ export async function findAcmeEndpoint(id: string, field = "id"): Promise<AcmeEn
     );
   }
   return endpoint;
+}
+
+/** An endpoint's settings as its row stores them (lists as JSON text), for creating and updating one alike. */
+export function endpointColumns(input: TAcmeEndpointInput) {
+  return {
+    authorityId: input.caId,
+    profiles: JSON.stringify(input.profiles),
+    defaultProfile: input.defaultProfile,
+    validityDays: input.validityDays,
+    maxValidityDays: input.maxValidityDays,
+    challenges: JSON.stringify(input.challenges),
+    requireEab: input.requireEab,
+    allowedIdentifiers: JSON.stringify(input.allowedIdentifiers),
+    termsOfServiceUrl: input.termsOfServiceUrl ?? null,
+  };
 }

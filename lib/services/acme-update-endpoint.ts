@@ -5,7 +5,7 @@ import { AppError } from "../errors";
 import { ZAcmeEndpointInput, ZAcmeEndpointPatch } from "../validations/acme";
 import { parseInput } from "../validations/parse";
 import { audit } from "./audit";
-import { findAcmeEndpoint } from "./acme-endpoint-lookup";
+import { endpointColumns, findAcmeEndpoint } from "./acme-endpoint-lookup";
 import { findAuthority } from "../data/find";
 
 /** The endpoint's stored settings in the shape the input schema reads. */
@@ -63,17 +63,7 @@ export async function updateAcmeEndpoint(id: string, raw: unknown, now = new Dat
   }
   const updated = await getDb().acmeEndpoint.update({
     where: { id },
-    data: {
-      authorityId: input.caId,
-      profiles: JSON.stringify(input.profiles),
-      defaultProfile: input.defaultProfile,
-      validityDays: input.validityDays,
-      maxValidityDays: input.maxValidityDays,
-      challenges: JSON.stringify(input.challenges),
-      requireEab: input.requireEab,
-      allowedIdentifiers: JSON.stringify(input.allowedIdentifiers),
-      termsOfServiceUrl: input.termsOfServiceUrl ?? null,
-    },
+    data: endpointColumns(input),
   });
   const after = currentSettings(updated);
   const changed = Object.fromEntries(

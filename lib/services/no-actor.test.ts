@@ -16,6 +16,7 @@ const NOT_ENTRY_POINTS: Record<string, string> = {
   "acme-create-eab-key.acmeEabKeyContext": "pure",
   "acme-create-endpoint.acmeDirectoryUrl": "pure: a URL from the configuration",
   "acme-endpoint-lookup.findAcmeEndpoint": "internal read, used after the caller's check",
+  "acme-endpoint-lookup.endpointColumns": "pure: an endpoint's settings as row columns",
   "api-tokens.findApiToken": "how a bearer token becomes an actor (lib/api/auth.ts): there is none yet",
   "audit.checkSensitive": "runs the checks it is handed; those are the entry point's own",
   "create-authority.assertNameFree": "internal step of createAuthority/importAuthority",

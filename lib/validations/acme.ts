@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ENDPOINT_FIELDS } from "../acme/endpoint-fields";
 import { parseIdentifierRule } from "../acme/identifier-policy";
 import {
   ACME_CHALLENGE_TYPES,
@@ -28,20 +29,6 @@ const identifierRule = z
     if (typeof rule === "string") ctx.addIssue({ code: "custom", message: rule });
   })
   .transform((v) => v.trim().toLowerCase());
-
-/** The settings of an endpoint, as the API and the form name them. */
-export const ENDPOINT_FIELDS = [
-  "name",
-  "caId",
-  "profiles",
-  "defaultProfile",
-  "validityDays",
-  "maxValidityDays",
-  "challenges",
-  "requireEab",
-  "allowedIdentifiers",
-  "termsOfServiceUrl",
-] as const;
 
 /** Unknown fields are refused rather than ignored: a misspelt "requireEAB" must not pass silently. */
 const unknownFields = (keys: string[], known: readonly string[]) =>

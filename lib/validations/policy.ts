@@ -7,6 +7,7 @@ import { z } from "zod";
 import { LEAF_PROFILES, MAX_LEAF_DAYS } from "../pki/profiles";
 import { isEmptySpec, parseSubtree, type NameConstraintsSpec, type SubtreeForm } from "../policy/subtrees";
 import { parseIpRange, parseNamePattern, parseUriPrefix, POLICY_KEY_TYPES } from "../policy/rules";
+import { optionalInt } from "./common";
 
 /** A list as JSON (array) or as form text (one entry per line or comma); empty entries are dropped. */
 const listInput = z.union([z.array(z.string().max(1024)).max(200, "At most 200 entries."), z.string().max(64 * 1024)]);
@@ -55,16 +56,6 @@ const optionalBoolean = z.preprocess(
   (v) => (v === "" || v === null ? undefined : v === "on" || v === "true" ? true : v === "false" || v === "off" ? false : v),
   z.boolean({ error: "Must be true or false." }).optional(),
 );
-const optionalWhole = (min: number, max: number, label: string) =>
-  z.preprocess(
-    (v) => (v === "" || v === null ? undefined : v),
-    z.coerce
-      .number({ error: `${label} must be a number.` })
-      .int(`${label} must be a whole number.`)
-      .min(min, `${label} must be at least ${min}.`)
-      .max(max, `${label} can be at most ${max}.`)
-      .optional(),
-  );
 const enumList = <T extends readonly [string, ...string[]]>(values: T, label: string) =>
   z.preprocess(
     (v) => (typeof v === "string" ? entries(v) : v),
@@ -83,8 +74,8 @@ export const ZIssuancePolicy = z.object({
   allowedIps: checkedList(parseIpRange).describe("IP ranges (CIDR) that IP addresses must lie in"),
   allowedUriPrefixes: checkedList(parseUriPrefix).describe("Prefixes URI names must start with, such as spiffe://prod.example/"),
   keyTypes: enumList(POLICY_KEY_TYPES, "Key types").describe("Key types allowed for the certificate's key"),
-  minRsaBits: optionalWhole(2048, 8192, "Minimum RSA size").describe("Smallest RSA modulus allowed, in bits"),
+  minRsaBits: optionalInt(2048, 8192, "Minimum RSA size").describe("Smallest RSA modulus allowed, in bits"),
   profiles: enumList(LEAF_PROFILES, "Profiles").describe("Profiles allowed"),
-  maxValidityDays: optionalWhole(1, MAX_LEAF_DAYS, "Maximum validity").describe("Longest validity allowed, in days"),
+  maxValidityDays: optionalInt(1, MAX_LEAF_DAYS, "Maximum validity").describe("Longest validity allowed, in days"),
 });
 export type TIssuancePolicy = z.infer<typeof ZIssuancePolicy>;

@@ -1,5 +1,6 @@
 "use client";
 
+import { ENDPOINT_FIELDS } from "@/lib/acme/endpoint-fields";
 import type { FormState } from "@/lib/form-state";
 import { CopyButton } from "../../ui/copy-button";
 import { FieldError, FormAlert, SelectField, SubmitButton, TextAreaField, TextField, useRemountKey } from "../../ui/form";
@@ -22,18 +23,7 @@ export interface EndpointValues {
   termsOfServiceUrl: string;
 }
 
-const FIELDS = [
-  "name",
-  "caId",
-  "profiles",
-  "defaultProfile",
-  "validityDays",
-  "maxValidityDays",
-  "challenges",
-  "requireEab",
-  "allowedIdentifiers",
-  "termsOfServiceUrl",
-];
+const FIELDS: string[] = [...ENDPOINT_FIELDS];
 
 const CHALLENGE_HINTS: Record<string, string> = {
   "http-01": "cadesk fetches http://NAME/.well-known/acme-challenge/… on port 80",

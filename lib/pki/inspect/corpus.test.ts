@@ -32,6 +32,7 @@ import { inspect } from "../../services/inspect";
 import { parsePemBlocks } from "../pem";
 import { mutate, type Mutant } from "../../testing/der-mutations";
 import { opensslOk, tempDir } from "../../testing/openssl";
+import { pool } from "../../testing/pool";
 import { prng } from "../../testing/random-certs";
 
 const SEED = 5280;
@@ -62,20 +63,6 @@ function run(args: string[]): Promise<{ status: number; stdout: string }> {
     child.stdout.on("data", (d: Buffer) => out.push(d));
     child.on("close", (status) => resolve({ status: status ?? -1, stdout: Buffer.concat(out).toString("latin1") }));
   });
-}
-
-async function pool<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> {
-  const results: T[] = new Array(jobs.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < jobs.length) {
-        const i = next++;
-        results[i] = await jobs[i]!();
-      }
-    }),
-  );
-  return results;
 }
 
 const der = (pem: string) => parsePemBlocks(pem)[0]!.der;

@@ -24,6 +24,7 @@ import { children, parseDer } from "../der";
 import { toPem } from "../pem";
 import { encodeTree, type DerNode } from "../../testing/der-tree";
 import { opensslOk, tempDir } from "../../testing/openssl";
+import { pool } from "../../testing/pool";
 import { commonExtensions, oidBytes, prng, randomName, rawExtensions, type Rng } from "../../testing/random-certs";
 import { firstDifference } from "../../testing/text-diff";
 import { certificateText } from "./certificate";
@@ -82,21 +83,6 @@ beforeAll(() => {
     ),
   ];
 });
-
-/** Runs jobs a few at a time: openssl start-up dominates, and the machine is shared. */
-async function pool<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> {
-  const results: T[] = new Array(jobs.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < jobs.length) {
-        const i = next++;
-        results[i] = await jobs[i]!();
-      }
-    }),
-  );
-  return results;
-}
 
 /** Serials: zero, negative, small, 8 and 9 octets (where OpenSSL switches format), 20 and more. */
 function randomSerial(rng: Rng): DerNode {
