@@ -10,7 +10,7 @@ import path from "node:path";
 import { createServer, type Server } from "node:tls";
 import { describe, expect } from "vitest";
 import { afterAll, beforeAll, it } from "../testing/system";
-import { AppError } from "../errors";
+import { refusal } from "../testing/refusal";
 import { openssl, opensslOk, tempDir, writeFiles } from "../testing/openssl";
 import { createAuthority } from "../services/create-authority";
 import { issueCertificate } from "../services/issue-certificate";
@@ -30,16 +30,6 @@ let constrainedId: string;
 let constrainedPem: string;
 let constrainedKeyPem: string;
 const dir = tempDir("cadesk-nc-");
-
-/** The AppError a promise rejects with (the test fails if it resolves). */
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => new Error("expected a refusal"),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 const pem = (der: Uint8Array, label: string) =>
   `-----BEGIN ${label}-----\n${Buffer.from(der).toString("base64").replace(/.{64}/g, "$&\n").replace(/\n?$/, "\n")}-----END ${label}-----\n`;

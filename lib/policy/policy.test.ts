@@ -7,7 +7,6 @@ import { describe, expect } from "vitest";
 import { afterAll, beforeAll, it } from "../testing/system";
 import { loadApiToken } from "../api/auth";
 import { getDb } from "../db";
-import { AppError } from "../errors";
 import { createAuthority } from "../services/create-authority";
 import { issueCertificate } from "../services/issue-certificate";
 import { renewCertificate } from "../services/renew-certificate";
@@ -17,15 +16,7 @@ import { ZIssuancePolicy } from "../validations/policy";
 import { parseInput } from "../validations/parse";
 import type { San } from "../pki/names";
 import { keyFamily, policyRefusal, type IssuancePolicyRules } from "./rules";
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => new Error("expected a refusal"),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
+import { refusal } from "../testing/refusal";
 
 describe("policy rules", () => {
   const rules: IssuancePolicyRules = parseInput(ZIssuancePolicy, {

@@ -3,21 +3,12 @@ import { describe, expect } from "vitest";
 import { effectiveOidcSettings } from "../auth/oidc/settings";
 import { setConfigForTesting } from "../config";
 import { getDb } from "../db";
-import { AppError } from "../errors";
 import { afterAll, it } from "../testing/system";
 import { oidcSettingsView, updateOidcSettings } from "./oidc-settings";
+import { refusal } from "../testing/refusal";
 
 const SECRET = "s3cret-value-from-the-provider";
 const lastAudit = () => getDb().auditEvent.findFirst({ where: { action: "settings.oidc" }, orderBy: { id: "desc" } });
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 afterAll(() => {
   setConfigForTesting();

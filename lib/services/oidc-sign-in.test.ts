@@ -13,12 +13,12 @@ import { forgetDiscovery, openIdToken } from "../auth/oidc/client";
 import { findSession } from "../auth/sessions";
 import { setConfigForTesting } from "../config";
 import { getDb } from "../db";
-import { AppError } from "../errors";
 import { afterAll, beforeAll, it } from "../testing/system";
 import { loginAtProvider, startTestProvider, type TestPerson, type TestProvider } from "../testing/oidc-provider";
 import { hashPassword } from "../auth/password";
 import { confirmPassword, signIn, signOut } from "./users";
 import { completeOidcSignIn, oidcSignOutUrl, startOidcReauth, startOidcSignIn } from "./oidc-sign-in";
+import { refusal } from "../testing/refusal";
 
 const PUBLIC_URL = "http://cadesk.test:3450";
 const REDIRECT = `${PUBLIC_URL}/auth/oidc/callback`;
@@ -72,15 +72,6 @@ async function signInAs(
   const callback = await loginAtProvider(url, REDIRECT, login, `pw-${login}`, jar);
   tamper?.(callback);
   return asPublic(() => completeOidcSignIn(sealed, callback, META, { skewSeconds }));
-}
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 /** The signed-in user behind a session token, as the actor of their next request. */

@@ -5,7 +5,6 @@ import { decoyHash, hashPassword, verifyPassword } from "../auth/password";
 import { findSession } from "../auth/sessions";
 import { getDb } from "../db";
 import { parseConfig } from "../config";
-import { AppError } from "../errors";
 import { apiActor } from "../api/auth";
 import { createApiToken, revokeApiToken } from "./api-tokens";
 import { audit } from "./audit";
@@ -15,6 +14,7 @@ import { exportCertificate } from "./export-certificate";
 import { issueCertificate } from "./issue-certificate";
 import { revokeCertificate } from "./revoke-certificate";
 import { changeOwnPassword, changeRole, createUser, signIn } from "./users";
+import { refusal } from "../testing/refusal";
 
 const meta = { ip: "203.0.113.7", userAgent: "vitest" };
 let counter = 0;
@@ -36,15 +36,6 @@ function admin(): Actor {
     authenticatedAt: new Date(),
   };
 }
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
-
 describe("passwords", () => {
   it("hashes with scrypt and a salt, and verifies only the right password", async () => {
     const a = await hashPassword(PASSWORD);
