@@ -164,6 +164,8 @@ test("the echo server trusts a ticked intermediate alone; its error names the op
 
   await echoForm.getByLabel(issuing.commonName).check();
   await echoForm.getByRole("button", { name: "Apply to the echo server" }).click();
+  // The form's own confirmation, not the badge: the listener was already running before this apply.
+  await expect(echoForm.getByRole("status")).toContainText("Applied: new connections");
   await expect(echoForm.getByText(/listening on port \d+/)).toBeVisible();
 
   const doctor = page.getByRole("form", { name: "Connection doctor" });

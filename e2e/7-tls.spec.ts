@@ -30,6 +30,8 @@ test("configure the echo server for mTLS and test connections from the browser",
   await echoForm.getByLabel(`TLS E2E Root ${stamp}`).check();
   await echoForm.getByLabel(/Required/).check();
   await echoForm.getByRole("button", { name: "Apply to the echo server" }).click();
+  // The form's own confirmation, not the badge: the listener was already running before this apply.
+  await expect(echoForm.getByRole("status")).toContainText("Applied: new connections");
   await expect(echoForm.getByText(/listening on port \d+/)).toBeVisible();
   const status = await (await request.get("/api/v1/echo", { headers: auth })).json();
   expect(status).toMatchObject({ listening: true, certificateId: server.id, clientCaIds: [root.id], clientAuth: "require" });

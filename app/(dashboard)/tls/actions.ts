@@ -21,7 +21,16 @@ export async function updateEchoAction(_: EchoFormState, form: FormData): Promis
       }),
     );
     revalidatePath("/tls");
-    return { ok: true, status, values: formValues(form) };
+    // Said in words: a listener that was already running looks the same before and after.
+    const clients = {
+      require: "client certificates required",
+      request: "client certificates asked for",
+      none: "no client certificate asked for",
+    };
+    const message = status.error
+      ? undefined
+      : `Applied: new connections to port ${status.port} get "${status.certificateName}", ${clients[status.clientAuth]}.`;
+    return { ok: true, status, message, values: formValues(form) };
   } catch (error) {
     return formFailure(error, form);
   }

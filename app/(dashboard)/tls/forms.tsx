@@ -3,7 +3,7 @@
 import { useActionState, useState } from "react";
 import type { Option } from "@/lib/data/tls";
 import type { EchoStatus } from "@/lib/services/echo-settings";
-import { FormAlert, SelectField, SubmitButton, TextAreaField, TextField, useRemountKey } from "../../ui/form";
+import { FormAlert, FormDone, SelectField, SubmitButton, TextAreaField, TextField, useRemountKey } from "../../ui/form";
 import { PemBlock } from "../../ui/pem-block";
 import { testConnectionAction, updateEchoAction, type DoctorFormState, type EchoFormState } from "./actions";
 
@@ -48,6 +48,7 @@ export function EchoForm({
         <code>openssl s_client</code>. Changes apply to new connections at once, without a restart.
       </p>
       <FormAlert state={state} fields={["certificateId", "clientCaIds", "clientAuth"]} />
+      <FormDone state={state} />
       <fieldset disabled={readOnly} className="space-y-4">
         <SelectField
           name="certificateId"
