@@ -6,6 +6,8 @@
 // - the HTTPS front's token (scripts/forwarded.mjs): the front in one worker forwards to a
 //   connection the primary may hand to another, which must believe its X-Forwarded-* headers;
 // - which worker is the leader (slot 1: first-run announcements and the scheduler run there only);
+// - the secret TLS session tickets are encrypted under (lib/tls/echo-server.ts): a client resumes
+//   its session on whichever worker accepts its next connection;
 // - /metrics for the whole instance: each worker's registry, merged by prom-client's
 //   AggregatorRegistry (counters and histograms summed, version and start time taken once);
 // - "sync now" for settings a worker applies to its own listeners (echo server, HTTPS front), so
@@ -13,10 +15,14 @@
 // Slot 1 starts first and alone: it creates the master key, the API token and the first admin,
 // which the others then only read.
 import cluster from "node:cluster";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import client from "prom-client";
 
 const RESTART_MS = [500, 1000, 2000, 5000, 10_000];
+/** One TLS 1.3 session ticket per handshake instead of two (the file says why); an OPENSSL_CONF of the operator's wins. */
+const WORKER_ENV =
+  process.env.OPENSSL_CONF === undefined ? { OPENSSL_CONF: fileURLToPath(new URL("./openssl-workers.cnf", import.meta.url)) } : {};
 /** A worker that lived this long before dying starts its restart back-off from the beginning. */
 const STABLE_MS = 30_000;
 
@@ -29,9 +35,10 @@ export function runPrimary({ count, port, host, graceSeconds, log, frontToken })
   let stopping = false;
   let started = false;
   const pending = new Map(); // request id -> { expected: Set<worker id>, replies: [], done }
+  const ticketSecret = randomBytes(32).toString("base64");
 
   function fork(slot) {
-    const worker = cluster.fork();
+    const worker = cluster.fork(WORKER_ENV);
     const state = slots.get(slot) ?? { failures: 0 };
     Object.assign(state, { worker, startedAt: Date.now(), ready: false, joined: false, closed: false });
     slots.set(slot, state);
@@ -46,7 +53,7 @@ export function runPrimary({ count, port, host, graceSeconds, log, frontToken })
       case "hello":
         slots.get(slot).joined = true;
         if (stopping) return void worker.send({ cadesk: "shutdown", signal: "SIGTERM" });
-        worker.send({ cadesk: "init", slot, workers: count, frontToken });
+        worker.send({ cadesk: "init", slot, workers: count, frontToken, ticketSecret });
         break;
       case "ready": {
         const state = slots.get(slot);
@@ -212,6 +219,7 @@ export function joinCluster({ registry, onShutdown }) {
             slot: message.slot,
             workers: message.workers,
             leader: message.slot === 1,
+            ticketSecret: message.ticketSecret,
             metrics: () => ask({ cadesk: "metrics" }),
             syncPeers: (topic) => ask({ cadesk: "sync", topic }).then(() => undefined),
           };

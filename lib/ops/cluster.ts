@@ -15,6 +15,8 @@ interface ClusterHook {
   metrics(): Promise<{ text: string; contentType: string } | { error: string }>;
   /** Runs `topic`'s registered sync in every other worker; resolves when they have (or after 10 s). */
   syncPeers(topic: string): Promise<void>;
+  /** 32 random bytes (base64) the primary made for all its workers: TLS session tickets one worker issues, another opens. */
+  ticketSecret?: string;
 }
 
 const HOOK = Symbol.for("cadesk.cluster");
@@ -23,6 +25,16 @@ const store = globalThis as unknown as { [HOOK]?: ClusterHook; [SYNCS]?: Record<
 
 export function clusterHook(): ClusterHook | undefined {
   return store[HOOK];
+}
+
+/**
+ * The secret TLS session tickets are encrypted under (lib/tls/echo-server.ts), the same in every
+ * worker of the cluster, so a client resumes its session whichever worker accepts it; undefined
+ * with one process, which then makes its own.
+ */
+export function clusterTicketSecret(): Buffer | undefined {
+  const secret = clusterHook()?.ticketSecret;
+  return secret ? Buffer.from(secret, "base64") : undefined;
 }
 
 /** True in the one process that runs what must not run once per worker. */

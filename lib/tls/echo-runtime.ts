@@ -3,6 +3,7 @@
  * actions and instrumentation separately, and they must all reach the same listener.
  */
 import { readConfig } from "../config";
+import { clusterTicketSecret } from "../ops/cluster";
 import { EchoServer, type EchoTlsConfig } from "./echo-server";
 
 interface Runtime {
@@ -19,7 +20,13 @@ const KEY = Symbol.for("cadesk.echoRuntime");
 const store = globalThis as unknown as { [KEY]?: Runtime };
 
 export function echoRuntime(): Runtime {
-  store[KEY] ??= { server: new EchoServer(), port: readConfig().CADESK_ECHO_PORT, error: null, appliedVersion: null, follower: null };
+  store[KEY] ??= {
+    server: new EchoServer({ ticketSecret: clusterTicketSecret() }),
+    port: readConfig().CADESK_ECHO_PORT,
+    error: null,
+    appliedVersion: null,
+    follower: null,
+  };
   return store[KEY];
 }
 

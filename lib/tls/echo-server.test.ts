@@ -57,6 +57,7 @@ let serverB: Pair;
 let client: Pair;
 let strangerClient: Pair;
 let clientCaPem: string;
+let strangerCaPem: string;
 let issuingCaPem: string;
 let siblingClient: Pair;
 
@@ -123,6 +124,7 @@ beforeAll(async () => {
   client = await pair(issuing.authority.id, "client", "billing");
   strangerClient = await pair(stranger.authority.id, "client", "intruder");
   clientCaPem = root.authority.certificatePem;
+  strangerCaPem = stranger.authority.certificatePem;
   issuingCaPem = issuing.authority.certificatePem;
   const sibling = await createAuthority({ commonName: "Echo Test Sibling", parentId: root.authority.id });
   siblingClient = await pair(sibling.authority.id, "client", "sibling");
@@ -202,6 +204,63 @@ describe("EchoServer", () => {
     expect(run.stdout).toContain("client certificate: CN=billing");
     expect(run.stdout).toContain("hello from go");
   }, 150_000);
+
+  it("resumes a session on another server sharing its ticket secret (another worker), with the client certificate's report; not on one without it, nor after a change of client CAs", async () => {
+    const f = writeFiles(tempDir("cadesk-echo-resume-"), {
+      "billing.fullchain.pem": client.full,
+      "billing.key.pem": client.key,
+      "localhost.chain.pem": serverA.chain,
+    });
+    const secret = Buffer.alloc(32, 7);
+    const first = new EchoServer({ ticketSecret: secret });
+    const second = new EchoServer({ ticketSecret: Buffer.from(secret) });
+    const stranger = new EchoServer();
+    for (const s of [first, second, stranger]) await s.start(config(serverA, "require"), 0, "127.0.0.1");
+    try {
+      // openssl s_client keeps the session the server's NewSessionTicket carries (-sess_out) and offers it again (-sess_in).
+      const connect = async (port: number, session: "out" | "in", version = "-tls1_3") => {
+        const args = `-connect 127.0.0.1:${port} -servername localhost -CAfile ${f["localhost.chain.pem"]} -cert ${f["billing.fullchain.pem"]} -key ${f["billing.key.pem"]} ${version} -sess_${session} ${f["localhost.chain.pem"]}.session -ign_eof`;
+        const out = await runAsync(
+          "sh",
+          ["-c", `printf 'GET / HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n' | timeout 20 openssl s_client ${args}`],
+          undefined,
+          30_000,
+        );
+        return {
+          reused: /^Reused, /m.test(out.stdout),
+          fresh: /^New, /m.test(out.stdout),
+          body: out.stdout.slice(out.stdout.indexOf("{")),
+        };
+      };
+      for (const version of ["-tls1_3", "-tls1_2"]) {
+        expect((await connect(first.port!, "out", version)).fresh).toBe(true);
+        const resumed = await connect(second.port!, "in", version);
+        expect(resumed.reused, version).toBe(true);
+        // The resumed session still carries the client certificate it was made with, verified.
+        // The echo's JSON report, pretty-printed after the HTTP headers.
+        const report = /^\{\n[\s\S]*?^\}$/m.exec(resumed.body)?.[0] ?? "{}";
+        expect(JSON.parse(report)).toMatchObject({
+          clientCertificateAccepted: true,
+          clientCertificate: { subject: "CN=billing" },
+        });
+        // A server with its own secret cannot open the ticket: a full handshake.
+        const other = await connect(stranger.port!, "in", version);
+        expect([other.reused, other.fresh], version).toEqual([false, true]);
+      }
+      // New client CAs: a ticket issued under the old ones opens nothing, the client handshakes in
+      // full and its certificate, from a CA no longer accepted, is refused.
+      expect((await connect(first.port!, "out")).fresh).toBe(true);
+      second.update({ ...config(serverA, "require"), clientCaPems: [strangerCaPem] });
+      const after = await connect(second.port!, "in");
+      expect(after.reused).toBe(false);
+      expect(after.body).not.toContain("CN=billing");
+      // The same settings again: sessions resume again (nothing else in the key changed).
+      second.update(config(serverA, "require"));
+      expect((await connect(second.port!, "in")).reused).toBe(true);
+    } finally {
+      for (const s of [first, second, stranger]) await s.stop();
+    }
+  }, 60_000);
 
   it("accepts TLS 1.2 only with AEAD ciphers, and refuses TLS 1.1", async () => {
     const tls12 = await request({ cert: client.full, key: client.key, maxVersion: "TLSv1.2" });

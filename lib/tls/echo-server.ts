@@ -6,7 +6,7 @@
  * closing the listener or open connections (hot reload).
  */
 import { listen } from "./listen";
-import { X509Certificate } from "node:crypto";
+import { createHash, hkdfSync, randomBytes, X509Certificate } from "node:crypto";
 import tls from "node:tls";
 import type { AddressInfo } from "node:net";
 import { oneLine } from "../pki/inspect/verify-chain";
@@ -65,8 +65,29 @@ function secureContextOptions(config: EchoTlsConfig): tls.SecureContextOptions {
   };
 }
 
-/** Node hashes argv for this; any fixed value works, it only has to be set when clients send certificates. */
-const SESSION_ID_CONTEXT = "cadesk-echo";
+/**
+ * Session resumption (RFC 8446 2.2; RFC 5077 for TLS 1.2) on every worker and only for the
+ * settings the session was made under. Tickets are encrypted with keys derived from a secret
+ * (shared by the workers of a cluster: scripts/cluster.mjs makes it, lib/ops/cluster.ts hands it
+ * over) and from the settings' fingerprint, so a ticket one worker issued is accepted by another
+ * (Node's default is random keys per process and per context: a client that reconnected to another
+ * worker, or after any change, paid for a full handshake), and a ticket issued before a change of
+ * certificate, client CAs or client-auth mode opens nothing after it: such a client handshakes in
+ * full and shows its certificate to the new client CAs. The session id context is the same
+ * fingerprint (OpenSSL refuses a cached session of another context), and is required anyway once
+ * clients send certificates.
+ */
+function sessionKeys(config: EchoTlsConfig, secret: Buffer): { ticketKeys: Buffer; sessionIdContext: string } {
+  const fingerprint = createHash("sha256")
+    .update(JSON.stringify([config.certificatePem, config.keyPem, [...config.clientCaPems].sort(), config.clientAuth]))
+    .digest();
+  return {
+    // Node's 48 bytes: a 16-byte key name, a 16-byte HMAC secret and a 16-byte AES key.
+    ticketKeys: Buffer.from(hkdfSync("sha256", secret, fingerprint, "cadesk echo session tickets", 48)),
+    // At most 32 bytes (SSL_MAX_SID_CTX_LENGTH).
+    sessionIdContext: fingerprint.subarray(0, 16).toString("hex"),
+  };
+}
 
 /**
  * The context every connection gets. The chosen client CAs are anchors, whether roots or
@@ -76,8 +97,8 @@ const SESSION_ID_CONTEXT = "cadesk-echo";
  * CertificateRequest's certificate_authorities (RFC 8446 4.2.4; RFC 5246 7.4.4), so clients pick
  * the right certificate.
  */
-function connectionContext(config: EchoTlsConfig): tls.SecureContext {
-  return tls.createSecureContext({ ...secureContextOptions(config), allowPartialTrustChain: true, sessionIdContext: SESSION_ID_CONTEXT });
+function connectionContext(config: EchoTlsConfig, secret: Buffer): tls.SecureContext {
+  return tls.createSecureContext({ ...secureContextOptions(config), allowPartialTrustChain: true, ...sessionKeys(config, secret) });
 }
 
 /**
@@ -86,10 +107,10 @@ function connectionContext(config: EchoTlsConfig): tls.SecureContext {
  * context is replaced by one that has it. The echo server test fails if a Node release renames
  * the field, as client certificates from a lone intermediate would be refused again.
  */
-function installContext(server: tls.Server, config: EchoTlsConfig): void {
+function installContext(server: tls.Server, config: EchoTlsConfig, secret: Buffer): void {
   const shared = server as unknown as { _sharedCreds?: tls.SecureContext };
   if (!("_sharedCreds" in shared)) throw new Error("this Node.js version's tls.Server has no _sharedCreds: update the echo server");
-  shared._sharedCreds = connectionContext(config);
+  shared._sharedCreds = connectionContext(config, secret);
 }
 
 export function reportFor(socket: tls.TLSSocket, clientAuth: ClientAuthMode): EchoReport {
@@ -140,6 +161,16 @@ export class EchoServer {
   private server: tls.Server | null = null;
   private config: EchoTlsConfig | null = null;
   private readonly sockets = new Set<tls.TLSSocket>();
+  private readonly ticketSecret: Buffer;
+
+  /**
+   * `ticketSecret`: what session tickets are encrypted under (with the settings' fingerprint);
+   * servers given the same one resume each other's sessions (a cluster's workers). Default: a
+   * random one for this server.
+   */
+  constructor(options: { ticketSecret?: Buffer } = {}) {
+    this.ticketSecret = options.ticketSecret ?? randomBytes(32);
+  }
 
   get listening(): boolean {
     return !!this.server?.listening;
@@ -155,7 +186,7 @@ export class EchoServer {
     if (this.server) throw new Error("echo server already started");
     const server = tls.createServer({ ...secureContextOptions(config), ALPNProtocols: ["http/1.1"] }, (socket) => this.handle(socket));
     this.server = server;
-    installContext(server, config);
+    installContext(server, config, this.ticketSecret);
     this.apply(config);
     // A client that fails the handshake (no or untrusted certificate) is logged by the client,
     // not by us: do not let it surface as an unhandled error.
@@ -169,7 +200,7 @@ export class EchoServer {
    */
   update(config: EchoTlsConfig): void {
     if (!this.server) throw new Error("echo server not started");
-    installContext(this.server, config);
+    installContext(this.server, config, this.ticketSecret);
     this.apply(config);
   }
 
