@@ -183,14 +183,13 @@ export function runPrimary({ count, port, host, graceSeconds, log, frontToken })
   }
   for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => shutdown(signal));
 
-  // Each worker accepts its own connections from the shared listening socket (SCHED_NONE), rather
-  // than the primary accepting every connection and handing it to a worker over IPC (Node's
-  // round-robin default on Linux: a JSON message and a file descriptor each way, and an ack back).
-  // Measured back to back (bench/connections.ts; bench/README.md "New connections (night)"): that
-  // hand-over was 10-14% of the cluster's CPU under OCSP without keep-alive and 0.1-0.9 CPU ms per
-  // new connection, with no better spread over the workers for bursts of connections. Node's own
-  // NODE_CLUSTER_SCHED_POLICY=rr still chooses round robin (this must run before the first fork).
-  if (process.env.NODE_CLUSTER_SCHED_POLICY === undefined) cluster.schedulingPolicy = cluster.SCHED_NONE;
+  // Node's round robin (the primary accepts each connection and hands it to a worker over IPC)
+  // unless NODE_CLUSTER_SCHED_POLICY=none (each worker accepts from the shared socket itself).
+  // Measured back to back (bench/connections.ts; bench/README.md "New connections (night)"):
+  // `none` saves the hand-over, 9-14% of the cluster's CPU without keep-alive, but a burst of
+  // connections can all land on one worker (3 of 60 bursts of six, none with round robin), and
+  // the drain and sign-in checks of e2e 96 count on each worker getting its share: round robin
+  // stays the default, `none` is Node's switch for hosts that mostly take one-shot connections.
   log.info(
     { port, host: host ?? "all interfaces", workers: count, scheduling: cluster.schedulingPolicy === cluster.SCHED_RR ? "rr" : "none" },
     "starting workers",
