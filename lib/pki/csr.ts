@@ -14,6 +14,8 @@ export interface SubjectPublicKey {
   readonly rawData: ArrayBuffer;
   /** "RSASSA-PKCS1-v1_5" for an RSA key (the name @peculiar/x509 gives it), else ECDSA, Ed25519 ... */
   readonly algorithm: { name: string };
+  /** The same DER as rawData, when it is at hand as bytes (the leaf template reads it without a copy). */
+  readonly spki?: Uint8Array;
 }
 
 export interface ParsedCsr {
@@ -72,7 +74,14 @@ function fromParts(der: Uint8Array<ArrayBuffer>, parts: CsrParts): ParsedCsr | u
     get request() {
       return (request ??= new x509.Pkcs10CertificateRequest(der));
     },
-    publicKey: { rawData: parts.spki.slice().buffer, algorithm: { name: KEY_ALGORITHM_NAMES[parts.keyKind] } },
+    // rawData (an ArrayBuffer of its own) only when something asks for it; the template reads spki.
+    publicKey: {
+      spki: parts.spki,
+      get rawData() {
+        return parts.spki.slice().buffer;
+      },
+      algorithm: { name: KEY_ALGORITHM_NAMES[parts.keyKind] },
+    },
     subject,
     subjectText: subject.toString(),
     commonName: subject.getField("CN")[0] ?? "",

@@ -4,16 +4,29 @@
  */
 import type { KeyType } from "./key-types";
 
-function length(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
+/** Octets of a definite length's encoding (X.690 8.1.3: short form below 128, else 0x80|count then the count's bytes). */
+function lengthOctets(n: number): number {
+  return n < 0x80 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x1000000 ? 4 : 5;
 }
 
+/** One DER element: the tag, the definite length, the parts. One allocation, each part copied once (issue #13). */
 export function tlv(tag: number, ...parts: Uint8Array[]): Buffer {
-  const content = Buffer.concat(parts);
-  return Buffer.concat([Buffer.from([tag]), length(content.length), content]);
+  let n = 0;
+  for (const part of parts) n += part.length;
+  const octets = lengthOctets(n);
+  const out = Buffer.allocUnsafe(1 + octets + n);
+  out[0] = tag;
+  if (octets === 1) out[1] = n;
+  else {
+    out[1] = 0x80 | (octets - 1);
+    for (let i = octets, v = n; i >= 2; i--, v = Math.floor(v / 256)) out[i] = v & 0xff;
+  }
+  let offset = 1 + octets;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
 
 export const SEQUENCE = 0x30;

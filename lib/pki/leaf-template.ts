@@ -19,6 +19,7 @@ import type { SubjectPublicKey } from "./csr";
 import type { San } from "./names";
 import { PROFILE_SPECS, type LeafProfile, type Validity } from "./profiles";
 import { nameDer } from "./subject-name";
+import { toPem } from "./pem";
 import { algorithmIdentifier, BIT_STRING, derTime, ecdsaSigValue, SEQUENCE, tlv, unsignedInteger } from "./der-build";
 
 /** A signed leaf with what the store records of it, read from the parts rather than parsed back. */
@@ -135,7 +136,9 @@ function element(der: Uint8Array, offset: number): { start: number; end: number 
  * @peculiar/x509) and its subjectPublicKey bits, which the SKI hashes.
  */
 function subjectPublicKeyInfo(publicKey: SubjectPublicKey): { der: Buffer; keyBits: Uint8Array } {
-  const der = Buffer.from(publicKey.rawData);
+  const der = publicKey.spki
+    ? Buffer.from(publicKey.spki.buffer, publicKey.spki.byteOffset, publicKey.spki.byteLength)
+    : Buffer.from(publicKey.rawData);
   const outer = element(der, 0);
   const algorithm = element(der, outer.start);
   const bits = element(der, algorithm.end);
@@ -231,7 +234,8 @@ export async function signLeafFromTemplate(params: LeafTemplateParams): Promise<
   const serialHex = serial.subarray(2).toString("hex");
   return {
     der,
-    pem: x509.PemConverter.encode(der, "CERTIFICATE") + "\n",
+    // PemConverter.encode(der, "CERTIFICATE") + "\n", without pvtsutils' base64 (der-build.test.ts).
+    pem: toPem(der, "CERTIFICATE"),
     // X509Certificate.serialNumber: the INTEGER's octets without a sign-only leading zero.
     serialHex:
       serialHex.length > 2 && serialHex.startsWith("00") && parseInt(serialHex.slice(2, 4), 16) > 0x7f ? serialHex.slice(2) : serialHex,
