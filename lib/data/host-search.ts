@@ -12,7 +12,7 @@ import { normaliseDnsName } from "../pki/names";
 import type { San } from "../pki/names-format";
 import { decodeSans } from "./columns";
 
-/** Rows read per candidate name to tell covering from refused ones; beyond, the text match decides alone. */
+/** Rows read (all candidate names together) to tell covering from refused ones; beyond, the name look-up decides alone. */
 export const HOST_MATCH_LIMIT = 5000;
 
 export type HostTarget = { type: "dns"; name: string } | { type: "ip"; address: string };
