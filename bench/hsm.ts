@@ -11,13 +11,14 @@
  * Prints figures; asserts nothing (not part of `npm test`). BENCH_HSM_SECONDS (default 5) per figure.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { makeCsr } from "./anchors";
+import { scratchDir } from "./tools";
 
 const SECONDS = Number(process.env.BENCH_HSM_SECONDS ?? 5);
 const MODULE = "/usr/lib/softhsm/libsofthsm2.so";
-const dataDir = mkdtempSync(path.join(tmpdir(), "cadesk-bench-hsm-"));
+const dataDir = scratchDir("cadesk-bench-hsm-");
 const tokenDir = path.join(dataDir, "tokens");
 mkdirSync(tokenDir);
 const conf = path.join(dataDir, "softhsm2.conf");
@@ -79,28 +80,7 @@ await runAs(SYSTEM_ACTOR, async () => {
     const issuing = await createAuthority({ commonName: `Bench ${storage} Issuing`, keyStorage: storage, parentId: root.authority.id });
     cas[storage] = { issuing: issuing.authority.id };
   }
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-new",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      path.join(dataDir, "leaf.key"),
-      "-out",
-      path.join(dataDir, "leaf.csr"),
-      "-subj",
-      "/CN=hsm.bench.example",
-      "-addext",
-      "subjectAltName=DNS:hsm.bench.example",
-    ],
-    { stdio: "pipe" },
-  );
-  const csrPem = readFileSync(path.join(dataDir, "leaf.csr"), "utf8");
+  const csrPem = makeCsr(dataDir, "hsm", ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"]);
   const now = new Date();
   for (const parallel of [1, 16]) {
     const figures: number[] = [];

@@ -77,6 +77,12 @@ const KEY_USAGE = [
 ];
 const NS_CERT_TYPE = ["SSL Client", "SSL Server", "S/MIME", "Object Signing", "Unused", "SSL CA", "S/MIME CA", "Object Signing CA"];
 
+/** The names of the bits set in a BIT STRING, in bit order; bits past the list are left out, as OpenSSL does. */
+const bitNames = (v: Tlv, names: readonly string[]): Pair[] =>
+  bits(v)
+    .filter((b) => b < names.length)
+    .map((b) => [names[b]!, null]);
+
 const PRINTERS: Record<string, (value: Tlv, indent: number) => string | null> = {
   "2.5.29.19": (v, indent) => {
     const [first, second] = children(v);
@@ -86,22 +92,8 @@ const PRINTERS: Record<string, (value: Tlv, indent: number) => string | null> = 
     if (len) values.push(["pathlen", String(integerOf(len))]);
     return valPrint(values, indent, false);
   },
-  "2.5.29.15": (v, indent) =>
-    valPrint(
-      bits(v)
-        .filter((b) => b < KEY_USAGE.length)
-        .map((b) => [KEY_USAGE[b]!, null]),
-      indent,
-      false,
-    ),
-  "2.16.840.1.113730.1.1": (v, indent) =>
-    valPrint(
-      bits(v)
-        .filter((b) => b < NS_CERT_TYPE.length)
-        .map((b) => [NS_CERT_TYPE[b]!, null]),
-      indent,
-      false,
-    ),
+  "2.5.29.15": (v, indent) => valPrint(bitNames(v, KEY_USAGE), indent, false),
+  "2.16.840.1.113730.1.1": (v, indent) => valPrint(bitNames(v, NS_CERT_TYPE), indent, false),
   "2.5.29.37": (v, indent) =>
     valPrint(
       children(v).map((o) => [longName(oidOf(o)), null]),
