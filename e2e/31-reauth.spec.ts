@@ -1,23 +1,9 @@
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { openssl, tempDir } from "../lib/testing/openssl";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, API_TOKEN, save, snap } from "./helpers";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, API_TOKEN, save, snap, makeStale } from "./helpers";
 
 const auth = { Authorization: `Bearer ${API_TOKEN}` };
-
-/**
- * Makes this browser's session look as if the password was last typed two hours ago: the e2e
- * server's window is 60 minutes. Test-only, through the same lib code the server uses on the same
- * SQLite file; nothing in the app offers it.
- */
-async function makeStale(page: Page): Promise<void> {
-  process.env.CADESK_DATA_DIR = process.env.E2E_DATA_DIR;
-  const { tokenHash } = await import("../lib/auth/secrets");
-  const { markAuthenticated } = await import("../lib/auth/sessions");
-  const cookie = (await page.context().cookies()).find((c) => c.name === "cadesk_session");
-  expect(cookie, "signed in").toBeTruthy();
-  await markAuthenticated(tokenHash(cookie!.value), new Date(Date.now() - 2 * 3600_000));
-}
 
 /** The dialog: labelled, modal, focus inside; a wrong password is refused in place, the right one continues. */
 async function confirmInDialog(page: Page): Promise<void> {

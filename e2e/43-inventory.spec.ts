@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { tempDir } from "../lib/testing/openssl";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, API_TOKEN, downloadBy, snapWidths } from "./helpers";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, API_TOKEN, downloadBy, snapWidths, makeStale } from "./helpers";
 
 const auth = { Authorization: `Bearer ${API_TOKEN}` };
 const stamp = Date.now();
@@ -143,16 +143,6 @@ test("'covers host' finds the wildcard and the exact name; every filter lives in
   await page.goForward();
   await expect(page.getByRole("navigation", { name: "Pages" })).toContainText("page 2 of 3");
 });
-
-/** Makes this browser's session look as if the password was typed two hours ago (as e2e/31-reauth does). */
-async function makeStale(page: Page): Promise<void> {
-  process.env.CADESK_DATA_DIR = process.env.E2E_DATA_DIR;
-  const { tokenHash } = await import("../lib/auth/secrets");
-  const { markAuthenticated } = await import("../lib/auth/sessions");
-  const cookie = (await page.context().cookies()).find((c) => c.name === "cadesk_session");
-  expect(cookie, "signed in").toBeTruthy();
-  await markAuthenticated(tokenHash(cookie!.value), new Date(Date.now() - 2 * 3600_000));
-}
 
 test("bulk select: export, renew and revoke the selection, re-auth in place, failures per certificate", async ({ browser, request }) => {
   // Its own session, so making it stale touches no other spec.

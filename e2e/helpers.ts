@@ -52,3 +52,17 @@ export function lightness(color: string): number {
   const [r = 0, g = 0, b = 0] = (color.match(/[\d.]+/g) ?? []).map(Number);
   return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
 }
+
+/**
+ * Makes this browser's session look as if the password was typed two hours ago (the e2e server's
+ * window is 60 minutes), so the next sensitive action asks for it again. Test-only, through the
+ * same lib code the server uses on the same SQLite file; nothing in the app offers it.
+ */
+export async function makeStale(page: Page): Promise<void> {
+  process.env.CADESK_DATA_DIR = process.env.E2E_DATA_DIR;
+  const { tokenHash } = await import("../lib/auth/secrets");
+  const { markAuthenticated } = await import("../lib/auth/sessions");
+  const cookie = (await page.context().cookies()).find((c) => c.name === "cadesk_session");
+  expect(cookie, "signed in").toBeTruthy();
+  await markAuthenticated(tokenHash(cookie!.value), new Date(Date.now() - 2 * 3600_000));
+}
