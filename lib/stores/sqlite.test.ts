@@ -4,13 +4,13 @@
  * for the commit instead of slipping in between a transaction's read and its write (which would
  * fail that transaction at once with SQLITE_BUSY_SNAPSHOT). The other process is a real one.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { createSqliteClient } from "./sqlite";
+import { createSqliteClient, sqliteWriteTransaction } from "./sqlite";
 
 const dir = mkdtempSync(path.join(tmpdir(), "cadesk-sqlite-lock-"));
 const file = path.join(dir, "lock.db");
@@ -48,6 +48,47 @@ describe("SQLite transactions with several processes", () => {
       const rows = await db.$queryRaw<{ v: string }[]>`SELECT v FROM t ORDER BY rowid`;
       expect(rows.map((r) => r.v)).toEqual(["mine", "other, after"]);
     } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it("a write lock another process holds past the busy timeout fails that transaction only: the next one runs", async () => {
+    const db = createSqliteClient(`file:${file}`, 200);
+    // The other process holds the write lock until its stdin closes.
+    const holder = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const db = new (require("better-sqlite3"))(${JSON.stringify(file)});
+         db.prepare("BEGIN IMMEDIATE").run(); db.prepare("INSERT INTO t (v) VALUES ('holder')").run();
+         console.log("locked");
+         process.stdin.on("end", () => { db.prepare("COMMIT").run(); process.exit(0); }); process.stdin.resume();`,
+      ],
+      { cwd: process.cwd(), stdio: ["pipe", "pipe", "inherit"] },
+    );
+    try {
+      await new Promise<void>((resolve) => holder.stdout!.once("data", () => resolve()));
+      // BEGIN IMMEDIATE waits 200 ms and gives up; the transaction fails, and its end frees the adapter for the next one.
+      await expect(db.$transaction(async (tx) => tx.$executeRaw`INSERT INTO t (v) VALUES (${"prisma, busy"})`)).rejects.toThrow();
+      await expect(
+        sqliteWriteTransaction(db, (sqlite) => {
+          sqlite.prepare("INSERT INTO t (v) VALUES ('raw, busy')").run();
+          return { commit: true, value: null };
+        }),
+      ).rejects.toThrow(/busy|locked/i);
+      const exited = new Promise((resolve) => holder.once("exit", resolve));
+      holder.stdin!.end();
+      await exited;
+      // Had the failed BEGIN kept the adapter's mutex, these would wait forever.
+      await db.$transaction(async (tx) => tx.$executeRaw`INSERT INTO t (v) VALUES (${"prisma, after"})`);
+      await sqliteWriteTransaction(db, (sqlite) => {
+        sqlite.prepare("INSERT INTO t (v) VALUES ('raw, after')").run();
+        return { commit: true, value: null };
+      });
+      const rows = await db.$queryRaw<{ v: string }[]>`SELECT v FROM t WHERE v NOT LIKE 'other%' AND v <> 'mine' ORDER BY rowid`;
+      expect(rows.map((r) => r.v)).toEqual(["holder", "prisma, after", "raw, after"]);
+    } finally {
+      holder.kill();
       await db.$disconnect();
     }
   });

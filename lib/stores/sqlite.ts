@@ -17,7 +17,7 @@ const CONNECTIONS = Symbol.for("cadesk.sqliteConnections");
 const registry = globalThis as unknown as { [CONNECTIONS]?: WeakMap<PrismaClient, Connection> };
 const connections = (registry[CONNECTIONS] ??= new WeakMap<PrismaClient, Connection>());
 
-export function createSqliteClient(databaseUrl: string): PrismaClient {
+export function createSqliteClient(databaseUrl: string, busyTimeoutMs = BUSY_TIMEOUT_MS): PrismaClient {
   const file = sqlitePath(databaseUrl);
   if (!existsSync(file)) {
     throw new Error(`The database ${file} does not exist: run \`npm start\` (or \`npx prisma migrate deploy\`) to create it.`);
@@ -27,7 +27,7 @@ export function createSqliteClient(databaseUrl: string): PrismaClient {
   enableWriteAheadLog(file);
   const connection: Connection = {};
   const client = new PrismaClient({
-    adapter: immediateTransactions(new PrismaBetterSQLite3({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS }), connection),
+    adapter: immediateTransactions(new PrismaBetterSQLite3({ url: `file:${file}`, timeout: busyTimeoutMs }), connection),
   });
   connections.set(client, connection);
   return client;
@@ -111,12 +111,35 @@ function immediateTransactions(
         throw new Error("The better-sqlite3 adapter changed shape (no client.prepare): review lib/stores/sqlite.ts before upgrading it.");
       }
       const prepare = sqlite.prepare.bind(sqlite);
-      sqlite.prepare = ((source: string) => prepare(source === "BEGIN" ? "BEGIN IMMEDIATE" : source)) as typeof sqlite.prepare;
+      const begin = beginImmediate(prepare("BEGIN IMMEDIATE"), prepare("BEGIN"));
+      sqlite.prepare = ((source: string) => (source === "BEGIN" ? begin : prepare(source))) as typeof sqlite.prepare;
       connection.adapter = adapter;
       connection.sqlite = sqlite;
       return adapter;
     },
   };
+}
+
+/**
+ * The adapter's BEGIN: IMMEDIATE, and plain BEGIN when the write lock stayed busy for the whole
+ * busy timeout. The adapter takes its mutex before BEGIN and releases it only when the transaction
+ * ends, so a BEGIN that threw would leave the mutex held and every later transaction of this
+ * process waiting forever. A deferred BEGIN cannot be busy; the transaction's first write then
+ * waits for the lock again and, if it is still held, fails with SQLITE_BUSY, and its rollback
+ * releases the mutex: one failed request instead of a process that can no longer write.
+ */
+function beginImmediate(immediate: Database.Statement, deferred: Database.Statement): Database.Statement {
+  const run = () => {
+    try {
+      return immediate.run();
+    } catch (error) {
+      if (!String((error as { code?: unknown }).code).startsWith("SQLITE_BUSY")) throw error;
+      return deferred.run();
+    }
+  };
+  // The adapter runs it as prepare(sql).run(), or .bind(args).run() if it came as a raw query.
+  const statement = { run, bind: () => statement, reader: false, source: "BEGIN" };
+  return statement as unknown as Database.Statement;
 }
 
 /**
