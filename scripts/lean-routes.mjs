@@ -14,6 +14,17 @@ import path from "node:path";
 
 const PREFIXES = ["/api/", "/ocsp/", "/crl/", "/ca/", "/acme/"];
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
+/** A response's whole body in memory (lib/api/respond.ts BytesResponse): sent with one res.end(). */
+const RESPONSE_BYTES = Symbol.for("cadesk.responseBytes");
+/** A request body read whole before the handler runs (LeanRequest); lib/api/handler.ts readBounded takes it as is. */
+const REQUEST_BYTES = Symbol.for("cadesk.requestBytes");
+/**
+ * Bodies that declare a Content-Length up to this are read into one Buffer before the handler
+ * runs, with no web stream: every route's limit is larger (1 MiB and more), so the route still
+ * refuses what it would refuse. Longer and chunked bodies stay a stream the handler reads, and
+ * refuses, as they come.
+ */
+const SMALL_BODY = 64 * 1024;
 
 /**
  * One route of the table: `/api/v1/certificates/[id]/route` as segments. Kinds rank like Next's
@@ -118,12 +129,12 @@ export function leanRoutes({ dir, port }) {
       }
     }
     if (!route) return fallback();
+    // Loaded once: from then on no promise hop before the handler.
+    if (route.loaded) return void serveWith(route.loaded, req, res, params, pathname, fallback);
     handlersOf(route).then(
       (handlers) => {
-        const handler = handlers?.[req.method] ?? (req.method === "HEAD" ? handlers?.GET : undefined);
-        // A method the route does not export: Next's 405 with its Allow header.
-        if (typeof handler !== "function") return fallback();
-        return answer(req, res, handler, params, headersOf(pathname), port);
+        route.loaded = handlers ?? {};
+        return serveWith(route.loaded, req, res, params, pathname, fallback);
       },
       (error) => {
         console.error(`[cadesk] ${route.page}: the compiled route could not be loaded (${error?.message ?? error}); Next answers it.`);
@@ -132,9 +143,20 @@ export function leanRoutes({ dir, port }) {
       },
     );
   };
+
+  function serveWith(handlers, req, res, params, pathname, fallback) {
+    const handler = handlers[req.method] ?? (req.method === "HEAD" ? handlers.GET : undefined);
+    // A method the route does not export: Next's 405 with its Allow header.
+    if (typeof handler !== "function") return fallback();
+    return answer(req, res, handler, params, headersOf(pathname), port);
+  }
 }
 
-async function answer(req, res, handler, params, configHeaders, port) {
+/**
+ * Calls `handler` with a web Request made from `req`, and writes its Response to `res`. Exported
+ * for lib/api/lean-dispatch.test.ts, which drives it with the real route handlers.
+ */
+export async function answer(req, res, handler, params, configHeaders, port) {
   // What Next's base server adds before any route sees the request (base-server.js).
   const encrypted = !!req.socket?.encrypted;
   const proto = req.headers["x-forwarded-proto"] ?? (encrypted ? "https" : "http");
@@ -149,17 +171,25 @@ async function answer(req, res, handler, params, configHeaders, port) {
     else headers.set(name, value);
   }
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  const body = hasBody ? requestBody(req) : undefined;
-  // A handler that answers without reading the whole body (a refused 3 MiB upload): the rest is
-  // read and dropped, as Node does for unread requests, so the keep-alive connection's next
-  // request is not stuck behind it.
-  if (body) res.once("finish", body.discard);
-  const request = new Request(`${proto === "https" ? "https" : "http"}://${req.headers.host ?? "localhost"}${req.url}`, {
-    method: req.method,
-    headers,
-    body: body?.stream,
-    duplex: hasBody ? "half" : undefined,
-  });
+  const url = `${proto === "https" ? "https" : "http"}://${req.headers.host ?? "localhost"}${req.url}`;
+  let request;
+  const declared = req.headers["content-length"];
+  if (hasBody && declared !== undefined && req.headers["transfer-encoding"] === undefined && Number(declared) <= SMALL_BODY) {
+    let bytes;
+    try {
+      bytes = await readSmall(req);
+    } catch {
+      return void res.destroy(); // the client went away mid-body: nobody to answer
+    }
+    request = new LeanRequest(url, { method: req.method, headers }, bytes);
+  } else {
+    const body = hasBody ? requestBody(req) : undefined;
+    // A handler that answers without reading the whole body (a refused 3 MiB upload): the rest is
+    // read and dropped, as Node does for unread requests, so the keep-alive connection's next
+    // request is not stuck behind it.
+    if (body) res.once("finish", body.discard);
+    request = new Request(url, { method: req.method, headers, body: body?.stream, duplex: hasBody ? "half" : undefined });
+  }
   let response;
   try {
     response = await handler(request, { params: Promise.resolve(params) });
@@ -179,6 +209,9 @@ async function answer(req, res, handler, params, configHeaders, port) {
   const cookies = response.headers.getSetCookie();
   for (const [name, value] of response.headers) if (name !== "set-cookie") res.setHeader(name, value);
   if (cookies.length) res.setHeader("set-cookie", cookies);
+  // A body already in memory (JSON, DER, PEM, text): one write with its Content-Length, no stream.
+  const bytes = response[RESPONSE_BYTES];
+  if (bytes !== undefined) return void res.end(req.method === "HEAD" ? undefined : bytes);
   if (!response.body || req.method === "HEAD") {
     res.end();
     return;
@@ -198,6 +231,64 @@ async function answer(req, res, handler, params, configHeaders, port) {
   } catch (error) {
     console.error(`[cadesk] ${req.method} ${req.url?.split("?")[0]}: response stream failed: ${error?.message ?? error}`);
     res.destroy(error);
+  }
+}
+
+/** A body of a known small length, whole, as one Buffer (rejects when the client goes away before its end). */
+function readSmall(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    req.on("data", (chunk) => {
+      chunks.push(chunk);
+      size += chunk.length;
+    });
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
+    req.on("error", reject);
+    req.on("close", () => req.complete || reject(new Error("request aborted")));
+  });
+}
+
+/**
+ * A Request whose body was read whole (readSmall): the bytes wait under REQUEST_BYTES for
+ * readBounded, and the web body (for request.text(), .json(), .formData(), or a stream reader)
+ * is made only if a handler asks for it, so a small POST costs no ReadableStream.
+ */
+class LeanRequest extends Request {
+  #web;
+  constructor(url, init, bytes) {
+    super(url, init);
+    this[REQUEST_BYTES] = bytes;
+  }
+  #webBody() {
+    return (this.#web ??= new Response(this[REQUEST_BYTES], { headers: { "content-type": this.headers.get("content-type") ?? "" } }));
+  }
+  get body() {
+    return this.#webBody().body;
+  }
+  get bodyUsed() {
+    return this.#web?.bodyUsed ?? false;
+  }
+  arrayBuffer() {
+    return this.#webBody().arrayBuffer();
+  }
+  blob() {
+    return this.#webBody().blob();
+  }
+  bytes() {
+    return this.#webBody().bytes();
+  }
+  formData() {
+    return this.#webBody().formData();
+  }
+  json() {
+    return this.#webBody().json();
+  }
+  text() {
+    return this.#webBody().text();
+  }
+  clone() {
+    return new LeanRequest(this.url, { method: this.method, headers: this.headers }, this[REQUEST_BYTES]);
   }
 }
 

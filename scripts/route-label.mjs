@@ -6,8 +6,22 @@ const AREAS = new Set(
   ),
 );
 
+/** Labels by path, made once: most requests repeat a path (the same OCSP or CRL URL, an API collection). */
+const labels = new Map();
+
 /** "/api/v1/certificates/3f2a.../text" -> "/api/v1/certificates/:id/text". */
 export function routeLabel(pathname) {
+  if (pathname.length > 200) return labelOf(pathname); // kept small: at most 10,000 short paths
+  let label = labels.get(pathname);
+  if (label === undefined) {
+    label = labelOf(pathname);
+    if (labels.size >= 10_000) labels.clear();
+    labels.set(pathname, label);
+  }
+  return label;
+}
+
+function labelOf(pathname) {
   if (pathname.startsWith("/_next/")) return "/_next/*";
   const segments = pathname.split("/").slice(1);
   if (segments[0] === "") return "/";

@@ -74,7 +74,8 @@ async function readJsonObject(request: Request): Promise<Record<string, unknown>
   const declared = Number(request.headers.get("content-length") ?? 0);
   const limit = MAX_UPLOAD_BYTES + 64 * 1024;
   if (declared > limit) throw new AppError("PAYLOAD_TOO_LARGE", "The request body is larger than 1 MiB.");
-  const text = Buffer.from(await readBounded(request, limit)).toString("utf8");
+  const bytes = await readBounded(request, limit);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -86,8 +87,16 @@ async function readJsonObject(request: Request): Promise<Record<string, unknown>
   return body as Record<string, unknown>;
 }
 
+/** A small body the lean dispatch read whole before the route ran (scripts/lean-routes.mjs LeanRequest). */
+const REQUEST_BYTES = Symbol.for("cadesk.requestBytes");
+
 /** The body's bytes, refused as soon as they pass the limit rather than buffered whole. */
 export async function readBounded(request: Request, limit: number): Promise<Uint8Array> {
+  const whole = (request as Request & { [REQUEST_BYTES]?: Uint8Array })[REQUEST_BYTES];
+  if (whole) {
+    if (whole.length > limit) throw new AppError("PAYLOAD_TOO_LARGE", "The request body is larger than 1 MiB.");
+    return new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength);
+  }
   const reader = request.body?.getReader();
   if (!reader) return new Uint8Array();
   const chunks: Uint8Array[] = [];

@@ -7,6 +7,7 @@
 import { publicActor, runAs } from "../auth/actor";
 import { clientIp, requestId } from "./auth";
 import { AppError } from "../errors";
+import { bytesResponse } from "./respond";
 
 type Context<P> = { params: Promise<P> };
 
@@ -31,7 +32,7 @@ export function pkiRoute<P>(
 
 /** For CRL and CA-certificate downloads: the status of the error and its message as one line of text. */
 export function plainTextError(error: AppError): Response {
-  return new Response(error.message + "\n", {
+  return bytesResponse(error.message + "\n", {
     status: error.status,
     headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" },
   });

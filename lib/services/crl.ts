@@ -71,9 +71,14 @@ export interface CrlFile {
   etag: string;
   lastModified: Date;
   /**
-   * The bytes to send, made once per CRL: a Response over a Blob streams it without the two
-   * copies a Uint8Array body costs per request (Buffer.from, then undici's own), which at
-   * 100,000 entries (5 MB) were most of a GET.
+   * The bytes to send, made once per CRL, for the lean dispatch's one `res.end()` (the DER is a
+   * view, not a copy; the PEM is encoded once).
+   */
+  bytes(format: "der" | "pem"): Buffer;
+  /**
+   * The same as a Blob, for a web body (Next's own server): a Response over a Blob streams it
+   * without the two copies a Uint8Array body costs per request (Buffer.from, then undici's own),
+   * which at 100,000 entries (5 MB) were most of a GET.
    */
   body(format: "der" | "pem"): Blob;
 }
@@ -86,11 +91,14 @@ const served = new Map<string, CrlFile & { number: number }>();
 
 function remember(authorityId: string, der: Uint8Array<ArrayBuffer>, pem: string, number: number | null, thisUpdate: Date): CrlFile {
   const blobs: { der?: Blob; pem?: Blob } = {};
+  const buffers: { der?: Buffer; pem?: Buffer } = {};
   const file: CrlFile = {
     der,
     pem,
     etag: crlEtag(der),
     lastModified: thisUpdate,
+    bytes: (format) =>
+      (buffers[format] ??= format === "der" ? Buffer.from(der.buffer, der.byteOffset, der.byteLength) : Buffer.from(pem, "latin1")),
     body: (format) => (blobs[format] ??= new Blob([format === "der" ? der : pem])),
   };
   if (number !== null) {

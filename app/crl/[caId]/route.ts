@@ -1,4 +1,5 @@
 import { pkiRoute, plainTextError } from "@/lib/api/pki-route";
+import { BytesResponse } from "@/lib/api/respond";
 import { AppError } from "@/lib/errors";
 import { currentCrlFile } from "@/lib/services/crl";
 
@@ -19,7 +20,8 @@ export const GET = pkiRoute<{ caId: string }>(plainTextError, async (request, { 
     "Last-Modified": crl.lastModified.toUTCString(),
   };
   if (notModified(request.headers, etag, crl.lastModified)) return new Response(null, { status: 304, headers });
-  return new Response(crl.body(format), { headers });
+  // The cached bytes, sent by the lean dispatch with one res.end(); a web body (Blob) only on Next's path.
+  return new BytesResponse(crl.bytes(format), { headers }, () => crl.body(format));
 });
 
 /** RFC 9110 13.1.2 and 13.1.3: If-None-Match wins over If-Modified-Since when both are sent. */

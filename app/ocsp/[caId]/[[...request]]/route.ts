@@ -1,11 +1,13 @@
 import { readBounded } from "@/lib/api/handler";
 import { pkiRoute, plainTextError } from "@/lib/api/pki-route";
+import { bytesResponse } from "@/lib/api/respond";
 import { AppError, MAX_UPLOAD_BYTES, type ErrorCode } from "@/lib/errors";
 import { ocspErrorResponse, type OcspErrorStatus } from "@/lib/pki/ocsp";
 import { answerOcsp } from "@/lib/services/ocsp";
 
+// bytesResponse: the DER goes out with one res.end() in the lean dispatch, no web stream per answer.
 const respond = (body: Uint8Array) =>
-  new Response(Buffer.from(body), { headers: { "Content-Type": "application/ocsp-response", "Cache-Control": "max-age=300, public" } });
+  bytesResponse(body, { headers: { "Content-Type": "application/ocsp-response", "Cache-Control": "max-age=300, public" } });
 
 /** OCSPResponseStatus for a failure (RFC 6960 4.2.1). */
 const OCSP_STATUS_FOR: Partial<Record<ErrorCode, OcspErrorStatus>> = {
@@ -27,7 +29,7 @@ const OCSP_STATUS_FOR: Partial<Record<ErrorCode, OcspErrorStatus>> = {
 function ocspError(error: AppError): Response {
   if (error.code === "PAYLOAD_TOO_LARGE") return plainTextError(error);
   const status = OCSP_STATUS_FOR[error.code] ?? "malformedRequest";
-  return new Response(Buffer.from(ocspErrorResponse(status)), {
+  return bytesResponse(ocspErrorResponse(status), {
     headers: { "Content-Type": "application/ocsp-response", "Cache-Control": "no-store" },
   });
 }
