@@ -114,18 +114,29 @@ export function leanRoutes({ dir, port }) {
       return routeModule.userland;
     })());
 
+  const routeFor = new Map();
+
   return function dispatch(req, res, pathname, fallback) {
     if (!PREFIXES.some((p) => pathname.startsWith(p)) || !METHODS.has(req.method)) return fallback();
     // Trailing slashes, empty or dot segments: Next normalises or redirects them; leave those to it.
     if (pathname.endsWith("/") || pathname.includes("//") || /\/\.\.?(\/|$)/.test(pathname)) return fallback();
     const parts = pathname.slice(1).split("/");
-    let route;
-    let params;
-    for (const candidate of routes) {
-      params = matchRoute(candidate, parts);
-      if (params) {
-        route = candidate;
-        break;
+    // The route a path matched before (most requests repeat one: the same OCSP or CRL URL, an API
+    // collection); its params are still taken from this request's path.
+    let route = routeFor.get(pathname);
+    let params = route ? matchRoute(route, parts) : null;
+    if (!params) {
+      route = undefined;
+      for (const candidate of routes) {
+        params = matchRoute(candidate, parts);
+        if (params) {
+          route = candidate;
+          break;
+        }
+      }
+      if (route && pathname.length <= 200) {
+        if (routeFor.size >= 10_000) routeFor.clear();
+        routeFor.set(pathname, route);
       }
     }
     if (!route) return fallback();
