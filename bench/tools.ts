@@ -9,7 +9,7 @@ import { request as httpRequest } from "node:http";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ensureBuild, migrate } from "../scripts/lib.mjs";
+import { ensureBuild, migrate, serverOpensslEnv } from "../scripts/lib.mjs";
 
 /** Seconds each load runs (every load is time-boxed, so a run takes minutes, not hours). */
 export const LOAD_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -56,7 +56,7 @@ export const scratchDir = (prefix: string) => mkdtempSync(path.join(tmpdir(), pr
 
 /**
  * cadesk as the benches measure it: the production server (`node scripts/serve.mjs`, built first
- * unless `build` is false) on `dataDir`, migrated as `npm start` does, with BENCH_TOKEN as its API
+ * unless `build` is false, with npm start's OpenSSL settings) on `dataDir`, migrated as `npm start` does, with BENCH_TOKEN as its API
  * token and its echo server on the next port; under `node --cpu-prof` when `profileDir` is given.
  * The rest of this environment is passed on (CADESK_WORKERS...). Wait for it with waitForPort.
  */
@@ -66,6 +66,7 @@ export function startCadesk(options: { port: number; dataDir: string; profileDir
   const profile = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
   return startChild(process.execPath, [...profile, "scripts/serve.mjs", "--port", String(options.port)], {
     env: {
+      ...serverOpensslEnv(),
       ...process.env,
       CADESK_DATA_DIR: options.dataDir,
       CADESK_API_TOKEN: BENCH_TOKEN,

@@ -16,13 +16,12 @@
 // which the others then only read.
 import cluster from "node:cluster";
 import { randomBytes, randomUUID } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import client from "prom-client";
+import { serverOpensslEnv } from "./lib.mjs";
 
 const RESTART_MS = [500, 1000, 2000, 5000, 10_000];
-/** One TLS 1.3 session ticket per handshake instead of two (the file says why); an OPENSSL_CONF of the operator's wins. */
-const WORKER_ENV =
-  process.env.OPENSSL_CONF === undefined ? { OPENSSL_CONF: fileURLToPath(new URL("./openssl-workers.cnf", import.meta.url)) } : {};
+/** One TLS 1.3 session ticket per handshake instead of two (scripts/openssl-workers.cnf says why). */
+const WORKER_ENV = serverOpensslEnv();
 /** A worker that lived this long before dying starts its restart back-off from the beginning. */
 const STABLE_MS = 30_000;
 

@@ -1,5 +1,6 @@
 // Types for lib.mjs, which stays plain JavaScript so it runs before dependencies are installed.
 export const root: string;
+export function serverOpensslEnv(env?: NodeJS.ProcessEnv): { OPENSSL_CONF?: string };
 export function log(message: string): void;
 export function run(
   command: string,

@@ -8,6 +8,16 @@ import { writePostgresSchema } from "./pg-schema.mjs";
 
 export const root = path.resolve(import.meta.dirname, "..");
 
+/**
+ * The environment a serving process starts with for one TLS 1.3 session ticket per handshake
+ * (scripts/openssl-workers.cnf says why); Node reads OPENSSL_CONF only at start-up, so whoever
+ * starts scripts/serve.mjs (npm start, the cluster's primary, the bench) sets it. An operator's own
+ * OPENSSL_CONF wins.
+ */
+export function serverOpensslEnv(env = process.env) {
+  return env.OPENSSL_CONF === undefined ? { OPENSSL_CONF: path.join(root, "scripts", "openssl-workers.cnf") } : {};
+}
+
 export function log(message) {
   console.log(`\x1b[36m[cadesk]\x1b[0m ${message}`);
 }

@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { otherInstance, refusal } from "./instance-lock.mjs";
-import { ensureBuild, ensureDependencies, ensurePrismaClient, log, migrate, root } from "./lib.mjs";
+import { ensureBuild, ensureDependencies, ensurePrismaClient, log, migrate, root, serverOpensslEnv } from "./lib.mjs";
 
 // Everything the server writes (database, keys, tokens) is for the service account only.
 process.umask(0o077);
@@ -12,7 +12,7 @@ try {
   ensurePrismaClient();
   const dataDir = path.resolve(root, process.env.CADESK_DATA_DIR || "data");
   // Every core by default (scripts/cluster.mjs); CADESK_WORKERS=1 serves from one process.
-  const env = { CADESK_WORKERS: "auto", ...process.env, CADESK_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" };
+  const env = { CADESK_WORKERS: "auto", ...serverOpensslEnv(), ...process.env, CADESK_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" };
   log(`Data directory: ${dataDir}`);
   const other = otherInstance(env);
   if (other) throw Object.assign(new Error(refusal(other)), { exitCode: 1 });
