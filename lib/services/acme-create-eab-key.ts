@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { argumentSafeRandom } from "../acme/eab-secret";
 import { assertCan, assertRecentAuth } from "../auth/actor";
 import { getDb } from "../db";
 import { AppError } from "../errors";
@@ -34,8 +35,9 @@ export async function createAcmeEabKey(endpointId: string, raw: unknown = {}, no
   const endpoint = await db.acmeEndpoint.findUnique({ where: { id: endpointId } });
   if (!endpoint) throw new AppError("NOT_FOUND", `There is no ACME endpoint with id "${endpointId.slice(0, 100)}".`, "endpointId");
   const id = randomUUID();
-  const keyId = randomBytes(16).toString("base64url");
-  const hmac = randomBytes(32);
+  // Both go on a command line: neither may begin with "-" (lib/acme/eab-secret.ts).
+  const keyId = argumentSafeRandom(16).toString("base64url");
+  const hmac = argumentSafeRandom(32);
   const row = await db.acmeEabKey.create({
     data: { id, endpointId, keyId, label: input.label ?? null, encryptedKey: sealKey(hmac, acmeEabKeyContext(id)), createdAt: now },
   });
