@@ -229,7 +229,8 @@ describe("EchoServer", () => {
         return {
           reused: /^Reused, /m.test(out.stdout),
           fresh: /^New, /m.test(out.stdout),
-          body: out.stdout.slice(out.stdout.indexOf("{")),
+          // From the HTTP status line on: s_client's hex dump of the session ticket before it can hold a "{" of its own.
+          body: out.stdout.includes("HTTP/1.1 ") ? out.stdout.slice(out.stdout.indexOf("HTTP/1.1 ")) : "",
         };
       };
       for (const version of ["-tls1_3", "-tls1_2"]) {
