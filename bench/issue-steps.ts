@@ -7,14 +7,11 @@
  * time), so the sum of the steps can be checked against the whole. Process CPU (user+system), not
  * wall time: other sessions' load changes how long a step waits, not what it costs.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { makeCsr } from "./anchors";
+import { BENCH_TOKEN as TOKEN, scratchDir } from "./tools";
 
-const dataDir = mkdtempSync(path.join(tmpdir(), "cadesk-steps-"));
-const work = mkdtempSync(path.join(tmpdir(), "cadesk-steps-files-"));
-const TOKEN = "bench-token-0123456789abcdef";
+const dataDir = scratchDir("cadesk-steps-");
+const work = scratchDir("cadesk-steps-files-");
 process.env.CADESK_DATA_DIR = dataDir;
 process.env.CADESK_API_TOKEN = TOKEN;
 const N = Number(process.env.BENCH_STEPS_N ?? 3000);
@@ -47,30 +44,6 @@ const { presentIssuedCertificate } = await import("../lib/api/present");
 const { json } = await import("../lib/api/respond");
 const { createPublicKey, verify } = await import("node:crypto");
 
-function opensslCsr(name: string, keyArgs: string[]): string {
-  const out = path.join(work, `${name}.csr`);
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-new",
-      "-newkey",
-      ...keyArgs,
-      "-nodes",
-      "-keyout",
-      path.join(work, `${name}.key`),
-      "-subj",
-      `/CN=${name}.bench.example`,
-      "-addext",
-      `subjectAltName=DNS:${name}.bench.example`,
-      "-out",
-      out,
-    ],
-    { stdio: "ignore" },
-  );
-  return readFileSync(out, "utf8");
-}
-
 const headers = { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" };
 const makeRequest = (url: string, body: unknown) =>
   new Request(`http://127.0.0.1${url}`, { method: "POST", headers, body: JSON.stringify(body) });
@@ -82,9 +55,9 @@ const caRes = await call(cas.POST as typeof POST, "/api/v1/cas", {
   keyType: process.env.BENCH_CA_KEY ?? "ecdsa-p256",
 });
 const ca = (await caRes.json()) as { id: string };
-const csrPem = opensslCsr("p256", ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"]);
+const csrPem = makeCsr(work, "p256", ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"]);
 const csrBody = { caId: ca.id, csrPem };
-const p384Der = readPemOrDer(opensslCsr("p384", ["ec", "-pkeyopt", "ec_paramgen_curve:P-384"]), ["CERTIFICATE REQUEST"], "CSR");
+const p384Der = readPemOrDer(makeCsr(work, "p384", ["ec", "-pkeyopt", "ec_paramgen_curve:P-384"]), ["CERTIFICATE REQUEST"], "CSR");
 const genBody = { caId: ca.id, commonName: "gen.bench.example", sans: { dns: ["gen.bench.example"] }, keyType: "ecdsa-p256" };
 
 const rows: [string, number][] = [];

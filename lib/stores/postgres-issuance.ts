@@ -7,43 +7,8 @@
  * Prisma does (its now() is the client's clock).
  */
 import { getDb } from "../db";
-import type { AuthorityVersionRow, CommitDecision, IssuanceBatch, NewAuditRow, NewCertificateRow } from "./issuance";
-
-const CERTIFICATE_COLUMNS: [keyof NewCertificateRow, string][] = [
-  ["id", "text"],
-  ["authorityId", "text"],
-  ["serialHex", "text"],
-  ["commonName", "text"],
-  ["sans", "text"],
-  ["searchText", "text"],
-  ["profile", "text"],
-  ["keyType", "text"],
-  ["source", "text"],
-  ["subjectDn", "text"],
-  ["notBefore", "timestamp(3)"],
-  ["notAfter", "timestamp(3)"],
-  ["expiringFrom", "timestamp(3)"],
-  ["certificatePem", "text"],
-  ["encryptedKey", "text"],
-  ["renewedFromId", "text"],
-  ["fingerprintSha256", "text"],
-];
-
-const AUDIT_COLUMNS: (keyof NewAuditRow)[] = [
-  "actorType",
-  "actorId",
-  "actorLabel",
-  "action",
-  "outcome",
-  "objectType",
-  "objectId",
-  "objectLabel",
-  "ip",
-  "requestId",
-  "detail",
-];
-
-const quoted = (columns: readonly string[]) => columns.map((c) => `"${c}"`).join(", ");
+import type { AuthorityVersionRow, CommitDecision, IssuanceBatch } from "./issuance";
+import { AUDIT_COLUMNS, AUTHORITY_VERSION_COLUMNS, CERTIFICATE_COLUMNS, CERTIFICATE_TIMESTAMPS, quoted } from "./issuance-columns";
 
 /** `INSERT ... VALUES ($1::t, ...), (...)` for `rows` rows of `types` (the last value of each row is createdAt/at). */
 function multiRowInsert(table: string, columns: string[], types: string[], rows: number): string {
@@ -59,9 +24,9 @@ class Rollback<T> {
 
 export async function postgresCommitIssuances<T>(batch: IssuanceBatch, decide: CommitDecision<T>): Promise<{ createdAt: Date; value: T }> {
   const createdAt = new Date();
-  const certColumns = [...CERTIFICATE_COLUMNS.map(([c]) => c), "status", "createdAt"];
-  const certTypes = [...CERTIFICATE_COLUMNS.map(([, t]) => t), "text", "timestamp(3)"];
-  const certArgs = batch.certificates.flatMap((row) => [...CERTIFICATE_COLUMNS.map(([c]) => row[c]), "active", createdAt]);
+  const certColumns = [...CERTIFICATE_COLUMNS, "status", "createdAt"];
+  const certTypes = [...CERTIFICATE_COLUMNS.map((c) => (CERTIFICATE_TIMESTAMPS.has(c) ? "timestamp(3)" : "text")), "text", "timestamp(3)"];
+  const certArgs = batch.certificates.flatMap((row) => [...CERTIFICATE_COLUMNS.map((c) => row[c]), "active", createdAt]);
   const auditColumns = [...AUDIT_COLUMNS, "at"];
   const auditTypes = [...AUDIT_COLUMNS.map(() => "text"), "timestamp(3)"];
   const auditArgs = batch.audits.flatMap((row) => [...AUDIT_COLUMNS.map((c) => row[c]), createdAt]);
@@ -77,8 +42,7 @@ export async function postgresCommitIssuances<T>(batch: IssuanceBatch, decide: C
         }
         const authorities = ids.length
           ? await tx.$queryRawUnsafe<(Omit<AuthorityVersionRow, "notAfter"> & { notAfter: Date | string })[]>(
-              `SELECT "id", "status", "operatorIds", "issuancePolicy", "fingerprintSha256", "notAfter", "parentId" FROM "Authority"
-               WHERE "id" IN (${ids.map((_, i) => `$${i + 1}`).join(", ")})`,
+              `SELECT ${quoted(AUTHORITY_VERSION_COLUMNS)} FROM "Authority" WHERE "id" IN (${ids.map((_, i) => `$${i + 1}`).join(", ")})`,
               ...ids,
             )
           : [];

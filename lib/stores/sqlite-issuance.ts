@@ -10,53 +10,18 @@
  */
 import type Database from "better-sqlite3";
 import { getDb } from "../db";
-import type { AuthorityVersionRow, CommitDecision, IssuanceBatch, NewAuditRow, NewCertificateRow } from "./issuance";
+import type { AuthorityVersionRow, CommitDecision, IssuanceBatch } from "./issuance";
+import { AUDIT_COLUMNS, AUTHORITY_VERSION_COLUMNS, CERTIFICATE_COLUMNS, quoted } from "./issuance-columns";
 import { sqliteWriteTransaction } from "./sqlite";
 
 type Statement = Database.Statement<unknown[], unknown>;
 
-const CERTIFICATE_COLUMNS = [
-  "id",
-  "authorityId",
-  "serialHex",
-  "commonName",
-  "sans",
-  "searchText",
-  "profile",
-  "keyType",
-  "source",
-  "subjectDn",
-  "notBefore",
-  "notAfter",
-  "expiringFrom",
-  "certificatePem",
-  "encryptedKey",
-  "renewedFromId",
-  "fingerprintSha256",
-] as const satisfies readonly (keyof NewCertificateRow)[];
-
-const AUDIT_COLUMNS = [
-  "actorType",
-  "actorId",
-  "actorLabel",
-  "action",
-  "outcome",
-  "objectType",
-  "objectId",
-  "objectLabel",
-  "ip",
-  "requestId",
-  "detail",
-] as const satisfies readonly (keyof NewAuditRow)[];
-
-const quoted = (columns: readonly string[]) => columns.map((c) => `"${c}"`).join(", ");
 const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
 // status is the column's default, written so the row handed back is exactly the stored one.
 const INSERT_CERTIFICATE = `INSERT INTO "Certificate" (${quoted(CERTIFICATE_COLUMNS)}, "status", "createdAt") VALUES (${marks(CERTIFICATE_COLUMNS.length)}, 'active', ?)`;
 const INSERT_AUDIT = `INSERT INTO "AuditEvent" (${quoted(AUDIT_COLUMNS)}, "at") VALUES (${marks(AUDIT_COLUMNS.length)}, ?)`;
-const versionsSql = (n: number) =>
-  `SELECT "id", "status", "operatorIds", "issuancePolicy", "fingerprintSha256", "notAfter", "parentId" FROM "Authority" WHERE "id" IN (${marks(n)})`;
+const versionsSql = (n: number) => `SELECT ${quoted(AUTHORITY_VERSION_COLUMNS)} FROM "Authority" WHERE "id" IN (${marks(n)})`;
 
 interface Prepared {
   certificate: Statement;
