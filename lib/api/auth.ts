@@ -40,6 +40,13 @@ function readOrCreateToken(file: string, dataDir: string): string {
 
 const digest = (s: string) => createHash("sha256").update(s).digest();
 
+let configured: { token: string; digest: Buffer } | undefined;
+/** The configured token's digest, made once per token value (a changed CADESK_API_TOKEN or token file is another key). */
+function configuredDigest(token: string): Buffer {
+  if (configured?.token !== token) configured = { token, digest: digest(token) };
+  return configured.digest;
+}
+
 /** The client's address as the server saw it (or as the reverse proxy in front reported it). */
 export function clientIp(headers: Headers): string | null {
   return headers.get("x-forwarded-for")?.split(",")[0]?.trim().slice(0, 100) || headers.get("x-real-ip")?.slice(0, 100) || null;
@@ -60,7 +67,7 @@ export async function apiActor(request: Request): Promise<Actor> {
   const bearer = match?.[1];
   if (bearer) {
     // Compare digests so the comparison takes the same time whatever the token's length.
-    if (timingSafeEqual(digest(bearer), digest(loadApiToken()))) {
+    if (timingSafeEqual(digest(bearer), configuredDigest(loadApiToken()))) {
       return {
         type: "token",
         id: null,

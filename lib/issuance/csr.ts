@@ -1,4 +1,4 @@
-import { checkCsrKey, parseCsr, verifyCsrSignature, type ParsedCsr } from "../pki/csr";
+import { checkCsrKey, parseCsrForSigning, verifiedByNode, verifyCsrSignature, type ParsedCsr } from "../pki/csr";
 import type { VerifiedCsr } from "./request";
 
 /**
@@ -11,7 +11,10 @@ export async function verifyCsr(csr: ParsedCsr): Promise<VerifiedCsr> {
   return Object.assign(csr, { verified: true as const });
 }
 
-/** Parses and verifies a CSR in PEM or DER. */
+/** Parses and verifies a CSR in PEM or DER (verifyCsr's checks; its promise only when node:crypto does not accept the signature). */
 export async function readVerifiedCsr(input: string | Uint8Array): Promise<VerifiedCsr> {
-  return verifyCsr(parseCsr(input));
+  const csr = await parseCsrForSigning(input);
+  if (!verifiedByNode(csr)) return verifyCsr(csr);
+  checkCsrKey(csr.keyInfo);
+  return Object.assign(csr, { verified: true as const });
 }

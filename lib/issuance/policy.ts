@@ -44,7 +44,9 @@ export async function runPolicyChecks(context: IssuancePolicyContext, checks: re
   const passed: string[] = [];
   for (const policy of checks) {
     try {
-      await policy.check(context);
+      // Only a check that returns a promise is awaited: the usual ones are synchronous.
+      const pending = policy.check(context);
+      if (pending) await pending;
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw new AppError("INTERNAL", `The issuance policy check "${policy.name}" failed: ${(error as Error).message}`);

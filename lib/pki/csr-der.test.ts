@@ -10,8 +10,9 @@ import { describe, expect, it } from "vitest";
 import { AppError } from "../errors";
 import { opensslOk, tempDir } from "../testing/openssl";
 import { prng } from "../testing/random-certs";
-import { readCommonCsr } from "./csr-der";
-import { checkCsrKey, parseCsr, parseCsrWithX509, verifyCsrSignature, type ParsedCsr } from "./csr";
+import { readCommonCsr, readCommonCsrAsync } from "./csr-der";
+import { readVerifiedCsr } from "../issuance/csr";
+import { checkCsrKey, parseCsr, parseCsrForSigning, parseCsrWithX509, verifyCsrSignature, type ParsedCsr } from "./csr";
 import { parsePemBlocks, readPemOrDer } from "./pem";
 
 const CSR_LABELS = ["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"];
@@ -44,11 +45,11 @@ const KEYS: Record<string, string[]> = {
 };
 
 /** Everything a caller of parseCsr reads, as plain data, and what verification and the key check say. */
-async function outcome(read: () => ParsedCsr) {
+async function outcome(read: () => ParsedCsr | Promise<ParsedCsr>) {
   const refusal = (e: unknown) => (e instanceof AppError ? { code: e.code, message: e.message, field: e.field } : { crash: String(e) });
   let csr: ParsedCsr;
   try {
-    csr = read();
+    csr = await read();
   } catch (e) {
     return { parse: refusal(e) };
   }
@@ -84,6 +85,8 @@ async function expectSame(der: Uint8Array, label: string) {
   const fast = await outcome(() => parseCsr(der));
   const full = await outcome(() => parseCsrWithX509(readPemOrDer(der, CSR_LABELS, "certificate signing request")));
   expect(fast, label).toEqual(full);
+  // The issuance pipeline's reader (a P-256 key imported from its raw point) reads the same.
+  expect(await outcome(() => parseCsrForSigning(der)), `${label} (parseCsrForSigning)`).toEqual(full);
   return fast;
 }
 
@@ -114,6 +117,9 @@ describe("fast CSR reader", () => {
     common.push(["a CN that is an IP", opensslCsr(KEYS["P-256"]!, { subj: "/CN=10.9.8.7" })]);
     for (const [label, der] of common) {
       expect(readCommonCsr(der), label).toBeDefined();
+      const [sync, raw] = [readCommonCsr(der)!, (await readCommonCsrAsync(der))!];
+      expect(raw.publicKey.export({ format: "der", type: "spki" }), label).toEqual(sync.publicKey.export({ format: "der", type: "spki" }));
+      expect(raw.publicKey.asymmetricKeyDetails, label).toEqual(sync.publicKey.asymmetricKeyDetails);
       await expectSame(der, label);
     }
   });
@@ -175,6 +181,41 @@ describe("fast CSR reader", () => {
     const keys = [...verdicts.keys()];
     expect(keys.some((k) => k.startsWith("parse"))).toBe(true);
     expect(keys.some((k) => k.startsWith("verify {"))).toBe(true);
+  });
+
+  it("a P-256 point that is not on the curve is refused by every reader with the full reader's error", async () => {
+    const der = opensslCsr(KEYS["P-256"]!, { addext: ["subjectAltName=DNS:svc.example.com"] });
+    const spki = readCommonCsr(der)!.spki;
+    const at = Buffer.from(der).indexOf(Buffer.from(spki)) + spki.length - 1; // the last byte of y
+    let refused = 0;
+    for (const bit of [1, 2, 4, 8, 16, 32, 64, 128]) {
+      const bad = new Uint8Array(der);
+      bad[at]! ^= bit;
+      // y changed alone: (x, y') is off the curve unless y' = p - y, which one bit flip cannot make.
+      expect(readCommonCsr(bad)).toBeUndefined();
+      expect(await readCommonCsrAsync(bad)).toBeUndefined();
+      const result = await expectSame(bad, `y ^ ${bit}`);
+      const pem = `-----BEGIN CERTIFICATE REQUEST-----\n${Buffer.from(bad).toString("base64")}\n-----END CERTIFICATE REQUEST-----\n`;
+      const error = await readVerifiedCsr(pem).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).code).toBe("INVALID_CSR");
+      expect(JSON.stringify(result)).toContain((error as AppError).message.slice(0, 40));
+      refused++;
+    }
+    expect(refused).toBe(8);
+    // A good point with a damaged signature: refused by readVerifiedCsr (the pipeline's reader) with the signature message.
+    const badSignature = new Uint8Array(der);
+    badSignature[badSignature.length - 5]! ^= 1;
+    const pem = `-----BEGIN CERTIFICATE REQUEST-----\n${Buffer.from(badSignature).toString("base64")}\n-----END CERTIFICATE REQUEST-----\n`;
+    const error = await readVerifiedCsr(pem).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as AppError).message).toMatch(/^The CSR's signature does not verify/);
+    expect((await readVerifiedCsr(der)).verified).toBe(true);
   });
 
   it("a PEM CSR and its DER read the same", async () => {

@@ -9,7 +9,7 @@
  * the CSR as before, so every refusal, message and odd case stays what @peculiar/x509 made of it
  * (csr-der.test.ts compares both readers on every key type and on mutated CSRs).
  */
-import { createPublicKey, type KeyObject } from "node:crypto";
+import { createPublicKey, KeyObject, webcrypto } from "node:crypto";
 import { children, parseDer, readTlv, type Tlv } from "./der";
 
 /** What the fast reader found: the parts issuance needs and what the signature check needs. */
@@ -72,7 +72,15 @@ function positiveInteger(node: Tlv): Uint8Array | undefined {
   return v[0] === 0 ? v.subarray(1) : v;
 }
 
-function importKey(spki: Tlv): { publicKey: KeyObject; keyKind: CsrParts["keyKind"] } | undefined {
+/** How to import a CSR's key: synchronously, or (P-256) by its raw point through WebCrypto. */
+interface KeyImport {
+  keyKind: CsrParts["keyKind"];
+  sync: () => KeyObject;
+  /** P-256's uncompressed point, imported as raw bytes by readCommonCsrAsync. */
+  p256Point?: Uint8Array;
+}
+
+function keyImport(spki: Tlv): KeyImport | undefined {
   const [algorithm, bits, ...rest] = sequence(spki);
   if (!algorithm || !bits || rest.length || bits.tag !== 0x03 || bits.value[0] !== 0) return undefined;
   const key = bits.value.subarray(1);
@@ -85,10 +93,10 @@ function importKey(spki: Tlv): { publicKey: KeyObject; keyKind: CsrParts["keyKin
     // Node's JWK import of an EC point is cheap only for P-256 (measured: P-256 ~75 us by JWK against
     // ~125 by SPKI; P-384 ~480 against ~125, P-521 ~1,070 against ~130): the other curves import the
     // SPKI as sent (canonical, so it is this key), without a copy.
-    if (ec.crv !== "P-256") return { publicKey: createPublicKey({ key: view(spki.der), format: "der", type: "spki" }), keyKind: "ec" };
+    if (ec.crv !== "P-256") return { keyKind: "ec", sync: () => createPublicKey({ key: view(spki.der), format: "der", type: "spki" }) };
     const x = b64url(key.subarray(1, 1 + ec.size));
     const y = b64url(key.subarray(1 + ec.size));
-    return { publicKey: createPublicKey({ key: { kty: "EC", crv: ec.crv, x, y }, format: "jwk" }), keyKind: "ec" };
+    return { keyKind: "ec", sync: () => createPublicKey({ key: { kty: "EC", crv: ec.crv, x, y }, format: "jwk" }), p256Point: key };
   }
   if (alg === RSA_ALGORITHM) {
     const rsa = parseDer(key);
@@ -97,13 +105,10 @@ function importKey(spki: Tlv): { publicKey: KeyObject; keyKind: CsrParts["keyKin
     const modulus = n && positiveInteger(n);
     const exponent = e && positiveInteger(e);
     if (!modulus || !exponent || more.length) return undefined;
-    return {
-      publicKey: createPublicKey({ key: { kty: "RSA", n: b64url(modulus), e: b64url(exponent) }, format: "jwk" }),
-      keyKind: "rsa",
-    };
+    return { keyKind: "rsa", sync: () => createPublicKey({ key: { kty: "RSA", n: b64url(modulus), e: b64url(exponent) }, format: "jwk" }) };
   }
   if (alg === ED25519_ALGORITHM && key.length === 32) {
-    return { publicKey: createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: b64url(key) }, format: "jwk" }), keyKind: "ed25519" };
+    return { keyKind: "ed25519", sync: () => createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: b64url(key) }, format: "jwk" }) };
   }
   return undefined;
 }
@@ -147,11 +152,8 @@ function requestedSans(attributes: Tlv): CsrParts["sans"] | undefined {
   return sanEntries(second);
 }
 
-/**
- * Reads a CSR of the common shape (see the file comment), or returns undefined for any other
- * shape and for anything malformed: the caller then reads it with @peculiar/x509 as before.
- */
-export function readCommonCsr(der: Uint8Array): CsrParts | undefined {
+/** Everything of a common-shape CSR but its imported key, or undefined (see readCommonCsr). */
+function readShape(der: Uint8Array): { parts: Omit<CsrParts, "publicKey">; key: KeyImport } | undefined {
   try {
     const { node: outer, next } = readTlv(der, 0);
     if (next !== der.length) return undefined;
@@ -164,18 +166,57 @@ export function readCommonCsr(der: Uint8Array): CsrParts | undefined {
     if (!algorithm || signatureBits.tag !== 0x03 || signatureBits.value[0] !== 0) return undefined;
     const sans = requestedSans(attributes);
     if (!sans) return undefined;
-    const key = importKey(spki);
+    const key = keyImport(spki);
     if (!key || key.keyKind !== algorithm.kind) return undefined;
     return {
-      subjectDer: subject.der,
-      spki: spki.der,
-      publicKey: key.publicKey,
-      keyKind: key.keyKind,
-      sans,
-      signed: info.der,
-      signature: signatureBits.value.subarray(1),
-      hash: algorithm.hash,
+      parts: {
+        subjectDer: subject.der,
+        spki: spki.der,
+        keyKind: key.keyKind,
+        sans,
+        signed: info.der,
+        signature: signatureBits.value.subarray(1),
+        hash: algorithm.hash,
+      },
+      key,
     };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads a CSR of the common shape (see the file comment), or returns undefined for any other
+ * shape and for anything malformed, an invalid key included: the caller then reads it with
+ * @peculiar/x509 as before.
+ */
+export function readCommonCsr(der: Uint8Array): CsrParts | undefined {
+  const shape = readShape(der);
+  if (!shape) return undefined;
+  try {
+    return { ...shape.parts, publicKey: shape.key.sync() };
+  } catch {
+    return undefined;
+  }
+}
+
+const RAW_P256 = { name: "ECDSA", namedCurve: "P-256" } as const;
+
+/**
+ * readCommonCsr with a P-256 key imported from its raw point through WebCrypto instead of a JWK:
+ * the same KeyObject (the point is the SPKI's, uncompressed), and the same refusal of a point that
+ * is not on the curve (EC_POINT_oct2point checks it; the CSR is then left to @peculiar/x509 as a
+ * refused JWK import leaves it), for less CPU: the JWK import also computes n*Q (EC_KEY_check_key),
+ * which a curve of cofactor 1 does not need. Measured with the signature check that follows, per
+ * CSR: ~185-195 us by JWK, ~140-150 us by the raw point. Asynchronous, hence a function of its own.
+ */
+export async function readCommonCsrAsync(der: Uint8Array): Promise<CsrParts | undefined> {
+  const shape = readShape(der);
+  if (!shape) return undefined;
+  try {
+    const point = shape.key.p256Point;
+    const publicKey = point ? KeyObject.from(await webcrypto.subtle.importKey("raw", point, RAW_P256, true, ["verify"])) : shape.key.sync();
+    return { ...shape.parts, publicKey };
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@ import { AppError } from "../errors";
 import { x509 } from "./crypto-provider";
 import { subjectLabel, type CsrRequested } from "./csr-review";
 import { verify } from "node:crypto";
-import { readCommonCsr, type CsrParts } from "./csr-der";
+import { readCommonCsr, readCommonCsrAsync, type CsrParts } from "./csr-der";
 import { describeKeyObject, describePublicKey, type PublicKeyInfo } from "./keys";
 import { normaliseSans, type San, type SanLists } from "./names";
 import { readPemOrDer } from "./pem";
@@ -107,6 +107,17 @@ export function parseCsr(input: string | Uint8Array): ParsedCsr {
   return fast ?? parseCsrWithX509(der);
 }
 
+/**
+ * parseCsr for the issuance pipeline (lib/issuance/csr.ts): the same ParsedCsr, with a P-256 key
+ * imported the cheaper asynchronous way (readCommonCsrAsync).
+ */
+export async function parseCsrForSigning(input: string | Uint8Array): Promise<ParsedCsr> {
+  const der = readPemOrDer(input, CSR_LABELS, "certificate signing request");
+  const parts = await readCommonCsrAsync(der);
+  const fast = parts && fromParts(der, parts);
+  return fast ?? parseCsrWithX509(der);
+}
+
 /** The full reader (@peculiar/x509), for CSRs of any other shape; also what csr-der.test.ts compares the fast reader to. */
 export function parseCsrWithX509(der: Uint8Array<ArrayBuffer>): ParsedCsr {
   let request: x509.Pkcs10CertificateRequest;
@@ -193,10 +204,9 @@ function describeSignatureAlgorithm(alg: { name: string; hash?: { name: string }
  * A CSR that fails this was altered after signing, or assembled by someone without the key.
  */
 export async function verifyCsrSignature(csr: ParsedCsr): Promise<void> {
-  const parts = fastParts.get(csr);
   // node:crypto verifies synchronously, with no trip to the thread pool. A signature it refuses
   // is judged again by @peculiar/x509, so a refusal is always the one cadesk gave before.
-  if (parts && verify(parts.hash, parts.signed, parts.publicKey, parts.signature)) return;
+  if (verifiedByNode(csr)) return;
   let valid = false;
   try {
     valid = await csr.request.verify();
@@ -210,6 +220,15 @@ export async function verifyCsrSignature(csr: ParsedCsr): Promise<void> {
       "csr",
     );
   }
+}
+
+/**
+ * True when node:crypto accepts the signature of a CSR the fast reader read (synchronously: the
+ * issuance pipeline then needs no promise for it); false means "ask verifyCsrSignature", not "bad".
+ */
+export function verifiedByNode(csr: ParsedCsr): boolean {
+  const parts = fastParts.get(csr);
+  return !!parts && verify(parts.hash, parts.signed, parts.publicKey, parts.signature);
 }
 
 /** Refuses keys that modern TLS stacks reject or that cadesk cannot put in a certificate. */

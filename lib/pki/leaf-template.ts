@@ -11,7 +11,7 @@
  * certificate only the serial, validity, subject, public key, SAN and SKI are encoded, into the
  * RFC 5280 4.1 TBSCertificate, which the issuer's Signer (lib/signers: sealed key or HSM) signs.
  */
-import { createHash } from "node:crypto";
+import { createHash, hash as oneShotHash } from "node:crypto";
 import { x509 } from "./crypto-provider";
 import type { Issuer, IssuerUrls } from "./certificate";
 import { subjectKeyId } from "./certificate";
@@ -59,6 +59,8 @@ interface IssuerParts {
 }
 
 const partsByIssuer = new WeakMap<x509.X509Certificate, Promise<IssuerParts>>();
+/** The same parts once made, read without an await (each await is a promise and its async hooks per certificate). */
+const readyParts = new WeakMap<x509.X509Certificate, IssuerParts>();
 
 function issuerParts(issuer: Issuer): Promise<IssuerParts> {
   let parts = partsByIssuer.get(issuer.certificate);
@@ -70,7 +72,10 @@ function issuerParts(issuer: Issuer): Promise<IssuerParts> {
       leading: new Map(),
       trailing: new Map(),
     }))();
-    parts.catch(() => partsByIssuer.delete(issuer.certificate));
+    parts.then(
+      (made) => readyParts.set(issuer.certificate, made),
+      () => partsByIssuer.delete(issuer.certificate),
+    );
     partsByIssuer.set(issuer.certificate, parts);
   }
   return parts;
@@ -182,17 +187,30 @@ export function sanExtension(sans: San[], critical: boolean): Buffer | undefined
     if (!value) return undefined;
     names.push(tlv(tag, value));
   }
-  const oid = Buffer.from("0603551d11", "hex");
-  return tlv(SEQUENCE, oid, ...(critical ? [Buffer.from("0101ff", "hex")] : []), tlv(0x04, tlv(SEQUENCE, ...names)));
+  const inner = tlv(0x04, tlv(SEQUENCE, ...names));
+  return critical ? tlv(SEQUENCE, SAN_OID, CRITICAL, inner) : tlv(SEQUENCE, SAN_OID, inner);
 }
 
+/** crypto.hash (Node 20.12+: one call, no Hash object; ~1 us against ~4 for a SHA-256), else createHash. */
+function hash(algorithm: "sha1" | "sha256", data: Uint8Array, encoding: "buffer" | "hex"): Buffer | string {
+  if (typeof oneShotHash === "function") return oneShotHash(algorithm, data, encoding);
+  const digest = createHash(algorithm).update(data);
+  return encoding === "hex" ? digest.digest("hex") : digest.digest();
+}
+
+const SAN_OID = Buffer.from("0603551d11", "hex"); // 2.5.29.17
+const CRITICAL = Buffer.from("0101ff", "hex"); // BOOLEAN TRUE
+const SKI_OID = Buffer.from("0603551d0e", "hex"); // 2.5.29.14
+const VERSION_3 = Buffer.from("a003020102", "hex"); // [0] EXPLICIT Version v3
+const NO_UNUSED_BITS = Buffer.from([0]);
+
 /** subjectKeyIdentifier, not critical, holding the 20-byte key id. */
-const skiExtension = (keyId: Buffer) => tlv(SEQUENCE, Buffer.from("0603551d0e", "hex"), tlv(0x04, tlv(0x04, keyId)));
+const skiExtension = (keyId: Uint8Array) => tlv(SEQUENCE, SKI_OID, tlv(0x04, tlv(0x04, keyId)));
 
 /** Signs a leaf with the profile's extensions: the same certificate signLeafCertificate makes. */
 export async function signLeafFromTemplate(params: LeafTemplateParams): Promise<SignedLeaf> {
   const { issuer, publicKey, validity } = params;
-  const parts = await issuerParts(issuer);
+  const parts = readyParts.get(issuer.certificate) ?? (await issuerParts(issuer));
   const spki = subjectPublicKeyInfo(publicKey);
   const isRsaKey = publicKey.algorithm.name === "RSASSA-PKCS1-v1_5";
   const subjectDer = nameDer(params.subject);
@@ -207,7 +225,7 @@ export async function signLeafFromTemplate(params: LeafTemplateParams): Promise<
       ).rawData,
     );
   // RFC 5280 4.2.1.2 method 1, as x509.SubjectKeyIdentifierExtension.create computes it.
-  const ski = skiExtension(createHash("sha1").update(spki.keyBits).digest());
+  const ski = skiExtension(hash("sha1", spki.keyBits, "buffer") as Buffer);
   const extensions = tlv(
     SEQUENCE,
     leadingExtensions(parts, params.profile, isRsaKey),
@@ -219,7 +237,7 @@ export async function signLeafFromTemplate(params: LeafTemplateParams): Promise<
   const serial = unsignedInteger(Buffer.from(params.serialNumber.length % 2 ? `0${params.serialNumber}` : params.serialNumber, "hex"));
   const tbs = tlv(
     SEQUENCE,
-    Buffer.from("a003020102", "hex"), // [0] EXPLICIT Version v3
+    VERSION_3,
     serial,
     parts.algorithm,
     parts.issuerName,
@@ -230,7 +248,7 @@ export async function signLeafFromTemplate(params: LeafTemplateParams): Promise<
   );
   const raw = issuer.signer.signSync ? issuer.signer.signSync(tbs) : await issuer.signer.sign(tbs);
   const signature = issuer.signer.keyType.startsWith("ecdsa") ? ecdsaSigValue(raw) : Buffer.from(raw);
-  const der = new Uint8Array(tlv(SEQUENCE, tbs, parts.algorithm, tlv(BIT_STRING, Buffer.from([0]), signature)));
+  const der = new Uint8Array(tlv(SEQUENCE, tbs, parts.algorithm, tlv(BIT_STRING, NO_UNUSED_BITS, signature)));
   const serialHex = serial.subarray(2).toString("hex");
   return {
     der,
@@ -243,7 +261,7 @@ export async function signLeafFromTemplate(params: LeafTemplateParams): Promise<
     commonName: params.subject.getField("CN")[0] ?? "",
     notBefore: validity.notBefore,
     notAfter: validity.notAfter,
-    fingerprintSha256: createHash("sha256").update(der).digest("hex"),
+    fingerprintSha256: hash("sha256", der, "hex") as string,
   };
 }
 
