@@ -3,11 +3,12 @@
  * actions and instrumentation separately, and they must all reach the same listener.
  */
 import { readConfig } from "../config";
-import { clusterTicketSecret } from "../ops/cluster";
-import { EchoServer, type EchoTlsConfig } from "./echo-server";
+import { clusterHook, clusterTicketSecret } from "../ops/cluster";
+import { EchoServer, type EchoListener, type EchoTlsConfig } from "./echo-server";
+import { ThreadedEchoServer } from "./echo-threaded";
 
 interface Runtime {
-  server: EchoServer;
+  server: EchoListener;
   port: number;
   error: string | null;
   /** The saved settings' updatedAt (ms) this listener serves: other instances' changes show as a different value. */
@@ -21,7 +22,9 @@ const store = globalThis as unknown as { [KEY]?: Runtime };
 
 export function echoRuntime(): Runtime {
   store[KEY] ??= {
-    server: new EchoServer({ ticketSecret: clusterTicketSecret() }),
+    // A process of its own serves the echo port from a thread of its own (lib/tls/echo-threaded.ts
+    // says why); a cluster's workers share the port through the primary, so theirs stays here.
+    server: clusterHook() ? new EchoServer({ ticketSecret: clusterTicketSecret() }) : new ThreadedEchoServer(),
     port: readConfig().CADESK_ECHO_PORT,
     error: null,
     appliedVersion: null,
@@ -34,7 +37,7 @@ export function echoRuntime(): Runtime {
 export async function applyEchoConfig(config: EchoTlsConfig): Promise<void> {
   const runtime = echoRuntime();
   try {
-    if (runtime.server.listening) runtime.server.update(config);
+    if (runtime.server.listening) await runtime.server.update(config);
     else await runtime.server.start(config, runtime.port);
     runtime.error = null;
   } catch (error) {

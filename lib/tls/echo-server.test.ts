@@ -7,6 +7,7 @@ import { issueCertificate } from "../services/issue-certificate";
 import { runAsync, tempDir, writeFiles } from "../testing/openssl";
 import { diagnose } from "./connection-doctor";
 import { EchoServer, type EchoTlsConfig } from "./echo-server";
+import { ThreadedEchoServer } from "./echo-threaded";
 
 const GO_DIAL = `package main
 
@@ -51,7 +52,8 @@ interface Pair {
   chain: string;
   fingerprint: string;
 }
-let server: EchoServer;
+// The dashboard's own host (lib/tls/echo-runtime.ts, one process): the EchoServer in a thread of its own.
+let server: ThreadedEchoServer;
 let serverA: Pair;
 let serverB: Pair;
 let client: Pair;
@@ -128,7 +130,7 @@ beforeAll(async () => {
   issuingCaPem = issuing.authority.certificatePem;
   const sibling = await createAuthority({ commonName: "Echo Test Sibling", parentId: root.authority.id });
   siblingClient = await pair(sibling.authority.id, "client", "sibling");
-  server = new EchoServer();
+  server = new ThreadedEchoServer();
   await server.start(config(serverA, "require"), 0, "127.0.0.1");
 });
 
@@ -157,7 +159,7 @@ describe("EchoServer", () => {
   });
 
   it("in request mode accepts the connection and says why the certificate was not accepted", async () => {
-    server.update(config(serverA, "request"));
+    await server.update(config(serverA, "request"));
     const report = JSON.parse((await request({ cert: strangerClient.full, key: strangerClient.key })).body);
     expect(report.clientCertificateAccepted).toBe(false);
     expect(report.clientCertificate.subject).toBe("CN=intruder");
@@ -165,7 +167,7 @@ describe("EchoServer", () => {
     expect(report.clientCertificateError).toBe("UNABLE_TO_GET_ISSUER_CERT_LOCALLY");
     const none = JSON.parse((await request({})).body);
     expect(none.clientCertificate).toBeNull();
-    server.update(config(serverA, "require"));
+    await server.update(config(serverA, "require"));
   });
 
   it("works with curl and openssl s_client using the downloaded files", async () => {
@@ -212,9 +214,10 @@ describe("EchoServer", () => {
       "localhost.chain.pem": serverA.chain,
     });
     const secret = Buffer.alloc(32, 7);
-    const first = new EchoServer({ ticketSecret: secret });
+    // One in a thread of its own, one in this thread (a cluster worker's): the secret reaches the thread.
+    const first = new ThreadedEchoServer({ ticketSecret: secret });
     const second = new EchoServer({ ticketSecret: Buffer.from(secret) });
-    const stranger = new EchoServer();
+    const stranger = new ThreadedEchoServer();
     for (const s of [first, second, stranger]) await s.start(config(serverA, "require"), 0, "127.0.0.1");
     try {
       // openssl s_client keeps the session the server's NewSessionTicket carries (-sess_out) and offers it again (-sess_in).
@@ -251,17 +254,38 @@ describe("EchoServer", () => {
       // New client CAs: a ticket issued under the old ones opens nothing, the client handshakes in
       // full and its certificate, from a CA no longer accepted, is refused.
       expect((await connect(first.port!, "out")).fresh).toBe(true);
-      second.update({ ...config(serverA, "require"), clientCaPems: [strangerCaPem] });
+      await second.update({ ...config(serverA, "require"), clientCaPems: [strangerCaPem] });
       const after = await connect(second.port!, "in");
       expect(after.reused).toBe(false);
       expect(after.body).not.toContain("CN=billing");
       // The same settings again: sessions resume again (nothing else in the key changed).
-      second.update(config(serverA, "require"));
+      await second.update(config(serverA, "require"));
       expect((await connect(second.port!, "in")).reused).toBe(true);
     } finally {
       for (const s of [first, second, stranger]) await s.stop();
     }
   }, 60_000);
+
+  it("in a thread of its own: a port in use fails the start with EADDRINUSE (echo-runtime names it), and stop closes the port", async () => {
+    const taken = new ThreadedEchoServer();
+    await expect(taken.start(config(serverA, "require"), server.port!, "127.0.0.1")).rejects.toMatchObject({ code: "EADDRINUSE" });
+    expect(taken.listening).toBe(false);
+    const own = new ThreadedEchoServer();
+    await own.start(config(serverA, "require"), 0, "127.0.0.1");
+    const port = own.port!;
+    expect(own.listening).toBe(true);
+    await own.stop();
+    expect(own.listening).toBe(false);
+    const refused = await new Promise<string>((resolve) => {
+      const socket = tls.connect({ host: "127.0.0.1", port, rejectUnauthorized: false }, () => resolve("connected"));
+      socket.on("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? String(error)));
+    });
+    expect(refused).toBe("ECONNREFUSED");
+    // Started again after a stop, in a new thread.
+    await own.start(config(serverA, "require"), 0, "127.0.0.1");
+    expect(JSON.parse((await request({ cert: client.full, key: client.key, port: own.port! })).body).clientCertificateAccepted).toBe(true);
+    await own.stop();
+  });
 
   it("accepts TLS 1.2 only with AEAD ciphers, and refuses TLS 1.1", async () => {
     const tls12 = await request({ cert: client.full, key: client.key, maxVersion: "TLSv1.2" });
@@ -300,7 +324,7 @@ describe("EchoServer", () => {
       }
     })();
     for (let i = 0; i < 10; i++) {
-      server.update(config(i % 2 === 0 ? serverB : serverA, "require"));
+      await server.update(config(i % 2 === 0 ? serverB : serverA, "require"));
       // Wait for handshakes under each certificate, not for a fixed time: a loaded machine may
       // complete none in 40 ms, and the swap must be exercised with clients in flight.
       const target = handshakes + 2;
@@ -311,7 +335,7 @@ describe("EchoServer", () => {
     expect(failures).toEqual([]);
     expect(handshakes).toBeGreaterThan(10);
     // The last swap (i = 9) installed serverA; swap once more and the next handshake shows B.
-    server.update(config(serverB, "require"));
+    await server.update(config(serverB, "require"));
     expect((await request({ cert: client.full, key: client.key })).fingerprint).toBe(serverB.fingerprint);
     // The connection opened before the swaps still echoes.
     open.write("still here\n");
@@ -334,7 +358,7 @@ describe("EchoServer", () => {
     afterAll(() => server.update(config(serverA, "require")));
 
     it("accepts that intermediate's client certificates as an anchor (partial chain), and no sibling's", async () => {
-      server.update(intermediateOnly("require"));
+      await server.update(intermediateOnly("require"));
       const report = JSON.parse((await request({ cert: client.full, key: client.key })).body);
       expect(report.clientCertificateAccepted).toBe(true);
       // A client certificate from another intermediate under the same root is not trusted: the
@@ -342,7 +366,7 @@ describe("EchoServer", () => {
       await expect(request({ cert: siblingClient.full, key: siblingClient.key })).rejects.toThrow(
         /closed without a reply|alert|ECONNRESET/i,
       );
-      server.update(intermediateOnly("request"));
+      await server.update(intermediateOnly("request"));
       const optional = JSON.parse((await request({ cert: client.full, key: client.key })).body);
       expect(optional).toMatchObject({ clientCertificateAccepted: true, clientCertificateError: null });
       const sibling = JSON.parse((await request({ cert: siblingClient.full, key: siblingClient.key })).body);
@@ -350,7 +374,7 @@ describe("EchoServer", () => {
     });
 
     it("the connection doctor trusting only the intermediate verifies the server and gets its client certificate accepted", async () => {
-      server.update(intermediateOnly("require"));
+      await server.update(intermediateOnly("require"));
       const result = await diagnose({
         host: "127.0.0.1",
         port: server.port!,
@@ -365,7 +389,7 @@ describe("EchoServer", () => {
     });
 
     it("for an IP target the doctor's openssl command uses -verify_ip (no SNI) and -partial_chain, and runs; its Reply step is the status line", async () => {
-      server.update(intermediateOnly("require"));
+      await server.update(intermediateOnly("require"));
       const result = await diagnose({
         host: "127.0.0.1",
         port: server.port!,
@@ -385,7 +409,7 @@ describe("EchoServer", () => {
     });
 
     it("names the intermediate in the CertificateRequest, and curl, openssl s_client and Go get through", async () => {
-      server.update(intermediateOnly("require"));
+      await server.update(intermediateOnly("require"));
       const dir = tempDir("cadesk-echo-partial-");
       const f = writeFiles(dir, {
         "billing.fullchain.pem": client.full,

@@ -42,6 +42,28 @@ export interface EchoReport {
 }
 
 /**
+ * What lib/tls/echo-runtime.ts holds: an EchoServer in this thread, or one in a thread of its own
+ * (ThreadedEchoServer, lib/tls/echo-threaded.ts). update() applies from the next handshake on once
+ * it has resolved.
+ */
+export interface EchoListener {
+  readonly listening: boolean;
+  readonly port: number | null;
+  start(config: EchoTlsConfig, port: number, host?: string): Promise<void>;
+  update(config: EchoTlsConfig): void | Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** To the echo server's thread (lib/tls/echo-thread.ts); each is answered by an EchoEvent with its id. */
+export type EchoCommand =
+  | { type: "start"; id: number; config: EchoTlsConfig; port: number; host: string; ticketSecret: Uint8Array }
+  | { type: "update"; id: number; config: EchoTlsConfig }
+  | { type: "stop"; id: number };
+
+/** From the echo server's thread: the command `id` is done (with the port listened on), or failed. */
+export type EchoEvent = { type: "done"; id: number; port: number | null } | { type: "failed"; id: number; message: string; code?: string };
+
+/**
  * TLS 1.2+ with AEAD ciphers only (TLS 1.3 suites are all AEAD): the configuration we recommend
  * users copy, and what testssl.sh should find no fault with.
  */
@@ -157,7 +179,7 @@ const SECURITY_HEADERS = [
 
 const HTTP_REQUEST = /^(GET|POST|HEAD|PUT|OPTIONS) \S+ HTTP\/1\.[01]\r?\n/;
 
-export class EchoServer {
+export class EchoServer implements EchoListener {
   private server: tls.Server | null = null;
   private config: EchoTlsConfig | null = null;
   private readonly sockets = new Set<tls.TLSSocket>();
