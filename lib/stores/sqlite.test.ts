@@ -52,6 +52,17 @@ describe("SQLite transactions with several processes", () => {
     }
   });
 
+  it("syncs every commit to disk (synchronous = FULL), not only the WAL checkpoints", async () => {
+    const db = createSqliteClient(`file:${file}`);
+    try {
+      const rows = await db.$queryRawUnsafe<{ synchronous: bigint | number }[]>("PRAGMA synchronous");
+      // 2 = FULL; better-sqlite3's build default in WAL mode is 1 (NORMAL).
+      expect(Number(rows[0]?.synchronous)).toBe(2);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
   it("a write lock another process holds past the busy timeout fails that transaction only: the next one runs", async () => {
     const db = createSqliteClient(`file:${file}`, 200);
     // The other process holds the write lock until its stdin closes.

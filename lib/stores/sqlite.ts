@@ -110,6 +110,11 @@ function immediateTransactions(
       if (!sqlite || typeof sqlite.prepare !== "function") {
         throw new Error("The better-sqlite3 adapter changed shape (no client.prepare): review lib/stores/sqlite.ts before upgrading it.");
       }
+      // better-sqlite3 builds SQLite with WAL's default synchronous = NORMAL: a commit then
+      // survives a crash of the process but not a power cut or OS crash before the next checkpoint.
+      // FULL syncs the log at every commit (one fsync per group-commit batch), so an issued
+      // certificate, and its audit row, is on disk before it is returned (issue #13's guarantee).
+      sqlite.pragma("synchronous = FULL");
       const prepare = sqlite.prepare.bind(sqlite);
       const begin = beginImmediate(prepare("BEGIN IMMEDIATE"), prepare("BEGIN"));
       sqlite.prepare = ((source: string) => (source === "BEGIN" ? begin : prepare(source))) as typeof sqlite.prepare;
@@ -144,8 +149,9 @@ function beginImmediate(immediate: Database.Statement, deferred: Database.Statem
 
 /**
  * WAL journaling (kept in the file once set): readers no longer wait for writers, and a commit
- * costs one sync of the log instead of syncing the journal and the database. synchronous stays
- * FULL, so an issued certificate is on disk before it is returned, even across a power cut.
+ * costs one sync of the log instead of syncing the journal and the database. The client's
+ * connection sets synchronous = FULL (immediateTransactions above), so an issued certificate is on
+ * disk before it is returned, even across a power cut.
  */
 function enableWriteAheadLog(file: string): void {
   const sqlite = new Database(file);
