@@ -15,7 +15,7 @@
  * Each figure is requests/s and the server's CPU ms per request (primary and every worker, /proc),
  * with how that CPU split between the processes (a cluster's balance) and the load average.
  * BENCH_VARIANTS: `name:VAR=value,VAR=value;name2:...` (default: one worker, two workers with
- * node:cluster's round robin, two with NODE_CLUSTER_SCHED_POLICY=none); BENCH_LOADS (default all
+ * node:cluster's round robin (NODE_CLUSTER_SCHED_POLICY=rr), two with `none`, the cluster's default); BENCH_LOADS (default all
  * but csr), BENCH_ROUNDS (3), BENCH_SECONDS (5); BENCH_PROFILE=1 runs each server under
  * `node --cpu-prof` and keeps the profiles (their directory is printed; workers write their own). Ports: BENCH_PORT (3700) + 10 per variant, and
  * the one after each for its echo server. Prints figures; asserts nothing.
@@ -46,7 +46,8 @@ const BASE_PORT = Number(process.env.BENCH_PORT ?? 3700);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LOADS = (process.env.BENCH_LOADS ?? "ocsp,ocsp-ka,revoked,get,mtls").split(",").map((s) => s.trim());
 const VARIANTS = (
-  process.env.BENCH_VARIANTS ?? "one:CADESK_WORKERS=1;rr:CADESK_WORKERS=2;none:CADESK_WORKERS=2,NODE_CLUSTER_SCHED_POLICY=none"
+  process.env.BENCH_VARIANTS ??
+  "one:CADESK_WORKERS=1;rr:CADESK_WORKERS=2,NODE_CLUSTER_SCHED_POLICY=rr;none:CADESK_WORKERS=2,NODE_CLUSTER_SCHED_POLICY=none"
 )
   .split(";")
   .filter(Boolean)

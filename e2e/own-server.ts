@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { request as httpRequest, type Agent, type IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -77,15 +77,15 @@ export interface Answer {
 }
 
 /**
- * One request on a connection of its own (no keep-alive): "in flight" means accepted by the
- * server, and a cluster's primary hands each such connection to its next worker. A body that is
- * not a Buffer is sent as JSON.
+ * One request on a connection of its own (no keep-alive), or on `agent`'s kept-alive connection:
+ * "in flight" means accepted by the server (a cluster's worker). A body that is not a Buffer is
+ * sent as JSON. Rejects when the connection fails before the whole answer arrived.
  */
 export function oneConnection(
   port: number,
   method: string,
   route: string,
-  init: { body?: unknown; contentType?: string; headers?: Record<string, string> } = {},
+  init: { body?: unknown; contentType?: string; headers?: Record<string, string>; agent?: Agent } = {},
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const { body } = init;
@@ -96,7 +96,7 @@ export function oneConnection(
         port,
         path: route,
         method,
-        agent: false,
+        agent: init.agent ?? false,
         headers: {
           ...init.headers,
           ...(data ? { "Content-Type": init.contentType ?? "application/json", "Content-Length": data.length } : {}),
@@ -104,6 +104,8 @@ export function oneConnection(
       },
       (res) => {
         const chunks: Buffer[] = [];
+        res.on("error", reject);
+        res.on("aborted", () => reject(new Error("the connection closed before the whole answer arrived")));
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
           const all = Buffer.concat(chunks);

@@ -182,13 +182,15 @@ export function runPrimary({ count, port, host, graceSeconds, log, frontToken })
   }
   for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => shutdown(signal));
 
-  // Node's round robin (the primary accepts each connection and hands it to a worker over IPC)
-  // unless NODE_CLUSTER_SCHED_POLICY=none (each worker accepts from the shared socket itself).
-  // Measured back to back (bench/connections.ts; bench/README.md "New connections (night)"):
-  // `none` saves the hand-over, 9-14% of the cluster's CPU without keep-alive, but a burst of
-  // connections can all land on one worker (3 of 60 bursts of six, none with round robin), and
-  // the drain and sign-in checks of e2e 96 count on each worker getting its share: round robin
-  // stays the default, `none` is Node's switch for hosts that mostly take one-shot connections.
+  // Each worker accepts its own connections from the shared socket (SCHED_NONE) unless
+  // NODE_CLUSTER_SCHED_POLICY says otherwise (rr: Node's round robin, where the primary accepts
+  // every connection and hands it to a worker over IPC). Measured back to back (bench/connections.ts;
+  // bench/README.md "New connections (night)" and "OCSP on new connections (late)"): the hand-over
+  // was 14-16% of a two-worker cluster's CPU without keep-alive, each one-shot OCSP answer
+  // 0.1-0.4 CPU ms dearer. The price: a burst of connections opened at once can land unevenly
+  // (the busiest of two workers took 8-16 of 16), which matters for a few long keep-alive
+  // connections, not for many short ones. Set before the first fork: Node freezes it there.
+  if (process.env.NODE_CLUSTER_SCHED_POLICY === undefined) cluster.schedulingPolicy = cluster.SCHED_NONE;
   log.info(
     { port, host: host ?? "all interfaces", workers: count, scheduling: cluster.schedulingPolicy === cluster.SCHED_RR ? "rr" : "none" },
     "starting workers",

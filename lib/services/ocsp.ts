@@ -9,9 +9,10 @@ import {
   signOcspResponse,
   type CertStatus,
   type IssuerHashes,
+  type OcspRequest,
 } from "../pki/ocsp";
 import type { RevocationReason } from "../pki/revocation-reasons";
-import { readOcspStatus } from "../stores/revocation";
+import { readOcspStatus, storeVersion, type OcspStatusRead } from "../stores/revocation";
 import { loadIssuer } from "./issuer";
 import { ocspSigner, openResponder } from "./ocsp-responder";
 import { metrics } from "../ops/metrics";
@@ -22,13 +23,41 @@ const RESPONSE_LIFETIME_MS = 60 * 60 * 1000;
 /**
  * How long a signed response is handed out again for the same question with the same answer
  * (RFC 5019 2.1.1: responses may be pre-produced; RFC 6960 allows any thisUpdate in the past).
- * The status is read from the store on every request and is part of the key, so a revocation
- * gets a freshly signed "revoked" at once; only an unchanged answer is reused, for at most as
- * long as HTTP caches may keep it anyway (max-age=300 on /ocsp). Requests with a nonce are
- * always signed anew (the nonce must be echoed).
+ * The status is part of what must match, so a revocation gets a freshly signed "revoked" at once;
+ * only an unchanged answer is reused, for at most as long as HTTP caches may keep it anyway
+ * (max-age=300 on /ocsp). Requests with a nonce are always signed anew (the nonce must be echoed).
  */
 const REUSE_MS = 5 * 60 * 1000;
-const reused = new Map<string, { der: Uint8Array; thisUpdate: number }>();
+/** Requests larger than this (real ones are ~100 bytes) are answered without keeping their bytes as a key. */
+const MAX_KEPT_REQUEST = 1024;
+
+/**
+ * A signed answer kept for the exact request bytes that asked for it (no nonce), with what it was
+ * made from, so that the same request is answered with no ASN.1 parse, no issuer check and no
+ * signature (issue #13). It is handed out again only while all of this still holds:
+ * - what the store says is what the answer says: the CA's fingerprint (re-keyed CA), status
+ *   (revoked CA) and the certificates' status, time and reason. On PostgreSQL these are read on
+ *   every request, as before; on SQLite they are read again whenever the store's data version
+ *   moved (any commit by any process on the file: a revocation through another worker counts
+ *   at once, lib/stores/sqlite-revocation.ts), and otherwise are known to be unchanged;
+ * - the CA has not expired, the responder that signed it is still the open one (renewal), and
+ *   its thisUpdate is less than REUSE_MS old.
+ */
+interface Prepared {
+  parsed: OcspRequest;
+  serials: string[];
+  /** The rows the answer was made from, as one string (madeFrom). */
+  made: string;
+  fingerprint: string;
+  notAfter: number;
+  responderSerial: string;
+  statuses: CertStatus["status"][];
+  der: Uint8Array;
+  thisUpdate: number;
+  /** storeVersion() when `made` was last known to be the store's state; null: read every time. */
+  version: number | null;
+}
+const prepared = new Map<string, Prepared>();
 
 /**
  * What a request needs to know about its CA and does not change while the CA's certificate stays
@@ -48,18 +77,56 @@ async function hashesOf(caId: string, fingerprint: string): Promise<IssuerHashes
   return hashes;
 }
 
+/** The store's answer about a CA and serials, as one comparable string (what an answer was made from). */
+function madeFrom(read: OcspStatusRead): string {
+  const a = read.authority!;
+  let made = `${a.fingerprintSha256}|${a.status}|${a.notAfter.getTime()}`;
+  for (const c of read.issued) made += `|${c.serialHex},${c.status},${c.revokedAt?.getTime() ?? ""},${c.revocationReason ?? ""}`;
+  return made;
+}
+
 /**
  * Answers an OCSP request for one of cadesk's CAs, signed by the CA's delegated responder: good,
- * revoked (with time and reason) or unknown for each certificate asked about. Per request: one
- * query (the CA's row and the serials' rows, lib/stores/revocation.ts); the CA's hashes and the
- * open responder are kept in memory, and an unchanged answer without a nonce is not signed again.
+ * revoked (with time and reason) or unknown for each certificate asked about. The same request
+ * bytes without a nonce, asked again while nothing it depends on changed, get the answer signed
+ * before (Prepared above); otherwise one query (the CA's row and the serials' rows,
+ * lib/stores/revocation.ts), with the CA's hashes and the open responder kept in memory.
  */
 export async function answerOcsp(caId: string, request: Uint8Array, now = new Date()): Promise<Uint8Array> {
   assertActing("answer OCSP requests");
-  const parsed = parseOcspRequest(request);
+  const key =
+    request.length <= MAX_KEPT_REQUEST
+      ? `${caId}\n${Buffer.from(request.buffer, request.byteOffset, request.length).toString("latin1")}`
+      : null;
+  const hit = key === null ? undefined : prepared.get(key);
+  let read: OcspStatusRead | undefined;
+  // Taken before the rows are read: a commit in between only makes the next request read again.
+  let version: number | null = null;
+  if (hit) {
+    const at = now.getTime();
+    const responder = openResponder(caId, hit.fingerprint, now);
+    if (at >= hit.thisUpdate && at - hit.thisUpdate < REUSE_MS && hit.notAfter > at && responder?.serialHex === hit.responderSerial) {
+      version = storeVersion();
+      let current = version !== null && version === hit.version;
+      if (!current) {
+        read = await readOcspStatus(caId, hit.serials);
+        current = read.authority !== null && madeFrom(read) === hit.made;
+        if (current) hit.version = version;
+      }
+      if (current) {
+        for (const status of hit.statuses) metrics().ocspRequests.inc({ status });
+        return hit.der;
+      }
+    }
+  }
+  const parsed = hit?.parsed ?? parseOcspRequest(request);
   if (!parsed) return refuse("malformedRequest");
-  const serials = parsed.certIds.map((id) => id.serialHex);
-  const { authority, issued } = await readOcspStatus(caId, serials);
+  const serials = hit?.serials ?? parsed.certIds.map((id) => id.serialHex);
+  if (!read) {
+    version = parsed.nonce ? null : storeVersion();
+    read = await readOcspStatus(caId, serials);
+  }
+  const { authority, issued } = read;
   if (!authority) return refuse("unauthorized");
   const hashes = await hashesOf(caId, authority.fingerprintSha256);
   // A request about another CA's certificates is not ours to answer (RFC 6960 2.3).
@@ -90,20 +157,6 @@ export async function answerOcsp(caId: string, request: Uint8Array, now = new Da
     }
     responder = await ocspSigner(issuer, now);
   }
-  const key = parsed.nonce
-    ? null
-    : `${caId}:${responder.serialHex}:` +
-      responses
-        .map(({ certId, status }) =>
-          [
-            Buffer.from(certId.der).toString("hex"),
-            status.status,
-            ...(status.status === "revoked" ? [status.revokedAt.getTime(), status.reason] : []),
-          ].join(","),
-        )
-        .join("|");
-  const hit = key ? reused.get(key) : undefined;
-  if (hit && now.getTime() >= hit.thisUpdate && now.getTime() - hit.thisUpdate < REUSE_MS) return hit.der;
   const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const der = await signOcspResponse({
     responder: responder.parts,
@@ -112,9 +165,21 @@ export async function answerOcsp(caId: string, request: Uint8Array, now = new Da
     now: thisUpdate,
     nextUpdate: new Date(thisUpdate.getTime() + RESPONSE_LIFETIME_MS),
   });
-  if (key) {
-    reused.set(key, { der, thisUpdate: thisUpdate.getTime() });
-    while (reused.size > 10_000) reused.delete(reused.keys().next().value!);
+  if (key !== null && !parsed.nonce) {
+    prepared.delete(key); // re-inserted last: the oldest entries go first when the map is full
+    prepared.set(key, {
+      parsed,
+      serials,
+      made: madeFrom(read),
+      fingerprint: authority.fingerprintSha256,
+      notAfter: authority.notAfter.getTime(),
+      responderSerial: responder.serialHex,
+      statuses: responses.map((r) => r.status.status),
+      der,
+      thisUpdate: thisUpdate.getTime(),
+      version,
+    });
+    while (prepared.size > 10_000) prepared.delete(prepared.keys().next().value!);
   }
   return der;
 }

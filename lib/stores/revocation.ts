@@ -7,7 +7,7 @@
  */
 import { Prisma } from "@/generated/prisma/client";
 import { currentStore, getDb } from "../db";
-import { sqliteOcspStatus, sqliteRevokedLeavesPage } from "./sqlite-revocation";
+import { sqliteDataVersion, sqliteOcspStatus, sqliteRevokedLeavesPage } from "./sqlite-revocation";
 
 /** A DateTime column as either store's raw driver hands it over (Date, ISO text or epoch ms). */
 function toDate(value: Date | string | number | null): Date | null {
@@ -31,6 +31,16 @@ export interface OcspStatusRead {
 }
 
 type Raw = { kind: number; serialHex: string; status: string; revokedAt: Date | string | number | null; revocationReason: string | null };
+
+/**
+ * On SQLite, a number that changes whenever anyone (another worker, another process on the file,
+ * this one) commits to the store: while it stays the same, what readOcspStatus returned is still
+ * true and need not be read again (lib/services/ocsp.ts). Null on PostgreSQL, which has no such
+ * cheap signal across instances: there the status is read on every request, as before.
+ */
+export function storeVersion(): number | null {
+  return currentStore() === "sqlite" ? sqliteDataVersion() : null;
+}
 
 /**
  * One round trip per OCSP request: the CA (so a revoked, expired or re-keyed CA counts at once on

@@ -12,9 +12,14 @@ import { readConfig, sqlitePath } from "../config";
 type Statement = Database.Statement<unknown[], unknown>;
 
 interface Reader {
+  /** The configured DATABASE_URL it was opened for (compared per call: cheaper than resolving the path again). */
+  url: string;
   file: string;
   db: Database.Database;
   statements: Map<string, Statement>;
+  /** Which reader this is (each one opened counts up): data_version values are per connection. */
+  generation: number;
+  dataVersion: Database.Statement<unknown[], number>;
 }
 
 const KEY = Symbol.for("cadesk.sqliteRevocationReader");
@@ -22,15 +27,18 @@ const store = globalThis as unknown as { [KEY]?: Reader };
 
 /** The reader for the configured file, opened on first use (and again if the configured file changed). */
 function reader(): Reader {
-  const file = sqlitePath(readConfig().databaseUrl);
+  const url = readConfig().databaseUrl;
   const open = store[KEY];
-  if (open?.file === file && open.db.open) return open;
+  if (open?.url === url && open.db.open) return open;
+  const file = sqlitePath(url);
+  if (open?.file === file && open.db.open) return ((open.url = url), open);
   open?.db.close();
   const db = new Database(file, { fileMustExist: true });
   db.pragma("query_only = ON");
   // A commit of the Prisma connection holds the write lock only briefly; reads in WAL mode do not wait for it.
   db.pragma("busy_timeout = 5000");
-  store[KEY] = { file, db, statements: new Map() };
+  const dataVersion = db.prepare("PRAGMA data_version").pluck() as Database.Statement<unknown[], number>;
+  store[KEY] = { url, file, db, statements: new Map(), generation: (open?.generation ?? 0) + 1, dataVersion };
   return store[KEY];
 }
 
@@ -53,18 +61,38 @@ export type RawStatusRow = [
   notAfter: string | number | null,
 ];
 
+/**
+ * A number that changes whenever any connection, in this process or another (cluster workers, the
+ * CLI), has committed to the file since the last call: SQLite's `PRAGMA data_version` on this
+ * reader (which never writes), with the reader's generation in the high digits, since values are
+ * per connection. Equal numbers mean every row read in between is still what the store holds, so
+ * an answer made from them may be handed out again without reading them (issue #13: ~2 us against
+ * 8-40 us for the status query under load).
+ */
+export function sqliteDataVersion(): number {
+  const r = reader();
+  return r.generation * 2 ** 32 + r.dataVersion.get()!;
+}
+
+/** The SQL of the status query per number of serials (built once, not per request). */
+const statusSql: string[] = [];
+
 /** The same UNION ALL as the portable query, prepared once per number of serials. */
 export function sqliteOcspStatus(authorityId: string, serials: string[]): RawStatusRow[] {
-  const list = serials.map(() => "?").join(", ");
-  const sql = `
+  const sql = (statusSql[serials.length] ??= statusQuery(serials.length));
+  return statement(sql)
+    .raw()
+    .all(authorityId, authorityId, ...serials, authorityId, ...serials) as RawStatusRow[];
+}
+
+function statusQuery(count: number): string {
+  const list = Array.from({ length: count }, () => "?").join(", ");
+  return `
     SELECT 0, "fingerprintSha256", "status", "revokedAt", "revocationReason", "notAfter" FROM "Authority" WHERE "id" = ?
     UNION ALL
     SELECT 1, "serialHex", "status", "revokedAt", "revocationReason", NULL FROM "Certificate" WHERE "authorityId" = ? AND "serialHex" IN (${list})
     UNION ALL
     SELECT 2, "serialHex", "status", "revokedAt", "revocationReason", NULL FROM "Authority" WHERE "parentId" = ? AND "serialHex" IN (${list})`;
-  return statement(sql)
-    .raw()
-    .all(authorityId, authorityId, ...serials, authorityId, ...serials) as RawStatusRow[];
 }
 
 /** One keyset page of revoked leaves, from the covering index alone (see the portable query). */
