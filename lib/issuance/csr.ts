@@ -7,6 +7,11 @@ import type { VerifiedCsr } from "./request";
  */
 export async function verifyCsr(csr: ParsedCsr): Promise<VerifiedCsr> {
   await verifyCsrSignature(csr);
+  return withAcceptableKey(csr);
+}
+
+/** The key rules, once the signature is known to be good. */
+function withAcceptableKey(csr: ParsedCsr): VerifiedCsr {
   checkCsrKey(csr.keyInfo);
   return Object.assign(csr, { verified: true as const });
 }
@@ -14,7 +19,5 @@ export async function verifyCsr(csr: ParsedCsr): Promise<VerifiedCsr> {
 /** Parses and verifies a CSR in PEM or DER (verifyCsr's checks; its promise only when node:crypto does not accept the signature). */
 export async function readVerifiedCsr(input: string | Uint8Array): Promise<VerifiedCsr> {
   const csr = await parseCsrForSigning(input);
-  if (!verifiedByNode(csr)) return verifyCsr(csr);
-  checkCsrKey(csr.keyInfo);
-  return Object.assign(csr, { verified: true as const });
+  return verifiedByNode(csr) ? withAcceptableKey(csr) : verifyCsr(csr);
 }

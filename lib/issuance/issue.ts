@@ -9,7 +9,6 @@ import { assertCan, currentActor } from "../auth/actor";
 import { AppError } from "../errors";
 import type { SubjectPublicKey } from "../pki/csr";
 import { keyAlgorithm } from "../pki/key-types";
-import { randomFillSync } from "node:crypto";
 import { generateKeyDer, privateKeyPem } from "../pki/keys";
 import { signLeafFromTemplate } from "../pki/leaf-template";
 import { randomSerial } from "../pki/serial";
@@ -63,23 +62,6 @@ async function generateKey(keyType: Extract<KeySource, { kind: "generate" }>["ke
   const generated = await generateKeyDer(keyType);
   const publicKey: SubjectPublicKey = { rawData: generated.spki.buffer, algorithm: { name: keyAlgorithm(keyType).name } };
   return { publicKey, pkcs8: generated.pkcs8, source: "generated" as const };
-}
-
-/**
- * The CSPRNG bytes serials are made of, drawn 4 KiB (256 serials) at a time: one randomBytes(16)
- * per certificate was ~4 us in-process and ~20 us in the server under load (each call is a crypto
- * job with its async hooks, and Next wraps it). Serials stay 127 bits of the CSPRNG's output
- * (CA/B Forum BR 7.1: at least 64), each bytes used once.
- */
-const serialPool = { bytes: Buffer.alloc(4096), used: 4096 };
-export function poolRandom(size: number): Uint8Array {
-  if (serialPool.used + size > serialPool.bytes.length) {
-    randomFillSync(serialPool.bytes);
-    serialPool.used = 0;
-  }
-  const out = serialPool.bytes.subarray(serialPool.used, serialPool.used + size);
-  serialPool.used += size;
-  return out;
 }
 
 /** Attempts before a CA that keeps changing under a request is reported (each change is another instance's write). */
@@ -154,7 +136,7 @@ async function issueOnce(request: IssuanceRequest, fresh: boolean): Promise<Issu
     sans,
     profile: request.profile,
     validity,
-    serialNumber: randomSerial(poolRandom),
+    serialNumber: randomSerial(),
     issuerUrls: issuerUrls(issuer.authority.id),
   });
   const keepKey = "pkcs8" in key && request.keepKey ? key.pkcs8 : undefined;
