@@ -102,9 +102,7 @@ function fromParts(der: Uint8Array<ArrayBuffer>, parts: CsrParts): ParsedCsr | u
 /** Reads a PKCS#10 CSR from PEM text or DER bytes and lists what it asks for. */
 export function parseCsr(input: string | Uint8Array): ParsedCsr {
   const der = readPemOrDer(input, CSR_LABELS, "certificate signing request");
-  const parts = readCommonCsr(der);
-  const fast = parts && fromParts(der, parts);
-  return fast ?? parseCsrWithX509(der);
+  return fastOrFull(der, readCommonCsr(der));
 }
 
 /**
@@ -113,9 +111,12 @@ export function parseCsr(input: string | Uint8Array): ParsedCsr {
  */
 export async function parseCsrForSigning(input: string | Uint8Array): Promise<ParsedCsr> {
   const der = readPemOrDer(input, CSR_LABELS, "certificate signing request");
-  const parts = await readCommonCsrAsync(der);
-  const fast = parts && fromParts(der, parts);
-  return fast ?? parseCsrWithX509(der);
+  return fastOrFull(der, await readCommonCsrAsync(der));
+}
+
+/** What the fast reader read, or, for any other CSR, what @peculiar/x509 reads. */
+function fastOrFull(der: Uint8Array<ArrayBuffer>, parts: CsrParts | undefined): ParsedCsr {
+  return (parts && fromParts(der, parts)) ?? parseCsrWithX509(der);
 }
 
 /** The full reader (@peculiar/x509), for CSRs of any other shape; also what csr-der.test.ts compares the fast reader to. */
