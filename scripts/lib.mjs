@@ -55,6 +55,31 @@ function newestMtime(paths) {
  * binaries (Next's SWC, Tailwind's oxide for macOS and Windows), and a registry that does not
  * serve those can never write them into the lock. install follows the lock all the same.
  */
+/**
+ * Installs the Debian packages of the tools that are missing (`tools`: { command, path?, debian, why }),
+ * as root or through passwordless sudo; otherwise says which command to run, then `rerun` again.
+ */
+export function ensureDebianTools(tools, rerun) {
+  const has = (tool) => (tool.path ? existsSync(tool.path) : spawnSync("sh", ["-c", `command -v ${tool.command}`]).status === 0);
+  const missing = tools.filter((t) => !has(t));
+  if (missing.length === 0) return;
+  const packages = missing.map((t) => t.debian);
+  log(`Installing ${packages.join(", ")} (${missing.map((t) => t.why).join("; ")})…`);
+  const asRoot = process.getuid?.() === 0;
+  const sudo = asRoot ? [] : ["sudo", "-n"];
+  if (!asRoot && spawnSync("sudo", ["-n", "true"]).status !== 0) {
+    throw new Error(
+      `Missing ${packages.join(", ")}: install them with \`sudo apt-get install -y ${packages.join(" ")}\` and run ${rerun} again.`,
+    );
+  }
+  const apt = (args) =>
+    run(sudo[0] ?? "apt-get", [...sudo.slice(1), ...(sudo.length ? ["apt-get"] : []), ...args], {
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
+  apt(["update", "-qq"]);
+  apt(["install", "-y", "-qq", "--no-install-recommends", ...packages]);
+}
+
 export function ensureDependencies() {
   const marker = path.join(root, "node_modules", ".package-lock.json");
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(path.join(root, "package-lock.json")).mtimeMs) return;

@@ -1,10 +1,10 @@
 // `npm test`: install what is missing (npm packages, Debian's Chromium, and the outside checks:
 // openssl, Java keytool, Go, GnuTLS, NSS), then run the unit tests and the Playwright e2e suite.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { startPostgres } from "./postgres-server.mjs";
-import { ensureBuild, ensureDependencies, ensurePrismaClient, log, root, run } from "./lib.mjs";
+import { ensureBuild, ensureDebianTools, ensureDependencies, ensurePrismaClient, log, root } from "./lib.mjs";
 
 const REQUIRED_TOOLS = [
   { command: "chromium", path: "/usr/bin/chromium", debian: "chromium", why: "the browser the e2e tests drive" },
@@ -28,6 +28,7 @@ const REQUIRED_TOOLS = [
   { command: "postgres", path: "/usr/lib/postgresql", debian: "postgresql", why: "the store-independent suites run on PostgreSQL too" },
   { command: "nginx", path: "/usr/sbin/nginx", debian: "nginx", why: "the proxy in front of two instances (deploy/nginx/cadesk.conf)" },
   { command: "knotd", path: "/usr/sbin/knotd", debian: "knot", why: "a real DNS server for dns-01 (RFC 2136 updates)" },
+  { command: "kdig", debian: "knot-dnsutils", why: "asks that DNS server whether it answers yet (lib/testing/knot.ts)" },
   {
     command: "python3-acme",
     path: "/usr/lib/python3/dist-packages/acme/client.py",
@@ -49,28 +50,6 @@ const REQUIRED_TOOLS = [
   { command: "softhsm2-util", debian: "softhsm2", why: "a PKCS#11 token for the CA keys kept in an HSM" },
   { command: "pkcs11-tool", debian: "opensc", why: "reads the token's key attributes from outside (sensitive, never extractable)" },
 ];
-
-const has = (tool) => (tool.path ? existsSync(tool.path) : spawnSync("sh", ["-c", `command -v ${tool.command}`]).status === 0);
-
-function ensureSystemTools() {
-  const missing = REQUIRED_TOOLS.filter((t) => !has(t));
-  if (missing.length === 0) return;
-  const packages = missing.map((t) => t.debian);
-  log(`Installing ${packages.join(", ")} (${missing.map((t) => t.why).join("; ")})…`);
-  const asRoot = process.getuid?.() === 0;
-  const sudo = asRoot ? [] : ["sudo", "-n"];
-  if (!asRoot && spawnSync("sudo", ["-n", "true"]).status !== 0) {
-    throw new Error(
-      `Missing ${packages.join(", ")}: install them with \`sudo apt-get install -y ${packages.join(" ")}\` and run npm test again.`,
-    );
-  }
-  const apt = (args) =>
-    run(sudo[0] ?? "apt-get", [...sudo.slice(1), ...(sudo.length ? ["apt-get"] : []), ...args], {
-      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-    });
-  apt(["update", "-qq"]);
-  apt(["install", "-y", "-qq", "--no-install-recommends", ...packages]);
-}
 
 /** The suites that do not depend on the store: npm test runs them on SQLite and on PostgreSQL. */
 const POSTGRES_SUITES = [
@@ -112,7 +91,7 @@ function readJson(file) {
 
 try {
   ensureDependencies();
-  ensureSystemTools();
+  ensureDebianTools(REQUIRED_TOOLS, "npm test");
   ensurePrismaClient();
 
   const reports = path.join(root, "e2e", ".artifacts");
