@@ -6,13 +6,12 @@
 import type { AcmeEndpoint, Certificate } from "@/generated/prisma/client";
 import { getDb } from "../db";
 import { x509 } from "../pki/crypto-provider";
-import type { ParsedCsr } from "../pki/csr";
 import type { San } from "../pki/names";
 import { REASON_CODES, type RevocationReason } from "../pki/revocation-reasons";
 import { audit } from "../services/audit";
 import { publishCrl } from "../services/crl";
 import { AppError } from "../errors";
-import { verifyCsr } from "../issuance/csr";
+import type { VerifiedCsr } from "../issuance/request";
 import { issue } from "../issuance/issue";
 import { AcmeProblem, type AcmeIdentifier } from "./problem";
 import { ACME_PROFILES, type AcmeProfileName } from "./profiles";
@@ -25,7 +24,8 @@ export interface AcmeIssueRequest {
   profile: AcmeProfileName;
   /** Lifetime in days, already checked against the endpoint's maximum. */
   validityDays: number;
-  csr: ParsedCsr;
+  /** Read and checked by the RA (readVerifiedCsr): signature and key rules. */
+  csr: VerifiedCsr;
   /** RFC 9773: the certificate this order replaces, linked as its renewal. */
   replacesCertificateId: string | null;
 }
@@ -49,7 +49,7 @@ export async function issueForOrder(request: AcmeIssueRequest, now = new Date())
     profile: spec.certificateProfile,
     subject: new x509.Name(commonName ? [{ CN: [commonName] }] : []),
     sans: request.identifiers.map((i): San => ({ type: i.type, value: i.value })),
-    key: { kind: "csr", csr: await verifyCsr(request.csr) },
+    key: { kind: "csr", csr: request.csr },
     validityDays: request.validityDays,
     renewedFromId: request.replacesCertificateId ?? undefined,
     audit: { action: "certificate.acme_issue", detail: { endpoint: request.endpoint.name, acmeProfile: request.profile } },

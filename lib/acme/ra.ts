@@ -11,8 +11,10 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import { parseCertificate, subjectKeyId } from "../pki/certificate";
 import { x509 } from "../pki/crypto-provider";
-import { checkCsrKey, parseCsr, verifyCsrSignature, type ParsedCsr } from "../pki/csr";
+import type { ParsedCsr } from "../pki/csr";
 import { readPemOrDer } from "../pki/pem";
+import { readVerifiedCsr } from "../issuance/csr";
+import type { VerifiedCsr } from "../issuance/request";
 import { acmeEabKeyContext } from "../services/acme-create-eab-key";
 import { audit } from "../services/audit";
 import { openKey } from "../signers/sealed-key";
@@ -727,11 +729,10 @@ export async function finalizeOrder(
   if (typeof payload.csr !== "string" || !/^[A-Za-z0-9_-]+$/.test(payload.csr)) {
     throw problem.malformed('finalize needs "csr": the DER CSR, base64url-encoded (RFC 8555 7.4).');
   }
-  let csr: ParsedCsr;
+  let csr: VerifiedCsr;
   try {
-    csr = parseCsr(new Uint8Array(Buffer.from(payload.csr, "base64url")));
-    await verifyCsrSignature(csr);
-    checkCsrKey(csr.keyInfo);
+    // The issuance pipeline's own reader: proof of possession and the key rules, checked once here.
+    csr = await readVerifiedCsr(new Uint8Array(Buffer.from(payload.csr, "base64url")));
   } catch (error) {
     if (error instanceof AppError) throw new AcmeProblem("badCSR", error.message);
     throw error;
