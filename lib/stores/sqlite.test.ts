@@ -5,11 +5,11 @@
  * fail that transaction at once with SQLITE_BUSY_SNAPSHOT). The other process is a real one.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import fs, { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { createSqliteClient, sqliteWriteTransaction } from "./sqlite";
 
 const dir = mkdtempSync(path.join(tmpdir(), "cadesk-sqlite-lock-"));
@@ -59,6 +59,44 @@ describe("SQLite transactions with several processes", () => {
       // 2 = FULL; better-sqlite3's build default in WAL mode is 1 (NORMAL).
       expect(Number(rows[0]?.synchronous)).toBe(2);
     } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it("answers a raw write transaction only once its WAL is fsynced, and leaves the connection at synchronous = FULL", async () => {
+    const db = createSqliteClient(`file:${file}`);
+    const open = fs.promises.open;
+    const synced: string[] = [];
+    // The real open and fsync, recorded: which file was synced, and whether that happened before the answer.
+    const spy = vi.spyOn(fs.promises, "open").mockImplementation(async (...args: Parameters<typeof open>) => {
+      const handle = await open(...args);
+      const sync = handle.sync.bind(handle);
+      handle.sync = async () => {
+        await sync();
+        synced.push(String(args[0]));
+      };
+      return handle;
+    });
+    try {
+      await sqliteWriteTransaction(db, (sqlite) => {
+        sqlite.prepare("INSERT INTO t (v) VALUES ('synced')").run();
+        return { commit: true, value: null };
+      });
+      expect(synced).toEqual([`${file}-wal`]);
+      // A rolled-back transaction wrote nothing to keep: no sync.
+      await sqliteWriteTransaction(db, (sqlite) => {
+        sqlite.prepare("INSERT INTO t (v) VALUES ('rolled back')").run();
+        return { commit: false, value: null };
+      });
+      expect(synced).toHaveLength(1);
+      // Prisma's own transactions on the connection still sync inside their COMMIT.
+      const mode = await db.$queryRawUnsafe<{ synchronous: bigint | number }[]>("PRAGMA synchronous");
+      expect(Number(mode[0]?.synchronous)).toBe(2);
+      const rows = await db.$queryRaw<{ v: string }[]>`SELECT v FROM t WHERE v IN ('synced', 'rolled back')`;
+      expect(rows.map((r) => r.v)).toEqual(["synced"]);
+      await db.$executeRaw`DELETE FROM t WHERE v = 'synced'`;
+    } finally {
+      spy.mockRestore();
       await db.$disconnect();
     }
   });
