@@ -101,6 +101,43 @@ describe("SQLite transactions with several processes", () => {
     }
   });
 
+  it("a raw write transaction waits for another process's write lock without stopping the event loop, then commits", async () => {
+    const db = createSqliteClient(`file:${file}`);
+    // The other process holds the write lock for 300 ms.
+    const holder = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const db = new (require("better-sqlite3"))(${JSON.stringify(file)});
+         db.prepare("BEGIN IMMEDIATE").run(); console.log("locked");
+         setTimeout(() => { db.prepare("COMMIT").run(); process.exit(0); }, 300);`,
+      ],
+      { cwd: process.cwd(), stdio: ["ignore", "pipe", "inherit"] },
+    );
+    try {
+      await new Promise<void>((resolve) => holder.stdout!.once("data", () => resolve()));
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 10);
+      const started = Date.now();
+      await sqliteWriteTransaction(db, (sqlite) => {
+        sqlite.prepare("INSERT INTO t (v) VALUES ('after the other process')").run();
+        return { commit: true, value: null };
+      });
+      clearInterval(timer);
+      const waited = Date.now() - started;
+      // It waited for the lock (not SQLITE_BUSY at once), and the loop went on meanwhile: with
+      // SQLite's busy handler sleeping on this thread, not one tick would have run until the commit.
+      expect(waited).toBeGreaterThanOrEqual(150);
+      expect(ticks).toBeGreaterThanOrEqual(5);
+      const rows = await db.$queryRaw<{ v: string }[]>`SELECT v FROM t WHERE v = 'after the other process'`;
+      expect(rows).toHaveLength(1);
+      await db.$executeRaw`DELETE FROM t WHERE v = 'after the other process'`;
+    } finally {
+      holder.kill();
+      await db.$disconnect();
+    }
+  });
+
   it("a write lock another process holds past the busy timeout fails that transaction only: the next one runs", async () => {
     const db = createSqliteClient(`file:${file}`, 200);
     // The other process holds the write lock until its stdin closes.

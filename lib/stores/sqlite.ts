@@ -15,6 +15,8 @@ type Connection = {
   sqlite?: Database.Database;
   /** The store's write-ahead log, which sqliteWriteTransaction syncs itself (walSynced). */
   walPath: string;
+  /** The connection's busy timeout, restored after each raw transaction (which tries the lock without waiting). */
+  busyTimeoutMs: number;
 };
 // On globalThis: Next's server bundles can hold more than one copy of this module, and the client
 // (lib/db.ts keeps one per process there too) may have been made by another copy.
@@ -30,7 +32,7 @@ export function createSqliteClient(databaseUrl: string, busyTimeoutMs = BUSY_TIM
   // The store holds encrypted keys and the inventory: readable by the service account only.
   chmodSync(file, 0o600);
   enableWriteAheadLog(file);
-  const connection: Connection = { walPath: `${file}-wal` };
+  const connection: Connection = { walPath: `${file}-wal`, busyTimeoutMs };
   const client = new PrismaClient({
     adapter: immediateTransactions(new PrismaBetterSQLite3({ url: `file:${file}`, timeout: busyTimeoutMs }), connection),
   });
@@ -41,19 +43,23 @@ export function createSqliteClient(databaseUrl: string, busyTimeoutMs = BUSY_TIM
 /**
  * Runs `work` synchronously inside one write transaction on the client's own better-sqlite3
  * connection, with statements the caller prepares once (lib/stores/sqlite-issuance.ts): no query
- * compiler and no prepare per statement. It is a transaction of the adapter's, so it waits its
- * turn behind Prisma's own interactive transactions (the adapter's mutex) instead of beside them,
- * and it begins IMMEDIATE like them. A second connection could not do this safely: its busy wait
- * for a write lock Prisma's connection holds across an await would block the event loop, and with
- * it the transaction it waits for. `work` must not await: nothing else runs on the connection
- * until it returns. It commits when `work` returns true, rolls back when it returns false or throws.
+ * compiler and no prepare per statement. `work` must not await: it runs from BEGIN to COMMIT in one
+ * synchronous stretch, so nothing else can use the connection meanwhile; when one of Prisma's
+ * interactive transactions is open on it (across an await), this one waits behind the adapter's
+ * mutex for it to end. It commits when `work` returns true, rolls back when it returns false or throws.
  *
- * The COMMIT itself runs with synchronous = NORMAL, and the promise resolves only once the WAL file
- * has been fsynced on the thread pool (walSynced): the same guarantee as FULL (the transaction's
- * frames are on disk before anyone is answered), without blocking the event loop for the fsync
- * (~1-5 ms here, longer than the batch's inserts) and without holding the write lock through it,
- * so other processes' commits and this process's requests go on meanwhile. The connection is
- * back to FULL for every other statement (Prisma's own transactions).
+ * Waiting never blocks the event loop (a second connection could not do this: its busy wait for a
+ * write lock Prisma's connection holds across an await would block the loop, and with it the
+ * transaction it waits for):
+ * - the write lock is tried without SQLite's busy handler, which sleeps on the event loop (1, 2, 5,
+ *   10 ms ...) while another process commits; a busy lock is tried again a millisecond later, up to
+ *   the connection's busy timeout, then the transaction fails with SQLITE_BUSY as before;
+ * - the COMMIT runs at synchronous = NORMAL, and the promise resolves only once the WAL file has
+ *   been fsynced on the thread pool (walSynced): the same guarantee as FULL (the transaction's
+ *   frames are on disk before anyone is answered), without stopping the loop for the fsync (~1-5 ms
+ *   here, longer than the batch's inserts) or holding the write lock through it, so this process's
+ *   next requests are parsed and signed, and other processes commit, meanwhile. The connection is
+ *   back to FULL and its busy timeout for every other statement (Prisma's own transactions).
  */
 export async function sqliteWriteTransaction<T>(
   client: PrismaClient,
@@ -64,36 +70,70 @@ export async function sqliteWriteTransaction<T>(
   if (!connection.adapter) await client.$connect();
   const { adapter, sqlite } = connection;
   if (!adapter || !sqlite) throw new Error("sqliteWriteTransaction: Prisma connected without this adapter");
-  const tx = await adapter.startTransaction();
-  // The adapter's transactions end with a COMMIT/ROLLBACK the client sends, then commit()/rollback()
-  // that only release the mutex; one that ends itself (a phantom query) would need review here.
-  if (tx.options.usePhantomQuery) {
-    await tx.rollback();
-    throw new Error("The better-sqlite3 adapter changed how transactions end: review lib/stores/sqlite.ts before upgrading it.");
+  const deadline = Date.now() + connection.busyTimeoutMs;
+  for (;;) {
+    let tx: Awaited<ReturnType<Adapter["startTransaction"]>> | undefined;
+    if (sqlite.inTransaction) {
+      // Prisma's transaction ends, then the adapter's mutex is this one's until tx.rollback().
+      tx = await adapter.startTransaction();
+      // The adapter's transactions end with a COMMIT/ROLLBACK the client sends, then commit()/rollback()
+      // that only release the mutex; one that ends itself (a phantom query) would need review here.
+      if (tx.options.usePhantomQuery) {
+        await tx.rollback();
+        throw new Error("The better-sqlite3 adapter changed how transactions end: review lib/stores/sqlite.ts before upgrading it.");
+      }
+      // Its BEGIN's empty transaction ends: the safety level can only change outside one.
+      sqlite.prepare("ROLLBACK").run();
+    }
+    let attempt: ReturnType<typeof attemptUnsynced<T>>;
+    try {
+      attempt = attemptUnsynced(connection, sqlite, work);
+    } finally {
+      await tx?.rollback();
+    }
+    if (!("busy" in attempt)) {
+      if (attempt.commit) await walSynced(connection);
+      return attempt.value;
+    }
+    if (Date.now() >= deadline) throw attempt.busy;
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
-  let outcome: { commit: boolean; value: T };
-  try {
-    // SQLite refuses to change the safety level inside a transaction: the adapter's BEGIN gave this
-    // transaction the adapter's mutex; its empty transaction ends, and a new one begins at NORMAL
-    // (the same BEGIN: IMMEDIATE, see beginImmediate). SQLite applies the pragma when it compiles
-    // it, so it is not a statement prepared once.
-    sqlite.prepare("ROLLBACK").run();
-    sqlite.exec("PRAGMA synchronous = NORMAL");
-    sqlite.prepare("BEGIN").run();
-    outcome = work(sqlite);
-    sqlite.prepare(outcome.commit ? "COMMIT" : "ROLLBACK").run();
-  } catch (error) {
-    // A failed COMMIT (SQLITE_BUSY, disk full) leaves the transaction open: nothing was stored.
-    if (sqlite.inTransaction) sqlite.prepare("ROLLBACK").run();
-    sqlite.exec("PRAGMA synchronous = FULL");
-    await tx.rollback();
-    throw error;
-  }
-  sqlite.exec("PRAGMA synchronous = FULL");
-  await (outcome.commit ? tx.commit() : tx.rollback());
-  if (outcome.commit) await walSynced(connection);
-  return outcome.value;
 }
+
+/**
+ * One try: BEGIN IMMEDIATE without waiting (busy_timeout 0), so a lock another process holds is
+ * `{ busy }`; otherwise `work` in the transaction, committed at synchronous = NORMAL or rolled back.
+ * SQLite applies both pragmas when it compiles them (and refuses a safety level inside a
+ * transaction), so they are exec'd each time, not statements prepared once.
+ */
+function attemptUnsynced<T>(
+  connection: Connection,
+  sqlite: Database.Database,
+  work: (sqlite: Database.Database) => { commit: boolean; value: T },
+): { busy: unknown } | { commit: boolean; value: T } {
+  sqlite.exec("PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 0");
+  try {
+    try {
+      sqlite.prepare("BEGIN IMMEDIATE").run();
+    } catch (error) {
+      if (isBusy(error)) return { busy: error };
+      throw error;
+    }
+    try {
+      const outcome = work(sqlite);
+      sqlite.prepare(outcome.commit ? "COMMIT" : "ROLLBACK").run();
+      return outcome;
+    } catch (error) {
+      // A failed COMMIT (SQLITE_BUSY, disk full) leaves the transaction open: nothing was stored.
+      if (sqlite.inTransaction) sqlite.prepare("ROLLBACK").run();
+      throw error;
+    }
+  } finally {
+    sqlite.exec(`PRAGMA synchronous = FULL; PRAGMA busy_timeout = ${connection.busyTimeoutMs}`);
+  }
+}
+
+const isBusy = (error: unknown) => String((error as { code?: unknown }).code).startsWith("SQLITE_BUSY");
 
 /**
  * fsync(2) of the WAL file, on the thread pool: what synchronous = FULL does at every commit in WAL
@@ -170,7 +210,7 @@ function beginImmediate(immediate: Database.Statement, deferred: Database.Statem
     try {
       return immediate.run();
     } catch (error) {
-      if (!String((error as { code?: unknown }).code).startsWith("SQLITE_BUSY")) throw error;
+      if (!isBusy(error)) throw error;
       return deferred.run();
     }
   };
