@@ -65,18 +65,15 @@ describe("SQLite transactions with several processes", () => {
 
   it("answers a raw write transaction only once its WAL is fsynced, and leaves the connection at synchronous = FULL", async () => {
     const db = createSqliteClient(`file:${file}`);
-    const open = fs.promises.open;
+    const fsync = fs.fsync;
     const synced: string[] = [];
-    // The real open and fsync, recorded: which file was synced, and whether that happened before the answer.
-    const spy = vi.spyOn(fs.promises, "open").mockImplementation(async (...args: Parameters<typeof open>) => {
-      const handle = await open(...args);
-      const sync = handle.sync.bind(handle);
-      handle.sync = async () => {
-        await sync();
-        synced.push(String(args[0]));
-      };
-      return handle;
-    });
+    // The real fsync, recorded: which file it synced, and whether that happened before the answer.
+    const spy = vi.spyOn(fs, "fsync").mockImplementation((fd, callback) =>
+      fsync(fd, (error) => {
+        if (!error) synced.push(fs.readlinkSync(`/proc/self/fd/${fd}`));
+        callback(error);
+      }),
+    );
     try {
       await sqliteWriteTransaction(db, (sqlite) => {
         sqlite.prepare("INSERT INTO t (v) VALUES ('synced')").run();
@@ -89,11 +86,18 @@ describe("SQLite transactions with several processes", () => {
         return { commit: false, value: null };
       });
       expect(synced).toHaveLength(1);
+      // Closed (the last connection: SQLite deletes the WAL) and opened again: the new WAL is synced, not the deleted one.
+      await db.$disconnect();
+      await sqliteWriteTransaction(db, (sqlite) => {
+        sqlite.prepare("INSERT INTO t (v) VALUES ('synced')").run();
+        return { commit: true, value: null };
+      });
+      expect(synced).toEqual([`${file}-wal`, `${file}-wal`]);
       // Prisma's own transactions on the connection still sync inside their COMMIT.
       const mode = await db.$queryRawUnsafe<{ synchronous: bigint | number }[]>("PRAGMA synchronous");
       expect(Number(mode[0]?.synchronous)).toBe(2);
       const rows = await db.$queryRaw<{ v: string }[]>`SELECT v FROM t WHERE v IN ('synced', 'rolled back')`;
-      expect(rows.map((r) => r.v)).toEqual(["synced"]);
+      expect(rows.map((r) => r.v)).toEqual(["synced", "synced"]);
       await db.$executeRaw`DELETE FROM t WHERE v = 'synced'`;
     } finally {
       spy.mockRestore();

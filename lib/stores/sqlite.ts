@@ -15,6 +15,8 @@ type Connection = {
   sqlite?: Database.Database;
   /** The store's write-ahead log, which sqliteWriteTransaction syncs itself (walSynced). */
   walPath: string;
+  /** A descriptor of it, opened at the first commit of each connection Prisma makes. */
+  walFd?: number;
   /** The connection's busy timeout, restored after each raw transaction (which tries the lock without waiting). */
   busyTimeoutMs: number;
 };
@@ -67,7 +69,8 @@ export async function sqliteWriteTransaction<T>(
 ): Promise<T> {
   const connection = connections.get(client);
   if (!connection) throw new Error("sqliteWriteTransaction: not a client made by createSqliteClient");
-  if (!connection.adapter) await client.$connect();
+  // Not yet connected, or closed by $disconnect (Prisma connects again through immediateTransactions).
+  if (!connection.sqlite?.open) await client.$connect();
   const { adapter, sqlite } = connection;
   if (!adapter || !sqlite) throw new Error("sqliteWriteTransaction: Prisma connected without this adapter");
   const deadline = Date.now() + connection.busyTimeoutMs;
@@ -138,17 +141,14 @@ const isBusy = (error: unknown) => String((error as { code?: unknown }).code).st
 /**
  * fsync(2) of the WAL file, on the thread pool: what synchronous = FULL does at every commit in WAL
  * mode (https://www.sqlite.org/pragma.html#pragma_synchronous). fsync flushes the file whichever
- * descriptor wrote it; the file is opened for each sync (once per batch) rather than kept open, so
- * a WAL that SQLite deleted and made again (the last connection closed, then a new one) is never
- * synced through a stale descriptor.
+ * descriptor wrote it, so one read-only descriptor serves every commit of a connection: SQLite
+ * deletes the WAL only when the last connection to the database closes, and this one is open.
+ * A new connection (Prisma reconnected) opens it again (immediateTransactions' connect), so a WAL
+ * deleted and made again in between is never synced through a stale descriptor.
  */
 async function walSynced(connection: Connection): Promise<void> {
-  const wal = await fs.promises.open(connection.walPath, "r");
-  try {
-    await wal.sync();
-  } finally {
-    await wal.close();
-  }
+  const fd = (connection.walFd ??= fs.openSync(connection.walPath, "r"));
+  await new Promise<void>((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve())));
 }
 
 /**
@@ -192,6 +192,8 @@ function immediateTransactions(
       sqlite.prepare = ((source: string) => (source === "BEGIN" ? begin : prepare(source))) as typeof sqlite.prepare;
       connection.adapter = adapter;
       connection.sqlite = sqlite;
+      if (connection.walFd !== undefined) fs.closeSync(connection.walFd);
+      connection.walFd = undefined;
       return adapter;
     },
   };
