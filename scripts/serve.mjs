@@ -24,6 +24,7 @@ import { routeLabel } from "./route-label.mjs";
 import { leanRoutes } from "./lean-routes.mjs";
 import { frontToken, parseTrustedProxies, settleForwarded } from "./forwarded.mjs";
 import { joinCluster, runPrimary } from "./cluster.mjs";
+import { batchedLines } from "./log-sink.mjs";
 
 const { values: args } = parseArgs({ options: { port: { type: "string" }, host: { type: "string" } } });
 const port = Number(args.port ?? process.env.PORT ?? 3000);
@@ -48,7 +49,8 @@ if (!(workerCount >= 1 && workerCount <= 64))
   fail(`CADESK_WORKERS=${workersRaw}: expected auto (one per core) or a whole number of processes between 1 and 64.`);
 
 const registryKey = Symbol.for("cadesk.metricsRegistry");
-const baseLog = pino({ level, base: { service: "cadesk" }, timestamp: isoTime });
+// The lines of one event-loop turn go out in one write(2), every one of them, exit included (scripts/log-sink.mjs).
+const baseLog = pino({ level, base: { service: "cadesk" }, timestamp: isoTime }, batchedLines());
 
 /**
  * pino.stdTimeFunctions.isoTime, made once per millisecond: a busy server logs several lines in
