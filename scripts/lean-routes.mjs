@@ -175,31 +175,26 @@ export async function answer(req, res, handler, params, configHeaders, port) {
   req.headers["x-forwarded-port"] ??= String(port);
   req.headers["x-forwarded-proto"] ??= proto;
   req.headers["x-forwarded-for"] ??= req.socket?.remoteAddress;
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || name.startsWith(":")) continue;
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else headers.set(name, value);
-  }
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   const url = `${proto === "https" ? "https" : "http"}://${req.headers.host ?? "localhost"}${req.url}`;
   let request;
   const declared = req.headers["content-length"];
-  if (hasBody && declared !== undefined && req.headers["transfer-encoding"] === undefined && Number(declared) <= SMALL_BODY) {
+  if (!hasBody) request = leanRequest({ method: req.method, url, raw: req.headers, headers: undefined, bytes: undefined });
+  else if (declared !== undefined && req.headers["transfer-encoding"] === undefined && Number(declared) <= SMALL_BODY) {
     let bytes;
     try {
       bytes = await readSmall(req);
     } catch {
       return void res.destroy(); // the client went away mid-body: nobody to answer
     }
-    request = new LeanRequest(url, { method: req.method, headers }, bytes);
+    request = leanRequest({ method: req.method, url, raw: req.headers, headers: undefined, bytes });
   } else {
-    const body = hasBody ? requestBody(req) : undefined;
+    const body = requestBody(req);
     // A handler that answers without reading the whole body (a refused 3 MiB upload): the rest is
     // read and dropped, as Node does for unread requests, so the keep-alive connection's next
     // request is not stuck behind it.
-    if (body) res.once("finish", body.discard);
-    request = new Request(url, { method: req.method, headers, body: body?.stream, duplex: hasBody ? "half" : undefined });
+    res.once("finish", body.discard);
+    request = new Request(url, { method: req.method, headers: headersFrom(req.headers), body: body.stream, duplex: "half" });
   }
   let response;
   try {
@@ -260,47 +255,131 @@ function readSmall(req) {
   });
 }
 
+/** node's request headers (already checked by its parser) as web Headers, one append each. */
+function headersFrom(raw) {
+  const headers = new Headers();
+  for (const name in raw) {
+    const value = raw[name];
+    if (value === undefined || name.charCodeAt(0) === 58 /* ":", HTTP/2 pseudo-headers */) continue;
+    if (typeof value === "string") headers.append(name, value);
+    else for (const v of value) headers.append(name, v);
+  }
+  return headers;
+}
+
+/** What a LeanRequest is made of: its Headers and web body are made from it on first use. */
+const STATE = Symbol("cadesk.leanRequest");
+
 /**
- * A Request whose body was read whole (readSmall): the bytes wait under REQUEST_BYTES for
- * readBounded, and the web body (for request.text(), .json(), .formData(), or a stream reader)
- * is made only if a handler asks for it, so a small POST costs no ReadableStream.
+ * The Request a route handler gets for a GET, a HEAD or a small body read whole (readSmall): an
+ * instance of the web Request class whose every property and method is its own, made from node's
+ * request only when the handler asks: the URL is serialised on first `url`, the Headers are built on first
+ * `headers` (node's parser already checked every name and value), a body's bytes wait under
+ * REQUEST_BYTES for readBounded and the web body (text(), json(), formData(), a stream reader) is
+ * made only if asked for, the AbortSignal too. Why: undici's Request constructor parses the URL,
+ * copies the Headers, makes an AbortController with a FinalizationRegistry entry, ~10% of a small
+ * OCSP answer (bench/README.md, "HTTP layer per request"). It is never passed through Request's
+ * constructor (leanRequest makes it), so undici's own code that reads a Request's internal state
+ * (`new Request(leanRequest)`, `fetch(leanRequest)`) cannot take it; `new Request(r.url, r)`, which
+ * reads it through its properties, can. Nothing in cadesk does either.
  */
 class LeanRequest extends Request {
-  #web;
-  constructor(url, init, bytes) {
-    super(url, init);
-    this[REQUEST_BYTES] = bytes;
+  get method() {
+    return this[STATE].method;
   }
-  #webBody() {
-    return (this.#web ??= new Response(this[REQUEST_BYTES], { headers: { "content-type": this.headers.get("content-type") ?? "" } }));
+  get url() {
+    const state = this[STATE];
+    return (state.href ??= new URL(state.url).href); // serialised as Request's constructor does (host case, default port)
+  }
+  get headers() {
+    const state = this[STATE];
+    return (state.headers ??= headersFrom(state.raw));
+  }
+  get signal() {
+    return (this[STATE].signal ??= new AbortController().signal);
   }
   get body() {
-    return this.#webBody().body;
+    return this[REQUEST_BYTES] ? webBody(this).body : null;
   }
   get bodyUsed() {
-    return this.#web?.bodyUsed ?? false;
+    return this[STATE].web?.bodyUsed ?? false;
+  }
+  get duplex() {
+    return "half";
+  }
+  get destination() {
+    return "";
+  }
+  get referrer() {
+    return "about:client";
+  }
+  get referrerPolicy() {
+    return "";
+  }
+  get mode() {
+    return "cors";
+  }
+  get credentials() {
+    return "same-origin";
+  }
+  get cache() {
+    return "default";
+  }
+  get redirect() {
+    return "follow";
+  }
+  get integrity() {
+    return "";
+  }
+  get keepalive() {
+    return false;
+  }
+  get isReloadNavigation() {
+    return false;
+  }
+  get isHistoryNavigation() {
+    return false;
   }
   arrayBuffer() {
-    return this.#webBody().arrayBuffer();
+    return webBody(this).arrayBuffer();
   }
   blob() {
-    return this.#webBody().blob();
+    return webBody(this).blob();
   }
   bytes() {
-    return this.#webBody().bytes();
+    return webBody(this).bytes();
   }
   formData() {
-    return this.#webBody().formData();
+    return webBody(this).formData();
   }
   json() {
-    return this.#webBody().json();
+    return webBody(this).json();
   }
   text() {
-    return this.#webBody().text();
+    return webBody(this).text();
   }
   clone() {
-    return new LeanRequest(this.url, { method: this.method, headers: this.headers }, this[REQUEST_BYTES]);
+    // The bytes are in memory: a clone has them even after this body was read.
+    const state = this[STATE];
+    const headers = state.headers && new Headers(state.headers);
+    return leanRequest({ method: state.method, url: state.url, raw: state.raw, headers, bytes: this[REQUEST_BYTES] });
   }
+}
+
+/** A LeanRequest from its state, without Request's constructor (see there why). */
+function leanRequest(state) {
+  const request = Object.create(LeanRequest.prototype);
+  request[STATE] = state;
+  if (state.bytes !== undefined) request[REQUEST_BYTES] = state.bytes;
+  return request;
+}
+
+/** The request's body as an ordinary web body (a Response's: the same readers), made once. */
+function webBody(request) {
+  const state = request[STATE];
+  return (state.web ??= new Response(request[REQUEST_BYTES] ?? null, {
+    headers: { "content-type": request.headers.get("content-type") ?? "" },
+  }));
 }
 
 /** The request body as a web stream with back-pressure, and `discard` to drop whatever the handler did not read. */

@@ -186,6 +186,65 @@ describe("request bodies", () => {
     expect(JSON.parse(res.body.toString())).toEqual({ text: "a=%C3%A9t%C3%A9&b=2", a: "été", streamed: "a=%C3%A9t%C3%A9&b=2", used: true });
   });
 
+  it("gives a handler a web Request: its URL, method, headers, signal and body as a Request has them", async () => {
+    const seen: Record<string, unknown>[] = [];
+    extra.set("/test/request", async (request) => {
+      const copy = request.clone();
+      seen.push({
+        isRequest: request instanceof Request,
+        tag: Object.prototype.toString.call(request),
+        method: request.method,
+        url: request.url,
+        query: new URL(request.url).searchParams.get("q"),
+        custom: request.headers.get("x-custom"),
+        host: request.headers.get("x-forwarded-host"),
+        proto: request.headers.get("x-forwarded-proto"),
+        forwardedFor: request.headers.get("x-forwarded-for"),
+        signal: request.signal instanceof AbortSignal && !request.signal.aborted,
+        hasBody: request.body !== null,
+        text: await request.text(),
+        used: request.bodyUsed,
+        cloneText: await copy.text(),
+        cloneMethod: copy.method,
+        cloneCustom: copy.headers.get("x-custom"),
+        // A real Request made from it, as `new Request(url, init)` callers do.
+        remade: await new Request(copy.url, {
+          method: copy.method,
+          headers: copy.headers,
+          body: request.method === "GET" ? null : "re",
+        }).text(),
+      });
+      return json({ ok: true });
+    });
+    const get = await send("GET", "/test/request?q=%C3%A9", { headers: { host: "LEAN.Example.TEST:80", "x-custom": "a b" } });
+    const post = await send("POST", "/test/request", {
+      body: Buffer.from('{"n":1}'),
+      headers: { "content-type": "application/json", "x-custom": "c" },
+    });
+    expect([get.status, post.status]).toEqual([200, 200]);
+    expect(seen[0]).toEqual({
+      isRequest: true,
+      tag: "[object Request]",
+      method: "GET",
+      url: "http://lean.example.test/test/request?q=%C3%A9", // as Request's constructor serialises it
+      query: "é",
+      custom: "a b",
+      host: "LEAN.Example.TEST:80",
+      proto: "http",
+      forwardedFor: "127.0.0.1",
+      signal: true,
+      hasBody: false,
+      text: "",
+      used: false,
+      cloneText: "",
+      cloneMethod: "GET",
+      cloneCustom: "a b",
+      remade: "",
+    });
+    expect(seen[1]).toMatchObject({ isRequest: true, method: "POST", url: `${base}/test/request`, custom: "c", hasBody: true });
+    expect(seen[1]).toMatchObject({ text: '{"n":1}', used: true, cloneText: '{"n":1}', remade: "re" });
+  });
+
   it("does not call the handler when the client goes away before its small body ends, and keeps serving", async () => {
     extra.set("/test/count", async () => {
       handlerCalls++;
