@@ -162,7 +162,53 @@ const CERTIFICATE_INDEXES = [
   "Certificate_createdAt_id_idx",
 ];
 
+/** Migration 0021's FTS5 table made again with other options (the trigram tokenizer and its insert trigger as migrated). */
+function ftsAs(options: string, content: "external" | "contentless" = "external"): string[] {
+  const table =
+    content === "external"
+      ? `"searchText", content = 'Certificate', content_rowid = 'rowid'`
+      : `"searchText", content = '', contentless_delete = 1`;
+  return [
+    `DROP TRIGGER "Certificate_search_insert"`,
+    `DROP TRIGGER "Certificate_search_update"`,
+    `DROP TRIGGER "Certificate_search_delete"`,
+    `DROP TABLE "CertificateSearch"`,
+    `CREATE VIRTUAL TABLE "CertificateSearch" USING fts5(${table}, tokenize = 'trigram case_sensitive 0'${options ? `, ${options}` : ""})`,
+    `INSERT INTO "CertificateSearch" ("rowid", "searchText") SELECT "rowid", "searchText" FROM "Certificate"`,
+    `CREATE TRIGGER "Certificate_search_insert" AFTER INSERT ON "Certificate" BEGIN
+  INSERT INTO "CertificateSearch" ("rowid", "searchText") VALUES (new."rowid", new."searchText");
+END`,
+  ];
+}
+
+/** Migrations 0021's and 0029's insert triggers as one trigger (one trigger program per row instead of two). */
+const ONE_TRIGGER = [
+  `DROP TRIGGER "Certificate_search_insert"`,
+  `DROP TRIGGER "Certificate_names_insert"`,
+  `CREATE TRIGGER "Certificate_index_insert" AFTER INSERT ON "Certificate" BEGIN
+  INSERT INTO "CertificateSearch" ("rowid", "certificateId", "searchText") VALUES (new."rowid", new."id", new."searchText");
+  INSERT INTO "CertificateName" ("name", "certificateId")
+    SELECT DISTINCT CASE WHEN json_extract(new."sans", s.fullkey || '.type') = 'dns' THEN rtrim(lower(json_extract(new."sans", s.fullkey || '.value')), '.') ELSE json_extract(new."sans", s.fullkey || '.value') END, new."id"
+    FROM json_each(CASE WHEN json_valid(new."sans") THEN new."sans" ELSE '[]' END) s
+    WHERE json_extract(new."sans", s.fullkey || '.type') IN ('dns', 'ip') AND json_extract(new."sans", s.fullkey || '.value') IS NOT NULL;
+END`,
+];
+
 const variants: [string, string[], Extra?][] = [
+  ["one insert trigger for both", ONE_TRIGGER],
+  ["multi-row INSERTs, one insert trigger for both", [MULTI, ...ONE_TRIGGER]],
+
+  ["FTS5 external content, columnsize=0", ftsAs("columnsize = 0")],
+  ["FTS5 external content, columnsize=0, detail=column", ftsAs("columnsize = 0, detail = column")],
+  ["FTS5 external content, columnsize=0, detail=none", ftsAs("columnsize = 0, detail = none")],
+  ["FTS5 contentless_delete, detail=full", ftsAs("", "contentless")],
+  ["FTS5 contentless_delete, detail=none", ftsAs("detail = none", "contentless")],
+  [
+    "FTS5 external, columnsize=0, detail=none, no names trigger",
+    [...ftsAs("columnsize = 0, detail = none"), `DROP TRIGGER "Certificate_names_insert"`],
+  ],
+  ["multi-row INSERTs, FTS5 external, columnsize=0, detail=none", [MULTI, ...ftsAs("columnsize = 0, detail = none")]],
+
   ["multi-row INSERTs, triggers as migrated", [MULTI]],
   ["multi-row INSERTs, names trigger with ->>", [MULTI, `DROP TRIGGER "Certificate_names_insert"`, NAMES_TRIGGER_ARROW]],
   [

@@ -1,10 +1,15 @@
 /**
- * The issuance commit on SQLite (lib/stores/issuance.ts): statements prepared once per connection
- * and run once per row on Prisma's own better-sqlite3 connection, inside one of its adapter's
- * transactions (sqliteWriteTransaction: the adapter's mutex, BEGIN IMMEDIATE). better-sqlite3 runs
- * a prepared single-row INSERT in ~10 us, so one statement per row costs less than building a
- * multi-row one per batch size; the FTS5 triggers of migration 0021 fire per row as before.
+ * The issuance commit on SQLite (lib/stores/issuance.ts): one multi-row INSERT per table per batch,
+ * prepared once per batch size and connection, run on Prisma's own better-sqlite3 connection
+ * inside one of its adapter's transactions (sqliteWriteTransaction: the adapter's mutex, BEGIN
+ * IMMEDIATE). The triggers of migrations 0021 (FTS5) and 0029 (CertificateName) still fire per row,
+ * inside the same statement, so no certificate is ever committed without its index rows.
  *
+ * Why one statement per batch rather than one per row: FTS5 keeps the terms a statement adds in
+ * memory and writes them out as a new index segment when the statement ends (its savepoint), so a
+ * statement per certificate made a segment per certificate, which its automerge then rewrote; one
+ * statement per batch makes one segment per batch (bench/commit-rows.ts, bench/README.md "Commit
+ * cost"). *
  * Encodings are the better-sqlite3 adapter's (its mapArg): DateTime as ISO 8601 text with
  * "+00:00" (Date.toISOString with its Z replaced), strings as text, null as NULL.
  */
@@ -18,24 +23,37 @@ type Statement = Database.Statement<unknown[], unknown>;
 
 const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
+/** `rows` rows of `values` after one VALUES. */
+const rowsOf = (values: string, rows: number) => Array.from({ length: rows }, () => values).join(", ");
+
 // status is the column's default, written so the row handed back is exactly the stored one.
-const INSERT_CERTIFICATE = `INSERT INTO "Certificate" (${quoted(CERTIFICATE_COLUMNS)}, "status", "createdAt") VALUES (${marks(CERTIFICATE_COLUMNS.length)}, 'active', ?)`;
-const INSERT_AUDIT = `INSERT INTO "AuditEvent" (${quoted(AUDIT_COLUMNS)}, "at") VALUES (${marks(AUDIT_COLUMNS.length)}, ?)`;
+const insertCertificates = (rows: number) =>
+  `INSERT INTO "Certificate" (${quoted(CERTIFICATE_COLUMNS)}, "status", "createdAt") VALUES ${rowsOf(`(${marks(CERTIFICATE_COLUMNS.length)}, 'active', ?)`, rows)}`;
+const insertAudits = (rows: number) =>
+  `INSERT INTO "AuditEvent" (${quoted(AUDIT_COLUMNS)}, "at") VALUES ${rowsOf(`(${marks(AUDIT_COLUMNS.length)}, ?)`, rows)}`;
 const versionsSql = (n: number) => `SELECT ${quoted(AUTHORITY_VERSION_COLUMNS)} FROM "Authority" WHERE "id" IN (${marks(n)})`;
 
 interface Prepared {
-  certificate: Statement;
-  audit: Statement;
+  /** By number of rows (the group commit's batches hold 1 to 200: at most 19 x 200 bound values, far under SQLite's 32,766). */
+  certificates: Map<number, Statement>;
+  audits: Map<number, Statement>;
   /** By number of CA ids (a batch names one to a few). */
   versions: Map<number, Statement>;
 }
 
 const prepared = new WeakMap<Database.Database, Prepared>();
 
+/** The statement for `key` in `cache`, prepared the first time. */
+function cached(sqlite: Database.Database, cache: Map<number, Statement>, key: number, sql: (key: number) => string): Statement {
+  let statement = cache.get(key);
+  if (!statement) cache.set(key, (statement = sqlite.prepare(sql(key))));
+  return statement;
+}
+
 function statements(sqlite: Database.Database): Prepared {
   let s = prepared.get(sqlite);
   if (!s) {
-    s = { certificate: sqlite.prepare(INSERT_CERTIFICATE), audit: sqlite.prepare(INSERT_AUDIT), versions: new Map() };
+    s = { certificates: new Map(), audits: new Map(), versions: new Map() };
     prepared.set(sqlite, s);
   }
   return s;
@@ -57,21 +75,29 @@ export function sqliteCommitIssuances<T>(batch: IssuanceBatch, decide: CommitDec
     // Taken under the write lock, so createdAt follows the order in which batches commit.
     const createdAt = new Date();
     const at = sqliteDateTime(createdAt);
-    for (const row of batch.certificates) {
-      s.certificate.run(
-        ...CERTIFICATE_COLUMNS.map((c) => {
-          const value = row[c];
-          return value instanceof Date ? sqliteDateTime(value) : value;
-        }),
-        at,
+    if (batch.certificates.length) {
+      cached(sqlite, s.certificates, batch.certificates.length, insertCertificates).run(
+        batch.certificates.flatMap((row) => [
+          ...CERTIFICATE_COLUMNS.map((c) => {
+            const value = row[c];
+            return value instanceof Date ? sqliteDateTime(value) : value;
+          }),
+          at,
+        ]),
       );
     }
-    for (const row of batch.audits) s.audit.run(...AUDIT_COLUMNS.map((c) => row[c]), at);
+    if (batch.audits.length) {
+      cached(sqlite, s.audits, batch.audits.length, insertAudits).run(
+        batch.audits.flatMap((row) => [...AUDIT_COLUMNS.map((c) => row[c]), at]),
+      );
+    }
     const n = batch.authorityIds.length;
-    let versions = s.versions.get(n);
-    if (!versions) s.versions.set(n, (versions = sqlite.prepare(versionsSql(n))));
     const authorities = n
-      ? (versions.all(...batch.authorityIds) as (Omit<AuthorityVersionRow, "notAfter"> & { notAfter: unknown })[]).map((a) => ({
+      ? (
+          cached(sqlite, s.versions, n, versionsSql).all(...batch.authorityIds) as (Omit<AuthorityVersionRow, "notAfter"> & {
+            notAfter: unknown;
+          })[]
+        ).map((a) => ({
           ...a,
           notAfter: readDateTime(a.notAfter),
         }))
