@@ -59,7 +59,7 @@ const INSERT_AUDIT = `INSERT INTO "AuditEvent" (${quoted(AUDIT_COLUMNS)}, "at") 
 
 let serial = 1;
 /** Certificate and audit values of copy number `i` of the issued row, as sqlite-issuance binds them. */
-type Row = { cert: unknown[]; audit: unknown[]; id: string; searchText: string; names: string[] };
+type Row = { cert: unknown[]; audit: unknown[]; id: string; searchText: string; names: string[]; rowid?: number | bigint };
 function rowValues(i: number): Row {
   const cn = `svc-${i}.team-${i % 97}.example.com`;
   const sans = [
@@ -131,6 +131,25 @@ const ftsMulti: Extra = (conn) => {
     st.run(...rows.map((r) => r.id));
   };
 };
+/** Marks the variant lib/stores/sqlite-issuance.ts runs since 0030: the writer row on, the rows, their index rows, the writer row off. */
+const WRITER = "PRAGMA -- the commit writes the index";
+const commitIndex: Extra = (conn) => {
+  const batchRows = `SELECT "value" FROM json_each(?)`;
+  const search = conn.prepare(
+    `INSERT INTO "CertificateSearch" ("rowid", "certificateId", "searchText") SELECT "rowid", "id", "searchText" FROM "Certificate" WHERE "rowid" IN (${batchRows})`,
+  );
+  const names = conn.prepare(`INSERT INTO "CertificateName" ("name", "certificateId")
+  SELECT DISTINCT CASE WHEN json_extract(c."sans", s.fullkey || '.type') = 'dns' THEN rtrim(lower(json_extract(c."sans", s.fullkey || '.value')), '.') ELSE json_extract(c."sans", s.fullkey || '.value') END, c."id"
+  FROM "Certificate" c, json_each(CASE WHEN json_valid(c."sans") THEN c."sans" ELSE '[]' END) s
+  WHERE c."rowid" IN (${batchRows}) AND json_extract(c."sans", s.fullkey || '.type') IN ('dns', 'ip') AND json_extract(c."sans", s.fullkey || '.value') IS NOT NULL`);
+  const off = conn.prepare(`DELETE FROM "CertificateIndexWriter"`);
+  return (rows) => {
+    const inserted = `[${rows.map((r) => r.rowid).join(",")}]`;
+    search.run(inserted);
+    names.run(inserted);
+    off.run();
+  };
+};
 const namesPerRow: Extra = (conn) => {
   const st = conn.prepare(`INSERT INTO "CertificateName" ("name", "certificateId") VALUES (?, ?)`);
   return (rows) => rows.forEach((r) => r.names.forEach((n) => st.run(n, r.id)));
@@ -150,6 +169,14 @@ const NAMES_TRIGGER_ARROW = `CREATE TRIGGER "Certificate_names_insert" AFTER INS
     ) e
     WHERE e."type" IN ('dns', 'ip') AND e."value" IS NOT NULL;
 END`;
+/** Marks a variant whose search text holds each value once (the CN is also the first DNS SAN). */
+const DEDUP = "PRAGMA -- search text without repeats";
+/** Row `r` with its search text holding each value once. */
+function deduplicated(r: Row): Row {
+  const k = CERTIFICATE_COLUMNS.indexOf("searchText");
+  const text = [...new Set(r.searchText.split(" "))].join(" ");
+  return { ...r, cert: r.cert.map((v, i) => (i === k ? text : v)), searchText: text };
+}
 /** Marks a variant whose Certificate and AuditEvent rows go in as one multi-row INSERT per batch. */
 const MULTI = "PRAGMA -- multi-row";
 /** The secondary indexes on Certificate (migrations up to 0029). */
@@ -195,7 +222,12 @@ END`,
 ];
 
 const variants: [string, string[], Extra?][] = [
+  ["the commit writes the index rows, one statement each per batch (0030)", [WRITER], commitIndex],
   ["one insert trigger for both", ONE_TRIGGER],
+  ["multi-row INSERTs, search text without repeats", [MULTI, DEDUP]],
+  ["multi-row INSERTs, without the FTS5 trigger", [MULTI, `DROP TRIGGER "Certificate_search_insert"`]],
+  ["multi-row INSERTs, without the names trigger", [MULTI, `DROP TRIGGER "Certificate_names_insert"`]],
+  ["multi-row INSERTs, without both", [MULTI, `DROP TRIGGER "Certificate_search_insert"`, `DROP TRIGGER "Certificate_names_insert"`]],
   ["multi-row INSERTs, one insert trigger for both", [MULTI, ...ONE_TRIGGER]],
 
   ["FTS5 external content, columnsize=0", ftsAs("columnsize = 0")],
@@ -268,7 +300,7 @@ const runs = variants
     db.close();
     const conn = open(file);
     conn.pragma("synchronous = FULL"); // as the store's own connection (lib/stores/sqlite.ts)
-    for (const s of sql) if (s.startsWith("PRAGMA") && s !== MULTI) conn.exec(s);
+    for (const s of sql) if (s.startsWith("PRAGMA") && s !== MULTI && s !== DEDUP && s !== WRITER) conn.exec(s);
     const multi = sql.includes(MULTI);
     const multiSql = (one: string, n: number) => {
       const [head, values] = one.split(" VALUES ");
@@ -277,6 +309,8 @@ const runs = variants
     const cm = new Map<number, Database.Statement>();
     const am = new Map<number, Database.Statement>();
     return {
+      writerOn: sql.includes(WRITER) ? conn.prepare(`INSERT INTO "CertificateIndexWriter" ("id") VALUES (1)`) : null,
+      dedup: sql.includes(DEDUP),
       multi: multi
         ? (rows: Row[], at: string) => {
             const n = rows.length;
@@ -300,14 +334,15 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const run of runs) {
     BATCHES.forEach((size, k) => {
       const batches = Math.max(1, Math.round(ROWS / ROUNDS / size));
-      const prepared = Array.from({ length: batches * size }, () => rowValues(next++));
+      const prepared = Array.from({ length: batches * size }, () => (run.dedup ? deduplicated(rowValues(next++)) : rowValues(next++)));
       const before = process.cpuUsage();
       for (let b = 0; b < batches; b++) {
         const at = sqliteDateTime(new Date());
         run.begin.run();
+        run.writerOn?.run();
         if (run.multi) run.multi(prepared.slice(b * size, (b + 1) * size), at);
         else {
-          for (let r = b * size; r < (b + 1) * size; r++) run.c.run(...prepared[r]!.cert, at);
+          for (let r = b * size; r < (b + 1) * size; r++) prepared[r]!.rowid = run.c.run(...prepared[r]!.cert, at).lastInsertRowid;
           for (let r = b * size; r < (b + 1) * size; r++) run.a.run(...prepared[r]!.audit, at);
         }
         run.write?.(prepared.slice(b * size, (b + 1) * size));

@@ -4,12 +4,19 @@
  * prepared statements, store every certificate with its audit event, and each one is found the
  * way a user looks for it right after it was returned: by a fragment of its name or serial in the
  * inventory search (the FTS5 / pg_trgm index) and by the host it covers (CertificateName).
+ * On SQLite the commit writes those index rows itself (migration 0030): its switch for the insert
+ * triggers is never left on, so a row written any other way after a commit, a rolled-back or a
+ * failed one is still indexed by the triggers; and a store migrated from 0029 keeps its index.
  * Runs on both stores.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
 import { describe, expect } from "vitest";
 import { parseCertificateQuery, searchCertificates } from "../data/certificates";
-import { getDb } from "../db";
+import { currentStore, getDb } from "../db";
 import { createAuthority } from "../services/create-authority";
 import { issueCertificate } from "../services/issue-certificate";
 import { beforeAll, it } from "../testing/system";
@@ -107,5 +114,97 @@ describe("the issuance commit, a batch at a time", () => {
     // Fewer commits than issuances: they shared transactions (and statements).
     const createdAts = new Set(issued.map((i) => i.certificate.createdAt.getTime()));
     expect(createdAts.size).toBeLessThan(names.length);
+  });
+
+  it("leaves the triggers on after a commit, a rollback and a failed batch: a row Prisma inserts next is found", async () => {
+    const committed = rows(`on-a-${tag}.batch.example`);
+    await commitIssuances({ certificates: [committed.certificate], audits: [committed.audit], authorityIds: [caId] }, () => ({
+      commit: true,
+      value: null,
+    }));
+    const rolledBack = rows(`on-b-${tag}.batch.example`);
+    await commitIssuances({ certificates: [rolledBack.certificate], audits: [rolledBack.audit], authorityIds: [caId] }, () => ({
+      commit: false,
+      value: null,
+    }));
+    const failing = [rows(`on-c-${tag}.batch.example`), rows(`on-d-${tag}.batch.example`)];
+    failing[1]!.certificate.serialHex = failing[0]!.certificate.serialHex;
+    await expect(
+      commitIssuances(
+        { certificates: failing.map((r) => r.certificate), audits: failing.map((r) => r.audit), authorityIds: [caId] },
+        () => ({ commit: true, value: null }),
+      ),
+    ).rejects.toThrow();
+    expect(await found({ q: `on-b-${tag}` })).toEqual([]);
+    expect(await found({ host: `on-c-${tag}.batch.example` })).toEqual([]);
+    // A certificate written another way (an import, a repair, migrate-store): the triggers index it.
+    const other = rows(`on-e-${tag}.batch.example`).certificate;
+    await getDb().certificate.create({ data: other });
+    expect(await found({ q: `on-e-${tag}` })).toEqual([other.id]);
+    expect(await found({ host: `ON-E-${tag}.batch.example.` })).toEqual([other.id]);
+    expect(await found({ q: `on-a-${tag}` })).toEqual([committed.certificate.id]);
+  });
+});
+
+/** The SQLite migration files, in order. */
+function sqliteMigrations(): { name: string; sql: string }[] {
+  const dir = path.resolve("prisma/migrations");
+  return readdirSync(dir)
+    .filter((m) => /^\d{4}_/.test(m))
+    .sort()
+    .map((name) => ({ name, sql: readFileSync(path.join(dir, name, "migration.sql"), "utf8") }));
+}
+
+describe.runIf(currentStore() === "sqlite")("migration 0030 on a store made by the migrations before it", () => {
+  it("keeps the stored certificates' index, and the triggers still index rows written without the commit's switch", () => {
+    const before = sqliteMigrations().filter((m) => m.name < "0030");
+    const ours = sqliteMigrations().find((m) => m.name.startsWith("0030_"));
+    expect(ours).toBeDefined();
+    const file = path.join(tmpdir(), `commit-index-${randomUUID()}.db`);
+    const db = new Database(file);
+    try {
+      for (const m of before) db.exec(m.sql);
+      db.pragma("foreign_keys = OFF");
+      const now = new Date().toISOString();
+      const insert = db.prepare(
+        `INSERT INTO "Certificate" ("id", "authorityId", "serialHex", "commonName", "sans", "searchText", "profile", "keyType", "source", "subjectDn", "notBefore", "notAfter", "expiringFrom", "status", "certificatePem", "fingerprintSha256", "createdAt")
+         VALUES (?, 'ca-1', ?, ?, ?, ?, 'server', 'ecdsa-p256', 'csr', 'CN=x', ?, ?, ?, 'active', '-', '00', ?)`,
+      );
+      const put = (id: string, host: string) =>
+        insert.run(id, randomBytes(8).toString("hex"), host, JSON.stringify([{ type: "dns", value: host }]), host, now, now, now, now);
+      put("old-1", "Old-Store.Example");
+      db.exec(ours!.sql);
+      const search = (fragment: string) =>
+        (
+          db
+            .prepare(
+              `SELECT c."id" FROM "Certificate" c WHERE c.rowid IN (SELECT rowid FROM "CertificateSearch" WHERE "CertificateSearch" MATCH ?) ORDER BY c."id"`,
+            )
+            .all(`"${fragment}"`) as { id: string }[]
+        ).map((r) => r.id);
+      const names = (name: string) =>
+        (db.prepare(`SELECT "certificateId" AS id FROM "CertificateName" WHERE "name" = ? ORDER BY 1`).all(name) as { id: string }[]).map(
+          (r) => r.id,
+        );
+      // The row stored before 0030, as 0021 and 0029 indexed it.
+      expect(search("old-store")).toEqual(["old-1"]);
+      expect(names("old-store.example")).toEqual(["old-1"]);
+      // A row written after 0030 without the switch: the triggers index it.
+      put("new-1", "New-Store.Example");
+      expect(search("new-store")).toEqual(["new-1"]);
+      expect(names("new-store.example")).toEqual(["new-1"]);
+      // With the switch on (what the commit does before writing the rows itself), they do nothing.
+      db.transaction(() => {
+        db.exec(`INSERT INTO "CertificateIndexWriter" ("id") VALUES (1)`);
+        put("switched-1", "Switched.Example");
+        expect(search("switched")).toEqual([]);
+        expect(names("switched.example")).toEqual([]);
+        db.exec(`DELETE FROM "CertificateIndexWriter"`);
+      })();
+      expect(db.prepare(`SELECT count(*) AS n FROM "CertificateIndexWriter"`).get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+      rmSync(file, { force: true });
+    }
   });
 });

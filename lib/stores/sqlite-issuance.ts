@@ -1,15 +1,18 @@
 /**
- * The issuance commit on SQLite (lib/stores/issuance.ts): one multi-row INSERT per table per batch,
- * prepared once per batch size and connection, run on Prisma's own better-sqlite3 connection
- * inside one of its adapter's transactions (sqliteWriteTransaction: the adapter's mutex, BEGIN
- * IMMEDIATE). The triggers of migrations 0021 (FTS5) and 0029 (CertificateName) still fire per row,
- * inside the same statement, so no certificate is ever committed without its index rows.
+ * The issuance commit on SQLite (lib/stores/issuance.ts): statements prepared once per connection
+ * and run once per row on Prisma's own better-sqlite3 connection, inside one of its adapter's
+ * transactions (sqliteWriteTransaction: the adapter's mutex, BEGIN IMMEDIATE). better-sqlite3 runs
+ * a prepared single-row INSERT in ~10 us, less than a multi-row one costs per row (binding and
+ * SQLite's VALUES coroutine: bench/commit-rows.ts).
  *
- * Why one statement per batch rather than one per row: FTS5 keeps the terms a statement adds in
- * memory and writes them out as a new index segment when the statement ends (its savepoint), so a
- * statement per certificate made a segment per certificate, which its automerge then rewrote; one
- * statement per batch makes one segment per batch (bench/commit-rows.ts, bench/README.md "Commit
- * cost"). *
+ * The search index rows of the batch (FTS5 "CertificateSearch", migration 0021, and
+ * "CertificateName", 0029) are written by one statement each per batch, from the rows just
+ * inserted, in the same transaction: FTS5 writes out what a statement added as a new index segment
+ * when the statement ends, so the insert trigger firing per certificate made a segment per
+ * certificate that its automerge then rewrote. Migration 0030's "CertificateIndexWriter" row,
+ * inserted first and deleted before the decision, turns those insert triggers off for this
+ * transaction only (never committed; every other writer keeps them).
+ *
  * Encodings are the better-sqlite3 adapter's (its mapArg): DateTime as ISO 8601 text with
  * "+00:00" (Date.toISOString with its Z replaced), strings as text, null as NULL.
  */
@@ -23,37 +26,48 @@ type Statement = Database.Statement<unknown[], unknown>;
 
 const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
-/** `rows` rows of `values` after one VALUES. */
-const rowsOf = (values: string, rows: number) => Array.from({ length: rows }, () => values).join(", ");
-
 // status is the column's default, written so the row handed back is exactly the stored one.
-const insertCertificates = (rows: number) =>
-  `INSERT INTO "Certificate" (${quoted(CERTIFICATE_COLUMNS)}, "status", "createdAt") VALUES ${rowsOf(`(${marks(CERTIFICATE_COLUMNS.length)}, 'active', ?)`, rows)}`;
-const insertAudits = (rows: number) =>
-  `INSERT INTO "AuditEvent" (${quoted(AUDIT_COLUMNS)}, "at") VALUES ${rowsOf(`(${marks(AUDIT_COLUMNS.length)}, ?)`, rows)}`;
+const INSERT_CERTIFICATE = `INSERT INTO "Certificate" (${quoted(CERTIFICATE_COLUMNS)}, "status", "createdAt") VALUES (${marks(CERTIFICATE_COLUMNS.length)}, 'active', ?)`;
+const INSERT_AUDIT = `INSERT INTO "AuditEvent" (${quoted(AUDIT_COLUMNS)}, "at") VALUES (${marks(AUDIT_COLUMNS.length)}, ?)`;
+/** Migration 0030: while this table has a row, the Certificate insert triggers of 0021 and 0029 do nothing. */
+const WRITER_ON = `INSERT INTO "CertificateIndexWriter" ("id") VALUES (1)`;
+const WRITER_OFF = `DELETE FROM "CertificateIndexWriter"`;
+/** The inserted rows, by rowid: a JSON array bound as one parameter, whatever the batch size. */
+const BATCH_ROWS = `SELECT "value" FROM json_each(?)`;
+/** The FTS5 rows of the batch, as the 0021 insert trigger writes them. */
+const INDEX_SEARCH = `INSERT INTO "CertificateSearch" ("rowid", "certificateId", "searchText") SELECT "rowid", "id", "searchText" FROM "Certificate" WHERE "rowid" IN (${BATCH_ROWS})`;
+/** The CertificateName rows of the batch, with the 0029 insert trigger's expressions. */
+const INDEX_NAMES = `INSERT INTO "CertificateName" ("name", "certificateId")
+  SELECT DISTINCT CASE WHEN json_extract(c."sans", s.fullkey || '.type') = 'dns' THEN rtrim(lower(json_extract(c."sans", s.fullkey || '.value')), '.') ELSE json_extract(c."sans", s.fullkey || '.value') END, c."id"
+  FROM "Certificate" c, json_each(CASE WHEN json_valid(c."sans") THEN c."sans" ELSE '[]' END) s
+  WHERE c."rowid" IN (${BATCH_ROWS}) AND json_extract(c."sans", s.fullkey || '.type') IN ('dns', 'ip') AND json_extract(c."sans", s.fullkey || '.value') IS NOT NULL`;
 const versionsSql = (n: number) => `SELECT ${quoted(AUTHORITY_VERSION_COLUMNS)} FROM "Authority" WHERE "id" IN (${marks(n)})`;
 
 interface Prepared {
-  /** By number of rows (the group commit's batches hold 1 to 200: at most 19 x 200 bound values, far under SQLite's 32,766). */
-  certificates: Map<number, Statement>;
-  audits: Map<number, Statement>;
+  certificate: Statement;
+  audit: Statement;
+  writerOn: Statement;
+  writerOff: Statement;
+  indexSearch: Statement;
+  indexNames: Statement;
   /** By number of CA ids (a batch names one to a few). */
   versions: Map<number, Statement>;
 }
 
 const prepared = new WeakMap<Database.Database, Prepared>();
 
-/** The statement for `key` in `cache`, prepared the first time. */
-function cached(sqlite: Database.Database, cache: Map<number, Statement>, key: number, sql: (key: number) => string): Statement {
-  let statement = cache.get(key);
-  if (!statement) cache.set(key, (statement = sqlite.prepare(sql(key))));
-  return statement;
-}
-
 function statements(sqlite: Database.Database): Prepared {
   let s = prepared.get(sqlite);
   if (!s) {
-    s = { certificates: new Map(), audits: new Map(), versions: new Map() };
+    s = {
+      certificate: sqlite.prepare(INSERT_CERTIFICATE),
+      audit: sqlite.prepare(INSERT_AUDIT),
+      writerOn: sqlite.prepare(WRITER_ON),
+      writerOff: sqlite.prepare(WRITER_OFF),
+      indexSearch: sqlite.prepare(INDEX_SEARCH),
+      indexNames: sqlite.prepare(INDEX_NAMES),
+      versions: new Map(),
+    };
     prepared.set(sqlite, s);
   }
   return s;
@@ -75,29 +89,30 @@ export function sqliteCommitIssuances<T>(batch: IssuanceBatch, decide: CommitDec
     // Taken under the write lock, so createdAt follows the order in which batches commit.
     const createdAt = new Date();
     const at = sqliteDateTime(createdAt);
-    if (batch.certificates.length) {
-      cached(sqlite, s.certificates, batch.certificates.length, insertCertificates).run(
-        batch.certificates.flatMap((row) => [
-          ...CERTIFICATE_COLUMNS.map((c) => {
-            const value = row[c];
-            return value instanceof Date ? sqliteDateTime(value) : value;
-          }),
-          at,
-        ]),
+    const rowids: (number | bigint)[] = [];
+    s.writerOn.run();
+    for (const row of batch.certificates) {
+      const { lastInsertRowid } = s.certificate.run(
+        ...CERTIFICATE_COLUMNS.map((c) => {
+          const value = row[c];
+          return value instanceof Date ? sqliteDateTime(value) : value;
+        }),
+        at,
       );
+      rowids.push(lastInsertRowid);
     }
-    if (batch.audits.length) {
-      cached(sqlite, s.audits, batch.audits.length, insertAudits).run(
-        batch.audits.flatMap((row) => [...AUDIT_COLUMNS.map((c) => row[c]), at]),
-      );
+    if (rowids.length) {
+      const inserted = `[${rowids.join(",")}]`;
+      s.indexSearch.run(inserted);
+      s.indexNames.run(inserted);
     }
+    s.writerOff.run();
+    for (const row of batch.audits) s.audit.run(...AUDIT_COLUMNS.map((c) => row[c]), at);
     const n = batch.authorityIds.length;
+    let versions = s.versions.get(n);
+    if (!versions) s.versions.set(n, (versions = sqlite.prepare(versionsSql(n))));
     const authorities = n
-      ? (
-          cached(sqlite, s.versions, n, versionsSql).all(...batch.authorityIds) as (Omit<AuthorityVersionRow, "notAfter"> & {
-            notAfter: unknown;
-          })[]
-        ).map((a) => ({
+      ? (versions.all(...batch.authorityIds) as (Omit<AuthorityVersionRow, "notAfter"> & { notAfter: unknown })[]).map((a) => ({
           ...a,
           notAfter: readDateTime(a.notAfter),
         }))
