@@ -53,6 +53,18 @@ const ORDER: Record<InventoryOrder, Prisma.Sql> = {
   "-expiry": Prisma.sql`ORDER BY c."notAfter" DESC, c."id" DESC`,
 };
 
+/**
+ * "expiringFrom" in a status condition. On SQLite with ANALYZE statistics (a seeded 1M store) the
+ * planner took "expiringFrom <= now" to Certificate_expiringFrom_status_idx for the expiring list
+ * and then sorted its 125,000 rows by expiry: 0.7-1 s a page (bench/search.ts). SQLite's unary +
+ * keeps a term from choosing an index (https://sqlite.org/optoverview.html#disqualifying_where_clause_terms_using_unary_),
+ * so the walk of (notAfter, status, expiringFrom, id) from notAfter > now checks it in the index
+ * instead: 1 ms. PostgreSQL has no unary + for timestamps, and plans this well already.
+ */
+function expiringFromColumn(): Prisma.Sql {
+  return currentStore() === "sqlite" ? Prisma.raw(`+c."expiringFrom"`) : Prisma.raw(`c."expiringFrom"`);
+}
+
 /** The same conditions as lib/data/status.ts statusWhere(), as SQL on the indexed columns. */
 function statusCondition(status: CertificateStatus, now: Date): Prisma.Sql {
   switch (status) {
@@ -61,9 +73,9 @@ function statusCondition(status: CertificateStatus, now: Date): Prisma.Sql {
     case "expired":
       return Prisma.sql`c."status" <> 'revoked' AND c."notAfter" <= ${now}`;
     case "expiring":
-      return Prisma.sql`c."status" <> 'revoked' AND c."notAfter" > ${now} AND c."expiringFrom" <= ${now}`;
+      return Prisma.sql`c."status" <> 'revoked' AND c."notAfter" > ${now} AND ${expiringFromColumn()} <= ${now}`;
     case "valid":
-      return Prisma.sql`c."status" <> 'revoked' AND c."notAfter" > ${now} AND c."expiringFrom" > ${now}`;
+      return Prisma.sql`c."status" <> 'revoked' AND c."notAfter" > ${now} AND ${expiringFromColumn()} > ${now}`;
   }
 }
 
