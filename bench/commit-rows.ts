@@ -6,7 +6,8 @@
  *   npx tsx bench/commit-rows.ts      (BENCH_COMMIT_ROWS rows per batch size, default 4,000)
  * The rows are copies of one certificate issued through the API (distinct ids, serials and names,
  * as bench/search.ts seeds them). Process CPU (user+system), so other sessions' load changes
- * waiting, not cost; synchronous is FULL as on the store's connection, and printed. Variants run in
+ * waiting, not cost; synchronous is FULL and printed (the store commits at NORMAL, then fsyncs the
+ * WAL on the thread pool, lib/stores/sqlite.ts: the same fsync per batch, in this process's CPU either way). Variants run in
  * rounds that take turns (BENCH_COMMIT_ROUNDS, default 4); BENCH_COMMIT_ONLY picks variants by a
  * part of their name, BENCH_COMMIT_BATCHES the batch sizes (default 1,4,8,16,32).
  */
