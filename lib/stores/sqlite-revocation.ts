@@ -108,3 +108,17 @@ export function sqliteRevokedLeavesPage(
     .raw()
     .all(authorityId, after, limit) as [string, string | number | null, string | null][];
 }
+
+/** The stored CRL's number and nextUpdate (the portable query's columns), on the prepared reader: no Prisma per CRL GET. */
+export function sqliteCrlFreshness(authorityId: string): [number: number, nextUpdate: string | number] | undefined {
+  return statement(`SELECT "number", "nextUpdate" FROM "Crl" WHERE "authorityId" = ?`).raw().get(authorityId) as
+    [number, string | number] | undefined;
+}
+
+/** The stored CRL row (the portable query's columns) on the prepared reader: its megabytes of PEM come back as one string, with no Prisma row mapping. */
+export function sqliteStoredCrl(
+  authorityId: string,
+): [number: number, pem: string, thisUpdate: string | number, nextUpdate: string | number] | undefined {
+  return statement(`SELECT "number", "pem", "thisUpdate", "nextUpdate" FROM "Crl" WHERE "authorityId" = ?`).raw().get(authorityId) as
+    [number, string, string | number, string | number] | undefined;
+}
