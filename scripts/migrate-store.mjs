@@ -61,7 +61,8 @@ async function migrateStore(sourcePath, targetUrl) {
         .all();
       const virtual = all.filter((t) => /^CREATE VIRTUAL TABLE/i.test(t.sql ?? "")).map((t) => t.name);
       // "CertificateName" (migration 0029) is derived too: the target's triggers fill it as the certificates arrive.
-      const derived = ["CertificateName"];
+      // "CertificateIndexWriter" (0030) is SQLite's own: the issuance commit's switch for those triggers, never committed with a row.
+      const derived = ["CertificateName", "CertificateIndexWriter"];
       const tables = all
         .map((t) => t.name)
         .filter((name) => !derived.includes(name) && !virtual.some((v) => name === v || name.startsWith(`${v}_`)));
