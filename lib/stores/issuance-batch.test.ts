@@ -20,7 +20,8 @@ import { currentStore, getDb } from "../db";
 import { createAuthority } from "../services/create-authority";
 import { issueCertificate } from "../services/issue-certificate";
 import { beforeAll, it } from "../testing/system";
-import { commitIssuances, type NewAuditRow, type NewCertificateRow } from "./issuance";
+import { syntheticIssuance } from "../testing/issuance-rows";
+import { commitIssuances } from "./issuance";
 
 const tag = randomBytes(4).toString("hex");
 let caId: string;
@@ -28,44 +29,14 @@ beforeAll(async () => {
   caId = (await createAuthority({ commonName: `Batch Commit Root ${tag}`, keyType: "ecdsa-p256" })).authority.id;
 });
 
-function rows(host: string): { certificate: NewCertificateRow; audit: NewAuditRow } {
-  const id = randomUUID();
-  const now = new Date();
-  const serialHex = randomBytes(16).toString("hex");
-  return {
-    certificate: {
-      id,
-      authorityId: caId,
-      serialHex,
-      commonName: host,
-      sans: JSON.stringify([{ type: "dns", value: host }]),
-      searchText: `${host} ${host} ${serialHex}`,
-      profile: "server",
-      keyType: "ecdsa-p256",
-      source: "csr",
-      subjectDn: `CN=${host}`,
-      notBefore: now,
-      notAfter: new Date(now.getTime() + 86_400_000),
-      expiringFrom: now,
-      certificatePem: "not a certificate: never read in this test",
-      encryptedKey: null,
-      renewedFromId: null,
-      fingerprintSha256: randomBytes(32).toString("hex"),
-    },
-    audit: {
-      actorType: "system",
-      actorId: null,
-      actorLabel: "test",
-      action: "certificate.issue",
-      outcome: "success",
-      objectType: "certificate",
-      objectId: id,
-      objectLabel: host,
-      ip: null,
-      requestId: null,
-      detail: null,
-    },
-  };
+/** A row named for `host` (its DNS SAN, as the pipeline's search text has it), valid for a day. */
+function rows(host: string): ReturnType<typeof syntheticIssuance> {
+  const made = syntheticIssuance(caId, host);
+  const { certificate } = made;
+  certificate.sans = JSON.stringify([{ type: "dns", value: host }]);
+  certificate.searchText = `${host} ${host} ${certificate.serialHex}`;
+  certificate.notAfter = new Date(certificate.notBefore.getTime() + 86_400_000);
+  return made;
 }
 
 const found = async (query: Record<string, string>) => (await searchCertificates(parseCertificateQuery(query))).rows.map((r) => r.id);

@@ -17,7 +17,8 @@ import { currentStore, getDb } from "../db";
 import { createAuthority } from "../services/create-authority";
 import { issueCertificate } from "../services/issue-certificate";
 import { beforeAll, it } from "../testing/system";
-import { commitIssuances, type NewAuditRow, type NewCertificateRow } from "./issuance";
+import { syntheticIssuance } from "../testing/issuance-rows";
+import { commitIssuances } from "./issuance";
 
 const tag = randomBytes(4).toString("hex");
 const DATE_COLUMNS = new Set(["notBefore", "notAfter", "expiringFrom", "createdAt", "revokedAt", "at"]);
@@ -143,44 +144,7 @@ describe("the raw issuance commit", () => {
     expect(eventDiffers(rawListedEvent!)).toEqual(eventDiffers(twinListedEvent!));
   });
 
-  function rows(label: string): { certificate: NewCertificateRow; audit: NewAuditRow } {
-    const id = randomUUID();
-    const now = new Date();
-    return {
-      certificate: {
-        id,
-        authorityId: caId,
-        serialHex: randomBytes(16).toString("hex"),
-        commonName: label,
-        sans: "[]",
-        searchText: label,
-        profile: "server",
-        keyType: "ecdsa-p256",
-        source: "csr",
-        subjectDn: `CN=${label}`,
-        notBefore: now,
-        notAfter: now,
-        expiringFrom: now,
-        certificatePem: "not a certificate: never read in this test",
-        encryptedKey: null,
-        renewedFromId: null,
-        fingerprintSha256: randomBytes(32).toString("hex"),
-      },
-      audit: {
-        actorType: "system",
-        actorId: null,
-        actorLabel: "test",
-        action: "certificate.issue",
-        outcome: "success",
-        objectType: "certificate",
-        objectId: id,
-        objectLabel: label,
-        ip: null,
-        requestId: null,
-        detail: null,
-      },
-    };
-  }
+  const rows = (label: string) => syntheticIssuance(caId, label);
 
   async function stored(ids: string[]) {
     const db = getDb();
