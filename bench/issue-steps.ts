@@ -9,6 +9,7 @@
  */
 import { makeCsr } from "./anchors";
 import { BENCH_TOKEN as TOKEN, scratchDir } from "./tools";
+import { cpuSteps } from "./cpu-steps";
 
 const dataDir = scratchDir("cadesk-steps-");
 const work = scratchDir("cadesk-steps-files-");
@@ -60,17 +61,7 @@ const csrBody = { caId: ca.id, csrPem };
 const p384Der = readPemOrDer(makeCsr(work, "p384", ["ec", "-pkeyopt", "ec_paramgen_curve:P-384"]), ["CERTIFICATE REQUEST"], "CSR");
 const genBody = { caId: ca.id, commonName: "gen.bench.example", sans: { dns: ["gen.bench.example"] }, keyType: "ecdsa-p256" };
 
-const rows: [string, number][] = [];
-/** CPU microseconds per call of `fn`, after a warm-up. */
-async function step(name: string, fn: () => unknown, n = N): Promise<number> {
-  for (let i = 0; i < Math.min(200, n); i++) await fn();
-  const before = process.cpuUsage();
-  for (let i = 0; i < n; i++) await fn();
-  const used = process.cpuUsage(before);
-  const us = (used.user + used.system) / n;
-  rows.push([name, us]);
-  return us;
-}
+const { rows, step } = cpuSteps(N, 200);
 
 await runAs(SYSTEM_ACTOR, async () => {
   const now = new Date();

@@ -11,6 +11,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { BENCH_TOKEN as TOKEN, scratchDir } from "./tools";
+import { cpuSteps } from "./cpu-steps";
 
 const dataDir = scratchDir("cadesk-ocsp-steps-");
 const work = scratchDir("cadesk-ocsp-steps-files-");
@@ -32,17 +33,7 @@ const { readOcspStatus } = await import("../lib/stores/revocation");
 const { bytesResponse } = await import("../lib/api/respond");
 const { metrics } = await import("../lib/ops/metrics");
 
-const rows: [string, number][] = [];
-/** CPU microseconds per call of `fn`, after a warm-up. */
-async function step(name: string, fn: () => unknown, n = N): Promise<number> {
-  for (let i = 0; i < Math.min(500, n); i++) await fn();
-  const before = process.cpuUsage();
-  for (let i = 0; i < n; i++) await fn();
-  const used = process.cpuUsage(before);
-  const us = (used.user + used.system) / n;
-  rows.push([name, us]);
-  return us;
-}
+const { rows, step } = cpuSteps(N, 500);
 
 await runAs(SYSTEM_ACTOR, async () => {
   const ca = await createAuthority({ commonName: "Bench OCSP CA", keyType: "ecdsa-p256" });
