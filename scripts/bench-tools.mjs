@@ -1,6 +1,9 @@
 // `npm run bench` first: the outside programs the benchmarks run side by side with cadesk, from
 // Debian's packages when missing (the anchors of issue #13 and the load generator).
 import { ensureDebianTools } from "./lib.mjs";
+import { ensureNativeModules } from "./runtime.mjs";
+
+ensureNativeModules();
 
 ensureDebianTools(
   [

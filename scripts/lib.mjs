@@ -50,12 +50,6 @@ function newestMtime(paths) {
 }
 
 /**
- * Installs dependencies when node_modules is missing or older than the lock file. `npm install`
- * rather than `npm ci`: npm 11's ci refuses a lock file that lacks other platforms' optional
- * binaries (Next's SWC, Tailwind's oxide for macOS and Windows), and a registry that does not
- * serve those can never write them into the lock. install follows the lock all the same.
- */
-/**
  * Installs the Debian packages of the tools that are missing (`tools`: { command, path?, debian, why }),
  * as root or through passwordless sudo; otherwise says which command to run, then `rerun` again.
  */
@@ -80,6 +74,12 @@ export function ensureDebianTools(tools, rerun) {
   apt(["install", "-y", "-qq", "--no-install-recommends", ...packages]);
 }
 
+/**
+ * Installs dependencies when node_modules is missing or older than the lock file. `npm install`
+ * rather than `npm ci`: npm 11's ci refuses a lock file that lacks other platforms' optional
+ * binaries (Next's SWC, Tailwind's oxide for macOS and Windows), and a registry that does not
+ * serve those can never write them into the lock. install follows the lock all the same.
+ */
 export function ensureDependencies() {
   const marker = path.join(root, "node_modules", ".package-lock.json");
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(path.join(root, "package-lock.json")).mtimeMs) return;

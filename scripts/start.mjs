@@ -3,12 +3,15 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { otherInstance, refusal } from "./instance-lock.mjs";
 import { ensureBuild, ensureDependencies, ensurePrismaClient, log, migrate, root, serverOpensslEnv } from "./lib.mjs";
+import { ensureNativeModules, runOnCadeskNode } from "./runtime.mjs";
 
 // Everything the server writes (database, keys, tokens) is for the service account only.
 process.umask(0o077);
 
 try {
   ensureDependencies();
+  await runOnCadeskNode();
+  ensureNativeModules();
   ensurePrismaClient();
   const dataDir = path.resolve(root, process.env.CADESK_DATA_DIR || "data");
   // Every core by default (scripts/cluster.mjs); CADESK_WORKERS=1 serves from one process.

@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { startPostgres } from "./postgres-server.mjs";
 import { ensureBuild, ensureDebianTools, ensureDependencies, ensurePrismaClient, log, root } from "./lib.mjs";
+import { ensureNativeModules, runOnCadeskNode } from "./runtime.mjs";
 
 const REQUIRED_TOOLS = [
   { command: "chromium", path: "/usr/bin/chromium", debian: "chromium", why: "the browser the e2e tests drive" },
@@ -91,6 +92,8 @@ function readJson(file) {
 
 try {
   ensureDependencies();
+  await runOnCadeskNode();
+  ensureNativeModules();
   ensureDebianTools(REQUIRED_TOOLS, "npm test");
   ensurePrismaClient();
 
