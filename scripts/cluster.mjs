@@ -18,6 +18,7 @@ import cluster from "node:cluster";
 import { randomBytes, randomUUID } from "node:crypto";
 import client from "prom-client";
 import { serverOpensslEnv } from "./lib.mjs";
+import { probePort } from "./port-probe.mjs";
 
 const RESTART_MS = [500, 1000, 2000, 5000, 10_000];
 /** One TLS 1.3 session ticket per handshake instead of two (scripts/openssl-workers.cnf says why). */
@@ -35,6 +36,7 @@ export function runPrimary({ count, port, host, graceSeconds, log, frontToken })
   let started = false;
   const pending = new Map(); // request id -> { expected: Set<worker id>, replies: [], done }
   const ticketSecret = randomBytes(32).toString("base64");
+  const claims = new Map(); // "host:port" -> Promise of probePort's answer, kept once it was ok
 
   function fork(slot) {
     const worker = cluster.fork(WORKER_ENV);
@@ -83,6 +85,16 @@ export function runPrimary({ count, port, host, graceSeconds, log, frontToken })
           { topic: message.topic },
         ).then(() => reply(worker, message.id, { ok: true }));
         break;
+      case "claim-port": {
+        // The workers' echo threads share their port with reusePort: checked free once, before the first joins.
+        const key = `${message.host}:${message.port}`;
+        if (!claims.has(key)) claims.set(key, probePort(message.port, message.host));
+        claims.get(key).then((claim) => {
+          if (!claim.ok) claims.delete(key);
+          reply(worker, message.id, claim);
+        });
+        break;
+      }
       case "answer": {
         const request = pending.get(message.id);
         if (!request || !request.expected.has(worker.id)) return;
@@ -222,6 +234,7 @@ export function joinCluster({ registry, onShutdown }) {
             ticketSecret: message.ticketSecret,
             metrics: () => ask({ cadesk: "metrics" }),
             syncPeers: (topic) => ask({ cadesk: "sync", topic }).then(() => undefined),
+            claimPort: (port, host) => ask({ cadesk: "claim-port", port, host }),
           };
           globalThis[Symbol.for("cadesk.cluster")] = hook;
           resolveInit(message);

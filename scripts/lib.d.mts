@@ -2,6 +2,7 @@
 export const root: string;
 export function serverOpensslEnv(env?: NodeJS.ProcessEnv): { OPENSSL_CONF?: string };
 export function log(message: string): void;
+export function ownNodeEnv(env?: NodeJS.ProcessEnv, node?: string): NodeJS.ProcessEnv;
 export function run(
   command: string,
   args: string[],

@@ -18,6 +18,15 @@ export function serverOpensslEnv(env = process.env) {
   return env.OPENSSL_CONF === undefined ? { OPENSSL_CONF: path.join(root, "scripts", "openssl-workers.cnf") } : {};
 }
 
+/**
+ * `env` with the Node running this script first on PATH: the CLIs in node_modules/.bin (prisma,
+ * next) start with `#!/usr/bin/env node`, and the native addons they load are built for this Node
+ * (scripts/runtime.mjs), which a shell's own PATH may not put first.
+ */
+export function ownNodeEnv(env = process.env, node = process.execPath) {
+  return { ...env, PATH: `${path.dirname(node)}${path.delimiter}${env.PATH ?? ""}` };
+}
+
 export function log(message) {
   console.log(`\x1b[36m[cadesk]\x1b[0m ${message}`);
 }
@@ -96,7 +105,7 @@ export function ensurePrismaClient() {
   ]) {
     if (existsSync(path.join(root, output, "client.ts")) && newestMtime([output]) >= newestMtime([schema])) continue;
     log(`Generating the Prisma client (${schema})…`);
-    run(bin("prisma"), ["generate", "--schema", schema]);
+    run(bin("prisma"), ["generate", "--schema", schema], { env: ownNodeEnv() });
   }
 }
 
@@ -110,7 +119,11 @@ export function migrate(env = process.env, { waitSeconds = 60 } = {}) {
   const deadline = Date.now() + waitSeconds * 1000;
   let told = false;
   for (;;) {
-    const result = spawnSync(bin("prisma"), ["migrate", "deploy"], { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
+    const result = spawnSync(bin("prisma"), ["migrate", "deploy"], {
+      cwd: root,
+      env: ownNodeEnv(env),
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     if (result.error) throw result.error;
     if (result.status === 0) return;
     const stderr = result.stderr.toString();
@@ -152,5 +165,5 @@ export function ensureBuild() {
   const sources = ["app", "lib", "public", "prisma", "generated", "package.json", "next.config.js", "postcss.config.mjs", "tsconfig.json"];
   if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestMtime(sources)) return;
   log("Building the dashboard (next build)…");
-  run(bin("next"), ["build"], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  run(bin("next"), ["build"], { env: ownNodeEnv({ ...process.env, NEXT_TELEMETRY_DISABLED: "1" }) });
 }

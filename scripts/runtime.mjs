@@ -13,7 +13,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
-import { log, root } from "./lib.mjs";
+import { log, ownNodeEnv, root } from "./lib.mjs";
 
 const BUNDLED = path.join(root, "node_modules", ".bin", "node");
 
@@ -43,10 +43,10 @@ export async function runOnCadeskNode() {
   log(
     `Running on Node ${spawnSync(bundled, ["--version"], { encoding: "utf8" }).stdout.trim()} (node_modules/.bin/node) instead of ${process.version}`,
   );
-  const binDir = path.join(root, "node_modules", ".bin");
+  // node_modules/.bin first on PATH, as in an npm script: its node is the bundled one.
   const child = spawn(bundled, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: "inherit",
-    env: { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ""}` },
+    env: ownNodeEnv(process.env, BUNDLED),
   });
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
   const code = await new Promise((resolve) => child.on("exit", (status, signal) => resolve(status ?? (signal ? 1 : 0))));
@@ -86,11 +86,7 @@ export function ensureNativeModules() {
   if (stale.length === 0) return;
   log(`Building ${stale.join(" and ")} for Node ${process.version} (about a minute)…`);
   const headers = nodeHeadersDir();
-  const env = {
-    ...process.env,
-    PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`,
-    ...(headers ? { npm_config_nodedir: headers } : {}),
-  };
+  const env = { ...ownNodeEnv(), ...(headers ? { npm_config_nodedir: headers } : {}) };
   const result = spawnSync("npm", ["rebuild", ...stale], { cwd: root, env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
   const still = staleNativeModules();
   if (result.status !== 0 || still.length > 0) {

@@ -15,6 +15,8 @@ interface ClusterHook {
   metrics(): Promise<{ text: string; contentType: string } | { error: string }>;
   /** Runs `topic`'s registered sync in every other worker; resolves when they have (or after 10 s). */
   syncPeers(topic: string): Promise<void>;
+  /** Whether `port` is free of other processes' listeners (checked once, then kept): see claimSharedPort. */
+  claimPort(port: number, host: string): Promise<{ ok: true } | { ok: false; code?: string; message: string }>;
   /** 32 random bytes (base64) the primary made for all its workers: TLS session tickets one worker issues, another opens. */
   ticketSecret?: string;
 }
@@ -35,6 +37,17 @@ export function clusterHook(): ClusterHook | undefined {
 export function clusterTicketSecret(): Buffer | undefined {
   const secret = clusterHook()?.ticketSecret;
   return secret ? Buffer.from(secret, "base64") : undefined;
+}
+
+/**
+ * Before this worker's listener joins the other workers' on `port` with reusePort: the primary
+ * binds it once without reusePort, so a port another program (or another cadesk) already listens
+ * on fails with that bind's error (EADDRINUSE) instead of being silently shared with it. With one
+ * process there is nothing to share and nothing to check.
+ */
+export async function claimSharedPort(port: number, host: string): Promise<void> {
+  const claim = await clusterHook()?.claimPort(port, host);
+  if (claim && !claim.ok) throw Object.assign(new Error(claim.message), { code: claim.code });
 }
 
 /** True in the one process that runs what must not run once per worker. */

@@ -3,9 +3,10 @@
  * actions and instrumentation separately, and they must all reach the same listener.
  */
 import { readConfig } from "../config";
-import { clusterHook, clusterTicketSecret } from "../ops/cluster";
+import { claimSharedPort, clusterHook, clusterTicketSecret } from "../ops/cluster";
 import { EchoServer, type EchoListener, type EchoTlsConfig } from "./echo-server";
 import { ThreadedEchoServer } from "./echo-threaded";
+import { REUSE_PORT } from "./listen";
 
 interface Runtime {
   server: EchoListener;
@@ -18,13 +19,13 @@ interface Runtime {
 }
 
 const KEY = Symbol.for("cadesk.echoRuntime");
+/** Every interface, as EchoServer's default. */
+const ECHO_HOST = "0.0.0.0";
 const store = globalThis as unknown as { [KEY]?: Runtime };
 
 export function echoRuntime(): Runtime {
   store[KEY] ??= {
-    // A process of its own serves the echo port from a thread of its own (lib/tls/echo-threaded.ts
-    // says why); a cluster's workers share the port through the primary, so theirs stays here.
-    server: clusterHook() ? new EchoServer({ ticketSecret: clusterTicketSecret() }) : new ThreadedEchoServer(),
+    server: echoListener(),
     port: readConfig().CADESK_ECHO_PORT,
     error: null,
     appliedVersion: null,
@@ -33,12 +34,26 @@ export function echoRuntime(): Runtime {
   return store[KEY];
 }
 
+/**
+ * The echo port is served from a thread of its own (lib/tls/echo-threaded.ts says why). A cluster's
+ * workers each run theirs with reusePort; on a Node without it they share the port through the
+ * primary, which a thread cannot join, so theirs stays in the worker's main thread.
+ */
+function echoListener(): EchoListener {
+  if (!clusterHook()) return new ThreadedEchoServer();
+  if (!REUSE_PORT) return new EchoServer({ ticketSecret: clusterTicketSecret() });
+  return new ThreadedEchoServer({ ticketSecret: clusterTicketSecret(), reusePort: true });
+}
+
 /** Starts the listener on first use, then swaps configurations live. */
 export async function applyEchoConfig(config: EchoTlsConfig): Promise<void> {
   const runtime = echoRuntime();
   try {
     if (runtime.server.listening) await runtime.server.update(config);
-    else await runtime.server.start(config, runtime.port);
+    else {
+      if (REUSE_PORT) await claimSharedPort(runtime.port, ECHO_HOST);
+      await runtime.server.start(config, runtime.port, ECHO_HOST);
+    }
     runtime.error = null;
   } catch (error) {
     runtime.error =

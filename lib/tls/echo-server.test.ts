@@ -8,6 +8,7 @@ import { runAsync, tempDir, writeFiles } from "../testing/openssl";
 import { diagnose } from "./connection-doctor";
 import { EchoServer, type EchoTlsConfig } from "./echo-server";
 import { ThreadedEchoServer } from "./echo-threaded";
+import { REUSE_PORT } from "./listen";
 
 const GO_DIAL = `package main
 
@@ -286,6 +287,37 @@ describe("EchoServer", () => {
     expect(JSON.parse((await request({ cert: client.full, key: client.key, port: own.port! })).body).clientCertificateAccepted).toBe(true);
     await own.stop();
   });
+
+  it.runIf(REUSE_PORT)(
+    "two threads with reusePort (a cluster's workers) share one port: both answer, a listener without it is refused, and one stops while the other goes on",
+    async () => {
+      const first = new ThreadedEchoServer({ reusePort: true });
+      const second = new ThreadedEchoServer({ reusePort: true });
+      await first.start(config(serverA, "require"), 0, "127.0.0.1");
+      const port = first.port!;
+      await second.start(config(serverB, "require"), port, "127.0.0.1");
+      try {
+        await expect(new ThreadedEchoServer().start(config(serverA, "require"), port, "127.0.0.1")).rejects.toMatchObject({
+          code: "EADDRINUSE",
+        });
+        const answeredBy = async (n: number) => {
+          const seen = new Set<string>();
+          for (let i = 0; i < n; i++) {
+            const reply = await request({ cert: client.full, key: client.key, ca: [serverA.chain, serverB.chain].join(""), port });
+            seen.add(reply.fingerprint === serverA.fingerprint ? "first" : reply.fingerprint === serverB.fingerprint ? "second" : "?");
+          }
+          return [...seen].sort();
+        };
+        // The kernel spreads connections by their address pair: 40 all on one listener is a 2^-39 chance.
+        expect(await answeredBy(40)).toEqual(["first", "second"]);
+        await first.stop();
+        expect(await answeredBy(10)).toEqual(["second"]);
+      } finally {
+        await first.stop();
+        await second.stop();
+      }
+    },
+  );
 
   it("accepts TLS 1.2 only with AEAD ciphers, and refuses TLS 1.1", async () => {
     const tls12 = await request({ cert: client.full, key: client.key, maxVersion: "TLSv1.2" });

@@ -56,7 +56,7 @@ export interface EchoListener {
 
 /** To the echo server's thread (lib/tls/echo-thread.ts); each is answered by an EchoEvent with its id. */
 export type EchoCommand =
-  | { type: "start"; id: number; config: EchoTlsConfig; port: number; host: string; ticketSecret: Uint8Array }
+  | { type: "start"; id: number; config: EchoTlsConfig; port: number; host: string; ticketSecret: Uint8Array; reusePort: boolean }
   | { type: "update"; id: number; config: EchoTlsConfig }
   | { type: "stop"; id: number };
 
@@ -184,14 +184,17 @@ export class EchoServer implements EchoListener {
   private config: EchoTlsConfig | null = null;
   private readonly sockets = new Set<tls.TLSSocket>();
   private readonly ticketSecret: Buffer;
+  private readonly reusePort: boolean;
 
   /**
+   * `reusePort`: listen beside other listeners on the same port (lib/tls/listen.ts REUSE_PORT).
    * `ticketSecret`: what session tickets are encrypted under (with the settings' fingerprint);
    * servers given the same one resume each other's sessions (a cluster's workers). Default: a
    * random one for this server.
    */
-  constructor(options: { ticketSecret?: Buffer } = {}) {
+  constructor(options: { ticketSecret?: Buffer; reusePort?: boolean } = {}) {
     this.ticketSecret = options.ticketSecret ?? randomBytes(32);
+    this.reusePort = options.reusePort ?? false;
   }
 
   get listening(): boolean {
@@ -213,7 +216,7 @@ export class EchoServer implements EchoListener {
     // A client that fails the handshake (no or untrusted certificate) is logged by the client,
     // not by us: do not let it surface as an unhandled error.
     server.on("tlsClientError", () => undefined);
-    await listen(server, port, host);
+    await listen(server, port, host, { reusePort: this.reusePort });
   }
 
   /**

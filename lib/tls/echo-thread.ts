@@ -15,7 +15,7 @@ const send = (event: EchoEvent) => port.postMessage(event);
 async function run(command: EchoCommand): Promise<EchoEvent> {
   switch (command.type) {
     case "start":
-      server = new EchoServer({ ticketSecret: Buffer.from(command.ticketSecret) });
+      server = new EchoServer({ ticketSecret: Buffer.from(command.ticketSecret), reusePort: command.reusePort });
       await server.start(command.config, command.port, command.host);
       return { type: "done", id: command.id, port: server.port };
     case "update":

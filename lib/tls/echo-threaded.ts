@@ -4,8 +4,9 @@
  * isolate, outside the dashboard's (issue #13: in the same cadesk process, `openssl s_time -new`
  * cost ~15% less CPU per mTLS handshake there than on the main thread, whose every socket, timer
  * and write also runs Next's AsyncLocalStorage hooks; bench/README.md "Echo handshakes (late)").
- * Only for a process that owns the echo port alone: a cluster's workers share it through the
- * primary (node:cluster), which a worker_thread cannot join, and Node 20 has no SO_REUSEPORT.
+ * A cluster's workers share a port through the primary (node:cluster), which a worker_thread
+ * cannot join: there each worker's thread listens with `reusePort` (Node 22.12+), the kernel
+ * spreading the connections.
  */
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
@@ -34,10 +35,12 @@ export class ThreadedEchoServer implements EchoListener {
   private nextId = 1;
   private listeningPort: number | null = null;
   private readonly ticketSecret: Buffer;
+  private readonly reusePort: boolean;
 
-  /** `ticketSecret`: as EchoServer's (servers given the same one resume each other's sessions). */
-  constructor(options: { ticketSecret?: Buffer } = {}) {
+  /** As EchoServer's: `ticketSecret` (servers given the same one resume each other's sessions), `reusePort`. */
+  constructor(options: { ticketSecret?: Buffer; reusePort?: boolean } = {}) {
     this.ticketSecret = options.ticketSecret ?? randomBytes(32);
+    this.reusePort = options.reusePort ?? false;
   }
 
   get listening(): boolean {
@@ -64,7 +67,7 @@ export class ThreadedEchoServer implements EchoListener {
       this.failAll(new Error(`the echo server's thread exited (code ${code})`));
     });
     try {
-      const done = await this.send({ type: "start", config, port, host, ticketSecret: this.ticketSecret });
+      const done = await this.send({ type: "start", config, port, host, ticketSecret: this.ticketSecret, reusePort: this.reusePort });
       this.listeningPort = done.port;
     } catch (error) {
       this.worker = null;
