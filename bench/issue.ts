@@ -195,6 +195,11 @@ async function ocspLoads(caId: string, caPem: string, good: Json, revoked: Json,
       if (!out.includes(`: ${expected}`)) throw new Error(`${url} did not answer "${expected}" for the ${label} serial: ${out}`);
     }
     const asOcsp = { contentType: "application/ocsp-request", bodyFile: request, keepAlive: false };
+    // One second of the same load first, for both: cadesk's first second after the CSR loads pays
+    // their garbage and its cold code (the good serial came out 0.12-0.13 CPU ms per answer first,
+    // 0.10 when measured again right after: bench/README.md "Node 24").
+    await hey(cadeskUrl, { ...asOcsp, seconds: 1 });
+    if (!PROFILE) await hey(opensslUrl, { ...asOcsp, seconds: 1 });
     const cadesk = await hey(cadeskUrl, { ...asOcsp, pid: server.pid });
     if (PROFILE) {
       report(`OCSP POST, ${label} serial, new connection per request, under --cpu-prof`, cadesk);

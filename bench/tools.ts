@@ -180,7 +180,7 @@ const perRequest = (before: number | undefined, after: number | undefined, reque
   before !== undefined && after !== undefined && requests > 0 ? (after - before) / requests : undefined;
 
 /**
- * One `hey` run of LOAD_SECONDS: requests/s and the p50/p99 latency. Responses other than
+ * One `hey` run (LOAD_SECONDS unless `seconds`): requests/s and the p50/p99 latency. Responses other than
  * `okStatus` are counted in the note, so a figure made of errors cannot pass for a real one.
  */
 export async function hey(
@@ -194,11 +194,13 @@ export async function hey(
     okStatus?: number;
     /** The server's process, for its CPU time per request. */
     pid?: number;
+    /** Length of the load (default LOAD_SECONDS). */
+    seconds?: number;
   },
 ): Promise<Load> {
   const args = [
     "-z",
-    `${LOAD_SECONDS}s`,
+    `${options.seconds ?? LOAD_SECONDS}s`,
     "-c",
     String(options.connections ?? 16),
     "-m",
