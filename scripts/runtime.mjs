@@ -17,18 +17,19 @@ import { log, ownNodeEnv, root } from "./lib.mjs";
 
 const BUNDLED = path.join(root, "node_modules", ".bin", "node");
 
-/** The native addons cadesk loads (V8's ABI, not Node-API: built per Node major). */
-const NATIVE_MODULES = [
-  { name: "better-sqlite3", file: "build/Release/better_sqlite3.node" },
-  { name: "pkcs11js", file: "build/Release/pkcs11.node" },
-];
+/**
+ * The native addons built against V8's ABI, so per Node major (pkcs11js, the other addon cadesk
+ * loads, is Node-API and loads on any Node).
+ */
+const NATIVE_MODULES = [{ name: "better-sqlite3", file: "build/Release/better_sqlite3.node" }];
 
-/** node_modules/.bin/node when it is installed, runs here and is not this process's own Node. */
+/** node_modules/.bin/node and its version, when it is installed, runs here and is not this process's own Node. */
 function otherBundledNode() {
   if (!existsSync(BUNDLED)) return null;
-  const bundled = realpathSync(BUNDLED);
-  if (bundled === realpathSync(process.execPath)) return null;
-  return spawnSync(bundled, ["--version"], { stdio: "ignore" }).status === 0 ? bundled : null;
+  const file = realpathSync(BUNDLED);
+  if (file === realpathSync(process.execPath)) return null;
+  const run = spawnSync(file, ["--version"], { encoding: "utf8" });
+  return run.status === 0 ? { file, version: run.stdout.trim() } : null;
 }
 
 /**
@@ -40,11 +41,9 @@ function otherBundledNode() {
 export async function runOnCadeskNode() {
   const bundled = otherBundledNode();
   if (!bundled) return;
-  log(
-    `Running on Node ${spawnSync(bundled, ["--version"], { encoding: "utf8" }).stdout.trim()} (node_modules/.bin/node) instead of ${process.version}`,
-  );
+  log(`Running on Node ${bundled.version} (node_modules/.bin/node) instead of ${process.version}`);
   // node_modules/.bin first on PATH, as in an npm script: its node is the bundled one.
-  const child = spawn(bundled, [...process.execArgv, ...process.argv.slice(1)], {
+  const child = spawn(bundled.file, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: "inherit",
     env: ownNodeEnv(process.env, BUNDLED),
   });

@@ -17,7 +17,7 @@ export const REUSE_PORT = (() => {
 export function listen(server: Server, port: number, host: string, options: { reusePort?: boolean } = {}): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen({ port, host, ...(options.reusePort ? { reusePort: true } : {}) }, () => {
+    server.listen({ port, host, reusePort: options.reusePort }, () => {
       server.off("error", reject);
       resolve();
     });
