@@ -43,8 +43,19 @@ export function startOwnServer(dataDir: string, port: number, env: Record<string
     stdio: ["ignore", "pipe", "pipe"],
   });
   const out: string[] = [];
-  child.stdout!.on("data", (d) => out.push(...String(d).split("\n").filter(Boolean)));
-  child.stderr!.on("data", (d) => out.push(...String(d).split("\n").filter(Boolean)));
+  // Whole lines only: a pipe read can end inside a line, whose rest comes with the next read.
+  const collect = (stream: NodeJS.ReadableStream) => {
+    let partial = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (d: string) => {
+      const lines = (partial + d).split("\n");
+      partial = lines.pop()!;
+      out.push(...lines.filter(Boolean));
+    });
+    stream.on("end", () => partial && out.push(partial));
+  };
+  collect(child.stdout!);
+  collect(child.stderr!);
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { port, child, out, exited };
 }

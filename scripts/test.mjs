@@ -82,6 +82,41 @@ const POSTGRES_SUITES = [
   "lib/api",
 ];
 
+/** Each failed test as "suite › file › name: first line of the message", so the run's last lines say what broke. */
+function failures(label, vitest, playwright) {
+  const lines = [];
+  for (const file of vitest?.testResults ?? []) {
+    const where = path.relative(root, file.name);
+    const failed = (file.assertionResults ?? []).filter((t) => t.status === "failed");
+    if (failed.length === 0 && file.status === "failed") lines.push(`${label} › ${where}: ${firstLine(file.message)}`);
+    for (const t of failed) lines.push(`${label} › ${where} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+  }
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.status === "expected" || test.status === "skipped") continue;
+        const result = test.results?.find((r) => r.status !== "passed") ?? test.results?.[0];
+        lines.push(`${label} › ${spec.file}:${spec.line} › ${spec.title} (${test.status}): ${firstLine(result?.error?.message)}`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of playwright?.suites ?? []) walk(suite);
+  return lines;
+}
+
+function firstLine(message) {
+  // Vitest and Playwright colour their messages; a log tail reads better without the escapes.
+  const plain = String(message ?? "no message").replace(/\u001b\[[0-9;]*m/g, "");
+  return (
+    plain
+      .split("\n")
+      .find((line) => line.trim())
+      ?.trim()
+      .slice(0, 300) ?? "no message"
+  );
+}
+
 function readJson(file) {
   try {
     return JSON.parse(readFileSync(file, "utf8"));
@@ -167,6 +202,8 @@ try {
   log(
     `unit: ${u ? `${u.numPassedTests} passed, ${u.numFailedTests} failed` : "no report"}; on PostgreSQL: ${g ? `${g.numPassedTests} passed, ${g.numFailedTests} failed` : "no report"}; instances: ${m ? `${m.numPassedTests} passed, ${m.numFailedTests} failed` : "no report"}; e2e: ${p ? `${p.stats.expected} passed, ${p.stats.unexpected} failed` : "no report"}`,
   );
+  const failedTests = [...failures("unit", u), ...failures("PostgreSQL", g), ...failures("instances", m), ...failures("e2e", null, p)];
+  for (const line of failedTests) log(`failed: ${line}`);
   if (broken) log("Screenshots and traces of failures: e2e/.artifacts/results");
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
   process.exit(broken || failed > 0 ? 1 : 0);

@@ -31,8 +31,11 @@ function child(body: string) {
   proc.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
   proc.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
   const exited = once(proc, "exit").then(([code, signal]) => ({ code: code as number | null, signal: signal as string | null }));
+  // Only the lines whose newline has arrived: a pipe read can end inside a line (reads are not
+  // aligned with the child's writes), and that half line is not JSON yet.
   const lines = () =>
     out
+      .slice(0, out.lastIndexOf("\n") + 1)
       .split("\n")
       .filter(Boolean)
       .map((l) => JSON.parse(l) as { msg: string; n?: number });
