@@ -31,6 +31,7 @@ const { answerOcsp } = await import("../lib/services/ocsp");
 const { parseOcspRequest } = await import("../lib/pki/ocsp");
 const { readOcspStatus } = await import("../lib/stores/revocation");
 const { bytesResponse } = await import("../lib/api/respond");
+const pkiRoute = await import("../lib/api/pki-route");
 const { metrics } = await import("../lib/ops/metrics");
 
 const { rows, step } = cpuSteps(N, 500);
@@ -85,6 +86,19 @@ await runAs(SYSTEM_ACTOR, async () => {
   await step("route POST revoked (new Request + handler)", () => post(revoked.der));
   await step("route GET good (new Request + handler)", () => get(good.der));
   await step("route GET revoked (new Request + handler)", () => get(revoked.der));
+  // What the lean dispatch calls (scripts/lean-routes.mjs answerLean): no Request, Headers or Response.
+  const lean = (der: Uint8Array) =>
+    route.POST[pkiRoute.LEAN_ANSWER](
+      {
+        method: "POST",
+        url,
+        header: (name) => (name === "content-length" ? String(der.length) : null),
+        body: async () => der,
+      },
+      { caId },
+    );
+  await step("route POST good, lean form (what the dispatch calls)", () => lean(good.der));
+  await step("route POST revoked, lean form", () => lean(revoked.der));
 });
 
 const width = Math.max(...rows.map(([n]) => n.length));

@@ -7,7 +7,9 @@
 // the headers of next.config.js (routes-manifest.json), the x-forwarded-* request headers, params
 // decoded per segment, HEAD answered by GET without a body, a thrown exception as an empty 500.
 // Authorization, request ids, error mapping and body limits live in the handlers (apiRoute,
-// pkiRoute, readJson...), so they hold on both paths. bench/README.md has the measurements.
+// pkiRoute, readJson...), so they hold on both paths. A bytes route (pkiBytesRoute: OCSP) carries a
+// lean form too, which this file calls with node's headers and body and whose bytes it writes
+// itself: no web Request or Response for the endpoint fleets call most. bench/README.md has the measurements.
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -16,6 +18,8 @@ const PREFIXES = ["/api/", "/ocsp/", "/crl/", "/ca/", "/acme/"];
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
 /** A response's whole body in memory (lib/api/respond.ts BytesResponse): sent with one res.end(). */
 const RESPONSE_BYTES = Symbol.for("cadesk.responseBytes");
+/** A bytes route's lean form (lib/api/pki-route.ts pkiBytesRoute): node's request in, a PkiAnswer out. */
+const LEAN_ANSWER = Symbol.for("cadesk.leanAnswer");
 /** A request body read whole before the handler runs (LeanRequest); lib/api/handler.ts readBounded takes it as is. */
 const REQUEST_BYTES = Symbol.for("cadesk.requestBytes");
 /**
@@ -177,10 +181,13 @@ export async function answer(req, res, handler, params, configHeaders, port) {
   req.headers["x-forwarded-for"] ??= req.socket?.remoteAddress;
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   const url = `${proto === "https" ? "https" : "http"}://${req.headers.host ?? "localhost"}${req.url}`;
-  let request;
   const declared = req.headers["content-length"];
+  const small = declared !== undefined && req.headers["transfer-encoding"] === undefined && Number(declared) <= SMALL_BODY;
+  const lean = handler[LEAN_ANSWER];
+  if (lean && (!hasBody || small)) return answerLean(req, res, lean, params, configHeaders, url, hasBody);
+  let request;
   if (!hasBody) request = leanRequest({ method: req.method, url, raw: req.headers, headers: undefined, bytes: undefined });
-  else if (declared !== undefined && req.headers["transfer-encoding"] === undefined && Number(declared) <= SMALL_BODY) {
+  else if (small) {
     let bytes;
     try {
       bytes = await readSmall(req);
@@ -238,6 +245,48 @@ export async function answer(req, res, handler, params, configHeaders, port) {
     console.error(`[cadesk] ${req.method} ${req.url?.split("?")[0]}: response stream failed: ${error?.message ?? error}`);
     res.destroy(error);
   }
+}
+
+/**
+ * A bytes route (OCSP) without web objects: its lean form reads node's headers and the body read
+ * whole, and its PkiAnswer goes out with one res.end(). Its failures are answered by the route
+ * (pkiBytesRoute's onError), so only a bug reaches the catch: as answer() does, an empty 500.
+ */
+async function answerLean(req, res, lean, params, configHeaders, url, hasBody) {
+  let bytes;
+  if (hasBody) {
+    try {
+      bytes = await readSmall(req);
+    } catch {
+      return void res.destroy(); // the client went away mid-body: nobody to answer
+    }
+  }
+  const raw = req.headers;
+  const request = {
+    method: req.method,
+    url,
+    // As web Headers.get reads node's parsed headers: repeated ones joined with ", ".
+    header: (name) => {
+      const value = raw[name];
+      return value === undefined ? null : typeof value === "string" ? value : value.join(", ");
+    },
+    body: async () => (bytes === undefined ? new Uint8Array() : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
+  };
+  let result;
+  try {
+    result = await lean(request, params);
+  } catch (error) {
+    console.error(`[cadesk] ${req.method} ${req.url?.split("?")[0]} failed: ${error?.stack ?? error}`);
+    if (!res.headersSent) {
+      res.statusCode = 500;
+      res.end();
+    }
+    return;
+  }
+  for (const h of configHeaders) res.setHeader(h.key, h.value);
+  res.statusCode = result.status;
+  for (const name in result.headers) res.setHeader(name, result.headers[name]);
+  res.end(req.method === "HEAD" ? undefined : result.body);
 }
 
 /** A body of a known small length, whole, as one Buffer (rejects when the client goes away before its end). */

@@ -49,14 +49,24 @@ function configuredDigest(token: string): Buffer {
 
 /** The client's address as the server saw it (or as the reverse proxy in front reported it). */
 export function clientIp(headers: Headers): string | null {
-  return headers.get("x-forwarded-for")?.split(",")[0]?.trim().slice(0, 100) || headers.get("x-real-ip")?.slice(0, 100) || null;
+  return clientIpOf((name) => headers.get(name));
+}
+
+/** clientIp from a header reader (the lean dispatch has node's parsed headers, not web Headers). */
+export function clientIpOf(header: (name: string) => string | null): string | null {
+  return header("x-forwarded-for")?.split(",")[0]?.trim().slice(0, 100) || header("x-real-ip")?.slice(0, 100) || null;
 }
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** The request's id, as scripts/serve.mjs set it (and the response's X-Request-Id repeats it). */
 export function requestId(headers: Headers): string | null {
-  const id = headers.get("x-request-id");
+  return requestIdOf((name) => headers.get(name));
+}
+
+/** requestId from a header reader. */
+export function requestIdOf(header: (name: string) => string | null): string | null {
+  const id = header("x-request-id");
   return id && SANE_REQUEST_ID.test(id) ? id : null;
 }
 

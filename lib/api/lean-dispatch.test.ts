@@ -13,13 +13,14 @@ import { connect } from "node:net";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answer } from "../../scripts/lean-routes.mjs";
-import { runAs, SYSTEM_ACTOR } from "../auth/actor";
+import { currentActor, runAs, SYSTEM_ACTOR } from "../auth/actor";
 import { createAuthority } from "../services/create-authority";
 import { issueCertificate } from "../services/issue-certificate";
 import { currentCrlFile } from "../services/crl";
 import { opensslOk, tempDir, writeFiles } from "../testing/openssl";
 import { routeFiles } from "../testing/route-server";
 import { loadApiToken } from "./auth";
+import { LEAN_ANSWER, pkiBytesRoute, plainTextAnswer } from "./pki-route";
 import { BytesResponse, bytesResponse, json, RESPONSE_BYTES } from "./respond";
 
 type Handler = Parameters<typeof answer>[2];
@@ -275,6 +276,79 @@ describe("responses", () => {
     const dir = tempDir("cadesk-lean-ocsp-");
     const f = writeFiles(dir, { "resp.der": res.body });
     expect(opensslOk(["ocsp", "-respin", f["resp.der"]!, "-resp_text", "-noverify"])).toMatch(/Cert Status: good/);
+  });
+
+  it("OCSP's lean form answers what its web Response says, byte for byte: good, GET, HEAD, garbage, unknown CA, too large", async () => {
+    const web = modules.get(routes.find((r) => r.file.includes("/ocsp/"))!.file)!;
+    const viaWeb = async (method: string, path: string, body?: Buffer, headers: Record<string, string> = {}) => {
+      const parts = path.split("/").slice(3); // /ocsp/{caId}/...
+      const request = new Request(`${base}${path}`, { method, headers, body: body as Uint8Array<ArrayBuffer> | undefined });
+      const handler = web[method === "HEAD" ? "GET" : method]!;
+      const response = await handler(request, {
+        params: Promise.resolve({ caId: path.split("/")[2], ...(parts.length ? { request: parts } : {}) }),
+      });
+      const header = (name: string) => response.headers.get(name);
+      return {
+        status: response.status,
+        type: header("content-type"),
+        cache: header("cache-control"),
+        body: Buffer.from(await response.arrayBuffer()),
+      };
+    };
+    const encoded = encodeURIComponent(ocspRequest.toString("base64"));
+    const ocsp = { "content-type": "application/ocsp-request" };
+    const cases: [string, string, Buffer | undefined][] = [
+      ["POST", `/ocsp/${caId}`, ocspRequest],
+      ["GET", `/ocsp/${caId}/${encoded}`, undefined],
+      ["POST", `/ocsp/${caId}`, Buffer.from("not DER at all")],
+      ["POST", `/ocsp/no-such-ca`, ocspRequest],
+      ["GET", `/ocsp/${caId}/%E0%A4%A`, undefined],
+    ];
+    for (const [method, path, body] of cases) {
+      const lean = await send(method, path, { body, headers: body ? ocsp : {} });
+      const expected = await viaWeb(method, path, body, body ? { ...ocsp, "content-length": String(body.length) } : {});
+      const answered = { status: lean.status, type: lean.headers["content-type"], cache: lean.headers["cache-control"], body: lean.body };
+      expect(answered, `${method} ${path}`).toEqual(expected);
+      expect(lean.headers["x-config-header"]).toBe("from-next-config");
+      expect(lean.headers["content-length"]).toBe(String(lean.body.length));
+    }
+    const head = await send("HEAD", `/ocsp/${caId}/${encoded}`);
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+    // Over 1 MiB, declared: the route's own 413 text, before any of it is read.
+    const big = await send("POST", `/ocsp/${caId}`, { body: Buffer.alloc(1024 * 1024 + 1), headers: ocsp });
+    expect(big.status).toBe(413);
+    expect(big.body.toString()).toMatch(/larger than 1 MiB/);
+  });
+
+  it("takes a bytes route's lean form for a GET and a small body, its web form for a chunked body, and gives both the client's address and request id", async () => {
+    let webCalls = 0;
+    const seen: unknown[] = [];
+    const route = pkiBytesRoute<Record<string, never>>(plainTextAnswer, async (request) => {
+      const actor = currentActor();
+      seen.push({ ip: actor.ip, requestId: actor.requestId, body: Buffer.from(await request.body()).toString() });
+      return { status: 200, headers: { "Content-Type": "text/plain" }, body: Buffer.from("ok") };
+    });
+    const counted = Object.assign(
+      (request: Request, context: { params: Promise<Record<string, never>> }) => {
+        webCalls++;
+        return route(request, context);
+      },
+      { [LEAN_ANSWER]: route[LEAN_ANSWER] },
+    );
+    extra.set("/test/bytes-route", counted as unknown as Handler);
+    const headers = { "x-forwarded-for": "203.0.113.7, 10.0.0.1", "x-request-id": "req-lane-1" };
+    expect((await send("GET", "/test/bytes-route", { headers })).body.toString()).toBe("ok");
+    expect((await send("POST", "/test/bytes-route", { headers, body: Buffer.from("small") })).body.toString()).toBe("ok");
+    expect(webCalls).toBe(0);
+    expect((await send("POST", "/test/bytes-route", { headers, body: Buffer.from("chunked"), chunked: true })).body.toString()).toBe("ok");
+    expect(webCalls).toBe(1);
+    const sameActor = { ip: "203.0.113.7", requestId: "req-lane-1" };
+    expect(seen).toEqual([
+      { ...sameActor, body: "" },
+      { ...sameActor, body: "small" },
+      { ...sameActor, body: "chunked" },
+    ]);
   });
 
   it("CRL: the cached DER and PEM whole, HEAD with the same headers and no body, 304 for its ETag", async () => {

@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const HTTP_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 /** Route wrappers that run the handler as someone: a token, the anonymous public, the signed-in user. */
-const ROUTE_WRAPPERS = new Set(["apiRoute", "publicRoute", "pkiRoute", "browserDownload", "sessionRoute"]);
+const ROUTE_WRAPPERS = new Set(["apiRoute", "publicRoute", "pkiRoute", "pkiBytesRoute", "browserDownload", "sessionRoute"]);
 /** Handlers exported as they are because they set the actor themselves, each with where. */
 const SELF_WRAPPED_HANDLERS: Record<string, string> = {
   handleAcmeRequest: "lib/acme/wfe.ts runs every request as the endpoint's or the account's ACME actor",
