@@ -208,13 +208,7 @@ export async function answer(req, res, handler, params, configHeaders, port) {
     response = await handler(request, { params: Promise.resolve(params) });
     if (!(response instanceof Response)) throw new Error("route handler did not return a Response");
   } catch (error) {
-    // As Next does for an exception that escapes a route handler: logged, an empty 500.
-    console.error(`[cadesk] ${req.method} ${req.url?.split("?")[0]} failed: ${error?.stack ?? error}`);
-    if (!res.headersSent) {
-      res.statusCode = 500;
-      res.end();
-    }
-    return;
+    return escaped(req, res, error);
   }
   for (const h of configHeaders) res.setHeader(h.key, h.value);
   res.statusCode = response.status;
@@ -276,17 +270,21 @@ async function answerLean(req, res, lean, params, configHeaders, url, hasBody) {
   try {
     result = await lean(request, params);
   } catch (error) {
-    console.error(`[cadesk] ${req.method} ${req.url?.split("?")[0]} failed: ${error?.stack ?? error}`);
-    if (!res.headersSent) {
-      res.statusCode = 500;
-      res.end();
-    }
-    return;
+    return escaped(req, res, error);
   }
   for (const h of configHeaders) res.setHeader(h.key, h.value);
   res.statusCode = result.status;
   for (const name in result.headers) res.setHeader(name, result.headers[name]);
   res.end(req.method === "HEAD" ? undefined : result.body);
+}
+
+/** As Next does for an exception that escapes a route handler: logged, an empty 500. */
+function escaped(req, res, error) {
+  console.error(`[cadesk] ${req.method} ${req.url?.split("?")[0]} failed: ${error?.stack ?? error}`);
+  if (!res.headersSent) {
+    res.statusCode = 500;
+    res.end();
+  }
 }
 
 /** A body of a known small length, whole, as one Buffer (rejects when the client goes away before its end). */
