@@ -82,27 +82,27 @@ const POSTGRES_SUITES = [
   "lib/api",
 ];
 
-/** Each failed test as "suite › file › name: first line of the message", so the run's last lines say what broke. */
-function failures(label, vitest, playwright) {
-  const lines = [];
-  for (const file of vitest?.testResults ?? []) {
+/** Each failed Vitest test as "suite › file › name: first line of the message", so the run's last lines say what broke. */
+function vitestFailures(label, report) {
+  return (report?.testResults ?? []).flatMap((file) => {
     const where = path.relative(root, file.name);
     const failed = (file.assertionResults ?? []).filter((t) => t.status === "failed");
-    if (failed.length === 0 && file.status === "failed") lines.push(`${label} › ${where}: ${firstLine(file.message)}`);
-    for (const t of failed) lines.push(`${label} › ${where} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
-  }
-  const walk = (suite) => {
-    for (const spec of suite.specs ?? []) {
-      for (const test of spec.tests ?? []) {
-        if (test.status === "expected" || test.status === "skipped") continue;
+    if (failed.length === 0) return file.status === "failed" ? [`${label} › ${where}: ${firstLine(file.message)}`] : [];
+    return failed.map((t) => `${label} › ${where} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+  });
+}
+
+/** The same for Playwright's report (suites nest; a flaky test counts as failed, as the total does). */
+function playwrightFailures(suite) {
+  const own = (suite.specs ?? []).flatMap((spec) =>
+    (spec.tests ?? [])
+      .filter((test) => test.status !== "expected" && test.status !== "skipped")
+      .map((test) => {
         const result = test.results?.find((r) => r.status !== "passed") ?? test.results?.[0];
-        lines.push(`${label} › ${spec.file}:${spec.line} › ${spec.title} (${test.status}): ${firstLine(result?.error?.message)}`);
-      }
-    }
-    for (const child of suite.suites ?? []) walk(child);
-  };
-  for (const suite of playwright?.suites ?? []) walk(suite);
-  return lines;
+        return `e2e › ${spec.file}:${spec.line} › ${spec.title} (${test.status}): ${firstLine(result?.error?.message)}`;
+      }),
+  );
+  return [...own, ...(suite.suites ?? []).flatMap(playwrightFailures)];
 }
 
 function firstLine(message) {
@@ -202,7 +202,12 @@ try {
   log(
     `unit: ${u ? `${u.numPassedTests} passed, ${u.numFailedTests} failed` : "no report"}; on PostgreSQL: ${g ? `${g.numPassedTests} passed, ${g.numFailedTests} failed` : "no report"}; instances: ${m ? `${m.numPassedTests} passed, ${m.numFailedTests} failed` : "no report"}; e2e: ${p ? `${p.stats.expected} passed, ${p.stats.unexpected} failed` : "no report"}`,
   );
-  const failedTests = [...failures("unit", u), ...failures("PostgreSQL", g), ...failures("instances", m), ...failures("e2e", null, p)];
+  const failedTests = [
+    ...vitestFailures("unit", u),
+    ...vitestFailures("PostgreSQL", g),
+    ...vitestFailures("instances", m),
+    ...(p?.suites ?? []).flatMap(playwrightFailures),
+  ];
   for (const line of failedTests) log(`failed: ${line}`);
   if (broken) log("Screenshots and traces of failures: e2e/.artifacts/results");
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);

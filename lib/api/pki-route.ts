@@ -71,7 +71,8 @@ type BytesRoute<P> = ((request: Request, context: Context<P>) => Promise<Respons
  * pkiRoute for an endpoint whose every answer is a few bytes in memory (OCSP, issue #13): one
  * handler, reached two ways. Next (and anything holding a web Request) gets a Response as
  * pkiRoute gives one; the lean dispatch takes `[LEAN_ANSWER]` and skips the web objects, which
- * cost an OCSP answer on a new connection about a tenth of its CPU (bench/README.md).
+ * cost a good OCSP answer on a new connection about a sixth of its CPU (bench/README.md, "OCSP
+ * without web objects").
  */
 export function pkiBytesRoute<P>(
   onError: (error: AppError) => PkiAnswer,
