@@ -13,7 +13,7 @@ import { currentStore, getDb } from "../db";
 import { createAuthority } from "../services/create-authority";
 import { issueCertificate } from "../services/issue-certificate";
 import { beforeAll, it } from "../testing/system";
-import { forgetSearchTextSample, postgresIndexFragment } from "./postgres-search";
+import { useSearchTextSample, likeHasTrigram, POSTGRES_SEARCH_INDEX, postgresLookup } from "./postgres-search";
 import { forgetSqliteSample, sqliteIndexFragment } from "./sqlite-search";
 import { COUNT_LIMIT, TEXT_COUNT_LIMIT, inventoryIds, inventoryStatements, type InventoryFilter } from "./search";
 
@@ -200,15 +200,27 @@ describe(`the inventory list: pages, totals and search (${currentStore()})`, () 
   it.runIf(currentStore() === "postgresql")(
     "PostgreSQL: the trigram index looks up the fragment's rarest word, LIKE checks the whole, same answers",
     async () => {
-      forgetSearchTextSample();
+      useSearchTextSample();
       const options = { postgresNarrowMinRows: 0 };
       // "bulk" and "cap" are in most rows, "1234" in a few.
-      expect(await postgresIndexFragment(getDb(), searchText("bulk-1234.cap"), 0)).toBe("1234");
-      expect(await postgresIndexFragment(getDb(), searchText("cap.list"), 0)).toBe("cap.list"); // only common words
-      forgetSearchTextSample();
-      expect(await postgresIndexFragment(getDb(), searchText("bulk-1234.cap"), 10_000_000)).toBe("bulk-1234.cap"); // a small table: as it is
-      forgetSearchTextSample();
-      for (const fragment of ["bulk-1234.cap", "k-1234.c", "bulk-12", "1234.cap.list"]) {
+      expect((await postgresLookup(getDb(), searchText("bulk-1234.cap"), 0)).index).toBe("1234");
+      expect((await postgresLookup(getDb(), searchText("cap.list"), 0)).index).toBe("cap.list"); // only common words, "." gives no trigram
+      // Every word common: what is left between them, when it is rare and gives a trigram.
+      expect((await postgresLookup(getDb(), searchText("bulk-12.cap"), 0)).index).toBe("-12.");
+      expect((await postgresLookup(getDb(), searchText("bulk-1.cap"), 0)).index).toBe("-1.");
+      useSearchTextSample();
+      expect((await postgresLookup(getDb(), searchText("bulk-1234.cap"), 10_000_000)).index).toBe("bulk-1234.cap"); // a small table: as it is
+      useSearchTextSample();
+      for (const fragment of [
+        "bulk-1234.cap",
+        "k-1234.c",
+        "bulk-12",
+        "1234.cap.list",
+        "bulk-12.cap",
+        "bulk-1.cap",
+        "list.test bulk-77",
+        "t bulk-9.",
+      ]) {
         const filter: InventoryFilter = { text: searchText(fragment), authorityId: bulkCa };
         const expected = scan(fragment);
         expect(await inventoryIds(filter, "newest", 0, 26, now, options)).toEqual({
@@ -224,9 +236,64 @@ describe(`the inventory list: pages, totals and search (${currentStore()})`, () 
       });
       const text = plan.map((p) => p["QUERY PLAN"]).join("\n");
       expect(text).toContain(`Index Cond: ("searchText" ~~ '%1234%'::text)`);
-      forgetSearchTextSample();
+      useSearchTextSample();
     },
   );
+
+  it.runIf(currentStore() === "postgresql")(
+    "PostgreSQL: a common fragment's page walks the newest-first index with the whole fragment, its count stays narrowed, same answers",
+    async () => {
+      // A sample that is the bulk itself: "bulk-10" is narrowed to "-10" (161 of 10,050 rows), whose
+      // page of 1 is found sooner by walking the order (161 x 161 > 1 x 10,050) than by sorting 161.
+      useSearchTextSample(bulk.map((r) => r.searchText));
+      const options = { postgresNarrowMinRows: 0 };
+      const filter: InventoryFilter = { text: searchText("bulk-10"), authorityId: bulkCa };
+      const expected = scan("bulk-10");
+      expect(expected).toHaveLength(161);
+      const looksUp = (sql: { values: unknown[] }) => sql.values.includes("%-10%");
+      const walk = await inventoryStatements(filter, "newest", 0, 1, now, options);
+      expect(walk.plan).toMatchObject({ index: "bulk-10", matches: 161 });
+      expect([looksUp(walk.page), looksUp(walk.count as { values: unknown[] })]).toEqual([false, true]);
+      const sorted = await inventoryStatements(filter, "newest", 0, 26, now, options);
+      expect(sorted.plan).toMatchObject({ index: "-10" });
+      expect(looksUp(sorted.page)).toBe(true);
+      for (const [offset, limit] of [
+        [0, 1],
+        [0, 26],
+        [5, 1],
+        [150, 26],
+      ] as const) {
+        expect(await inventoryIds(filter, "newest", offset, limit, now, options)).toMatchObject({
+          ids: expected.slice(offset, offset + limit).map((r) => r.id),
+        });
+      }
+      useSearchTextSample();
+    },
+  );
+
+  it.runIf(currentStore() === "postgresql")("PostgreSQL: a piece narrows the look-up only if pg_trgm makes a trigram of it", async () => {
+    const [{ n } = { n: 0 }] = await getDb().$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "Certificate"`);
+    const indexRows = (piece: string) =>
+      getDb().$transaction(async (tx) => {
+        for (const off of ["enable_seqscan", "enable_indexscan", "enable_indexonlyscan"])
+          await tx.$executeRawUnsafe(`SET LOCAL ${off} = off`);
+        const [row] = await tx.$queryRawUnsafe<{ "QUERY PLAN": unknown }[]>(
+          `EXPLAIN (ANALYZE, FORMAT JSON) SELECT id FROM "Certificate" WHERE "searchText" LIKE $1`,
+          `%${piece}%`,
+        );
+        const plan = typeof row!["QUERY PLAN"] === "string" ? JSON.parse(row!["QUERY PLAN"]) : row!["QUERY PLAN"];
+        type Node = { "Node Type": string; "Index Name"?: string; "Actual Rows": number; Plans?: Node[] };
+        const find = (node: Node): Node | undefined =>
+          node["Node Type"] === "Bitmap Index Scan" ? node : node.Plans?.map(find).find(Boolean);
+        const scan = find(plan[0].Plan);
+        expect(scan?.["Index Name"]).toBe(POSTGRES_SEARCH_INDEX);
+        return scan!["Actual Rows"];
+      });
+    // With no trigram GIN returns every row of the table for LIKE to check.
+    for (const piece of ["-12.", "34.", "-1", ".a.", "12", "1.", "-", "2-", " "]) {
+      expect({ piece, narrows: (await indexRows(piece)) < n }).toEqual({ piece, narrows: likeHasTrigram(piece) });
+    }
+  });
 
   it.runIf(currentStore() === "sqlite")(
     "SQLite: FTS5 looks up the fragment's rare trigrams, LIKE checks the whole, same answers",
@@ -241,7 +308,16 @@ describe(`the inventory list: pages, totals and search (${currentStore()})`, () 
       // A rare part that some sampled rows hold ("-12": 111 of 10,050 rows) is still looked up alone:
       // the whole phrase would step through the doclists of "bul", "ulk" and "lk-", which every row holds.
       expect(await sqliteIndexFragment(getDb(), searchText("bulk-12"), 0)).toBe("-12");
-      for (const fragment of ["bulk-1234.cap", "k-1234.c", "bulk-12", "1234.cap.list"]) {
+      for (const fragment of [
+        "bulk-1234.cap",
+        "k-1234.c",
+        "bulk-12",
+        "1234.cap.list",
+        "bulk-12.cap",
+        "bulk-1.cap",
+        "list.test bulk-77",
+        "t bulk-9.",
+      ]) {
         for (const filter of [{ text: searchText(fragment), authorityId: bulkCa }, { text: searchText(fragment) }]) {
           const expected = scan(fragment);
           expect(await inventoryIds(filter, "newest", 0, 26, now, options)).toEqual({
