@@ -85,6 +85,24 @@ test("health, readiness, metrics, request ids, one instance per store, and a gra
     expect(probe.headers.get("x-request-id")).toBe("probe-123");
     await expect.poll(() => server.out.some((l) => l.includes('"requestId":"probe-123"') && l.includes('"route":"/healthz"'))).toBe(true);
 
+    // A connection's only OCSP request (the second: the first loads the route) goes through the
+    // one-shot lane (scripts/one-shot-lane.mjs) with the same request id, log line and metrics.
+    for (const id of ["ocsp-one-shot-0", "ocsp-one-shot-1"]) {
+      const ocsp = await oneConnection(PORT, "POST", `/ocsp/${caId}`, {
+        body: Buffer.from("not DER"),
+        contentType: "application/ocsp-request",
+        headers: { "X-Request-Id": id },
+      });
+      expect(ocsp.status).toBe(200);
+      expect(ocsp.headers["x-request-id"]).toBe(id);
+      expect(ocsp.headers["content-type"]).toBe("application/ocsp-response");
+      expect(ocsp.headers["x-content-type-options"]).toBe("nosniff"); // next.config.js's headers
+      expect(ocsp.body.toString("hex")).toBe("30030a0101"); // OCSPResponse, malformedRequest (RFC 6960 4.2.1)
+      await expect.poll(() => server.out.some((l) => l.includes(`"requestId":"${id}"`) && l.includes('"route":"/ocsp/:id"'))).toBe(true);
+    }
+    const afterOcsp = await (await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    expect(afterOcsp).toMatch(/cadesk_http_request_duration_seconds_count\{route="\/ocsp\/:id",method="POST",status="200"\} 2/);
+
     // Graceful shutdown: slow requests (RSA-4096 key generation) are accepted, then SIGTERM: each
     // finishes with its certificate, the listener is closed to new connections, the process exits 0.
     const slow = Array.from({ length: 4 }, (_, i) =>

@@ -120,10 +120,11 @@ export function leanRoutes({ dir, port }) {
 
   const routeFor = new Map();
 
-  return function dispatch(req, res, pathname, fallback) {
-    if (!PREFIXES.some((p) => pathname.startsWith(p)) || !METHODS.has(req.method)) return fallback();
+  /** The route and params this table answers `pathname` with, or null when it leaves the request to Next. */
+  function routeOf(method, pathname) {
+    if (!PREFIXES.some((p) => pathname.startsWith(p)) || !METHODS.has(method)) return null;
     // Trailing slashes, empty or dot segments: Next normalises or redirects them; leave those to it.
-    if (pathname.endsWith("/") || pathname.includes("//") || /\/\.\.?(\/|$)/.test(pathname)) return fallback();
+    if (pathname.endsWith("/") || pathname.includes("//") || /\/\.\.?(\/|$)/.test(pathname)) return null;
     const parts = pathname.slice(1).split("/");
     // The route a path matched before (most requests repeat one: the same OCSP or CRL URL, an API
     // collection); its params are still taken from this request's path.
@@ -143,7 +144,13 @@ export function leanRoutes({ dir, port }) {
         routeFor.set(pathname, route);
       }
     }
-    if (!route) return fallback();
+    return route ? { route, params } : null;
+  }
+
+  function dispatch(req, res, pathname, fallback) {
+    const found = routeOf(req.method, pathname);
+    if (!found) return fallback();
+    const { route, params } = found;
     // Loaded once: from then on no promise hop before the handler.
     if (route.loaded) return void serveWith(route.loaded, req, res, params, pathname, fallback);
     handlersOf(route).then(
@@ -157,10 +164,23 @@ export function leanRoutes({ dir, port }) {
         fallback();
       },
     );
+  }
+
+  /**
+   * For scripts/one-shot-lane.mjs: the answer of a bytes route (OCSP) whose compiled module is
+   * already loaded, as `(request, socket) => Promise<{status, fields, body}>` with `fields` the
+   * headers in the order answerLean sets them; null for any other request.
+   */
+  dispatch.bytesRoute = (method, pathname) => {
+    const found = routeOf(method, pathname);
+    if (!found?.route.loaded) return null;
+    const lean = handlerOf(found.route.loaded, method)?.[LEAN_ANSWER];
+    return lean ? bytesAnswer(lean, found.params, headersOf(pathname), port) : null;
   };
+  return dispatch;
 
   function serveWith(handlers, req, res, params, pathname, fallback) {
-    const handler = handlers[req.method] ?? (req.method === "HEAD" ? handlers.GET : undefined);
+    const handler = handlerOf(handlers, req.method);
     // A method the route does not export: Next's 405 with its Allow header.
     if (typeof handler !== "function") return fallback();
     return answer(req, res, handler, params, headersOf(pathname), port);
@@ -168,19 +188,49 @@ export function leanRoutes({ dir, port }) {
 }
 
 /**
+ * A bytes route's lean form as the one-shot lane calls it: `(request, socket)` with the request
+ * readOneShot made, to {status, fields, body}, `fields` being the headers in the order answerLean
+ * sets them (next.config.js's, then the answer's); a bug is an empty 500, as answerLean's.
+ * Exported for lib/api/one-shot-lane.test.ts, which drives it with the real OCSP route.
+ */
+export function bytesAnswer(lean, params, configHeaders, port) {
+  return async ({ method, target, headers, body }, socket) => {
+    const url = nextRequestUrl(headers, socket, port, target);
+    let result;
+    try {
+      result = await callLean(lean, params, method, url, headers, method === "POST" ? body : undefined);
+    } catch (error) {
+      logEscaped(method, target, error);
+      return { status: 500, fields: [], body: new Uint8Array() };
+    }
+    const fields = configHeaders.map((h) => [h.key, h.value]);
+    for (const name in result.headers) fields.push([name, result.headers[name]]);
+    return { status: result.status, fields, body: method === "HEAD" ? new Uint8Array() : result.body };
+  };
+}
+
+function handlerOf(handlers, method) {
+  return handlers[method] ?? (method === "HEAD" ? handlers.GET : undefined);
+}
+
+/** What Next's base server adds to the headers before any route sees the request (base-server.js), and the URL it gives the route. */
+function nextRequestUrl(headers, socket, port, target) {
+  const encrypted = !!socket?.encrypted;
+  const proto = headers["x-forwarded-proto"] ?? (encrypted ? "https" : "http");
+  headers["x-forwarded-host"] ??= headers.host ?? "localhost";
+  headers["x-forwarded-port"] ??= String(port);
+  headers["x-forwarded-proto"] ??= proto;
+  headers["x-forwarded-for"] ??= socket?.remoteAddress;
+  return `${proto === "https" ? "https" : "http"}://${headers.host ?? "localhost"}${target}`;
+}
+
+/**
  * Calls `handler` with a web Request made from `req`, and writes its Response to `res`. Exported
  * for lib/api/lean-dispatch.test.ts, which drives it with the real route handlers.
  */
 export async function answer(req, res, handler, params, configHeaders, port) {
-  // What Next's base server adds before any route sees the request (base-server.js).
-  const encrypted = !!req.socket?.encrypted;
-  const proto = req.headers["x-forwarded-proto"] ?? (encrypted ? "https" : "http");
-  req.headers["x-forwarded-host"] ??= req.headers.host ?? "localhost";
-  req.headers["x-forwarded-port"] ??= String(port);
-  req.headers["x-forwarded-proto"] ??= proto;
-  req.headers["x-forwarded-for"] ??= req.socket?.remoteAddress;
+  const url = nextRequestUrl(req.headers, req.socket, port, req.url);
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  const url = `${proto === "https" ? "https" : "http"}://${req.headers.host ?? "localhost"}${req.url}`;
   const declared = req.headers["content-length"];
   const small = declared !== undefined && req.headers["transfer-encoding"] === undefined && Number(declared) <= SMALL_BODY;
   const lean = handler[LEAN_ANSWER];
@@ -255,20 +305,9 @@ async function answerLean(req, res, lean, params, configHeaders, url, hasBody) {
       return void res.destroy(); // the client went away mid-body: nobody to answer
     }
   }
-  const raw = req.headers;
-  const request = {
-    method: req.method,
-    url,
-    // As web Headers.get reads node's parsed headers: repeated ones joined with ", ".
-    header: (name) => {
-      const value = raw[name];
-      return value === undefined ? null : typeof value === "string" ? value : value.join(", ");
-    },
-    body: async () => (bytes === undefined ? new Uint8Array() : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
-  };
   let result;
   try {
-    result = await lean(request, params);
+    result = await callLean(lean, params, req.method, url, req.headers, bytes);
   } catch (error) {
     return escaped(req, res, error);
   }
@@ -278,9 +317,28 @@ async function answerLean(req, res, lean, params, configHeaders, url, hasBody) {
   res.end(req.method === "HEAD" ? undefined : result.body);
 }
 
+/** A bytes route's lean form called with node's parsed headers (or the lane's) and the body read whole. */
+function callLean(lean, params, method, url, raw, bytes) {
+  const request = {
+    method,
+    url,
+    // As web Headers.get reads node's parsed headers: repeated ones joined with ", ".
+    header: (name) => {
+      const value = raw[name];
+      return value === undefined ? null : typeof value === "string" ? value : value.join(", ");
+    },
+    body: async () => (bytes === undefined ? new Uint8Array() : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
+  };
+  return lean(request, params);
+}
+
+function logEscaped(method, target, error) {
+  console.error(`[cadesk] ${method} ${target?.split("?")[0]} failed: ${error?.stack ?? error}`);
+}
+
 /** As Next does for an exception that escapes a route handler: logged, an empty 500. */
 function escaped(req, res, error) {
-  console.error(`[cadesk] ${req.method} ${req.url?.split("?")[0]} failed: ${error?.stack ?? error}`);
+  logEscaped(req.method, req.url, error);
   if (!res.headersSent) {
     res.statusCode = 500;
     res.end();

@@ -22,6 +22,7 @@ import { root } from "./lib.mjs";
 import { malformedPath } from "./malformed-path.mjs";
 import { routeLabel } from "./route-label.mjs";
 import { leanRoutes } from "./lean-routes.mjs";
+import { oneShotLane, oneShotResponse } from "./one-shot-lane.mjs";
 import { frontToken, parseTrustedProxies, settleForwarded } from "./forwarded.mjs";
 import { joinCluster, runPrimary } from "./cluster.mjs";
 import { batchedLines } from "./log-sink.mjs";
@@ -135,32 +136,36 @@ async function serve() {
     fail(`CADESK_NEXT_ONLY=${process.env.CADESK_NEXT_ONLY}: expected 1 or 0.`);
   const dispatch = nextOnly ? null : leanRoutes({ dir: root, port });
 
-  server = http.createServer((req, res) => {
-    const started = process.hrtime.bigint();
+  /** What every request gets first, on either way in: forwarding headers settled, its request id. */
+  function admit(req, method, pathname) {
     settleForwarded(req, trustedProxies);
     const given = req.headers["x-request-id"];
     const requestId = typeof given === "string" && SANE_ID.test(given) ? given : randomUUID();
     req.headers["x-request-id"] = requestId;
+    log.debug({ requestId, method, path: pathname.slice(0, 200) }, "request received");
+    return requestId;
+  }
+
+  /** What every request leaves when its connection is done with it: its duration and its log line. */
+  function record(requestId, method, pathname, status, started, aborted) {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const route = routeLabel(pathname);
+    httpDuration.observe({ route, method, status: String(status) }, seconds);
+    const line = { requestId, method, route, path: pathname.slice(0, 200), status, ms: Math.round(seconds * 1e4) / 10 };
+    if (aborted) line.aborted = true;
+    if (route === "/_next/*") log.debug(line, "request");
+    else log.info(line, "request");
+  }
+
+  server = http.createServer((req, res) => {
+    const started = process.hrtime.bigint();
+    const pathname = (req.url ?? "/").split("?")[0];
+    const requestId = admit(req, req.method, pathname);
     res.setHeader("X-Request-Id", requestId);
     if (slot !== null) res.setHeader("X-Cadesk-Worker", String(slot));
     if (stopping) res.setHeader("Connection", "close");
-    const pathname = (req.url ?? "/").split("?")[0];
-    log.debug({ requestId, method: req.method, path: pathname.slice(0, 200) }, "request received");
     res.on("close", () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = routeLabel(pathname);
-      httpDuration.observe({ route, method: req.method, status: String(res.statusCode) }, seconds);
-      const line = {
-        requestId,
-        method: req.method,
-        route,
-        path: pathname.slice(0, 200),
-        status: res.statusCode,
-        ms: Math.round(seconds * 1e4) / 10,
-      };
-      if (!res.writableFinished) line.aborted = true;
-      if (route === "/_next/*") log.debug(line, "request");
-      else log.info(line, "request");
+      record(requestId, req.method, pathname, res.statusCode, started, !res.writableFinished);
       if (stopping) server.closeIdleConnections();
     });
     if (malformedPath(pathname)) {
@@ -172,6 +177,35 @@ async function serve() {
     else handle(req, res);
   });
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeouts (60 s)
+
+  // A connection's only request, when a bytes route (OCSP) answers it, skips node:http
+  // (scripts/one-shot-lane.mjs); it is admitted and recorded as above, with the same headers.
+  const lane = dispatch
+    ? oneShotLane(server, (request, socket) => {
+        if (stopping) return false;
+        const pathname = request.target.split("?")[0];
+        if (malformedPath(pathname)) return false;
+        const answer = dispatch.bytesRoute(request.method, pathname);
+        if (!answer) return false;
+        const started = process.hrtime.bigint();
+        const requestId = admit({ headers: request.headers, socket }, request.method, pathname);
+        void answer(request, socket).then(({ status, fields, body }) => {
+          const aborted = socket.destroyed;
+          if (!aborted) {
+            const own =
+              slot === null
+                ? [["X-Request-Id", requestId]]
+                : [
+                    ["X-Request-Id", requestId],
+                    ["X-Cadesk-Worker", String(slot)],
+                  ];
+            socket.end(oneShotResponse(request, status, [...own, ...fields], body));
+          }
+          record(requestId, request.method, pathname, status, started, aborted);
+        });
+        return true;
+      })
+    : null;
   server.listen(port, host, () => {
     log.info({ port, host: host ?? "all interfaces" }, "listening");
     if (cluster.isWorker) void appStarted.then(() => process.connected && process.send({ cadesk: "ready" }));
@@ -195,6 +229,7 @@ async function serve() {
       process.exit(1);
     }, graceSeconds * 1000).unref();
     await lifecycle().stopAccepting?.();
+    lane?.handOverAll(); // node:http closes what it holds: connections waiting for a first request too
     const closed = server?.listening
       ? new Promise((resolve) => {
           server.close(resolve);
