@@ -9,7 +9,9 @@
 // Authorization, request ids, error mapping and body limits live in the handlers (apiRoute,
 // pkiRoute, readJson...), so they hold on both paths. A bytes route (pkiBytesRoute: OCSP) carries a
 // lean form too, which this file calls with node's headers and body and whose bytes it writes
-// itself: no web Request or Response for the endpoint fleets call most. bench/README.md has the measurements.
+// itself: no web Request or Response for the endpoint fleets call most; a connection's only request
+// to one reaches it without node:http at all (dispatch.bytesRoute, scripts/one-shot-lane.mjs).
+// bench/README.md has the measurements.
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import path from "node:path";
