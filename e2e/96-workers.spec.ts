@@ -262,6 +262,28 @@ test("what a worker caches stays true when the other one changes the store: OCSP
   expect(revoked.status).toBe(200);
   expect(await ocspStatus(other(revoked.worker), "ocsp", certificatePem)).toBe("revoked");
   expect(await ocspStatus(revoked.worker, "ocsp", certificatePem)).toBe("revoked");
+  // openssl ocsp itself: HTTP/1.0, a connection per request, which the one-shot lane of whichever
+  // worker accepts it answers (scripts/one-shot-lane.mjs); revoked every time, verified.
+  for (let i = 0; i < 6; i++) {
+    const ca = path.join(dataDir, "ca.pem");
+    const said = execFileSync(
+      "openssl",
+      [
+        "ocsp",
+        "-issuer",
+        ca,
+        "-cert",
+        path.join(dataDir, "ocsp.pem"),
+        "-url",
+        `http://127.0.0.1:${PORT}/ocsp/${caId}`,
+        "-CAfile",
+        ca,
+        "-no_nonce",
+      ],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+    );
+    expect(said).toMatch(/: revoked\n/);
+  }
 
   // CRL numbers rise strictly whichever worker signs, and the other worker serves the new CRL (its
   // in-memory copy is keyed by CRL number, read from the store per request).
