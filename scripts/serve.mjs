@@ -180,6 +180,8 @@ async function serve() {
 
   // A connection's only request, when a bytes route (OCSP) answers it, skips node:http
   // (scripts/one-shot-lane.mjs); it is admitted and recorded as above, with the same headers.
+  // node:http does not know these connections, so shutdown waits for their answers itself.
+  const laneAnswering = new Set();
   const lane = dispatch
     ? oneShotLane(server, (request, socket) => {
         if (stopping) return false;
@@ -189,7 +191,7 @@ async function serve() {
         if (!answer) return false;
         const started = process.hrtime.bigint();
         const requestId = admit({ headers: request.headers, socket }, request.method, pathname);
-        void answer(request, socket).then(({ status, fields, body }) => {
+        const answered = answer(request, socket).then(({ status, fields, body }) => {
           const aborted = socket.destroyed;
           if (!aborted) {
             const own =
@@ -202,7 +204,9 @@ async function serve() {
             socket.end(oneShotResponse(request, status, [...own, ...fields], body));
           }
           record(requestId, request.method, pathname, status, started, aborted);
+          laneAnswering.delete(answered);
         });
+        laneAnswering.add(answered);
         return true;
       })
     : null;
@@ -238,6 +242,7 @@ async function serve() {
       : Promise.resolve();
     if (cluster.isWorker && process.connected) process.send({ cadesk: "closed" });
     await closed;
+    await Promise.allSettled(laneAnswering);
     await lifecycle().drain?.();
     await app?.close?.();
     log.info("stopped");
