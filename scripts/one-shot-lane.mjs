@@ -46,8 +46,9 @@ export function readOneShot(bytes) {
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     const colon = line.indexOf(":");
-    if (colon <= 0 || !FIELD_NAME.test(line.slice(0, colon)) || !FIELD_VALUE.test(line)) return OTHER;
-    const name = line.slice(0, colon).toLowerCase();
+    const given = line.slice(0, colon);
+    if (colon <= 0 || !FIELD_NAME.test(given) || !FIELD_VALUE.test(line)) return OTHER;
+    const name = given.toLowerCase();
     // node joins or drops repeated fields by rules of its own: leave those requests to it.
     if (REFUSED_FIELDS.has(name) || headers[name] !== undefined) return OTHER;
     headers[name] = line.slice(colon + 1).trim();

@@ -194,13 +194,8 @@ async function serve() {
         const answered = answer(request, socket).then(({ status, fields, body }) => {
           const aborted = socket.destroyed;
           if (!aborted) {
-            const own =
-              slot === null
-                ? [["X-Request-Id", requestId]]
-                : [
-                    ["X-Request-Id", requestId],
-                    ["X-Cadesk-Worker", String(slot)],
-                  ];
+            const own = [["X-Request-Id", requestId]];
+            if (slot !== null) own.push(["X-Cadesk-Worker", String(slot)]);
             socket.end(oneShotResponse(request, status, [...own, ...fields], body));
           }
           record(requestId, request.method, pathname, status, started, aborted);

@@ -10,14 +10,12 @@
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answer } from "../../scripts/lean-routes.mjs";
 import { currentActor, runAs, SYSTEM_ACTOR } from "../auth/actor";
-import { createAuthority } from "../services/create-authority";
-import { issueCertificate } from "../services/issue-certificate";
 import { currentCrlFile } from "../services/crl";
 import { opensslOk, tempDir, writeFiles } from "../testing/openssl";
+import { ocspFixture } from "../testing/ocsp-fixture";
 import { routeFiles } from "../testing/route-server";
 import { loadApiToken } from "./auth";
 import { LEAN_ANSWER, pkiBytesRoute, plainTextAnswer } from "./pki-route";
@@ -65,13 +63,7 @@ beforeAll(async () => {
   port = (server.address() as AddressInfo).port;
   base = `http://127.0.0.1:${port}`;
   token = loadApiToken();
-  const ca = await runAs(SYSTEM_ACTOR, () => createAuthority({ commonName: "Lean Dispatch Root" }));
-  caId = ca.authority.id;
-  const { certificate } = await runAs(SYSTEM_ACTOR, () => issueCertificate({ caId, commonName: "lean-dispatch.example.test" }));
-  const dir = tempDir("cadesk-lean-");
-  const f = writeFiles(dir, { "ca.pem": ca.authority.certificatePem, "leaf.pem": certificate.certificatePem });
-  opensslOk(["ocsp", "-issuer", f["ca.pem"]!, "-cert", f["leaf.pem"]!, "-no_nonce", "-reqout", `${dir}/req.der`]);
-  ocspRequest = readFileSync(`${dir}/req.der`);
+  ({ caId, request: ocspRequest } = await ocspFixture("Lean Dispatch"));
 });
 
 afterAll(

@@ -8,14 +8,11 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { connect, type AddressInfo, type Socket } from "node:net";
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answer, bytesAnswer } from "../../scripts/lean-routes.mjs";
 import { MORE, OTHER, oneShotLane, oneShotResponse, readOneShot, type OneShotRequest } from "../../scripts/one-shot-lane.mjs";
-import { runAs, SYSTEM_ACTOR } from "../auth/actor";
-import { createAuthority } from "../services/create-authority";
-import { issueCertificate } from "../services/issue-certificate";
 import { opensslOk, tempDir, writeFiles } from "../testing/openssl";
+import { ocspFixture } from "../testing/ocsp-fixture";
 import { routeFiles } from "../testing/route-server";
 import { LEAN_ANSWER } from "./pki-route";
 
@@ -81,13 +78,7 @@ beforeAll(async () => {
   lane = oneShotLane(laned, take);
   plainPort = await listen(plain);
   lanedPort = await listen(laned);
-  const ca = await runAs(SYSTEM_ACTOR, () => createAuthority({ commonName: "One-Shot Lane Root" }));
-  caId = ca.authority.id;
-  const { certificate } = await runAs(SYSTEM_ACTOR, () => issueCertificate({ caId, commonName: "one-shot.example.test" }));
-  const dir = tempDir("cadesk-one-shot-");
-  const f = writeFiles(dir, { "ca.pem": ca.authority.certificatePem, "leaf.pem": certificate.certificatePem });
-  opensslOk(["ocsp", "-issuer", f["ca.pem"]!, "-cert", f["leaf.pem"]!, "-no_nonce", "-reqout", `${dir}/req.der`]);
-  ocspRequest = readFileSync(`${dir}/req.der`);
+  ({ caId, request: ocspRequest } = await ocspFixture("One-Shot Lane"));
 });
 
 afterAll(async () => {
