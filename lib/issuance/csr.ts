@@ -1,4 +1,4 @@
-import { checkCsrKey, parseCsrForSigning, verifiedByNode, verifyCsrSignature, type ParsedCsr } from "../pki/csr";
+import { checkCsrKey, parseCsr, verifiedByNode, verifyCsrSignature, type ParsedCsr } from "../pki/csr";
 import type { VerifiedCsr } from "./request";
 
 /**
@@ -18,6 +18,6 @@ function withAcceptableKey(csr: ParsedCsr): VerifiedCsr {
 
 /** Parses and verifies a CSR in PEM or DER (verifyCsr's checks; its promise only when node:crypto does not accept the signature). */
 export async function readVerifiedCsr(input: string | Uint8Array): Promise<VerifiedCsr> {
-  const csr = await parseCsrForSigning(input);
+  const csr = parseCsr(input);
   return verifiedByNode(csr) ? withAcceptableKey(csr) : verifyCsr(csr);
 }

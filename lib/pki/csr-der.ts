@@ -9,7 +9,7 @@
  * the CSR as before, so every refusal, message and odd case stays what @peculiar/x509 made of it
  * (csr-der.test.ts compares both readers on every key type and on mutated CSRs).
  */
-import { createPublicKey, KeyObject, webcrypto } from "node:crypto";
+import { createPublicKey, KeyObject, type AsymmetricKeyDetails } from "node:crypto";
 import { children, parseDer, readTlv, type Tlv } from "./der";
 
 /** What the fast reader found: the parts issuance needs and what the signature check needs. */
@@ -20,7 +20,10 @@ export interface CsrParts {
   spki: Uint8Array;
   /** The subject's public key, already imported (the SPKI is canonical, so this is that key). */
   publicKey: KeyObject;
+  /** The key's type as KeyObject.asymmetricKeyType names it. */
   keyKind: "ec" | "rsa" | "ed25519";
+  /** What KeyObject.asymmetricKeyDetails says of it (curve, modulus size), read from the DER. */
+  keyDetails: AsymmetricKeyDetails;
   /** The SAN entries asked for, in order, as @peculiar/x509 names them ("url" for URIs). */
   sans: { type: "dns" | "email" | "url" | "ip"; value: string }[];
   /** The signed CertificationRequestInfo and the signature over it. */
@@ -35,11 +38,11 @@ const view = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength
 const hex = (b: Uint8Array) => view(b).toString("hex");
 const b64url = (b: Uint8Array) => view(b).toString("base64url");
 
-/** The AlgorithmIdentifier of each key cadesk reads fast (RFC 5480 2.1.1, RFC 3279 2.3.1, RFC 8410 3), and its point size. */
-const EC_SPKI: Record<string, { crv: string; size: number }> = {
-  "301306072a8648ce3d020106082a8648ce3d030107": { crv: "P-256", size: 32 },
-  "301006072a8648ce3d020106052b81040022": { crv: "P-384", size: 48 },
-  "301006072a8648ce3d020106052b81040023": { crv: "P-521", size: 66 },
+/** The AlgorithmIdentifier of each key cadesk reads fast (RFC 5480 2.1.1, RFC 3279 2.3.1, RFC 8410 3), and its EC point size. */
+const EC_SPKI: Record<string, { namedCurve: string; pointSize: number }> = {
+  "301306072a8648ce3d020106082a8648ce3d030107": { namedCurve: "prime256v1", pointSize: 32 }, // P-256
+  "301006072a8648ce3d020106052b81040022": { namedCurve: "secp384r1", pointSize: 48 },
+  "301006072a8648ce3d020106052b81040023": { namedCurve: "secp521r1", pointSize: 66 },
 };
 const RSA_ALGORITHM = "300d06092a864886f70d0101010500";
 const ED25519_ALGORITHM = "300506032b6570";
@@ -72,12 +75,11 @@ function positiveInteger(node: Tlv): Uint8Array | undefined {
   return v[0] === 0 ? v.subarray(1) : v;
 }
 
-/** How to import a CSR's key: synchronously, or (P-256) by its raw point through WebCrypto. */
+/** How to import a CSR's key once the signature algorithm is known to match it. */
 interface KeyImport {
   keyKind: CsrParts["keyKind"];
+  keyDetails: AsymmetricKeyDetails;
   sync: () => KeyObject;
-  /** P-256's uncompressed point, imported as raw bytes by readCommonCsrAsync. */
-  p256Point?: Uint8Array;
 }
 
 function keyImport(spki: Tlv): KeyImport | undefined {
@@ -85,18 +87,15 @@ function keyImport(spki: Tlv): KeyImport | undefined {
   if (!algorithm || !bits || rest.length || bits.tag !== 0x03 || bits.value[0] !== 0) return undefined;
   const key = bits.value.subarray(1);
   const alg = hex(algorithm.der);
-  // A JWK builds the key from its numbers directly; OpenSSL's SPKI decoder costs more for RSA (~110 us
-  // against ~7), Ed25519 (~90 against ~8) and P-256 (below).
+  // Measured per key on Node 24 (OpenSSL 3.5), this machine: an EC key by its SPKI as sent 41 us for
+  // P-256 (JWK 43-47, WebCrypto's raw import 100-106), 52-57 for P-384 and 56-64 for P-521 (JWK
+  // 65-78); RSA by JWK 13-17 (SPKI 25), Ed25519 by JWK 7-8 (SPKI 18-19). The SPKI is canonical,
+  // so it is this key; OpenSSL refuses a point that is not on the curve.
   const ec = EC_SPKI[alg];
   if (ec) {
-    if (key.length !== 1 + 2 * ec.size || key[0] !== 0x04) return undefined;
-    // Node's JWK import of an EC point is cheap only for P-256 (measured: P-256 ~75 us by JWK against
-    // ~125 by SPKI; P-384 ~480 against ~125, P-521 ~1,070 against ~130): the other curves import the
-    // SPKI as sent (canonical, so it is this key), without a copy.
-    if (ec.crv !== "P-256") return { keyKind: "ec", sync: () => createPublicKey({ key: view(spki.der), format: "der", type: "spki" }) };
-    const x = b64url(key.subarray(1, 1 + ec.size));
-    const y = b64url(key.subarray(1 + ec.size));
-    return { keyKind: "ec", sync: () => createPublicKey({ key: { kty: "EC", crv: ec.crv, x, y }, format: "jwk" }), p256Point: key };
+    if (key.length !== 1 + 2 * ec.pointSize || key[0] !== 0x04) return undefined;
+    const keyDetails = { namedCurve: ec.namedCurve };
+    return { keyKind: "ec", keyDetails, sync: () => createPublicKey({ key: view(spki.der), format: "der", type: "spki" }) };
   }
   if (alg === RSA_ALGORITHM) {
     const rsa = parseDer(key);
@@ -105,10 +104,20 @@ function keyImport(spki: Tlv): KeyImport | undefined {
     const modulus = n && positiveInteger(n);
     const exponent = e && positiveInteger(e);
     if (!modulus || !exponent || more.length) return undefined;
-    return { keyKind: "rsa", sync: () => createPublicKey({ key: { kty: "RSA", n: b64url(modulus), e: b64url(exponent) }, format: "jwk" }) };
+    // BN_num_bits of the modulus, as OpenSSL reports it (positiveInteger dropped any leading zero byte).
+    const keyDetails = { modulusLength: (modulus.length - 1) * 8 + (32 - Math.clz32(modulus[0]!)) };
+    return {
+      keyKind: "rsa",
+      keyDetails,
+      sync: () => createPublicKey({ key: { kty: "RSA", n: b64url(modulus), e: b64url(exponent) }, format: "jwk" }),
+    };
   }
   if (alg === ED25519_ALGORITHM && key.length === 32) {
-    return { keyKind: "ed25519", sync: () => createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: b64url(key) }, format: "jwk" }) };
+    return {
+      keyKind: "ed25519",
+      keyDetails: {},
+      sync: () => createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: b64url(key) }, format: "jwk" }),
+    };
   }
   return undefined;
 }
@@ -173,6 +182,7 @@ function readShape(der: Uint8Array): { parts: Omit<CsrParts, "publicKey">; key: 
         subjectDer: subject.der,
         spki: spki.der,
         keyKind: key.keyKind,
+        keyDetails: key.keyDetails,
         sans,
         signed: info.der,
         signature: signatureBits.value.subarray(1),
@@ -195,28 +205,6 @@ export function readCommonCsr(der: Uint8Array): CsrParts | undefined {
   if (!shape) return undefined;
   try {
     return { ...shape.parts, publicKey: shape.key.sync() };
-  } catch {
-    return undefined;
-  }
-}
-
-const RAW_P256 = { name: "ECDSA", namedCurve: "P-256" } as const;
-
-/**
- * readCommonCsr with a P-256 key imported from its raw point through WebCrypto instead of a JWK:
- * the same KeyObject (the point is the SPKI's, uncompressed), and the same refusal of a point that
- * is not on the curve (EC_POINT_oct2point checks it; the CSR is then left to @peculiar/x509 as a
- * refused JWK import leaves it), for less CPU: the JWK import also computes n*Q (EC_KEY_check_key),
- * which a curve of cofactor 1 does not need. Measured with the signature check that follows, per
- * CSR: ~185-195 us by JWK, ~140-150 us by the raw point. Asynchronous, hence a function of its own.
- */
-export async function readCommonCsrAsync(der: Uint8Array): Promise<CsrParts | undefined> {
-  const shape = readShape(der);
-  if (!shape) return undefined;
-  try {
-    const point = shape.key.p256Point;
-    const publicKey = point ? KeyObject.from(await webcrypto.subtle.importKey("raw", point, RAW_P256, true, ["verify"])) : shape.key.sync();
-    return { ...shape.parts, publicKey };
   } catch {
     return undefined;
   }

@@ -2,8 +2,8 @@ import { AppError } from "../errors";
 import { x509 } from "./crypto-provider";
 import { subjectLabel, type CsrRequested } from "./csr-review";
 import { verify } from "node:crypto";
-import { readCommonCsr, readCommonCsrAsync, type CsrParts } from "./csr-der";
-import { describeKeyObject, describePublicKey, type PublicKeyInfo } from "./keys";
+import { readCommonCsr, type CsrParts } from "./csr-der";
+import { describeKeyDetails, describePublicKey, type PublicKeyInfo } from "./keys";
 import { normaliseSans, type San, type SanLists } from "./names";
 import { readPemOrDer } from "./pem";
 import { nameFromDer } from "./subject-name";
@@ -87,7 +87,7 @@ function fromParts(der: Uint8Array<ArrayBuffer>, parts: CsrParts): ParsedCsr | u
     commonName: subject.getField("CN")[0] ?? "",
     sans: normaliseSans(lists),
     ignoredSans: [],
-    keyInfo: describeKeyObject(parts.publicKey),
+    keyInfo: describeKeyDetails(parts.keyKind, parts.keyDetails),
     get signatureAlgorithm() {
       return describeSignatureAlgorithm(this.request.signatureAlgorithm);
     },
@@ -103,15 +103,6 @@ function fromParts(der: Uint8Array<ArrayBuffer>, parts: CsrParts): ParsedCsr | u
 export function parseCsr(input: string | Uint8Array): ParsedCsr {
   const der = readPemOrDer(input, CSR_LABELS, "certificate signing request");
   return fastOrFull(der, readCommonCsr(der));
-}
-
-/**
- * parseCsr for the issuance pipeline (lib/issuance/csr.ts): the same ParsedCsr, with a P-256 key
- * imported the cheaper asynchronous way (readCommonCsrAsync).
- */
-export async function parseCsrForSigning(input: string | Uint8Array): Promise<ParsedCsr> {
-  const der = readPemOrDer(input, CSR_LABELS, "certificate signing request");
-  return fastOrFull(der, await readCommonCsrAsync(der));
 }
 
 /** What the fast reader read, or, for any other CSR, what @peculiar/x509 reads. */
