@@ -36,27 +36,63 @@ export interface GeneratedKeyDer {
 }
 
 /**
- * Generates a leaf's key pair with node:crypto: EC and Ed25519 synchronously (~50-100 us, less than
- * WebCrypto's thread-pool round trips and exports), RSA on the thread pool (hundreds of ms, which
- * must not block the event loop). The same keys WebCrypto makes (named curve, e = 65537).
+ * The DER around an EC or Ed25519 key's numbers, byte for byte what OpenSSL's encoders write
+ * (keys.test.ts compares them on thousands of keys). P-256 and P-384: PrivateKeyInfo (RFC 5208 5)
+ * holding an ECPrivateKey (RFC 5915 3) with version 1, the scalar padded to the field size, no
+ * parameters (they are in the AlgorithmIdentifier) and the public point; the SPKI of RFC 5480 2.
+ * Ed25519: RFC 8410 7 and 4.
+ */
+const KEY_FRAMES = {
+  "ecdsa-p256": {
+    pkcs8: Buffer.from("308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b0201010420", "hex"),
+    publicKey: Buffer.from("a144034200", "hex"),
+    spki: Buffer.from("3059301306072a8648ce3d020106082a8648ce3d030107034200", "hex"),
+  },
+  "ecdsa-p384": {
+    pkcs8: Buffer.from("3081b6020100301006072a8648ce3d020106052b8104002204819e30819b0201010430", "hex"),
+    publicKey: Buffer.from("a164036200", "hex"),
+    spki: Buffer.from("3076301006072a8648ce3d020106052b81040022036200", "hex"),
+  },
+  ed25519: { pkcs8: Buffer.from("302e020100300506032b657004220420", "hex"), spki: Buffer.from("302a300506032b6570032100", "hex") },
+} as const;
+
+const UNCOMPRESSED = Buffer.from([0x04]);
+const fromJwk = (value: string | undefined) => Buffer.from(value!, "base64url");
+
+/**
+ * Generates a leaf's key pair with node:crypto: EC and Ed25519 synchronously (less than WebCrypto's
+ * thread-pool round trips and exports), RSA on the thread pool (hundreds of ms, which must not
+ * block the event loop). The same keys WebCrypto makes (named curve, e = 65537). EC and Ed25519
+ * keys are framed from their JWK numbers (KEY_FRAMES): on Node 24 OpenSSL's DER encoders cost
+ * more than making the key (a P-256 pair 211 us with DER output, 89-95 us this way; Ed25519 153
+ * against ~75), and Node's JWK pads each number to the curve's size, as the DER needs.
  */
 export async function generateKeyDer(keyType: KeyType): Promise<GeneratedKeyDer> {
-  const publicKeyEncoding = { type: "spki", format: "der" } as const;
-  const privateKeyEncoding = { type: "pkcs8", format: "der" } as const;
-  let pair: { publicKey: Buffer; privateKey: Buffer };
-  if (keyType === "ed25519") pair = generateKeyPairSync("ed25519", { publicKeyEncoding, privateKeyEncoding });
-  else if (isRsa(keyType)) {
+  if (isRsa(keyType)) {
+    const publicKeyEncoding = { type: "spki", format: "der" } as const;
+    const privateKeyEncoding = { type: "pkcs8", format: "der" } as const;
     const options = { modulusLength: RSA_BITS[keyType]!, publicExponent: 0x10001, publicKeyEncoding, privateKeyEncoding };
-    pair = await new Promise((resolve, reject) =>
+    const pair = await new Promise<{ publicKey: Buffer; privateKey: Buffer }>((resolve, reject) =>
       generateKeyPairCallback("rsa", options, (error: Error | null, publicKey: Buffer, privateKey: Buffer) =>
         error ? reject(error) : resolve({ publicKey, privateKey }),
       ),
     );
-  } else {
-    const namedCurve = keyType === "ecdsa-p384" ? "P-384" : "P-256";
-    pair = generateKeyPairSync("ec", { namedCurve, publicKeyEncoding, privateKeyEncoding });
+    return { pkcs8: new Uint8Array(pair.privateKey), spki: new Uint8Array(pair.publicKey) };
   }
-  return { pkcs8: new Uint8Array(pair.privateKey), spki: new Uint8Array(pair.publicKey) };
+  if (keyType === "ed25519") {
+    const jwk = generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" });
+    const frame = KEY_FRAMES.ed25519;
+    return { pkcs8: concat(frame.pkcs8, fromJwk(jwk.d)), spki: concat(frame.spki, fromJwk(jwk.x)) };
+  }
+  const frame = KEY_FRAMES[keyType === "ecdsa-p384" ? "ecdsa-p384" : "ecdsa-p256"];
+  const jwk = generateKeyPairSync("ec", { namedCurve: keyType === "ecdsa-p384" ? "P-384" : "P-256" }).privateKey.export({ format: "jwk" });
+  const point = Buffer.concat([UNCOMPRESSED, fromJwk(jwk.x), fromJwk(jwk.y)]);
+  return { pkcs8: concat(frame.pkcs8, fromJwk(jwk.d), frame.publicKey, point), spki: concat(frame.spki, point) };
+}
+
+/** The parts as one Uint8Array with a buffer of its own (what callers may keep or zero). */
+function concat(...parts: Buffer[]): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(Buffer.concat(parts));
 }
 
 /** Imports a stored PKCS#8 private key as a non-extractable signing key. */
