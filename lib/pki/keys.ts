@@ -44,11 +44,13 @@ export interface GeneratedKeyDer {
  */
 const KEY_FRAMES = {
   "ecdsa-p256": {
+    namedCurve: "P-256",
     pkcs8: Buffer.from("308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b0201010420", "hex"),
     publicKey: Buffer.from("a144034200", "hex"),
     spki: Buffer.from("3059301306072a8648ce3d020106082a8648ce3d030107034200", "hex"),
   },
   "ecdsa-p384": {
+    namedCurve: "P-384",
     pkcs8: Buffer.from("3081b6020100301006072a8648ce3d020106052b8104002204819e30819b0201010430", "hex"),
     publicKey: Buffer.from("a164036200", "hex"),
     spki: Buffer.from("3076301006072a8648ce3d020106052b81040022036200", "hex"),
@@ -85,7 +87,7 @@ export async function generateKeyDer(keyType: KeyType): Promise<GeneratedKeyDer>
     return { pkcs8: concat(frame.pkcs8, fromJwk(jwk.d)), spki: concat(frame.spki, fromJwk(jwk.x)) };
   }
   const frame = KEY_FRAMES[keyType === "ecdsa-p384" ? "ecdsa-p384" : "ecdsa-p256"];
-  const jwk = generateKeyPairSync("ec", { namedCurve: keyType === "ecdsa-p384" ? "P-384" : "P-256" }).privateKey.export({ format: "jwk" });
+  const jwk = generateKeyPairSync("ec", { namedCurve: frame.namedCurve }).privateKey.export({ format: "jwk" });
   const point = Buffer.concat([UNCOMPRESSED, fromJwk(jwk.x), fromJwk(jwk.y)]);
   return { pkcs8: concat(frame.pkcs8, fromJwk(jwk.d), frame.publicKey, point), spki: concat(frame.spki, point) };
 }
