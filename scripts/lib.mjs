@@ -160,10 +160,21 @@ function lockHolder(env) {
 }
 
 /** Builds when there is no build or a source file changed since the last one. */
-export function ensureBuild() {
+/** Whether .next is missing or older than a source it is built from. */
+export function buildIsStale() {
   const buildId = path.join(root, ".next", "BUILD_ID");
   const sources = ["app", "lib", "public", "prisma", "generated", "package.json", "next.config.js", "postcss.config.mjs", "tsconfig.json"];
-  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestMtime(sources)) return;
+  return !existsSync(buildId) || statSync(buildId).mtimeMs < newestMtime(sources);
+}
+
+/** `next build` as the README's commands run it: the command, its arguments and its environment. */
+export function nextBuild() {
+  return { command: bin("next"), args: ["build"], env: ownNodeEnv({ ...process.env, NEXT_TELEMETRY_DISABLED: "1" }) };
+}
+
+export function ensureBuild() {
+  if (!buildIsStale()) return;
   log("Building the dashboard (next build)…");
-  run(bin("next"), ["build"], { env: ownNodeEnv({ ...process.env, NEXT_TELEMETRY_DISABLED: "1" }) });
+  const build = nextBuild();
+  run(build.command, build.args, { env: build.env });
 }

@@ -1,10 +1,10 @@
 // `npm test`: install what is missing (npm packages, Debian's Chromium, and the outside checks:
 // openssl, Java keytool, Go, GnuTLS, NSS), then run the unit tests and the Playwright e2e suite.
-import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { startPostgres } from "./postgres-server.mjs";
-import { ensureBuild, ensureDebianTools, ensureDependencies, ensurePrismaClient, log, root } from "./lib.mjs";
+import { buildIsStale, ensureDebianTools, ensureDependencies, ensurePrismaClient, log, nextBuild, root } from "./lib.mjs";
 import { ensureNativeModules, runOnCadeskNode } from "./runtime.mjs";
 
 const REQUIRED_TOOLS = [
@@ -117,6 +117,40 @@ function firstLine(message) {
   );
 }
 
+/**
+ * Starts a step without waiting for it. The machine has two cores and no suite keeps both busy,
+ * so two lanes run side by side; the second lane's output goes to `capture` and is printed when
+ * the step ends, so the two never interleave their lines.
+ */
+function start(label, command, args, { env = process.env, capture } = {}) {
+  const started = Date.now();
+  const out = capture ? openSync(capture, "w") : undefined;
+  const child = spawn(command, args, { cwd: root, env, stdio: out === undefined ? "inherit" : ["ignore", out, out] });
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (status) => {
+      if (done) return;
+      done = true;
+      if (out !== undefined) {
+        closeSync(out);
+        log(`${label}: output`);
+        process.stdout.write(readFileSync(capture));
+      }
+      const seconds = Math.round((Date.now() - started) / 1000);
+      log(`${label}: ${status === 0 ? "done" : `exited with ${status}`} in ${seconds} s`);
+      resolve({ status });
+    };
+    child.on("error", (error) => {
+      console.error(`[cadesk] ${label}: ${error.message}`);
+      finish(1);
+    });
+    child.on("close", (status) => finish(status ?? 1));
+  });
+}
+
+const vitest = path.join(root, "node_modules/.bin/vitest");
+const json = (file) => ["--reporter=default", "--reporter=json", `--outputFile.json=${file}`];
+
 function readJson(file) {
   try {
     return JSON.parse(readFileSync(file, "utf8"));
@@ -138,56 +172,63 @@ try {
   const unitReport = path.join(reports, "vitest.json");
   const e2eReport = path.join(reports, "playwright.json");
 
-  log("Lint (ESLint) and formatting (Prettier)…");
-  const lint = spawnSync("npm", ["run", "--silent", "lint"], { cwd: root, stdio: "inherit" });
+  const pgReport = path.join(reports, "vitest-postgresql.json");
+  const instancesReport = path.join(reports, "vitest-instances.json");
+  const started = Date.now();
 
   // One real PostgreSQL for the whole run: the SQLite pass migrates a store into it
   // (CADESK_TEST_POSTGRES_TARGET), then the store-independent suites run on it.
   const postgres = await startPostgres();
-  const pgReport = path.join(reports, "vitest-postgresql.json");
-  let unit;
-  let pgUnit;
+  let lint, unit, pgUnit, build;
   try {
-    log("Unit and integration tests (vitest)…");
-    unit = spawnSync(
-      path.join(root, "node_modules/.bin/vitest"),
-      ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${unitReport}`],
-      { cwd: root, stdio: "inherit", env: { ...process.env, CADESK_TEST_POSTGRES_TARGET: postgres.admin } },
-    );
-
-    log("The store-independent suites again, on a real PostgreSQL…");
-    pgUnit = spawnSync(
-      path.join(root, "node_modules/.bin/vitest"),
-      ["run", ...POSTGRES_SUITES, "--reporter=default", "--reporter=json", `--outputFile.json=${pgReport}`],
-      { cwd: root, stdio: "inherit", env: { ...process.env, CADESK_TEST_POSTGRES: postgres.admin } },
-    );
+    log("Two lanes: the unit tests (vitest, on SQLite) here; lint, the PostgreSQL pass and the build beside them…");
+    const unitLane = start("Unit and integration tests (vitest)", vitest, ["run", ...json(unitReport)], {
+      env: { ...process.env, CADESK_TEST_POSTGRES_TARGET: postgres.admin },
+    });
+    const otherLane = (async () => {
+      lint = await start("Lint (ESLint) and formatting (Prettier)", "npm", ["run", "--silent", "lint"], {
+        capture: path.join(reports, "lint.log"),
+      });
+      pgUnit = await start(
+        "The store-independent suites again, on a real PostgreSQL",
+        vitest,
+        ["run", ...POSTGRES_SUITES, ...json(pgReport)],
+        {
+          env: { ...process.env, CADESK_TEST_POSTGRES: postgres.admin },
+          capture: path.join(reports, "vitest-postgresql.log"),
+        },
+      );
+      // The build is needed only from the instances suite on; no unit test reads .next.
+      const next = nextBuild();
+      build = buildIsStale()
+        ? await start("Building the dashboard (next build)", next.command, next.args, {
+            env: next.env,
+            capture: path.join(reports, "next-build.log"),
+          })
+        : { status: 0 };
+    })();
+    unit = await unitLane;
+    await otherLane;
   } finally {
     postgres.stop();
   }
+  if (build.status !== 0) throw Object.assign(new Error("next build failed (its output is above)"), { exitCode: build.status });
 
-  ensureBuild();
-  // Two production servers from that build on one fresh PostgreSQL, with nginx in front.
-  log("Several instances on one PostgreSQL, behind nginx…");
-  const instancesReport = path.join(reports, "vitest-instances.json");
-  const instances = spawnSync(
-    path.join(root, "node_modules/.bin/vitest"),
-    [
-      "run",
-      "--config",
-      "scripts/instances/vitest.config.ts",
-      "--reporter=default",
-      "--reporter=json",
-      `--outputFile.json=${instancesReport}`,
-    ],
-    { cwd: root, stdio: "inherit" },
-  );
-
-  log("End-to-end tests (Playwright + Chromium)…");
-  const e2e = spawnSync(path.join(root, "node_modules/.bin/playwright"), ["test"], {
-    cwd: root,
-    stdio: "inherit",
+  // Two production servers from that build on one fresh PostgreSQL with nginx in front, beside the
+  // e2e suite's own server: each picks free ports and its own data dir.
+  log("Two lanes: the e2e tests (Playwright + Chromium) here; several instances on one PostgreSQL, behind nginx, beside them…");
+  const e2eLane = start("End-to-end tests (Playwright + Chromium)", path.join(root, "node_modules/.bin/playwright"), ["test"], {
     env: { ...process.env, PLAYWRIGHT_JSON: e2eReport },
   });
+  const instancesLane = start(
+    "Several instances on one PostgreSQL, behind nginx",
+    vitest,
+    ["run", "--config", "scripts/instances/vitest.config.ts", ...json(instancesReport)],
+    { capture: path.join(reports, "vitest-instances.log") },
+  );
+  const e2e = await e2eLane;
+  const instances = await instancesLane;
+  log(`All suites ran in ${Math.round((Date.now() - started) / 1000)} s`);
 
   const u = readJson(unitReport);
   const g = readJson(pgReport);
