@@ -159,7 +159,6 @@ function lockHolder(env) {
   }
 }
 
-/** Builds when there is no build or a source file changed since the last one. */
 /** Whether .next is missing or older than a source it is built from. */
 export function buildIsStale() {
   const buildId = path.join(root, ".next", "BUILD_ID");
@@ -172,9 +171,10 @@ export function nextBuild() {
   return { command: bin("next"), args: ["build"], env: ownNodeEnv({ ...process.env, NEXT_TELEMETRY_DISABLED: "1" }) };
 }
 
+/** Builds when there is no build or a source file changed since the last one. */
 export function ensureBuild() {
   if (!buildIsStale()) return;
   log("Building the dashboard (next build)…");
-  const build = nextBuild();
-  run(build.command, build.args, { env: build.env });
+  const { command, args, env } = nextBuild();
+  run(command, args, { env });
 }

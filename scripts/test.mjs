@@ -1,5 +1,5 @@
 // `npm test`: install what is missing (npm packages, Debian's Chromium, and the outside checks:
-// openssl, Java keytool, Go, GnuTLS, NSS), then run the unit tests and the Playwright e2e suite.
+// openssl, Java keytool, Go, GnuTLS, NSS), then run lint and every suite, in two lanes side by side.
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -199,10 +199,10 @@ try {
         },
       );
       // The build is needed only from the instances suite on; no unit test reads .next.
-      const next = nextBuild();
+      const { command, args, env } = nextBuild();
       build = buildIsStale()
-        ? await start("Building the dashboard (next build)", next.command, next.args, {
-            env: next.env,
+        ? await start("Building the dashboard (next build)", command, args, {
+            env,
             capture: path.join(reports, "next-build.log"),
           })
         : { status: 0 };
