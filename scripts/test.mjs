@@ -52,6 +52,9 @@ const REQUIRED_TOOLS = [
   { command: "pkcs11-tool", debian: "opensc", why: "reads the token's key attributes from outside (sensitive, never extractable)" },
 ];
 
+/** Where every step's report and captured output go (the README points there). */
+const REPORTS = path.join(root, "e2e", ".artifacts");
+
 /** The suites that do not depend on the store: npm test runs them on SQLite and on PostgreSQL. */
 const POSTGRES_SUITES = [
   "lib/stores",
@@ -119,8 +122,8 @@ function firstLine(message) {
 
 /**
  * Starts a step without waiting for it. The machine has two cores and no suite keeps both busy,
- * so two lanes run side by side; the second lane's output goes to `capture` and is printed when
- * the step ends, so the two never interleave their lines.
+ * so two steps run side by side; all but one send their output to `capture`, printed when the step
+ * ends, so the two never interleave their lines.
  */
 function start(label, command, args, { env = process.env, capture } = {}) {
   const started = Date.now();
@@ -148,6 +151,45 @@ function start(label, command, args, { env = process.env, capture } = {}) {
   });
 }
 
+/**
+ * Runs the steps two at a time: each free lane takes the first waiting step whose `needs` step
+ * has ended. A step whose need failed does not run, and takes the need's status. Resolves to each
+ * step's { status } by name.
+ */
+async function runInTwoLanes(steps) {
+  const results = {};
+  const running = new Set();
+  const waiting = [...steps];
+  const lane = async () => {
+    while (waiting.length > 0) {
+      const index = waiting.findIndex((step) => !step.needs || step.needs in results);
+      if (index < 0) {
+        if (running.size === 0)
+          throw new Error(`no step can start: ${waiting.map((step) => `${step.name} needs ${step.needs}`).join(", ")}`);
+        await Promise.race(running);
+        continue;
+      }
+      const [step] = waiting.splice(index, 1);
+      const status = step.needs ? results[step.needs].status : 0;
+      const run =
+        status !== 0 || step.skip
+          ? Promise.resolve({ status })
+          : start(step.label, step.command, step.args, {
+              env: step.env,
+              capture: step.terminal ? undefined : path.join(REPORTS, `${step.capture}.log`),
+            });
+      const ended = run.then((result) => {
+        results[step.name] = result;
+        running.delete(ended);
+      });
+      running.add(ended);
+      await ended;
+    }
+  };
+  await Promise.all([lane(), lane()]);
+  return results;
+}
+
 const vitest = path.join(root, "node_modules/.bin/vitest");
 const json = (file) => ["--reporter=default", "--reporter=json", `--outputFile.json=${file}`];
 
@@ -166,68 +208,74 @@ try {
   ensureDebianTools(REQUIRED_TOOLS, "npm test");
   ensurePrismaClient();
 
-  const reports = path.join(root, "e2e", ".artifacts");
-  rmSync(reports, { recursive: true, force: true });
-  mkdirSync(reports, { recursive: true });
-  const unitReport = path.join(reports, "vitest.json");
-  const e2eReport = path.join(reports, "playwright.json");
-
-  const pgReport = path.join(reports, "vitest-postgresql.json");
-  const instancesReport = path.join(reports, "vitest-instances.json");
+  rmSync(REPORTS, { recursive: true, force: true });
+  mkdirSync(REPORTS, { recursive: true });
+  const unitReport = path.join(REPORTS, "vitest.json");
+  const e2eReport = path.join(REPORTS, "playwright.json");
+  const pgReport = path.join(REPORTS, "vitest-postgresql.json");
+  const instancesReport = path.join(REPORTS, "vitest-instances.json");
   const started = Date.now();
 
   // One real PostgreSQL for the whole run: the SQLite pass migrates a store into it
-  // (CADESK_TEST_POSTGRES_TARGET), then the store-independent suites run on it.
+  // (CADESK_TEST_POSTGRES_TARGET), then the store-independent suites run on it. The instances
+  // suite starts a fresh one of its own.
   const postgres = await startPostgres();
-  let lint, unit, pgUnit, build;
+  const build = nextBuild();
+  const playwright = path.join(root, "node_modules/.bin/playwright");
+  let results;
   try {
-    log("Two lanes: the unit tests (vitest, on SQLite) here; lint, the PostgreSQL pass and the build beside them…");
-    const unitLane = start("Unit and integration tests (vitest)", vitest, ["run", ...json(unitReport)], {
-      env: { ...process.env, CADESK_TEST_POSTGRES_TARGET: postgres.admin },
-    });
-    const otherLane = (async () => {
-      lint = await start("Lint (ESLint) and formatting (Prettier)", "npm", ["run", "--silent", "lint"], {
-        capture: path.join(reports, "lint.log"),
-      });
-      pgUnit = await start(
-        "The store-independent suites again, on a real PostgreSQL",
-        vitest,
-        ["run", ...POSTGRES_SUITES, ...json(pgReport)],
-        {
-          env: { ...process.env, CADESK_TEST_POSTGRES: postgres.admin },
-          capture: path.join(reports, "vitest-postgresql.log"),
-        },
-      );
-      // The build is needed only from the instances suite on; no unit test reads .next.
-      const { command, args, env } = nextBuild();
-      build = buildIsStale()
-        ? await start("Building the dashboard (next build)", command, args, {
-            env,
-            capture: path.join(reports, "next-build.log"),
-          })
-        : { status: 0 };
-    })();
-    unit = await unitLane;
-    await otherLane;
+    log("Two lanes side by side: the unit tests print here, every other step when it ends (also in e2e/.artifacts/*.log)…");
+    // In this order each free lane takes the first step whose needs are met: the build first, as
+    // the e2e suite, the longest after the unit tests, waits for it. Every suite picks free ports
+    // and its own data dir (and PostgreSQL database), so any two can run side by side.
+    results = await runInTwoLanes([
+      {
+        name: "unit",
+        label: "Unit and integration tests (vitest)",
+        command: vitest,
+        args: ["run", ...json(unitReport)],
+        env: { ...process.env, CADESK_TEST_POSTGRES_TARGET: postgres.admin },
+        terminal: true,
+      },
+      { name: "build", label: "Building the dashboard (next build)", ...build, skip: !buildIsStale(), capture: "next-build" },
+      {
+        name: "e2e",
+        label: "End-to-end tests (Playwright + Chromium)",
+        needs: "build",
+        command: playwright,
+        args: ["test"],
+        env: { ...process.env, PLAYWRIGHT_JSON: e2eReport },
+        capture: "playwright",
+      },
+      {
+        name: "pgUnit",
+        label: "The store-independent suites again, on a real PostgreSQL",
+        command: vitest,
+        args: ["run", ...POSTGRES_SUITES, ...json(pgReport)],
+        env: { ...process.env, CADESK_TEST_POSTGRES: postgres.admin },
+        capture: "vitest-postgresql",
+      },
+      {
+        name: "instances",
+        label: "Several instances on one PostgreSQL, behind nginx",
+        needs: "build",
+        command: vitest,
+        args: ["run", "--config", "scripts/instances/vitest.config.ts", ...json(instancesReport)],
+        capture: "vitest-instances",
+      },
+      {
+        name: "lint",
+        label: "Lint (ESLint) and formatting (Prettier)",
+        command: "npm",
+        args: ["run", "--silent", "lint"],
+        capture: "lint",
+      },
+    ]);
   } finally {
     postgres.stop();
   }
-  if (build.status !== 0) throw Object.assign(new Error("next build failed (its output is above)"), { exitCode: build.status });
-
-  // Two production servers from that build on one fresh PostgreSQL with nginx in front, beside the
-  // e2e suite's own server: each picks free ports and its own data dir.
-  log("Two lanes: the e2e tests (Playwright + Chromium) here; several instances on one PostgreSQL, behind nginx, beside them…");
-  const e2eLane = start("End-to-end tests (Playwright + Chromium)", path.join(root, "node_modules/.bin/playwright"), ["test"], {
-    env: { ...process.env, PLAYWRIGHT_JSON: e2eReport },
-  });
-  const instancesLane = start(
-    "Several instances on one PostgreSQL, behind nginx",
-    vitest,
-    ["run", "--config", "scripts/instances/vitest.config.ts", ...json(instancesReport)],
-    { capture: path.join(reports, "vitest-instances.log") },
-  );
-  const e2e = await e2eLane;
-  const instances = await instancesLane;
+  const { lint, unit, pgUnit, build: built, e2e, instances } = results;
+  if (built.status !== 0) log("next build failed (its output is above), so neither the e2e nor the instances suite ran");
   log(`All suites ran in ${Math.round((Date.now() - started) / 1000)} s`);
 
   const u = readJson(unitReport);
